@@ -1,0 +1,40 @@
+namespace Backpack.Gateway.Engine.Accounts;
+
+/// <summary>A trading account: USDC collateral, its fees, and the head of its open-order list.</summary>
+internal struct Account
+{
+    public int AccountId;
+    /// <summary>Collateral in micro-USDC: deposits - withdrawals + realized PnL - fees.</summary>
+    public long Collateral;
+    public long FeesPaid;
+    /// <summary>Newest open order (slot), or -1.</summary>
+    public int OrderHead;
+    /// <summary>Oldest open order (slot), or -1.</summary>
+    public int OrderTail;
+    public int OpenOrders;
+    public bool Liquidating;
+    public long LiquidationId;
+}
+
+/// <summary>
+/// An account's net position in one market, and the open-order totals that size its worst-case
+/// exposure. Cost is signed: the entry notional of a long is positive, of a short negative, so
+/// unrealized PnL = quantity x mark x quotePerTickLot - Cost for either direction.
+/// </summary>
+internal struct Position
+{
+    /// <summary>Net lots, negative = short.</summary>
+    public long Quantity;
+    /// <summary>Signed entry notional of the open position in micro-USDC.</summary>
+    public long Cost;
+    public long RealizedPnl;
+    public long OpenBuyQuantity;
+    public long OpenSellQuantity;
+    /// <summary>Notional of open buy orders at their limit prices, micro-USDC.</summary>
+    public long OpenBuyQuote;
+    public long OpenSellQuote;
+    public long ReduceOnlyBuyQuantity;
+    public long ReduceOnlySellQuantity;
+    /// <summary>Sequence of the command that last changed this position (coalesces PositionChanged).</summary>
+    public long ChangedAt;
+}

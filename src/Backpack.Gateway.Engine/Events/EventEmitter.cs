@@ -1,0 +1,29 @@
+using System.Runtime.CompilerServices;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Framing;
+
+namespace Backpack.Gateway.Engine.Events;
+
+/// <summary>
+/// Writes the engine's events into the output <see cref="FrameBuffer"/>, stamping each with the
+/// sequence number and time of the command being processed.
+/// </summary>
+internal sealed class EventEmitter
+{
+    private FrameBuffer _output = new(256, 4);
+
+    public EventHeader Header { get; private set; }
+
+    public long Sequence => Header.Sequence;
+    public long Time => Header.Time;
+
+    /// <summary>Starts a command: its events go to <paramref name="output"/> with this header.</summary>
+    public void Begin(FrameBuffer output, long sequence, long time)
+    {
+        _output = output;
+        Header = new EventHeader(sequence, time);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Emit<T>(in T message) where T : struct, IProtocolMessage<T> => _output.Write(message);
+}

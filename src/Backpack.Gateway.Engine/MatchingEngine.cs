@@ -1,0 +1,346 @@
+using Backpack.Gateway.Engine.Accounts;
+using Backpack.Gateway.Engine.Book;
+using Backpack.Gateway.Engine.Events;
+using Backpack.Gateway.Engine.Markets;
+using Backpack.Gateway.Engine.Matching;
+using Backpack.Gateway.Engine.Risk;
+using Backpack.Gateway.Engine.State;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Framing;
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.Engine;
+
+/// <summary>
+/// The single-threaded, deterministic engine: it consumes encoded commands in sequence order and
+/// appends the events each produces to an output buffer. It reads no clock and does no I/O: time is
+/// the command header's time (never allowed to run backwards), so the same command sequence always
+/// yields the same events and the same <see cref="ComputeStateHash"/>. Every command gets at least
+/// one reply event; a rejected command changes nothing.
+/// </summary>
+public sealed class MatchingEngine
+{
+    private readonly EngineOptions _options;
+    private readonly Market[] _markets;
+    private readonly EventEmitter _events = new();
+    private readonly OrderStore _orders;
+    private readonly AccountStore _accounts;
+    private readonly OpenOrders _open;
+    private readonly Clearing _clearing;
+    private readonly PreTradeRisk _risk;
+    private readonly Matcher _matcher;
+    private readonly OrderEntry _entry;
+
+    public MatchingEngine(IEnumerable<MarketDefinition> markets, EngineOptions? options = null)
+    {
+        _options = options ?? new EngineOptions();
+        _options.Validate();
+        var definitions = markets.ToList();
+        if (definitions.Count == 0) throw new ArgumentException("at least one market is required", nameof(markets));
+        _orders = new OrderStore(_options.InitialOrderCapacity);
+        _markets = new Market[definitions.Count];
+        for (int i = 0; i < definitions.Count; i++)
+        {
+            var d = definitions[i];
+            if (d.Id != 0 && d.Id != i + 1) throw new ArgumentException($"market {d.Symbol}: Id must be {i + 1} (ids follow the list order)");
+            d.Id = i + 1;
+            _markets[i] = new Market(i, MarketRules.From(d), new OrderBook(i + 1, _orders, _events, _options.InitialLevelCapacity));
+        }
+        var symbols = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in definitions)
+        {
+            if (!symbols.Add(d.Symbol)) throw new ArgumentException($"market symbol {d.Symbol} appears twice");
+        }
+        _accounts = new AccountStore(_markets.Length, _options.InitialAccountCapacity);
+        _open = new OpenOrders(_orders, _accounts, _markets, _events);
+        _clearing = new Clearing(_accounts, _markets, _events);
+        _risk = new PreTradeRisk(_accounts, _markets);
+        _matcher = new Matcher(_orders, _accounts, _markets, _open, _clearing, _events);
+        _entry = new OrderEntry(_orders, _accounts, _markets, _open, _matcher, _risk, _events, _options);
+        Markets = _markets.Select(m => m.Rules).ToArray();
+    }
+
+    /// <summary>Sequence number of the last command processed (0 before the first).</summary>
+    public long LastSequence { get; private set; }
+
+    /// <summary>Engine time in microseconds since the Unix epoch (the latest command time seen).</summary>
+    public long Time { get; private set; }
+
+    public IReadOnlyList<MarketRules> Markets { get; }
+
+    /// <summary>Fees the venue collected, micro-USDC.</summary>
+    public long FeeIncome => _clearing.FeeIncome;
+
+    public long TotalDeposits { get; private set; }
+    public long TotalWithdrawals { get; private set; }
+
+    /// <summary>
+    /// Processes one encoded command (its sequence must be <see cref="LastSequence"/> + 1) and
+    /// appends its events to <paramref name="output"/>. A frame that is not a readable command, or
+    /// is out of sequence, is answered with CommandRejected and does not advance the sequence.
+    /// </summary>
+    public void Process(ReadOnlySpan<byte> command, FrameBuffer output)
+    {
+        if (!CommandStamp.TryRead(command, out MessageType type, out long sequence, out long time) || !MessageTypes.IsDefined((long)type))
+        {
+            _events.Begin(output, LastSequence, Time);
+            Reject(0, type, 0, RejectReason.MalformedCommand);
+            return;
+        }
+        if (sequence != LastSequence + 1)
+        {
+            _events.Begin(output, LastSequence, Time);
+            Reject(0, type, 0, RejectReason.OutOfSequence);
+            return;
+        }
+        LastSequence = sequence;
+        if (time > Time) Time = time;
+        _events.Begin(output, sequence, Time);
+
+        switch (type)
+        {
+            case MessageType.NewOrder:
+                if (TryDecode(command, out NewOrder newOrder)) _entry.Place(newOrder);
+                break;
+            case MessageType.CancelOrder:
+                if (TryDecode(command, out CancelOrder cancel)) _entry.Cancel(cancel);
+                break;
+            case MessageType.ReplaceOrder:
+                if (TryDecode(command, out ReplaceOrder replace)) _entry.Replace(replace);
+                break;
+            case MessageType.CancelAll:
+                if (TryDecode(command, out CancelAll cancelAll)) _entry.CancelAll(cancelAll);
+                break;
+            case MessageType.Deposit:
+                if (TryDecode(command, out Deposit deposit)) OnDeposit(deposit);
+                break;
+            case MessageType.Withdraw:
+                if (TryDecode(command, out Withdraw withdraw)) OnWithdraw(withdraw);
+                break;
+            case MessageType.SetIndexPrice:
+                if (TryDecode(command, out SetIndexPrice index)) OnSetIndexPrice(index);
+                break;
+            case MessageType.Tick:
+                if (TryDecode(command, out Tick tick)) OnTick(tick);
+                break;
+            default:
+                Reject(0, type, 0, RejectReason.UnsupportedCommand);
+                break;
+        }
+        EndCommand();
+    }
+
+    private void EndCommand()
+    {
+        for (int i = 0; i < _clearing.ChangedCount; i++)
+        {
+            var (account, market) = _clearing.Changed(i);
+            _open.TrimReduceOnly(account, market);
+        }
+        _clearing.PublishChanges();
+    }
+
+    private bool TryDecode<T>(ReadOnlySpan<byte> frame, out T command) where T : struct, IProtocolMessage<T>
+    {
+        if (ProtocolCodec.TryDecode(frame, out command, out _)) return true;
+        Reject(0, T.Type, 0, RejectReason.MalformedCommand);
+        return false;
+    }
+
+    private void OnDeposit(in Deposit cmd)
+    {
+        if (cmd.AccountId <= 0)
+        {
+            Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.UnknownAccount);
+            return;
+        }
+        if (cmd.Amount <= 0)
+        {
+            Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.InvalidAmount);
+            return;
+        }
+        int account = _accounts.GetOrOpen(cmd.AccountId);
+        ref Account a = ref _accounts[account];
+        a.Collateral += cmd.Amount;
+        TotalDeposits += cmd.Amount;
+        _events.Emit(new BalanceChanged(_events.Header, cmd.Header.RequestId, cmd.AccountId, cmd.Amount, a.Collateral, BalanceChangeReason.Deposit));
+    }
+
+    private void OnWithdraw(in Withdraw cmd)
+    {
+        RejectReason reason = RejectReason.None;
+        if (!_accounts.TryGetIndex(cmd.AccountId, out int account)) reason = RejectReason.UnknownAccount;
+        else if (cmd.Amount <= 0) reason = RejectReason.InvalidAmount;
+        else if (cmd.Amount > _risk.Withdrawable(account)) reason = RejectReason.InsufficientFunds;
+        if (reason != RejectReason.None)
+        {
+            Reject(cmd.Header.RequestId, MessageType.Withdraw, cmd.AccountId, reason);
+            return;
+        }
+        ref Account a = ref _accounts[account];
+        a.Collateral -= cmd.Amount;
+        TotalWithdrawals += cmd.Amount;
+        _events.Emit(new BalanceChanged(_events.Header, cmd.Header.RequestId, cmd.AccountId, -cmd.Amount, a.Collateral, BalanceChangeReason.Withdrawal));
+    }
+
+    private void OnSetIndexPrice(in SetIndexPrice cmd)
+    {
+        if ((uint)(cmd.MarketId - 1) >= (uint)_markets.Length)
+        {
+            Reject(cmd.Header.RequestId, MessageType.SetIndexPrice, 0, RejectReason.UnknownMarket);
+            return;
+        }
+        if (cmd.Price <= 0)
+        {
+            Reject(cmd.Header.RequestId, MessageType.SetIndexPrice, 0, RejectReason.InvalidPrice);
+            return;
+        }
+        Market market = _markets[cmd.MarketId - 1];
+        market.SetIndex(cmd.Price, Time);
+        market.SetMark(cmd.Price);
+        _events.Emit(new MarkPrice(_events.Header, cmd.MarketId, market.MarkPrice, market.IndexPrice));
+        _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.SetIndexPrice, 0, 0));
+    }
+
+    private void OnTick(in Tick cmd)
+    {
+        _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.Tick, 0, 0));
+    }
+
+    private void Reject(long requestId, MessageType type, int accountId, RejectReason reason) =>
+        _events.Emit(new CommandRejected(_events.Header, requestId, type, accountId, reason));
+
+    // ---- Read-only inspection (cold path: allocates) ----
+
+    /// <summary>A copy of an account's state, or null if it has never deposited.</summary>
+    public AccountView? GetAccount(int accountId)
+    {
+        if (!_accounts.TryGetIndex(accountId, out int index)) return null;
+        ref Account a = ref _accounts[index];
+        var positions = new PositionView[_markets.Length];
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            ref Position p = ref _accounts.PositionOf(index, m);
+            positions[m] = new PositionView(m + 1, p.Quantity, p.Cost, p.RealizedPnl, p.OpenBuyQuantity, p.OpenSellQuantity);
+        }
+        return new AccountView(a.AccountId, a.Collateral, a.FeesPaid, _risk.Equity(index), _risk.InitialMargin(index),
+            _risk.MaintenanceMargin(index), a.Liquidating, a.OpenOrders, positions);
+    }
+
+    /// <summary>Every account id, in the order the accounts opened.</summary>
+    public IReadOnlyList<int> AccountIds()
+    {
+        var ids = new int[_accounts.Count];
+        for (int i = 0; i < ids.Length; i++) ids[i] = _accounts[i].AccountId;
+        return ids;
+    }
+
+    /// <summary>Resting orders of one side of a book, best price first, in time priority within a level.</summary>
+    public IReadOnlyList<OrderView> GetOrders(int marketId, Side side)
+    {
+        var list = new List<OrderView>();
+        BookSide bookSide = _markets[marketId - 1].Book.SideOf(side);
+        for (int depth = 0; depth < bookSide.LevelCount; depth++)
+        {
+            ref PriceLevel level = ref bookSide.Level(bookSide.LevelAtDepth(depth));
+            for (int slot = level.Head; slot != OrderStore.None; slot = _orders[slot].Next)
+            {
+                list.Add(ToView(slot));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>An account's resting orders, newest first.</summary>
+    public IReadOnlyList<OrderView> GetOpenOrders(int accountId)
+    {
+        var list = new List<OrderView>();
+        if (!_accounts.TryGetIndex(accountId, out int index)) return list;
+        for (int slot = _accounts[index].OrderHead; slot != OrderStore.None; slot = _orders[slot].AccountNext)
+        {
+            list.Add(ToView(slot));
+        }
+        return list;
+    }
+
+    /// <summary>Aggregated levels of one side of a book, best first.</summary>
+    public IReadOnlyList<BookLevelView> GetDepth(int marketId, Side side, int maxLevels = int.MaxValue)
+    {
+        BookSide bookSide = _markets[marketId - 1].Book.SideOf(side);
+        var list = new List<BookLevelView>();
+        for (int depth = 0; depth < bookSide.LevelCount && depth < maxLevels; depth++)
+        {
+            ref PriceLevel level = ref bookSide.Level(bookSide.LevelAtDepth(depth));
+            list.Add(new BookLevelView(level.Price, level.Quantity, level.OrderCount));
+        }
+        return list;
+    }
+
+    public long GetMarkPrice(int marketId) => _markets[marketId - 1].MarkPrice;
+
+    private OrderView ToView(int slot)
+    {
+        ref Order o = ref _orders[slot];
+        return new OrderView(o.OrderId, o.ClientOrderId, _accounts[o.Account].AccountId, o.Market + 1, o.Side, o.Price,
+            o.Quantity, o.Remaining, o.Filled, o.Flags, o.Origin);
+    }
+
+    /// <summary>
+    /// Fingerprint of the trading state: counters, every account's cash and positions, marks, and
+    /// every resting order in book priority. Two engines fed the same commands have the same hash.
+    /// </summary>
+    public ulong ComputeStateHash()
+    {
+        var h = new StateHasher();
+        h.Add(LastSequence);
+        h.Add(_entry.LastOrderId);
+        h.Add(_matcher.LastTradeId);
+        h.Add(FeeIncome);
+        h.Add(_accounts.Count);
+        for (int i = 0; i < _accounts.Count; i++)
+        {
+            ref Account a = ref _accounts[i];
+            h.Add(a.AccountId);
+            h.Add(a.Collateral);
+            h.Add(a.FeesPaid);
+            h.Add(a.Liquidating);
+            h.Add(a.OpenOrders);
+            foreach (ref Position p in _accounts.PositionsOf(i))
+            {
+                h.Add(p.Quantity);
+                h.Add(p.Cost);
+                h.Add(p.RealizedPnl);
+            }
+        }
+        foreach (Market market in _markets)
+        {
+            h.Add(market.IndexPrice);
+            h.Add(market.MarkPrice);
+            h.Add(market.Book.Sequence);
+            foreach (BookSide side in new[] { market.Book.Bids, market.Book.Asks })
+            {
+                h.Add(side.LevelCount);
+                for (int depth = 0; depth < side.LevelCount; depth++)
+                {
+                    ref PriceLevel level = ref side.Level(side.LevelAtDepth(depth));
+                    for (int slot = level.Head; slot != OrderStore.None; slot = _orders[slot].Next)
+                    {
+                        ref Order o = ref _orders[slot];
+                        h.Add(o.OrderId);
+                        h.Add(o.ClientOrderId);
+                        h.Add(_accounts[o.Account].AccountId);
+                        h.Add(o.Price);
+                        h.Add(o.Quantity);
+                        h.Add(o.Remaining);
+                        h.Add(o.FilledQuote);
+                        h.Add((long)o.Flags);
+                        h.Add((long)o.Stp);
+                    }
+                }
+            }
+        }
+        return h.Finish();
+    }
+}

@@ -1,0 +1,100 @@
+using Backpack.Gateway.Engine.Accounts;
+using Backpack.Gateway.Engine.Markets;
+using Backpack.Gateway.Protocol;
+
+namespace Backpack.Gateway.Engine.Risk;
+
+/// <summary>
+/// Cross-margin figures of an account at mark prices, and the pre-trade and withdrawal checks.
+/// Exposure of a market is the worst case of the position plus its open orders on one side:
+/// max(positionValue + openBuyNotional, openSellNotional - positionValue), open orders valued at
+/// their limit prices. Initial margin sums exposure x IMF over markets; an order is admitted only
+/// if initial margin stays below equity afterwards, or if it does not raise the market's exposure.
+/// </summary>
+internal sealed class PreTradeRisk
+{
+    private readonly AccountStore _accounts;
+    private readonly Market[] _markets;
+
+    public PreTradeRisk(AccountStore accounts, Market[] markets)
+    {
+        _accounts = accounts;
+        _markets = markets;
+    }
+
+    /// <summary>Collateral plus unrealized PnL at mark, micro-USDC.</summary>
+    public long Equity(int account)
+    {
+        long equity = _accounts[account].Collateral;
+        var positions = _accounts.PositionsOf(account);
+        for (int m = 0; m < positions.Length; m++)
+        {
+            ref Position p = ref positions[m];
+            if (p.Quantity != 0) equity += _markets[m].Rules.Quote(_markets[m].MarkPrice, p.Quantity) - p.Cost;
+        }
+        return equity;
+    }
+
+    /// <summary>Worst-case exposure of a position and its open orders, micro-USDC.</summary>
+    public static long Exposure(long positionValue, long openBuyQuote, long openSellQuote) =>
+        Math.Max(positionValue + openBuyQuote, openSellQuote - positionValue);
+
+    public long InitialMargin(int account)
+    {
+        long im = 0;
+        var positions = _accounts.PositionsOf(account);
+        for (int m = 0; m < positions.Length; m++)
+        {
+            ref Position p = ref positions[m];
+            if (p.Quantity == 0 && p.OpenBuyQuote == 0 && p.OpenSellQuote == 0) continue;
+            MarketRules rules = _markets[m].Rules;
+            long value = rules.Quote(_markets[m].MarkPrice, p.Quantity);
+            im += MarginCalculator.InitialMargin(rules, Exposure(value, p.OpenBuyQuote, p.OpenSellQuote));
+        }
+        return im;
+    }
+
+    public long MaintenanceMargin(int account)
+    {
+        long mm = 0;
+        var positions = _accounts.PositionsOf(account);
+        for (int m = 0; m < positions.Length; m++)
+        {
+            ref Position p = ref positions[m];
+            if (p.Quantity == 0) continue;
+            MarketRules rules = _markets[m].Rules;
+            mm += MarginCalculator.MaintenanceMargin(rules, Math.Abs(rules.Quote(_markets[m].MarkPrice, p.Quantity)));
+        }
+        return mm;
+    }
+
+    /// <summary>
+    /// Checks an order that would add <paramref name="quantity"/> at <paramref name="price"/> to the
+    /// open orders of a market, after removing <paramref name="replacedQuote"/> of the same side (for
+    /// a replace). Returns <see cref="RejectReason.None"/> when admitted.
+    /// </summary>
+    public RejectReason CheckOrder(int account, int market, Side side, long price, long quantity, long replacedQuote = 0)
+    {
+        ref Position p = ref _accounts.PositionOf(account, market);
+        MarketRules rules = _markets[market].Rules;
+        long value = rules.Quote(_markets[market].MarkPrice, p.Quantity);
+        long before = Exposure(value, p.OpenBuyQuote, p.OpenSellQuote);
+        long added = rules.Quote(price, quantity) - replacedQuote;
+        long after = side == Side.Buy
+            ? Exposure(value, p.OpenBuyQuote + added, p.OpenSellQuote)
+            : Exposure(value, p.OpenBuyQuote, p.OpenSellQuote + added);
+        if (after <= before) return RejectReason.None; // only reduces (or keeps) exposure
+
+        long im = InitialMargin(account)
+            - MarginCalculator.InitialMargin(rules, before)
+            + MarginCalculator.InitialMargin(rules, after);
+        return im < Equity(account) ? RejectReason.None : RejectReason.InsufficientMargin;
+    }
+
+    /// <summary>What can be withdrawn: collateral not needed as initial margin, never unrealized profit.</summary>
+    public long Withdrawable(int account)
+    {
+        long free = Equity(account) - InitialMargin(account);
+        return Math.Max(0, Math.Min(free, _accounts[account].Collateral));
+    }
+}

@@ -1,0 +1,169 @@
+namespace Backpack.Gateway.Protocol;
+
+// Every enum of the protocol travels as a small integer. Decoders reject values outside the
+// defined range (see EnumCodec), so an engine never sees an undefined value.
+
+public enum Side : byte
+{
+    Buy = 0,
+    Sell = 1,
+}
+
+public enum OrderType : byte
+{
+    Limit = 0,
+    /// <summary>Executes against the book up to the market's price band, then the rest expires.</summary>
+    Market = 1,
+}
+
+public enum TimeInForce : byte
+{
+    /// <summary>Good till canceled: the unfilled rest stays on the book.</summary>
+    Gtc = 0,
+    /// <summary>Immediate or cancel: fills what it can, the rest expires.</summary>
+    Ioc = 1,
+    /// <summary>Fill or kill: fills completely at once or not at all.</summary>
+    Fok = 2,
+}
+
+[Flags]
+public enum OrderFlags : byte
+{
+    None = 0,
+    /// <summary>Rejected instead of taking liquidity (maker only).</summary>
+    PostOnly = 1,
+    /// <summary>May only reduce the position; trimmed when the position shrinks.</summary>
+    ReduceOnly = 2,
+}
+
+/// <summary>Self-trade prevention, chosen by the incoming (taker) order.</summary>
+public enum SelfTradePrevention : byte
+{
+    /// <summary>Cancel the rest of the incoming order (fills before the self-match stand).</summary>
+    RejectTaker = 0,
+    /// <summary>Cancel the resting order of the same account and keep matching.</summary>
+    RejectMaker = 1,
+    /// <summary>Cancel both the resting order and the rest of the incoming order.</summary>
+    RejectBoth = 2,
+}
+
+/// <summary>Who caused an order or fill (Backpack's origin field "O").</summary>
+public enum OrderOrigin : byte
+{
+    User = 0,
+    LiquidationAutoclose = 1,
+    BackstopLiquidityProvider = 2,
+    AdlAutoclose = 3,
+}
+
+public enum Liquidity : byte
+{
+    Maker = 0,
+    Taker = 1,
+}
+
+/// <summary>Why the engine rejected a command. The names travel upper snake case at the edges.</summary>
+public enum RejectReason : byte
+{
+    None = 0,
+    MalformedCommand = 1,
+    OutOfSequence = 2,
+    UnknownMarket = 3,
+    UnknownAccount = 4,
+    InvalidOrder = 5,
+    InvalidPrice = 6,
+    InvalidQuantity = 7,
+    PriceOutOfBand = 8,
+    InsufficientMargin = 9,
+    InsufficientFunds = 10,
+    PostOnlyWouldTake = 11,
+    ReduceOnlyNotReducing = 12,
+    AccountLiquidating = 13,
+    OrderNotFound = 14,
+    DuplicateClientOrderId = 15,
+    MarketNotReady = 16,
+    MarketPaused = 17,
+    InvalidAmount = 18,
+    UnsettledEquity = 19,
+    TooManyOrders = 20,
+    NothingToChange = 21,
+    UnsupportedCommand = 22,
+}
+
+public enum CancelReason : byte
+{
+    /// <summary>The account asked (cancel or cancel-all).</summary>
+    UserCanceled = 0,
+    /// <summary>The unfilled rest of an IOC or market order.</summary>
+    Expired = 1,
+    /// <summary>A fill-or-kill order that could not fill completely.</summary>
+    FillOrKillNotFilled = 2,
+    SelfTradePrevention = 3,
+    /// <summary>A reduce-only order that can no longer reduce the position.</summary>
+    ReduceOnly = 4,
+    /// <summary>Canceled because the account entered liquidation.</summary>
+    Liquidation = 5,
+}
+
+/// <summary>Why a resting order was modified.</summary>
+public enum ReplaceReason : byte
+{
+    /// <summary>A replace request of the account.</summary>
+    User = 0,
+    /// <summary>A reduce-only order cut so it cannot flip the position (Backpack's orderModified).</summary>
+    ReduceOnlyTrim = 1,
+}
+
+/// <summary>What an OrderCancelRejected answers (FIX CxlRejResponseTo).</summary>
+public enum CancelRejectResponseTo : byte
+{
+    Cancel = 0,
+    Replace = 1,
+}
+
+public enum BalanceChangeReason : byte
+{
+    Deposit = 0,
+    Withdrawal = 1,
+    /// <summary>Unsettled (negative) equity written off or settled after a liquidation.</summary>
+    Settlement = 2,
+}
+
+public enum LiquidationStage : byte
+{
+    /// <summary>Stage 1: reduce-only IOC slices on the order book.</summary>
+    Book = 1,
+    /// <summary>Stage 2: taken over by a backstop liquidity provider or the insurance fund.</summary>
+    Backstop = 2,
+    /// <summary>Stage 3: auto-deleveraging against opposite positions.</summary>
+    Adl = 3,
+}
+
+public enum LiquidationOutcome : byte
+{
+    /// <summary>Healthy again after its orders were canceled; nothing was closed.</summary>
+    Averted = 0,
+    /// <summary>Stopped once the maintenance margin ratio fell below the hysteresis level.</summary>
+    Partial = 1,
+    /// <summary>Every position was closed.</summary>
+    Full = 2,
+    /// <summary>Closed with equity at or below zero; the loss went to the fund or ADL.</summary>
+    Bankrupt = 3,
+}
+
+public enum AdlRole : byte
+{
+    /// <summary>The account whose position was being liquidated.</summary>
+    Liquidated = 0,
+    /// <summary>The opposite position closed against it.</summary>
+    Counterparty = 1,
+}
+
+public enum InsuranceFundReason : byte
+{
+    LiquidationFee = 0,
+    LiquidationShortfall = 1,
+    BackstopShare = 2,
+    TakeoverPnl = 3,
+    Injection = 4,
+}

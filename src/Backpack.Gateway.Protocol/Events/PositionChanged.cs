@@ -1,0 +1,54 @@
+using Backpack.Gateway.Protocol.MessagePack;
+
+namespace Backpack.Gateway.Protocol.Events;
+
+/// <summary>An account's position in a market after a command changed it (one per account and market per command).</summary>
+/// <param name="AccountId">account</param>
+/// <param name="MarketId">market</param>
+/// <param name="Quantity">net position in lots (negative = short)</param>
+/// <param name="EntryNotional">cost of the open position in micro-USDC (entry price = this / |quantity|)</param>
+/// <param name="RealizedPnl">realized PnL in this market since the account opened, micro-USDC</param>
+/// <param name="MarkPrice">mark price in ticks</param>
+/// <param name="Collateral">account collateral after the change, micro-USDC</param>
+/// <param name="AdlQuintile">ADL rank quintile 1 (first to be deleveraged) to 5; 0 = no position</param>
+public readonly record struct PositionChanged(
+    EventHeader Header,
+    int AccountId,
+    int MarketId,
+    long Quantity,
+    long EntryNotional,
+    long RealizedPnl,
+    long MarkPrice,
+    long Collateral,
+    int AdlQuintile) : IProtocolMessage<PositionChanged>
+{
+    public static MessageType Type => MessageType.PositionChanged;
+
+    public static int FieldCount => 11;
+
+    public void Encode(ref MessagePackWriter w)
+    {
+        w.WriteArrayHeader(FieldCount);
+        w.WriteByte((byte)Type);
+        Header.Encode(ref w);
+        w.WriteInt32(AccountId);
+        w.WriteInt32(MarketId);
+        w.WriteInt64(Quantity);
+        w.WriteInt64(EntryNotional);
+        w.WriteInt64(RealizedPnl);
+        w.WriteInt64(MarkPrice);
+        w.WriteInt64(Collateral);
+        w.WriteInt32(AdlQuintile);
+    }
+
+    public static PositionChanged DecodeBody(ref MessagePackReader r) => new(
+        EventHeader.Decode(ref r),
+        r.ReadInt32(),
+        r.ReadInt32(),
+        r.ReadInt64(),
+        r.ReadInt64(),
+        r.ReadInt64(),
+        r.ReadInt64(),
+        r.ReadInt64(),
+        r.ReadInt32());
+}

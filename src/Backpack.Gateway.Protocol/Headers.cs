@@ -1,0 +1,42 @@
+using Backpack.Gateway.Protocol.MessagePack;
+
+namespace Backpack.Gateway.Protocol;
+
+/// <summary>
+/// The first fields of every command, after the type id. <see cref="Sequence"/> and
+/// <see cref="Time"/> are always written as 9-byte int 64 so the sequencer can stamp them in place
+/// (<see cref="CommandStamp"/>); front ends leave them 0.
+/// </summary>
+/// <param name="Sequence">engine sequence number, stamped by the sequencer (1, 2, 3 ...)</param>
+/// <param name="Time">engine time in microseconds since the Unix epoch, stamped by the sequencer</param>
+/// <param name="RequestId">chosen by the sender and echoed in the reply events (front ends put their connection id in it)</param>
+public readonly record struct CommandHeader(long Sequence, long Time, long RequestId)
+{
+    /// <summary>Elements the header adds to a command's array.</summary>
+    public const int FieldCount = 3;
+
+    public void Encode(ref MessagePackWriter w)
+    {
+        w.WriteInt64Fixed(Sequence);
+        w.WriteInt64Fixed(Time);
+        w.WriteInt64(RequestId);
+    }
+
+    public static CommandHeader Decode(ref MessagePackReader r) => new(r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
+}
+
+/// <summary>The first fields of every event, after the type id.</summary>
+/// <param name="Sequence">sequence number of the command that produced the event</param>
+/// <param name="Time">engine time (the command's time) in microseconds since the Unix epoch</param>
+public readonly record struct EventHeader(long Sequence, long Time)
+{
+    public const int FieldCount = 2;
+
+    public void Encode(ref MessagePackWriter w)
+    {
+        w.WriteInt64(Sequence);
+        w.WriteInt64(Time);
+    }
+
+    public static EventHeader Decode(ref MessagePackReader r) => new(r.ReadInt64(), r.ReadInt64());
+}
