@@ -288,13 +288,14 @@ public sealed class MatchingEngine
     }
 
     /// <summary>
-    /// Fingerprint of the trading state: counters, every account's cash and positions, marks, and
+    /// Fingerprint of the trading state: id counters, every account's cash and positions, marks, and
     /// every resting order in book priority. Two engines fed the same commands have the same hash.
+    /// The sequence number is not part of it (a snapshot records it beside the hash), so a command
+    /// that was rejected leaves the hash as it was.
     /// </summary>
     public ulong ComputeStateHash()
     {
         var h = new StateHasher();
-        h.Add(LastSequence);
         h.Add(_entry.LastOrderId);
         h.Add(_matcher.LastTradeId);
         h.Add(FeeIncome);

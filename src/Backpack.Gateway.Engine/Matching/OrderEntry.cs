@@ -97,6 +97,8 @@ internal sealed class OrderEntry
         else if (o.Type == OrderType.Limit && o.TimeInForce == TimeInForce.Gtc)
         {
             _open.Rest(slot);
+            // A reduce-only order larger than the position rests cut to what it can close.
+            if (o.IsReduceOnly) _open.TrimReduceOnly(o.Account, o.Market);
         }
         else
         {
