@@ -151,7 +151,7 @@ public sealed class MatchingEngine
 
     private void OnDeposit(in Deposit cmd)
     {
-        if (cmd.AccountId <= 0)
+        if (cmd.AccountId <= 0 || cmd.AccountId > AccountStore.MaxAccountId)
         {
             Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.UnknownAccount);
             return;
@@ -296,7 +296,7 @@ public sealed class MatchingEngine
     public ulong ComputeStateHash()
     {
         var h = new StateHasher();
-        h.Add(_entry.LastOrderId);
+        h.Add(_orders.AcceptedCount);
         h.Add(_matcher.LastTradeId);
         h.Add(FeeIncome);
         h.Add(_accounts.Count);

@@ -65,9 +65,9 @@ public class SequencingTests
         Assert.NotEmpty(h.Tick().OfType<CommandAccepted>());
         Assert.NotEmpty(h.Deposit(1, 1000).OfType<BalanceChanged>());
         Assert.NotEmpty(h.Withdraw(1, 1).OfType<BalanceChanged>());
-        Assert.NotEmpty(h.Limit(1, Side.Buy, 95, 1).OfType<OrderAccepted>());
-        Assert.NotEmpty(h.Cancel(1, 1).OfType<OrderCanceled>());
-        Assert.NotEmpty(h.Cancel(1, 1).OfType<OrderCancelRejected>());
+        long orderId = h.Limit(1, Side.Buy, 95, 1).OfType<OrderAccepted>().Single().OrderId;
+        Assert.NotEmpty(h.Cancel(1, orderId).OfType<OrderCanceled>());
+        Assert.NotEmpty(h.Cancel(1, orderId).OfType<OrderCancelRejected>());
         Assert.NotEmpty(h.CancelAll(1).OfType<CommandAccepted>());
         Assert.Contains(h.Send(new RegisterBackstopProvider(h.NextHeader(), 1, 0, 0)), e => e is CommandAccepted or CommandRejected);
     }

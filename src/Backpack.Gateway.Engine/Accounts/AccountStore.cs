@@ -10,7 +10,11 @@ namespace Backpack.Gateway.Engine.Accounts;
 internal sealed class AccountStore
 {
     private readonly int _marketCount;
-    private readonly Dictionary<int, int> _indexById;
+    /// <summary>Largest account id the engine accepts (ids index a flat array).</summary>
+    public const int MaxAccountId = (1 << 24) - 1;
+
+    /// <summary>accountId -> index + 1 (0 = no such account).</summary>
+    private int[] _indexById;
     private Account[] _accounts;
     private Position[] _positions;
 
@@ -18,7 +22,7 @@ internal sealed class AccountStore
     {
         _marketCount = marketCount;
         capacity = Math.Max(capacity, 16);
-        _indexById = new Dictionary<int, int>(capacity);
+        _indexById = new int[capacity + 1];
         _accounts = new Account[capacity];
         _positions = new Position[capacity * marketCount];
     }
@@ -35,11 +39,18 @@ internal sealed class AccountStore
     /// <summary>The positions of one account, one per market.</summary>
     public Span<Position> PositionsOf(int index) => _positions.AsSpan(index * _marketCount, _marketCount);
 
-    public bool TryGetIndex(int accountId, out int index) => _indexById.TryGetValue(accountId, out index);
+    public bool TryGetIndex(int accountId, out int index)
+    {
+        index = (uint)accountId < (uint)_indexById.Length ? _indexById[accountId] - 1 : -1;
+        return index >= 0;
+    }
 
+    /// <summary>The index of an account, opening it if new. The id must be 1..<see cref="MaxAccountId"/>.</summary>
     public int GetOrOpen(int accountId)
     {
-        if (_indexById.TryGetValue(accountId, out int index)) return index;
+        if ((uint)(accountId - 1) >= MaxAccountId) throw new ArgumentOutOfRangeException(nameof(accountId));
+        if (TryGetIndex(accountId, out int index)) return index;
+        if (accountId >= _indexById.Length) Array.Resize(ref _indexById, Math.Min(Math.Max(accountId + 1, _indexById.Length * 2), MaxAccountId + 1));
         if (Count == _accounts.Length)
         {
             Array.Resize(ref _accounts, _accounts.Length * 2);
@@ -47,7 +58,7 @@ internal sealed class AccountStore
         }
         index = Count++;
         _accounts[index] = new Account { AccountId = accountId, OrderHead = -1, OrderTail = -1 };
-        _indexById.Add(accountId, index);
+        _indexById[accountId] = index + 1;
         return index;
     }
 }

@@ -38,9 +38,6 @@ internal sealed class OrderEntry
         _options = options;
     }
 
-    /// <summary>Last order id handed out (order ids start at 1).</summary>
-    public long LastOrderId { get; set; }
-
     public void Place(in NewOrder cmd)
     {
         RejectReason reason = ValidateNew(cmd, out int account, out long limit);
@@ -51,9 +48,9 @@ internal sealed class OrderEntry
             return;
         }
 
-        long orderId = ++LastOrderId;
-        int slot = _orders.Add(orderId, account, cmd.ClientOrderId);
+        int slot = _orders.Add(account, cmd.ClientOrderId);
         ref Order o = ref _orders[slot];
+        long orderId = o.OrderId;
         o.Market = cmd.MarketId - 1;
         o.Side = cmd.Side;
         o.Type = cmd.OrderType;
@@ -130,6 +127,7 @@ internal sealed class OrderEntry
             if (!market.InBand(cmd.Price)) return RejectReason.PriceOutOfBand;
         }
         if (_orders.ClientIdInUse(account, cmd.ClientOrderId)) return RejectReason.DuplicateClientOrderId;
+        if (!_orders.HasRoom) return RejectReason.TooManyOrders;
         if (_accounts[account].OpenOrders >= _options.MaxOpenOrdersPerAccount
             && cmd.OrderType == OrderType.Limit && cmd.TimeInForce == TimeInForce.Gtc) return RejectReason.TooManyOrders;
 

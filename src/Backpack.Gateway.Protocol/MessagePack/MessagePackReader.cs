@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Backpack.Gateway.Protocol.MessagePack;
@@ -129,6 +130,39 @@ public ref struct MessagePackReader
     }
 
     private long ReadInt64Slow()
+    {
+        // Fast path: with 9 bytes left any integer format fits, so only the format byte is checked.
+        // (After an error the position is at the end, so this path is never taken then.)
+        int pos = _pos;
+        if (_span.Length - pos >= 9)
+        {
+            ref byte src = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), pos);
+            ref byte data = ref Unsafe.Add(ref src, 1);
+            switch (src)
+            {
+                case MessagePackCode.UInt8: _pos = pos + 2; return data;
+                case MessagePackCode.UInt16: _pos = pos + 3; return BigEndian(Unsafe.ReadUnaligned<ushort>(ref data));
+                case MessagePackCode.UInt32: _pos = pos + 5; return BigEndian(Unsafe.ReadUnaligned<uint>(ref data));
+                case MessagePackCode.Int8: _pos = pos + 2; return unchecked((sbyte)data);
+                case MessagePackCode.Int16: _pos = pos + 3; return unchecked((short)BigEndian(Unsafe.ReadUnaligned<ushort>(ref data)));
+                case MessagePackCode.Int32: _pos = pos + 5; return unchecked((int)BigEndian(Unsafe.ReadUnaligned<uint>(ref data)));
+                case MessagePackCode.Int64: _pos = pos + 9; return unchecked((long)BigEndian(Unsafe.ReadUnaligned<ulong>(ref data)));
+            }
+        }
+        return ReadInt64Careful();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ushort BigEndian(ushort v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint BigEndian(uint v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BigEndian(ulong v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
+
+    /// <summary>Every format, with a length check per format (near the end of the frame, and for errors).</summary>
+    private long ReadInt64Careful()
     {
         if (!TryPeek(out byte c, "integer")) return 0;
         int start = _pos;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Backpack.Gateway.Protocol.MessagePack;
@@ -55,7 +56,12 @@ public ref struct MessagePackWriter
 
     public void WriteNil() => Reserve(1)[0] = MessagePackCode.Nil;
 
-    public void WriteBoolean(bool value) => Reserve(1)[0] = value ? MessagePackCode.True : MessagePackCode.False;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteBoolean(bool value)
+    {
+        Ensure(1) = value ? MessagePackCode.True : MessagePackCode.False;
+        _pos++;
+    }
 
     public void WriteInt32(int value) => WriteInt64(value);
 
@@ -65,43 +71,18 @@ public ref struct MessagePackWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteInt64(long value)
     {
-        if (value >= 0)
+        if ((ulong)value <= MessagePackCode.MaxPositiveFixInt || (value >= -32 && value < 0))
         {
-            WriteUInt64((ulong)value);
+            Ensure(1) = unchecked((byte)value);
+            _pos++;
         }
-        else if (value >= -32)
+        else if (value > 0)
         {
-            Reserve(1)[0] = unchecked((byte)value);
+            WriteUIntSlow((ulong)value);
         }
         else
         {
             WriteNegative(value);
-        }
-    }
-
-    private void WriteNegative(long value)
-    {
-        if (value >= sbyte.MinValue)
-        {
-            var s = Reserve(2);
-            s[0] = MessagePackCode.Int8;
-            s[1] = unchecked((byte)value);
-        }
-        else if (value >= short.MinValue)
-        {
-            var s = Reserve(3);
-            s[0] = MessagePackCode.Int16;
-            BinaryPrimitives.WriteInt16BigEndian(s[1..], (short)value);
-        }
-        else if (value >= int.MinValue)
-        {
-            var s = Reserve(5);
-            s[0] = MessagePackCode.Int32;
-            BinaryPrimitives.WriteInt32BigEndian(s[1..], (int)value);
-        }
-        else
-        {
-            WriteInt64Fixed(value);
         }
     }
 
@@ -111,7 +92,8 @@ public ref struct MessagePackWriter
     {
         if (value <= MessagePackCode.MaxPositiveFixInt)
         {
-            Reserve(1)[0] = (byte)value;
+            Ensure(1) = (byte)value;
+            _pos++;
         }
         else
         {
@@ -119,33 +101,75 @@ public ref struct MessagePackWriter
         }
     }
 
+    private void WriteNegative(long value)
+    {
+        if (value >= sbyte.MinValue)
+        {
+            ref byte dst = ref Ensure(2);
+            dst = MessagePackCode.Int8;
+            Unsafe.Add(ref dst, 1) = unchecked((byte)value);
+            _pos += 2;
+        }
+        else if (value >= short.MinValue)
+        {
+            ref byte dst = ref Ensure(3);
+            dst = MessagePackCode.Int16;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((ushort)value));
+            _pos += 3;
+        }
+        else if (value >= int.MinValue)
+        {
+            ref byte dst = ref Ensure(5);
+            dst = MessagePackCode.Int32;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((uint)value));
+            _pos += 5;
+        }
+        else
+        {
+            WriteInt64Fixed(value);
+        }
+    }
+
     private void WriteUIntSlow(ulong value)
     {
         if (value <= byte.MaxValue)
         {
-            var s = Reserve(2);
-            s[0] = MessagePackCode.UInt8;
-            s[1] = (byte)value;
+            ref byte dst = ref Ensure(2);
+            dst = MessagePackCode.UInt8;
+            Unsafe.Add(ref dst, 1) = (byte)value;
+            _pos += 2;
         }
         else if (value <= ushort.MaxValue)
         {
-            var s = Reserve(3);
-            s[0] = MessagePackCode.UInt16;
-            BinaryPrimitives.WriteUInt16BigEndian(s[1..], (ushort)value);
+            ref byte dst = ref Ensure(3);
+            dst = MessagePackCode.UInt16;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((ushort)value));
+            _pos += 3;
         }
         else if (value <= uint.MaxValue)
         {
-            var s = Reserve(5);
-            s[0] = MessagePackCode.UInt32;
-            BinaryPrimitives.WriteUInt32BigEndian(s[1..], (uint)value);
+            ref byte dst = ref Ensure(5);
+            dst = MessagePackCode.UInt32;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((uint)value));
+            _pos += 5;
         }
         else
         {
-            var s = Reserve(9);
-            s[0] = MessagePackCode.UInt64;
-            BinaryPrimitives.WriteUInt64BigEndian(s[1..], value);
+            ref byte dst = ref Ensure(9);
+            dst = MessagePackCode.UInt64;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian(value));
+            _pos += 9;
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ushort BigEndian(ushort v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint BigEndian(uint v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BigEndian(ulong v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
 
     /// <summary>
     /// Always writes int 64 (0xd3 and 8 bytes). Every MessagePack reader accepts it; the sequencer
@@ -153,9 +177,10 @@ public ref struct MessagePackWriter
     /// </summary>
     public void WriteInt64Fixed(long value)
     {
-        var s = Reserve(9);
-        s[0] = MessagePackCode.Int64;
-        BinaryPrimitives.WriteInt64BigEndian(s[1..], value);
+        ref byte dst = ref Ensure(9);
+        dst = MessagePackCode.Int64;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((ulong)value));
+        _pos += 9;
     }
 
     public void WriteDouble(double value)
@@ -172,11 +197,13 @@ public ref struct MessagePackWriter
         BinaryPrimitives.WriteSingleBigEndian(s[1..], value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteArrayHeader(int count)
     {
         if ((uint)count <= 15)
         {
-            Reserve(1)[0] = (byte)(MessagePackCode.MinFixArray | count);
+            Ensure(1) = (byte)(MessagePackCode.MinFixArray | count);
+            _pos++;
         }
         else
         {
@@ -320,6 +347,17 @@ public ref struct MessagePackWriter
             s[0] = code32;
             BinaryPrimitives.WriteUInt32BigEndian(s[1..], length);
         }
+    }
+
+    /// <summary>
+    /// Makes sure <paramref name="count"/> bytes are free at the write position and returns a
+    /// reference to the first (the caller writes, then advances _pos by what it wrote).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref byte Ensure(int count)
+    {
+        if ((uint)(_pos + count) > (uint)_span.Length) Grow(count);
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), _pos);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Backpack.Gateway.Benchmarks;
+using Backpack.Gateway.Protocol.Framing;
+
+// "quick": one timed pass of the engine over the mixed flow (seconds, for profiling and a first
+// look). Anything else goes to BenchmarkDotNet, e.g. --filter '*EngineBenchmark*'.
+if (args.Length > 0 && args[0] == "quick")
+{
+    int commands = args.Length > 1 ? int.Parse(args[1]) : 2_000_000;
+    int accounts = args.Length > 2 ? int.Parse(args[2]) : 10_000;
+    Console.WriteLine($"Generating {commands:N0} commands over {accounts:N0} accounts ...");
+    var flow = MixedFlow.Generate(accounts: accounts, measuredCommands: commands);
+    Console.WriteLine("Mixed flow: " + flow.Mix);
+    var output = new FrameBuffer(1 << 20, 1 << 12);
+    int rounds = args.Length > 3 ? int.Parse(args[3]) : 3;
+    for (int round = 1; round <= rounds; round++)
+    {
+        var engine = flow.PrepareEngine(accounts);
+        GC.Collect();
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var sw = Stopwatch.StartNew();
+        long events = flow.RunMeasured(engine, output);
+        sw.Stop();
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Console.WriteLine($"round {round}: {flow.Count / sw.Elapsed.TotalSeconds / 1e6:F2} M commands/s, " +
+                          $"{sw.Elapsed.TotalNanoseconds / flow.Count:F0} ns/command, {events / (double)flow.Count:F2} events/command, " +
+                          $"{allocated / (double)flow.Count:F3} bytes allocated/command");
+    }
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmark).Assembly).Run(args);
