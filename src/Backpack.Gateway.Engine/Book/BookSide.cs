@@ -128,14 +128,16 @@ internal sealed class BookSide
             if (k < key) { found = false; return i + 1; }
             i--;
         }
-        if (stop == 0)
+        // Binary search of _keys[0, stop): the first position whose key is >= key.
+        int lo = 0, hi = stop;
+        while (lo < hi)
         {
-            found = false;
-            return 0;
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (_keys[mid] < key) lo = mid + 1;
+            else hi = mid;
         }
-        int index = Array.BinarySearch(_keys, 0, stop, key);
-        found = index >= 0;
-        return found ? index : ~index;
+        found = lo < stop && _keys[lo] == key;
+        return lo;
     }
 
     private int TakeLevelSlot()

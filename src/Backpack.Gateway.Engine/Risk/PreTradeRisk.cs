@@ -39,6 +39,24 @@ internal sealed class PreTradeRisk
     public static long Exposure(long positionValue, long openBuyQuote, long openSellQuote) =>
         Math.Max(positionValue + openBuyQuote, openSellQuote - positionValue);
 
+    /// <summary>Equity and initial margin in one pass over the account's positions.</summary>
+    public (long Equity, long InitialMargin) EquityAndInitialMargin(int account)
+    {
+        long equity = _accounts[account].Collateral;
+        long im = 0;
+        var positions = _accounts.PositionsOf(account);
+        for (int m = 0; m < positions.Length; m++)
+        {
+            ref Position p = ref positions[m];
+            if (p.Quantity == 0 && p.OpenBuyQuote == 0 && p.OpenSellQuote == 0) continue;
+            MarketRules rules = _markets[m].Rules;
+            long value = rules.Quote(_markets[m].MarkPrice, p.Quantity);
+            equity += value - p.Cost;
+            im += MarginCalculator.InitialMargin(rules, Exposure(value, p.OpenBuyQuote, p.OpenSellQuote));
+        }
+        return (equity, im);
+    }
+
     public long InitialMargin(int account)
     {
         long im = 0;
@@ -85,16 +103,16 @@ internal sealed class PreTradeRisk
             : Exposure(value, p.OpenBuyQuote, p.OpenSellQuote + added);
         if (after <= before) return RejectReason.None; // only reduces (or keeps) exposure
 
-        long im = InitialMargin(account)
-            - MarginCalculator.InitialMargin(rules, before)
-            + MarginCalculator.InitialMargin(rules, after);
-        return im < Equity(account) ? RejectReason.None : RejectReason.InsufficientMargin;
+        var (equity, im) = EquityAndInitialMargin(account);
+        im += MarginCalculator.InitialMargin(rules, after) - MarginCalculator.InitialMargin(rules, before);
+        return im < equity ? RejectReason.None : RejectReason.InsufficientMargin;
     }
 
     /// <summary>What can be withdrawn: collateral not needed as initial margin, never unrealized profit.</summary>
     public long Withdrawable(int account)
     {
-        long free = Equity(account) - InitialMargin(account);
+        var (equity, im) = EquityAndInitialMargin(account);
+        long free = equity - im;
         return Math.Max(0, Math.Min(free, _accounts[account].Collateral));
     }
 }

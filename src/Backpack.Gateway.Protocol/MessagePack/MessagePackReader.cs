@@ -131,25 +131,45 @@ public ref struct MessagePackReader
 
     private long ReadInt64Slow()
     {
-        // Fast path: with 9 bytes left any integer format fits, so only the format byte is checked.
-        // (After an error the position is at the end, so this path is never taken then.)
+        // Every integer format but uint 64 (range-checked below): one size lookup, one length check.
         int pos = _pos;
-        if (_span.Length - pos >= 9)
+        if ((uint)pos < (uint)_span.Length)
         {
             ref byte src = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), pos);
-            ref byte data = ref Unsafe.Add(ref src, 1);
-            switch (src)
+            int size = IntFormatSize[src];
+            if (size != 0 && _span.Length - pos >= size)
             {
-                case MessagePackCode.UInt8: _pos = pos + 2; return data;
-                case MessagePackCode.UInt16: _pos = pos + 3; return BigEndian(Unsafe.ReadUnaligned<ushort>(ref data));
-                case MessagePackCode.UInt32: _pos = pos + 5; return BigEndian(Unsafe.ReadUnaligned<uint>(ref data));
-                case MessagePackCode.Int8: _pos = pos + 2; return unchecked((sbyte)data);
-                case MessagePackCode.Int16: _pos = pos + 3; return unchecked((short)BigEndian(Unsafe.ReadUnaligned<ushort>(ref data)));
-                case MessagePackCode.Int32: _pos = pos + 5; return unchecked((int)BigEndian(Unsafe.ReadUnaligned<uint>(ref data)));
-                case MessagePackCode.Int64: _pos = pos + 9; return unchecked((long)BigEndian(Unsafe.ReadUnaligned<ulong>(ref data)));
+                ref byte data = ref Unsafe.Add(ref src, 1);
+                _pos = pos + size;
+                switch (src)
+                {
+                    case MessagePackCode.UInt8: return data;
+                    case MessagePackCode.UInt16: return BigEndian(Unsafe.ReadUnaligned<ushort>(ref data));
+                    case MessagePackCode.UInt32: return BigEndian(Unsafe.ReadUnaligned<uint>(ref data));
+                    case MessagePackCode.Int8: return unchecked((sbyte)data);
+                    case MessagePackCode.Int16: return unchecked((short)BigEndian(Unsafe.ReadUnaligned<ushort>(ref data)));
+                    case MessagePackCode.Int32: return unchecked((int)BigEndian(Unsafe.ReadUnaligned<uint>(ref data)));
+                    default: return unchecked((long)BigEndian(Unsafe.ReadUnaligned<ulong>(ref data)));
+                }
             }
         }
         return ReadInt64Careful();
+    }
+
+    /// <summary>Encoded size of the integer formats the fast path reads, by first byte (0 = not one of them).</summary>
+    private static readonly byte[] IntFormatSize = MakeIntFormatSizeTable();
+
+    private static byte[] MakeIntFormatSizeTable()
+    {
+        var t = new byte[256];
+        t[MessagePackCode.UInt8] = 2;
+        t[MessagePackCode.UInt16] = 3;
+        t[MessagePackCode.UInt32] = 5;
+        t[MessagePackCode.Int8] = 2;
+        t[MessagePackCode.Int16] = 3;
+        t[MessagePackCode.Int32] = 5;
+        t[MessagePackCode.Int64] = 9;
+        return t;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
