@@ -7,7 +7,10 @@ namespace Backpack.Gateway.Benchmarks;
 /// <summary>
 /// The engine on one thread over the mixed flow (60% passive limits, 30% cancels, 10% crossing,
 /// 3 markets, 10,000 accounts). Each invocation processes the whole recorded stream on a fresh
-/// engine that already holds the starting book; results are per command.
+/// engine that already holds the starting book; results are per command. Two account mixes:
+/// Uniform draws every command's account from all 10,000 (each command touches cold account and
+/// position memory: the worst case); MarketMakers has 100 market makers place and cancel the
+/// passive orders while all 10,000 accounts send the crossing orders (how real venue flow looks).
 /// </summary>
 [MemoryDiagnoser]
 public class EngineBenchmark
@@ -17,10 +20,13 @@ public class EngineBenchmark
     private MatchingEngine _engine = null!;
     private readonly FrameBuffer _output = new(1 << 20, 1 << 12);
 
+    [Params("Uniform", "MarketMakers")]
+    public string Accounts { get; set; } = "Uniform";
+
     [GlobalSetup]
     public void GlobalSetup()
     {
-        _flow = MixedFlow.Generate(measuredCommands: Commands);
+        _flow = MixedFlow.Generate(measuredCommands: Commands, marketMakers: Accounts == "MarketMakers" ? 100 : 0);
         Console.WriteLine("// Mixed flow: " + _flow.Mix);
     }
 

@@ -53,7 +53,12 @@ public sealed class MixedFlow
         MaxOpenOrdersPerAccount = 10_000,
     };
 
-    public static MixedFlow Generate(int accounts = 10_000, int restingOrders = 30_000, int measuredCommands = 1_000_000, int seed = 42)
+    /// <param name="marketMakers">
+    /// 0: every command's account is drawn uniformly from all accounts (the cache worst case).
+    /// N &gt; 0: passive orders and their cancels come from accounts 1..N (market makers quoting and
+    /// requoting), crossing orders from all accounts, as on a real venue.
+    /// </param>
+    public static MixedFlow Generate(int accounts = 10_000, int restingOrders = 30_000, int measuredCommands = 1_000_000, int seed = 42, int marketMakers = 0)
     {
         var markets = DefaultMarkets();
         var engine = new MatchingEngine(markets, Options(accounts));
@@ -130,7 +135,8 @@ public sealed class MixedFlow
             long offset = 1 + (long)(Math.Pow(random.NextDouble(), 2) * 200);
             long price = side == Side.Buy ? Math.Min(touch, marks[market] + 100) - offset : Math.Max(touch, marks[market] - 100) + offset;
             long lots = random.NextInt64(lotMin[market], lotMax[market]);
-            return new NewOrder(Header(), 1 + random.Next(accounts), market + 1, 0, side, OrderType.Limit, TimeInForce.Gtc, price, lots, OrderFlags.None, SelfTradePrevention.RejectTaker);
+            int account = 1 + random.Next(marketMakers > 0 ? marketMakers : accounts);
+            return new NewOrder(Header(), account, market + 1, 0, side, OrderType.Limit, TimeInForce.Gtc, price, lots, OrderFlags.None, SelfTradePrevention.RejectTaker);
         }
 
         for (int a = 1; a <= accounts; a++) setup.Add(Run(new Deposit(Header(), a, 10_000_000L * 1_000_000)));
@@ -172,7 +178,8 @@ public sealed class MixedFlow
         }
 
         string mix = $"{passive} passive limits ({100.0 * passive / measuredCommands:F1}%), {cancels} cancels ({100.0 * cancels / measuredCommands:F1}%), " +
-                     $"{crossing} crossing IOC ({100.0 * crossing / measuredCommands:F1}%), {fills} maker fills, {live.Count} orders resting at the end, {accounts} accounts, {markets.Length} markets";
+                     $"{crossing} crossing IOC ({100.0 * crossing / measuredCommands:F1}%), {fills} maker fills, {live.Count} orders resting at the end, {accounts} accounts, {markets.Length} markets, " +
+                     (marketMakers > 0 ? $"passive flow from {marketMakers} market makers" : "accounts drawn uniformly");
         return new MixedFlow(markets, setup.ToArray(), measured.ToArray(), ends.ToArray(), mix);
     }
 

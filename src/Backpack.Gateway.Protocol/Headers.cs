@@ -17,9 +17,16 @@ public readonly record struct CommandHeader(long Sequence, long Time, long Reque
 
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteInt64Fixed(Sequence);
-        w.WriteInt64Fixed(Time);
-        w.WriteInt64(RequestId);
+        ref byte start = ref w.Reserve(3 * MessagePackPrimitives.MaxIntSize);
+        w.Advance(ref start, ref Write(ref start));
+    }
+
+    /// <summary>Cursor-style encode (see <see cref="MessagePackPrimitives"/>): at most 27 bytes.</summary>
+    public ref byte Write(ref byte dst)
+    {
+        ref byte p = ref MessagePackPrimitives.WriteInt64Fixed(ref dst, Sequence);
+        p = ref MessagePackPrimitives.WriteInt64Fixed(ref p, Time);
+        return ref MessagePackPrimitives.WriteInt64(ref p, RequestId);
     }
 
     public static CommandHeader Decode(ref MessagePackReader r) => new(r.ReadInt64(), r.ReadInt64(), r.ReadInt64());
@@ -34,8 +41,15 @@ public readonly record struct EventHeader(long Sequence, long Time)
 
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteInt64(Sequence);
-        w.WriteInt64(Time);
+        ref byte start = ref w.Reserve(2 * MessagePackPrimitives.MaxIntSize);
+        w.Advance(ref start, ref Write(ref start));
+    }
+
+    /// <summary>Cursor-style encode (see <see cref="MessagePackPrimitives"/>): at most 18 bytes.</summary>
+    public ref byte Write(ref byte dst)
+    {
+        ref byte p = ref MessagePackPrimitives.WriteInt64(ref dst, Sequence);
+        return ref MessagePackPrimitives.WriteInt64(ref p, Time);
     }
 
     public static EventHeader Decode(ref MessagePackReader r) => new(r.ReadInt64(), r.ReadInt64());

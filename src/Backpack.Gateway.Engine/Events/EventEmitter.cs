@@ -20,7 +20,8 @@ internal sealed class EventEmitter
     /// <summary>Starts a command: its events go to <paramref name="output"/> with this header.</summary>
     public void Begin(FrameBuffer output, long sequence, long time)
     {
-        _output = output;
+        // Storing a reference costs a GC write barrier: skip it when the caller reuses its buffer.
+        if (!ReferenceEquals(_output, output)) _output = output;
         Header = new EventHeader(sequence, time);
     }
 

@@ -18,15 +18,20 @@ public readonly record struct CancelOrder(
 
     public static int FieldCount => 8;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 8 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(AccountId);
-        w.WriteInt32(MarketId);
-        w.WriteInt64(OrderId);
-        w.WriteInt64(ClientOrderId);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, OrderId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, ClientOrderId);
+        w.Advance(ref start, ref p);
     }
 
     public static CancelOrder DecodeBody(ref MessagePackReader r) => new(

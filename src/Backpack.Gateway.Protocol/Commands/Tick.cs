@@ -10,11 +10,16 @@ public readonly record struct Tick(
 
     public static int FieldCount => 4;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 4 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        w.Advance(ref start, ref p);
     }
 
     public static Tick DecodeBody(ref MessagePackReader r) => new(CommandHeader.Decode(ref r));

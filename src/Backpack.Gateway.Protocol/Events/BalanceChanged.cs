@@ -20,16 +20,21 @@ public readonly record struct BalanceChanged(
 
     public static int FieldCount => 8;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 8 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt64(RequestId);
-        w.WriteInt32(AccountId);
-        w.WriteInt64(Change);
-        w.WriteInt64(Balance);
-        w.WriteByte((byte)Reason);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, RequestId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Change);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Balance);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Reason);
+        w.Advance(ref start, ref p);
     }
 
     public static BalanceChanged DecodeBody(ref MessagePackReader r) => new(

@@ -20,16 +20,21 @@ public readonly record struct BookDelta(
 
     public static int FieldCount => 8;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 8 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(MarketId);
-        w.WriteInt64(BookSequence);
-        w.WriteByte((byte)Side);
-        w.WriteInt64(Price);
-        w.WriteInt64(Quantity);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, BookSequence);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Side);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Price);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
+        w.Advance(ref start, ref p);
     }
 
     public static BookDelta DecodeBody(ref MessagePackReader r) => new(

@@ -18,15 +18,20 @@ public readonly record struct CommandAccepted(
 
     public static int FieldCount => 7;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 7 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt64(RequestId);
-        w.WriteByte((byte)CommandType);
-        w.WriteInt32(AccountId);
-        w.WriteInt64(Count);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, RequestId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)CommandType);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Count);
+        w.Advance(ref start, ref p);
     }
 
     public static CommandAccepted DecodeBody(ref MessagePackReader r) => new(

@@ -18,15 +18,20 @@ public readonly record struct InsuranceFundChanged(
 
     public static int FieldCount => 7;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 7 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt64(LiquidationId);
-        w.WriteInt64(Change);
-        w.WriteInt64(Balance);
-        w.WriteByte((byte)Reason);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Change);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Balance);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Reason);
+        w.Advance(ref start, ref p);
     }
 
     public static InsuranceFundChanged DecodeBody(ref MessagePackReader r) => new(

@@ -32,22 +32,27 @@ public readonly record struct LiquidationFill(
 
     public static int FieldCount => 14;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 14 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt64(LiquidationId);
-        w.WriteInt32(AccountId);
-        w.WriteInt32(MarketId);
-        w.WriteByte((byte)Stage);
-        w.WriteByte((byte)Side);
-        w.WriteInt64(Price);
-        w.WriteInt64(Quantity);
-        w.WriteInt64(TradeId);
-        w.WriteInt64(BankruptcyPrice);
-        w.WriteInt64(Fee);
-        w.WriteInt32(CounterpartyAccountId);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Stage);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Side);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Price);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, TradeId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, BankruptcyPrice);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Fee);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, CounterpartyAccountId);
+        w.Advance(ref start, ref p);
     }
 
     public static LiquidationFill DecodeBody(ref MessagePackReader r) => new(

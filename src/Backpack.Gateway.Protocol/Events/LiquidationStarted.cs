@@ -22,17 +22,22 @@ public readonly record struct LiquidationStarted(
 
     public static int FieldCount => 9;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 9 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(AccountId);
-        w.WriteInt64(LiquidationId);
-        w.WriteInt64(MarginRatio);
-        w.WriteInt64(MarginFraction);
-        w.WriteInt64(Equity);
-        w.WriteInt64(MaintenanceMargin);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarginRatio);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarginFraction);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Equity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MaintenanceMargin);
+        w.Advance(ref start, ref p);
     }
 
     public static LiquidationStarted DecodeBody(ref MessagePackReader r) => new(

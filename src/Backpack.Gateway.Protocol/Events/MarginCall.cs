@@ -18,15 +18,20 @@ public readonly record struct MarginCall(
 
     public static int FieldCount => 7;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 7 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(AccountId);
-        w.WriteInt64(MarginRatio);
-        w.WriteInt64(Equity);
-        w.WriteInt64(MaintenanceMargin);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarginRatio);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Equity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MaintenanceMargin);
+        w.Advance(ref start, ref p);
     }
 
     public static MarginCall DecodeBody(ref MessagePackReader r) => new(

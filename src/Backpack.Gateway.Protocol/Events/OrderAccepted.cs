@@ -38,25 +38,30 @@ public readonly record struct OrderAccepted(
 
     public static int FieldCount => 17;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 17 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt64(RequestId);
-        w.WriteInt32(AccountId);
-        w.WriteInt32(MarketId);
-        w.WriteInt64(OrderId);
-        w.WriteInt64(ClientOrderId);
-        w.WriteByte((byte)Side);
-        w.WriteByte((byte)OrderType);
-        w.WriteByte((byte)TimeInForce);
-        w.WriteInt64(Price);
-        w.WriteInt64(Quantity);
-        w.WriteByte((byte)Flags);
-        w.WriteByte((byte)SelfTradePrevention);
-        w.WriteByte((byte)Origin);
-        w.WriteInt64(LiquidationId);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, RequestId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, OrderId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, ClientOrderId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Side);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)OrderType);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)TimeInForce);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Price);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Flags);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)SelfTradePrevention);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Origin);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
+        w.Advance(ref start, ref p);
     }
 
     public static OrderAccepted DecodeBody(ref MessagePackReader r) => new(

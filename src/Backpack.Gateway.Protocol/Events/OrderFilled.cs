@@ -40,26 +40,31 @@ public readonly record struct OrderFilled(
 
     public static int FieldCount => 18;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 18 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(AccountId);
-        w.WriteInt32(MarketId);
-        w.WriteInt64(OrderId);
-        w.WriteInt64(ClientOrderId);
-        w.WriteByte((byte)Side);
-        w.WriteInt64(TradeId);
-        w.WriteInt64(Price);
-        w.WriteInt64(Quantity);
-        w.WriteInt64(LeavesQuantity);
-        w.WriteInt64(CumulativeQuantity);
-        w.WriteInt64(CumulativeQuote);
-        w.WriteInt64(Fee);
-        w.WriteByte((byte)Liquidity);
-        w.WriteByte((byte)Origin);
-        w.WriteInt64(LiquidationId);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, OrderId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, ClientOrderId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Side);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, TradeId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Price);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LeavesQuantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, CumulativeQuantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, CumulativeQuote);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Fee);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Liquidity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Origin);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
+        w.Advance(ref start, ref p);
     }
 
     public static OrderFilled DecodeBody(ref MessagePackReader r) => new(

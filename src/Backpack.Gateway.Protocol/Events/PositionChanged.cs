@@ -26,19 +26,24 @@ public readonly record struct PositionChanged(
 
     public static int FieldCount => 11;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 11 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(AccountId);
-        w.WriteInt32(MarketId);
-        w.WriteInt64(Quantity);
-        w.WriteInt64(EntryNotional);
-        w.WriteInt64(RealizedPnl);
-        w.WriteInt64(MarkPrice);
-        w.WriteInt64(Collateral);
-        w.WriteInt32(AdlQuintile);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, EntryNotional);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, RealizedPnl);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarkPrice);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Collateral);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AdlQuintile);
+        w.Advance(ref start, ref p);
     }
 
     public static PositionChanged DecodeBody(ref MessagePackReader r) => new(

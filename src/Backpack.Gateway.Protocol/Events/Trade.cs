@@ -22,17 +22,22 @@ public readonly record struct Trade(
 
     public static int FieldCount => 9;
 
+    /// <summary>Largest encoding: array header and every element at its widest.</summary>
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 9 * MessagePackPrimitives.MaxIntSize;
+
     public void Encode(ref MessagePackWriter w)
     {
-        w.WriteArrayHeader(FieldCount);
-        w.WriteByte((byte)Type);
-        Header.Encode(ref w);
-        w.WriteInt32(MarketId);
-        w.WriteInt64(TradeId);
-        w.WriteInt64(Price);
-        w.WriteInt64(Quantity);
-        w.WriteByte((byte)TakerSide);
-        w.WriteByte((byte)Origin);
+        ref byte start = ref w.Reserve(MaxSize);
+        ref byte p = ref MessagePackPrimitives.WriteArrayHeader(ref start, FieldCount);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Type);
+        p = ref Header.Write(ref p);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, TradeId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Price);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)TakerSide);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Origin);
+        w.Advance(ref start, ref p);
     }
 
     public static Trade DecodeBody(ref MessagePackReader r) => new(

@@ -131,55 +131,26 @@ public ref struct MessagePackReader
 
     private long ReadInt64Slow()
     {
-        // Every integer format but uint 64 (range-checked below): one size lookup, one length check.
+        // Fast path: with 9 bytes left any integer format fits, so only the format byte is checked.
+        // (After an error the position is at the end, so this path is never taken then.)
         int pos = _pos;
-        if ((uint)pos < (uint)_span.Length)
+        if (_span.Length - pos >= 9)
         {
             ref byte src = ref Unsafe.Add(ref MemoryMarshal.GetReference(_span), pos);
-            int size = IntFormatSize[src];
-            if (size != 0 && _span.Length - pos >= size)
+            ref byte data = ref Unsafe.Add(ref src, 1);
+            switch (src)
             {
-                ref byte data = ref Unsafe.Add(ref src, 1);
-                _pos = pos + size;
-                switch (src)
-                {
-                    case MessagePackCode.UInt8: return data;
-                    case MessagePackCode.UInt16: return BigEndian(Unsafe.ReadUnaligned<ushort>(ref data));
-                    case MessagePackCode.UInt32: return BigEndian(Unsafe.ReadUnaligned<uint>(ref data));
-                    case MessagePackCode.Int8: return unchecked((sbyte)data);
-                    case MessagePackCode.Int16: return unchecked((short)BigEndian(Unsafe.ReadUnaligned<ushort>(ref data)));
-                    case MessagePackCode.Int32: return unchecked((int)BigEndian(Unsafe.ReadUnaligned<uint>(ref data)));
-                    default: return unchecked((long)BigEndian(Unsafe.ReadUnaligned<ulong>(ref data)));
-                }
+                case MessagePackCode.UInt8: _pos = pos + 2; return data;
+                case MessagePackCode.UInt16: _pos = pos + 3; return MessagePackPrimitives.BigEndian(Unsafe.ReadUnaligned<ushort>(ref data));
+                case MessagePackCode.UInt32: _pos = pos + 5; return MessagePackPrimitives.BigEndian(Unsafe.ReadUnaligned<uint>(ref data));
+                case MessagePackCode.Int8: _pos = pos + 2; return unchecked((sbyte)data);
+                case MessagePackCode.Int16: _pos = pos + 3; return unchecked((short)MessagePackPrimitives.BigEndian(Unsafe.ReadUnaligned<ushort>(ref data)));
+                case MessagePackCode.Int32: _pos = pos + 5; return unchecked((int)MessagePackPrimitives.BigEndian(Unsafe.ReadUnaligned<uint>(ref data)));
+                case MessagePackCode.Int64: _pos = pos + 9; return unchecked((long)MessagePackPrimitives.BigEndian(Unsafe.ReadUnaligned<ulong>(ref data)));
             }
         }
         return ReadInt64Careful();
     }
-
-    /// <summary>Encoded size of the integer formats the fast path reads, by first byte (0 = not one of them).</summary>
-    private static readonly byte[] IntFormatSize = MakeIntFormatSizeTable();
-
-    private static byte[] MakeIntFormatSizeTable()
-    {
-        var t = new byte[256];
-        t[MessagePackCode.UInt8] = 2;
-        t[MessagePackCode.UInt16] = 3;
-        t[MessagePackCode.UInt32] = 5;
-        t[MessagePackCode.Int8] = 2;
-        t[MessagePackCode.Int16] = 3;
-        t[MessagePackCode.Int32] = 5;
-        t[MessagePackCode.Int64] = 9;
-        return t;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ushort BigEndian(ushort v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint BigEndian(uint v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong BigEndian(ulong v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
 
     /// <summary>Every format, with a length check per format (near the end of the frame, and for errors).</summary>
     private long ReadInt64Careful()

@@ -54,7 +54,7 @@ public ref struct MessagePackWriter
         _pos = 0;
     }
 
-    public void WriteNil() => Reserve(1)[0] = MessagePackCode.Nil;
+    public void WriteNil() => ReserveSpan(1)[0] = MessagePackCode.Nil;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteBoolean(bool value)
@@ -76,100 +76,35 @@ public ref struct MessagePackWriter
             Ensure(1) = unchecked((byte)value);
             _pos++;
         }
-        else if (value > 0)
-        {
-            WriteUIntSlow((ulong)value);
-        }
         else
         {
-            WriteNegative(value);
+            WriteWide(value);
         }
     }
 
     /// <summary>Writes an unsigned integer in the smallest format that holds it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteUInt64(ulong value)
     {
-        if (value <= MessagePackCode.MaxPositiveFixInt)
+        if (value <= long.MaxValue)
         {
-            Ensure(1) = (byte)value;
-            _pos++;
+            WriteInt64((long)value);
+            return;
         }
-        else
-        {
-            WriteUIntSlow(value);
-        }
+        ref byte dst = ref Ensure(9);
+        dst = MessagePackCode.UInt64;
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), MessagePackPrimitives.BigEndian(value));
+        _pos += 9;
     }
 
-    private void WriteNegative(long value)
+    private void WriteWide(long value)
     {
-        if (value >= sbyte.MinValue)
-        {
-            ref byte dst = ref Ensure(2);
-            dst = MessagePackCode.Int8;
-            Unsafe.Add(ref dst, 1) = unchecked((byte)value);
-            _pos += 2;
-        }
-        else if (value >= short.MinValue)
-        {
-            ref byte dst = ref Ensure(3);
-            dst = MessagePackCode.Int16;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((ushort)value));
-            _pos += 3;
-        }
-        else if (value >= int.MinValue)
-        {
-            ref byte dst = ref Ensure(5);
-            dst = MessagePackCode.Int32;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((uint)value));
-            _pos += 5;
-        }
-        else
-        {
-            WriteInt64Fixed(value);
-        }
+        // Ask for the exact size so an exactly-sized destination span still works.
+        int size = value > 0
+            ? (value <= byte.MaxValue ? 2 : value <= ushort.MaxValue ? 3 : value <= uint.MaxValue ? 5 : 9)
+            : (value >= sbyte.MinValue ? 2 : value >= short.MinValue ? 3 : value >= int.MinValue ? 5 : 9);
+        ref byte start = ref Ensure(size);
+        Advance(ref start, ref MessagePackPrimitives.WriteInt64(ref start, value));
     }
-
-    private void WriteUIntSlow(ulong value)
-    {
-        if (value <= byte.MaxValue)
-        {
-            ref byte dst = ref Ensure(2);
-            dst = MessagePackCode.UInt8;
-            Unsafe.Add(ref dst, 1) = (byte)value;
-            _pos += 2;
-        }
-        else if (value <= ushort.MaxValue)
-        {
-            ref byte dst = ref Ensure(3);
-            dst = MessagePackCode.UInt16;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((ushort)value));
-            _pos += 3;
-        }
-        else if (value <= uint.MaxValue)
-        {
-            ref byte dst = ref Ensure(5);
-            dst = MessagePackCode.UInt32;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((uint)value));
-            _pos += 5;
-        }
-        else
-        {
-            ref byte dst = ref Ensure(9);
-            dst = MessagePackCode.UInt64;
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian(value));
-            _pos += 9;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ushort BigEndian(ushort v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint BigEndian(uint v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong BigEndian(ulong v) => BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(v) : v;
 
     /// <summary>
     /// Always writes int 64 (0xd3 and 8 bytes). Every MessagePack reader accepts it; the sequencer
@@ -177,22 +112,31 @@ public ref struct MessagePackWriter
     /// </summary>
     public void WriteInt64Fixed(long value)
     {
-        ref byte dst = ref Ensure(9);
-        dst = MessagePackCode.Int64;
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, 1), BigEndian((ulong)value));
-        _pos += 9;
+        ref byte start = ref Ensure(9);
+        Advance(ref start, ref MessagePackPrimitives.WriteInt64Fixed(ref start, value));
     }
+
+    /// <summary>
+    /// Makes room for <paramref name="maxBytes"/> and returns a reference to the first free byte, for
+    /// writing with <see cref="MessagePackPrimitives"/>; finish with <see cref="Advance(ref byte, ref byte)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref byte Reserve(int maxBytes) => ref Ensure(maxBytes);
+
+    /// <summary>Moves past what was written from <paramref name="start"/> (from <see cref="Reserve"/>) up to <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Advance(ref byte start, ref byte end) => _pos += (int)Unsafe.ByteOffset(ref start, ref end);
 
     public void WriteDouble(double value)
     {
-        var s = Reserve(9);
+        var s = ReserveSpan(9);
         s[0] = MessagePackCode.Float64;
         BinaryPrimitives.WriteDoubleBigEndian(s[1..], value);
     }
 
     public void WriteSingle(float value)
     {
-        var s = Reserve(5);
+        var s = ReserveSpan(5);
         s[0] = MessagePackCode.Float32;
         BinaryPrimitives.WriteSingleBigEndian(s[1..], value);
     }
@@ -215,7 +159,7 @@ public ref struct MessagePackWriter
     {
         if ((uint)count <= 15)
         {
-            Reserve(1)[0] = (byte)(MessagePackCode.MinFixMap | count);
+            ReserveSpan(1)[0] = (byte)(MessagePackCode.MinFixMap | count);
         }
         else
         {
@@ -228,7 +172,7 @@ public ref struct MessagePackWriter
     {
         if ((uint)byteCount <= 31)
         {
-            Reserve(1)[0] = (byte)(MessagePackCode.MinFixStr | byteCount);
+            ReserveSpan(1)[0] = (byte)(MessagePackCode.MinFixStr | byteCount);
         }
         else
         {
@@ -240,7 +184,7 @@ public ref struct MessagePackWriter
     public void WriteStringUtf8(ReadOnlySpan<byte> utf8)
     {
         WriteStringHeader(utf8.Length);
-        utf8.CopyTo(Reserve(utf8.Length));
+        utf8.CopyTo(ReserveSpan(utf8.Length));
     }
 
     /// <summary>Writes a string, encoding it to UTF-8 straight into the destination.</summary>
@@ -248,13 +192,13 @@ public ref struct MessagePackWriter
     {
         int byteCount = value.Length <= 31 && Ascii.IsValid(value) ? value.Length : Encoding.UTF8.GetByteCount(value);
         WriteStringHeader(byteCount);
-        Encoding.UTF8.GetBytes(value, Reserve(byteCount));
+        Encoding.UTF8.GetBytes(value, ReserveSpan(byteCount));
     }
 
     public void WriteBinary(ReadOnlySpan<byte> bytes)
     {
         WriteLengthHeader((uint)bytes.Length, MessagePackCode.Bin8, MessagePackCode.Bin16, MessagePackCode.Bin32, bytes.Length);
-        bytes.CopyTo(Reserve(bytes.Length));
+        bytes.CopyTo(ReserveSpan(bytes.Length));
     }
 
     /// <summary>Writes an ext header; the caller writes <paramref name="length"/> data bytes after it.</summary>
@@ -271,17 +215,17 @@ public ref struct MessagePackWriter
         };
         if (fixCode != 0)
         {
-            var s = Reserve(2);
+            var s = ReserveSpan(2);
             s[0] = fixCode;
             s[1] = unchecked((byte)type);
             return;
         }
         WriteLengthHeader((uint)length, MessagePackCode.Ext8, MessagePackCode.Ext16, MessagePackCode.Ext32, length);
-        Reserve(1)[0] = unchecked((byte)type);
+        ReserveSpan(1)[0] = unchecked((byte)type);
     }
 
     /// <summary>Writes raw bytes (the data of an ext value, or a pre-encoded value).</summary>
-    public void WriteRaw(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+    public void WriteRaw(ReadOnlySpan<byte> bytes) => bytes.CopyTo(ReserveSpan(bytes.Length));
 
     /// <summary>
     /// Writes the specification's timestamp extension (type -1) in its smallest form:
@@ -297,18 +241,18 @@ public ref struct MessagePackWriter
             if ((data64 & 0xffffffff00000000UL) == 0)
             {
                 WriteExtHeader(MessagePackCode.TimestampExtType, 4);
-                BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), (uint)data64);
+                BinaryPrimitives.WriteUInt32BigEndian(ReserveSpan(4), (uint)data64);
             }
             else
             {
                 WriteExtHeader(MessagePackCode.TimestampExtType, 8);
-                BinaryPrimitives.WriteUInt64BigEndian(Reserve(8), data64);
+                BinaryPrimitives.WriteUInt64BigEndian(ReserveSpan(8), data64);
             }
         }
         else
         {
             WriteExtHeader(MessagePackCode.TimestampExtType, 12);
-            var s = Reserve(12);
+            var s = ReserveSpan(12);
             BinaryPrimitives.WriteUInt32BigEndian(s, nanoseconds);
             BinaryPrimitives.WriteInt64BigEndian(s[4..], seconds);
         }
@@ -331,19 +275,19 @@ public ref struct MessagePackWriter
         if (originalLength < 0) ThrowHelper.ArgumentOutOfRange("length");
         if (code8 != 0 && length <= byte.MaxValue)
         {
-            var s = Reserve(2);
+            var s = ReserveSpan(2);
             s[0] = code8;
             s[1] = (byte)length;
         }
         else if (length <= ushort.MaxValue)
         {
-            var s = Reserve(3);
+            var s = ReserveSpan(3);
             s[0] = code16;
             BinaryPrimitives.WriteUInt16BigEndian(s[1..], (ushort)length);
         }
         else
         {
-            var s = Reserve(5);
+            var s = ReserveSpan(5);
             s[0] = code32;
             BinaryPrimitives.WriteUInt32BigEndian(s[1..], length);
         }
@@ -361,7 +305,7 @@ public ref struct MessagePackWriter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Span<byte> Reserve(int count)
+    private Span<byte> ReserveSpan(int count)
     {
         int pos = _pos;
         if ((uint)(pos + count) > (uint)_span.Length)
