@@ -8,7 +8,7 @@ namespace Backpack.Gateway.Protocol.Commands;
 /// <param name="ClientOrderId">client-chosen id, unique among the account's open orders; 0 = none</param>
 /// <param name="Side">Buy or Sell</param>
 /// <param name="OrderType">Limit or Market</param>
-/// <param name="TimeInForce">GTC, IOC or FOK (Market orders are always IOC)</param>
+/// <param name="TimeInForce">GTC, IOC or FOK (a Market order sent as GTC is treated as IOC)</param>
 /// <param name="Price">limit price in ticks; 0 for Market</param>
 /// <param name="Quantity">quantity in lots (stepSize units)</param>
 /// <param name="Flags">PostOnly, ReduceOnly</param>
