@@ -15,11 +15,108 @@ public sealed class EngineOptions
     /// <summary>Price levels per book side allocated up front.</summary>
     public int InitialLevelCapacity { get; set; } = 1 << 10;
 
+    /// <summary>The liquidation pipeline's settings (reference: liquidation mechanics).</summary>
+    public LiquidationOptions Liquidation { get; set; } = new();
+
     public void Validate()
     {
+        Liquidation.Validate();
         if (MaxOpenOrdersPerAccount <= 0) throw new ArgumentException("Engine:MaxOpenOrdersPerAccount must be > 0");
         if (InitialOrderCapacity <= 0) throw new ArgumentException("Engine:InitialOrderCapacity must be > 0");
         if (InitialAccountCapacity <= 0) throw new ArgumentException("Engine:InitialAccountCapacity must be > 0");
         if (InitialLevelCapacity <= 0) throw new ArgumentException("Engine:InitialLevelCapacity must be > 0");
+    }
+}
+
+/// <summary>Margin-call and liquidation settings. Ratios are fractions (0.8 = 80%), times in seconds.</summary>
+public sealed class LiquidationOptions
+{
+    /// <summary>Account id of the insurance fund (an account of its own, opened by the engine).</summary>
+    public int InsuranceFundAccountId { get; set; } = 9_000_000;
+
+    /// <summary>A MarginCall is sent when the maintenance margin ratio MM/E reaches this.</summary>
+    public decimal MarginCallRatio { get; set; } = 0.8m;
+
+    /// <summary>Order-book liquidation stops once MM/E falls below this (hysteresis under 1).</summary>
+    public decimal EndRatio { get; set; } = 0.98m;
+
+    /// <summary>Share of a position closed per tick on the book.</summary>
+    public decimal SliceFraction { get; set; } = 0.10m;
+
+    /// <summary>Share closed per tick when the position's notional is above <see cref="LargePositionNotional"/>.</summary>
+    public decimal LargeSliceFraction { get; set; } = 0.20m;
+
+    /// <summary>USDC notional above which <see cref="LargeSliceFraction"/> applies.</summary>
+    public decimal LargePositionNotional { get; set; } = 100_000m;
+
+    /// <summary>A slice is at least this USDC notional (or the whole position if smaller).</summary>
+    public decimal MinSliceNotional { get; set; } = 1_000m;
+
+    /// <summary>Price protection: a slice may trade at most mark x (1 -/+ ABR x this x MMF).</summary>
+    public decimal BandMultiplier { get; set; } = 1.5m;
+
+    /// <summary>Liquidation fee: at most this share of a liquidation fill's notional (never beyond the bankruptcy price).</summary>
+    public decimal FeeRate { get; set; } = 0.01m;
+
+    /// <summary>Seconds of order-book liquidation without a fill before the backstop takes over.</summary>
+    public int NoFillBackstopSeconds { get; set; } = 10;
+
+    /// <summary>Backstop when the margin fraction falls under max(accountMMF x this, accountMMF - <see cref="BackstopMmfOffset"/>).</summary>
+    public decimal BackstopMmfShare { get; set; } = 0.5m;
+
+    /// <summary>See <see cref="BackstopMmfShare"/>.</summary>
+    public decimal BackstopMmfOffset { get; set; } = 0.06m;
+
+    /// <summary>The provider's take-over price stays within this fraction of the mark.</summary>
+    public decimal BackstopMarkBand { get; set; } = 0.01m;
+
+    /// <summary>The fund's net notional per market may not exceed this multiple of its balance.</summary>
+    public decimal FundNotionalLimit { get; set; } = 1.0m;
+
+    /// <summary>A market whose index is older than this many seconds pauses its liquidations.</summary>
+    public int StaleMarkSeconds { get; set; } = 5;
+
+    /// <summary>ADL quintile thresholds are recomputed every this many ticks.</summary>
+    public int AdlRankRefreshTicks { get; set; } = 10;
+
+    internal long MarginCallPpm => Ppm(MarginCallRatio);
+    internal long EndPpm => Ppm(EndRatio);
+    internal long SlicePpm => Ppm(SliceFraction);
+    internal long LargeSlicePpm => Ppm(LargeSliceFraction);
+    internal long LargePositionMicros => (long)(LargePositionNotional * 1_000_000m);
+    internal long MinSliceMicros => (long)(MinSliceNotional * 1_000_000m);
+    internal long BandMultiplierPpm => Ppm(BandMultiplier);
+    internal long FeePpm => Ppm(FeeRate);
+    internal long BackstopSharePpm => Ppm(BackstopMmfShare);
+    internal long BackstopOffsetPpm => Ppm(BackstopMmfOffset);
+    internal long BackstopBandPpm => Ppm(BackstopMarkBand);
+    internal long FundLimitPpm => Ppm(FundNotionalLimit);
+    internal long NoFillBackstopMicros => NoFillBackstopSeconds * 1_000_000L;
+    internal long StaleMarkMicros => StaleMarkSeconds * 1_000_000L;
+
+    private static long Ppm(decimal fraction) => (long)(fraction * 1_000_000m);
+
+    public void Validate()
+    {
+        void Require(bool ok, string key, string rule)
+        {
+            if (!ok) throw new ArgumentException($"Engine:Liquidation:{key} {rule}");
+        }
+        Require(InsuranceFundAccountId > 0 && InsuranceFundAccountId < (1 << 24), nameof(InsuranceFundAccountId), "must be 1..16777215");
+        Require(MarginCallRatio > 0 && MarginCallRatio < 1, nameof(MarginCallRatio), "must be between 0 and 1");
+        Require(EndRatio > 0 && EndRatio <= 1, nameof(EndRatio), "must be in (0, 1]");
+        Require(SliceFraction > 0 && SliceFraction <= 1, nameof(SliceFraction), "must be in (0, 1]");
+        Require(LargeSliceFraction > 0 && LargeSliceFraction <= 1, nameof(LargeSliceFraction), "must be in (0, 1]");
+        Require(LargePositionNotional > 0, nameof(LargePositionNotional), "must be > 0");
+        Require(MinSliceNotional >= 0, nameof(MinSliceNotional), "must be >= 0");
+        Require(BandMultiplier > 0, nameof(BandMultiplier), "must be > 0");
+        Require(FeeRate >= 0 && FeeRate < 1, nameof(FeeRate), "must be in [0, 1)");
+        Require(NoFillBackstopSeconds > 0, nameof(NoFillBackstopSeconds), "must be > 0");
+        Require(BackstopMmfShare > 0 && BackstopMmfShare < 1, nameof(BackstopMmfShare), "must be between 0 and 1");
+        Require(BackstopMmfOffset >= 0, nameof(BackstopMmfOffset), "must be >= 0");
+        Require(BackstopMarkBand >= 0 && BackstopMarkBand < 1, nameof(BackstopMarkBand), "must be in [0, 1)");
+        Require(FundNotionalLimit >= 0, nameof(FundNotionalLimit), "must be >= 0");
+        Require(StaleMarkSeconds > 0, nameof(StaleMarkSeconds), "must be > 0");
+        Require(AdlRankRefreshTicks > 0, nameof(AdlRankRefreshTicks), "must be > 0");
     }
 }

@@ -1,6 +1,7 @@
 using Backpack.Gateway.Engine.Accounts;
 using Backpack.Gateway.Engine.Book;
 using Backpack.Gateway.Engine.Events;
+using Backpack.Gateway.Engine.Liquidation;
 using Backpack.Gateway.Engine.Markets;
 using Backpack.Gateway.Engine.Matching;
 using Backpack.Gateway.Engine.Risk;
@@ -29,9 +30,11 @@ public sealed class MatchingEngine
     private readonly AccountStore _accounts;
     private readonly OpenOrders _open;
     private readonly Clearing _clearing;
-    private readonly PreTradeRisk _risk;
+    private readonly AccountMargin _risk;
     private readonly Matcher _matcher;
     private readonly OrderEntry _entry;
+    private readonly MarginMonitor _monitor;
+    private readonly LiquidationEngine _liquidation;
 
     public MatchingEngine(IEnumerable<MarketDefinition> markets, EngineOptions? options = null)
     {
@@ -56,9 +59,17 @@ public sealed class MatchingEngine
         _accounts = new AccountStore(_markets.Length, _options.InitialAccountCapacity);
         _open = new OpenOrders(_orders, _accounts, _markets, _events);
         _clearing = new Clearing(_accounts, _markets, _events);
-        _risk = new PreTradeRisk(_accounts, _markets);
+        _risk = new AccountMargin(_accounts, _markets);
         _matcher = new Matcher(_orders, _accounts, _markets, _open, _clearing, _events);
         _entry = new OrderEntry(_orders, _accounts, _markets, _open, _matcher, _risk, _events, _options);
+        var fund = new InsuranceFund(_accounts, _events, _options.Liquidation.InsuranceFundAccountId);
+        var adl = new AdlRanking(_accounts, _markets, _risk) { ExemptAccount = fund.Account };
+        _monitor = new MarginMonitor(_accounts, _markets, _risk, _events, _options.Liquidation) { ExemptAccount = fund.Account };
+        _liquidation = new LiquidationEngine(_accounts, _markets, _risk, _events, _options.Liquidation, _entry, _clearing, _matcher,
+            _monitor, fund, new BackstopProviders(), adl);
+        _monitor.Liquidations = _liquidation;
+        _matcher.ForcedFills = _liquidation;
+        _clearing.UseAdlRanking(adl);
         Markets = _markets.Select(m => m.Rules).ToArray();
     }
 
@@ -125,6 +136,9 @@ public sealed class MatchingEngine
             case MessageType.Tick:
                 if (TryDecode(command, out Tick tick)) OnTick(tick);
                 break;
+            case MessageType.RegisterBackstopProvider:
+                if (TryDecode(command, out RegisterBackstopProvider provider)) OnRegisterBackstopProvider(provider);
+                break;
             default:
                 Reject(0, type, 0, RejectReason.UnsupportedCommand);
                 break;
@@ -132,12 +146,35 @@ public sealed class MatchingEngine
         EndCommand();
     }
 
+    /// <summary>
+    /// After every command: trim reduce-only orders of changed positions; re-derive marks of books
+    /// that moved; evaluate the accounts the command touched and those whose triggers a mark move
+    /// crossed (which may start liquidations, whose cancels may move a mark again, so this repeats
+    /// a few times); then publish one PositionChanged per changed position.
+    /// </summary>
     private void EndCommand()
     {
         for (int i = 0; i < _clearing.ChangedCount; i++)
         {
             var (account, market) = _clearing.Changed(i);
             _open.TrimReduceOnly(account, market);
+            _monitor.Queue(account);
+        }
+        for (int round = 0; round < 4; round++)
+        {
+            for (int m = 0; m < _markets.Length; m++)
+            {
+                Market market = _markets[m];
+                if (!market.Book.Changed) continue;
+                market.Book.Changed = false;
+                if (market.UpdateMark())
+                {
+                    _events.Emit(new MarkPrice(_events.Header, m + 1, market.MarkPrice, market.IndexPrice));
+                    _monitor.OnMarkChanged(m);
+                }
+            }
+            if (!_monitor.HasQueued) break;
+            _monitor.Run();
         }
         _clearing.PublishChanges();
     }
@@ -166,6 +203,8 @@ public sealed class MatchingEngine
         a.Collateral += cmd.Amount;
         TotalDeposits += cmd.Amount;
         _events.Emit(new BalanceChanged(_events.Header, cmd.Header.RequestId, cmd.AccountId, cmd.Amount, a.Collateral, BalanceChangeReason.Deposit));
+        if (account == _liquidation.Fund.Account) _liquidation.Fund.Record(cmd.Amount, InsuranceFundReason.Injection, 0);
+        _monitor.Queue(account);
     }
 
     private void OnWithdraw(in Withdraw cmd)
@@ -173,6 +212,8 @@ public sealed class MatchingEngine
         RejectReason reason = RejectReason.None;
         if (!_accounts.TryGetIndex(cmd.AccountId, out int account)) reason = RejectReason.UnknownAccount;
         else if (cmd.Amount <= 0) reason = RejectReason.InvalidAmount;
+        else if (_accounts[account].Collateral < 0) reason = RejectReason.UnsettledEquity;
+        else if (_accounts[account].Liquidating) reason = RejectReason.AccountLiquidating;
         else if (cmd.Amount > _risk.Withdrawable(account)) reason = RejectReason.InsufficientFunds;
         if (reason != RejectReason.None)
         {
@@ -183,6 +224,8 @@ public sealed class MatchingEngine
         a.Collateral -= cmd.Amount;
         TotalWithdrawals += cmd.Amount;
         _events.Emit(new BalanceChanged(_events.Header, cmd.Header.RequestId, cmd.AccountId, -cmd.Amount, a.Collateral, BalanceChangeReason.Withdrawal));
+        if (account == _liquidation.Fund.Account) _liquidation.Fund.Record(-cmd.Amount, InsuranceFundReason.Injection, 0);
+        _monitor.Queue(account);
     }
 
     private void OnSetIndexPrice(in SetIndexPrice cmd)
@@ -199,14 +242,31 @@ public sealed class MatchingEngine
         }
         Market market = _markets[cmd.MarketId - 1];
         market.SetIndex(cmd.Price, Time);
-        market.SetMark(cmd.Price);
+        bool moved = market.UpdateMark();
+        market.Book.Changed = false;
         _events.Emit(new MarkPrice(_events.Header, cmd.MarketId, market.MarkPrice, market.IndexPrice));
         _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.SetIndexPrice, 0, 0));
+        if (moved) _monitor.OnMarkChanged(cmd.MarketId - 1);
     }
 
     private void OnTick(in Tick cmd)
     {
         _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.Tick, 0, 0));
+        _liquidation.OnTick();
+    }
+
+    private void OnRegisterBackstopProvider(in RegisterBackstopProvider cmd)
+    {
+        RejectReason reason = RejectReason.None;
+        if (!_accounts.TryGetIndex(cmd.AccountId, out int account)) reason = RejectReason.UnknownAccount;
+        else if (account == _liquidation.Fund.Account || cmd.NotionalPerMinute < 0 || cmd.NotionalPerHour < 0) reason = RejectReason.InvalidAmount;
+        if (reason != RejectReason.None)
+        {
+            Reject(cmd.Header.RequestId, MessageType.RegisterBackstopProvider, cmd.AccountId, reason);
+            return;
+        }
+        _liquidation.Providers.Register(cmd.AccountId, cmd.NotionalPerMinute, cmd.NotionalPerHour);
+        _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.RegisterBackstopProvider, cmd.AccountId, 0));
     }
 
     private void Reject(long requestId, MessageType type, int accountId, RejectReason reason) =>
@@ -280,6 +340,31 @@ public sealed class MatchingEngine
 
     public long GetMarkPrice(int marketId) => _markets[marketId - 1].MarkPrice;
 
+    public long GetIndexPrice(int marketId) => _markets[marketId - 1].IndexPrice;
+
+    /// <summary>Totals of the liquidation pipeline.</summary>
+    public LiquidationStatistics Liquidations => _liquidation.Statistics;
+
+    public int InsuranceFundAccountId => _liquidation.Fund.AccountId;
+
+    public long InsuranceFundBalance => _liquidation.Fund.Balance;
+
+    /// <summary>Sum of the fund's ledger entries with <paramref name="reason"/>.</summary>
+    public long InsuranceFundTotal(InsuranceFundReason reason) => _liquidation.Fund.Total(reason);
+
+    /// <summary>Account ids being liquidated now.</summary>
+    public IReadOnlyList<int> LiquidatingAccounts() => _liquidation.ActiveAccounts.Select(i => _accounts[i].AccountId).ToList();
+
+    /// <summary>Margin monitor counters: exact evaluations, triggers fired, triggers armed.</summary>
+    public (long Evaluations, long TriggersFired, int Armed) MonitorCounters => (_monitor.Evaluations, _monitor.TriggersFired, _monitor.ArmedTriggers);
+
+    /// <summary>Recomputes the ADL quintile thresholds now (normally every few ticks).</summary>
+    public void RefreshAdlRanking() => _liquidation.Adl.Refresh();
+
+    /// <summary>ADL quintile 1..5 (5 = deleveraged first) of an account's position; 0 without one.</summary>
+    public int AdlQuintile(int accountId, int marketId) =>
+        _accounts.TryGetIndex(accountId, out int index) ? _liquidation.Adl.Quintile(index, marketId - 1) : 0;
+
     private OrderView ToView(int slot)
     {
         ref Order o = ref _orders[slot];
@@ -299,6 +384,7 @@ public sealed class MatchingEngine
         h.Add(_orders.AcceptedCount);
         h.Add(_matcher.LastTradeId);
         h.Add(FeeIncome);
+        h.Add(_liquidation.LastLiquidationId);
         h.Add(_accounts.Count);
         for (int i = 0; i < _accounts.Count; i++)
         {
@@ -307,6 +393,8 @@ public sealed class MatchingEngine
             h.Add(a.Collateral);
             h.Add(a.FeesPaid);
             h.Add(a.Liquidating);
+            h.Add(a.LiquidationId);
+            h.Add(a.MarginCalled);
             h.Add(a.OpenOrders);
             foreach (ref Position p in _accounts.PositionsOf(i))
             {

@@ -14,6 +14,10 @@ internal struct Account
     public int OpenOrders;
     public bool Liquidating;
     public long LiquidationId;
+    /// <summary>True after a MarginCall until the account is seen below the margin-call level again.</summary>
+    public bool MarginCalled;
+    /// <summary>Monitor pass that last queued this account for evaluation (dedupes the queue).</summary>
+    public long QueuedInPass;
 }
 
 /// <summary>

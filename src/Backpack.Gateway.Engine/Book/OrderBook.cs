@@ -31,6 +31,9 @@ internal sealed class OrderBook
     /// <summary>Depth sequence: +1 per published delta.</summary>
     public long Sequence { get; private set; }
 
+    /// <summary>Set by every published delta; the engine clears it when it re-derives the mark.</summary>
+    public bool Changed { get; set; }
+
     public BookSide SideOf(Side side) => side == Side.Buy ? Bids : Asks;
 
     public BookSide OppositeOf(Side side) => side == Side.Buy ? Asks : Bids;
@@ -96,6 +99,7 @@ internal sealed class OrderBook
     public void Publish(Side side, long price, long quantity)
     {
         Sequence++;
+        Changed = true;
         _events.Emit(new BookDelta(_events.Header, MarketId, Sequence, side, price, quantity));
     }
 }

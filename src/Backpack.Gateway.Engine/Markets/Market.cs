@@ -43,7 +43,30 @@ internal sealed class Market
         IndexTime = time;
     }
 
-    public void SetMark(long markPrice)
+    /// <summary>
+    /// Recomputes the mark as median(index, best bid, best ask) (reference: liquidation mechanics,
+    /// "Prices"); a missing side counts as the index, so an empty or one-sided book gives the
+    /// index. Returns true if the mark changed.
+    /// </summary>
+    public bool UpdateMark()
+    {
+        if (IndexPrice == 0) return false;
+        long bid = Book.BestBid;
+        long ask = Book.BestAsk;
+        if (bid == 0) bid = IndexPrice;
+        if (ask == 0) ask = IndexPrice;
+        long mark = Median(IndexPrice, bid, ask);
+        if (mark == MarkPrice) return false;
+        SetMark(mark);
+        return true;
+    }
+
+    private static long Median(long a, long b, long c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
+    /// <summary>True when the index is older than <paramref name="staleAfter"/> microseconds at <paramref name="now"/>.</summary>
+    public bool IsStale(long now, long staleAfter) => IndexPrice == 0 || now - IndexTime > staleAfter;
+
+    private void SetMark(long markPrice)
     {
         MarkPrice = markPrice;
         BandLow = Math.Max(1, FixedMath.MulDivCeil(markPrice, FixedMath.PartsPerMillion - Rules.PriceBandPpm, FixedMath.PartsPerMillion));

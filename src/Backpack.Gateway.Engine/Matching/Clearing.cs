@@ -18,6 +18,7 @@ internal sealed class Clearing
     private readonly AccountStore _accounts;
     private readonly Market[] _markets;
     private readonly EventEmitter _events;
+    private Liquidation.AdlRanking? _adl;
     private int[] _changedAccount = new int[64];
     private int[] _changedMarket = new int[64];
     private int _changedCount;
@@ -28,6 +29,9 @@ internal sealed class Clearing
         _markets = markets;
         _events = events;
     }
+
+    /// <summary>Ranks positions for the ADL quintile published with each position change.</summary>
+    public void UseAdlRanking(Liquidation.AdlRanking adl) => _adl = adl;
 
     /// <summary>Fees collected by the venue (taker and maker fees, less maker rebates), micro-USDC.</summary>
     public long FeeIncome { get; private set; }
@@ -40,11 +44,11 @@ internal sealed class Clearing
     /// Books one side of a fill and returns the fee charged (negative = rebate). Fee rounding:
     /// a charge rounds up to the next micro-USDC, a rebate rounds down (toward zero).
     /// </summary>
-    public long ApplyFill(int account, int market, Side side, long price, long quantity, long feePpm)
+    public long ApplyFill(int account, int market, Side side, long price, long quantity, long feePpm, out long realized)
     {
         MarketRules rules = _markets[market].Rules;
         long quote = rules.Quote(price, quantity);
-        long realized = ApplyToPosition(ref _accounts.PositionOf(account, market), side, price, quantity, rules);
+        realized = ApplyToPosition(ref _accounts.PositionOf(account, market), side, price, quantity, rules);
         long fee = feePpm >= 0
             ? FixedMath.MulDivCeil(quote, feePpm, FixedMath.PartsPerMillion)
             : -FixedMath.MulDivFloor(quote, -feePpm, FixedMath.PartsPerMillion);
@@ -115,7 +119,7 @@ internal sealed class Clearing
             int market = _changedMarket[i];
             ref Position p = ref _accounts.PositionOf(account, market);
             _events.Emit(new PositionChanged(_events.Header, _accounts[account].AccountId, market + 1, p.Quantity,
-                Math.Abs(p.Cost), p.RealizedPnl, _markets[market].MarkPrice, _accounts[account].Collateral, 0));
+                Math.Abs(p.Cost), p.RealizedPnl, _markets[market].MarkPrice, _accounts[account].Collateral, _adl?.Quintile(account, market) ?? 0));
         }
         _changedCount = 0;
     }

@@ -7,6 +7,12 @@ using Backpack.Gateway.Protocol.Events;
 
 namespace Backpack.Gateway.Engine.Matching;
 
+/// <summary>Told about every fill of a forced (liquidation or fund) taker order.</summary>
+internal interface IForcedFills
+{
+    void OnForcedFill(int account, int market, Side side, long price, long quantity, long tradeId, long liquidationId, int makerAccount, long realized);
+}
+
 /// <summary>How a taker's pass over the book ended.</summary>
 internal enum MatchOutcome : byte
 {
@@ -44,6 +50,9 @@ internal sealed class Matcher
         _clearing = clearing;
         _events = events;
     }
+
+    /// <summary>Receives the fills of forced orders (the liquidation engine).</summary>
+    public IForcedFills? ForcedFills { get; set; }
 
     /// <summary>Last trade id handed out (trade ids start at 1).</summary>
     public long LastTradeId { get; set; }
@@ -163,8 +172,11 @@ internal sealed class Matcher
         long quote = rules.Quote(price, quantity);
         long tradeId = ++LastTradeId;
 
-        long makerFee = _clearing.ApplyFill(m.Account, m.Market, m.Side, price, quantity, rules.MakerFeePpm);
-        long takerFee = _clearing.ApplyFill(t.Account, t.Market, t.Side, price, quantity, rules.TakerFeePpm);
+        // Forced orders (liquidation slices, the fund's unwinding) pay no trading fee: the
+        // liquidation fee replaces it.
+        bool forced = t.Origin != OrderOrigin.User;
+        long makerFee = _clearing.ApplyFill(m.Account, m.Market, m.Side, price, quantity, rules.MakerFeePpm, out _);
+        long takerFee = _clearing.ApplyFill(t.Account, t.Market, t.Side, price, quantity, forced ? 0 : rules.TakerFeePpm, out long takerRealized);
 
         m.Filled += quantity;
         m.FilledQuote += quote;
@@ -179,6 +191,7 @@ internal sealed class Matcher
         _events.Emit(new OrderFilled(header, _accounts[t.Account].AccountId, t.Market + 1, t.OrderId, t.ClientOrderId, t.Side,
             tradeId, price, quantity, t.Remaining, t.Filled, t.FilledQuote, takerFee, Liquidity.Taker, t.Origin, t.LiquidationId));
         _events.Emit(new Trade(header, t.Market + 1, tradeId, price, quantity, t.Side, t.Origin));
+        if (forced) ForcedFills?.OnForcedFill(t.Account, t.Market, t.Side, price, quantity, tradeId, t.LiquidationId, m.Account, takerRealized);
 
         // Last: a maker that is now filled leaves the book and its slot is reused.
         _open.MakerFilled(makerSlot, quantity);

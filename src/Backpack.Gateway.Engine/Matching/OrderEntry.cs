@@ -21,12 +21,12 @@ internal sealed class OrderEntry
     private readonly Market[] _markets;
     private readonly OpenOrders _open;
     private readonly Matcher _matcher;
-    private readonly PreTradeRisk _risk;
+    private readonly AccountMargin _risk;
     private readonly EventEmitter _events;
     private readonly EngineOptions _options;
 
     public OrderEntry(OrderStore orders, AccountStore accounts, Market[] markets, OpenOrders open, Matcher matcher,
-        PreTradeRisk risk, EventEmitter events, EngineOptions options)
+        AccountMargin risk, EventEmitter events, EngineOptions options)
     {
         _orders = orders;
         _accounts = accounts;
@@ -63,6 +63,30 @@ internal sealed class OrderEntry
 
         _events.Emit(new OrderAccepted(_events.Header, cmd.Header.RequestId, cmd.AccountId, cmd.MarketId, orderId,
             cmd.ClientOrderId, o.Side, o.Type, o.TimeInForce, limit, o.Quantity, o.Flags, o.Stp, o.Origin, 0));
+        Work(slot);
+    }
+
+    /// <summary>
+    /// Sends an engine-made IOC reduce-only order (a liquidation slice, the fund's unwinding) through
+    /// the book like a taker: it is accepted, matched up to <paramref name="limit"/>, and its rest expires.
+    /// </summary>
+    public void PlaceForced(int account, int market, Side side, long limit, long quantity, OrderOrigin origin, long liquidationId)
+    {
+        if (!_orders.HasRoom || quantity <= 0) return;
+        int slot = _orders.Add(account, 0);
+        ref Order o = ref _orders[slot];
+        o.Market = market;
+        o.Side = side;
+        o.Type = OrderType.Limit;
+        o.TimeInForce = TimeInForce.Ioc;
+        o.Flags = OrderFlags.ReduceOnly;
+        o.Stp = SelfTradePrevention.RejectMaker;
+        o.Origin = origin;
+        o.LiquidationId = liquidationId;
+        o.Price = limit;
+        o.Quantity = o.Remaining = quantity;
+        _events.Emit(new OrderAccepted(_events.Header, 0, _accounts[account].AccountId, market + 1, o.OrderId, 0, side,
+            OrderType.Limit, TimeInForce.Ioc, limit, quantity, o.Flags, o.Stp, origin, liquidationId));
         Work(slot);
     }
 
@@ -142,6 +166,7 @@ internal sealed class OrderEntry
             long touch = cmd.Side == Side.Buy ? market.Book.BestAsk : market.Book.BestBid;
             if (touch != 0 && (cmd.Side == Side.Buy ? limit >= touch : limit <= touch)) return RejectReason.PostOnlyWouldTake;
         }
+        if (_accounts[account].Liquidating && _risk.RaisesExposure(account, m, cmd.Side, limit, cmd.Quantity)) return RejectReason.AccountLiquidating;
         return _risk.CheckOrder(account, m, cmd.Side, limit, cmd.Quantity);
     }
 
@@ -212,6 +237,8 @@ internal sealed class OrderEntry
             if (touch != 0 && (o.Side == Side.Buy ? cmd.Price >= touch : cmd.Price <= touch)) return RejectReason.PostOnlyWouldTake;
         }
         long currentQuote = market.Rules.Quote(o.Price, o.Remaining);
+        if (_accounts[o.Account].Liquidating && _risk.RaisesExposure(o.Account, o.Market, o.Side, cmd.Price, cmd.Quantity - o.Filled, currentQuote))
+            return RejectReason.AccountLiquidating;
         return _risk.CheckOrder(o.Account, o.Market, o.Side, cmd.Price, cmd.Quantity - o.Filled, currentQuote);
     }
 

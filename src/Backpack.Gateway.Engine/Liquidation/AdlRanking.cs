@@ -1,0 +1,109 @@
+using Backpack.Gateway.Engine.Accounts;
+using Backpack.Gateway.Engine.Markets;
+using Backpack.Gateway.Engine.Risk;
+
+namespace Backpack.Gateway.Engine.Liquidation;
+
+/// <summary>
+/// Auto-deleveraging priority (reference: "Stage 3"): per market and side, positions are ranked by
+/// score = PnL% x effective leverage when in profit, PnL% / effective leverage otherwise, where
+/// PnL% = unrealized PnL / |entry notional| and effective leverage = |position notional| / account
+/// equity (infinite at zero equity). Highest score is deleveraged first. Quintile thresholds are
+/// refreshed every few ticks from all positions; a position's quintile (5 = first in the queue)
+/// is published on its position updates.
+/// </summary>
+internal sealed class AdlRanking
+{
+    private readonly AccountStore _accounts;
+    private readonly Market[] _markets;
+    private readonly AccountMargin _margin;
+    private readonly double[][] _thresholds; // [market * 2 + (long ? 0 : 1)] -> 4 cut points, ascending
+    private double[] _scratch = new double[1024];
+
+    public AdlRanking(AccountStore accounts, Market[] markets, AccountMargin margin)
+    {
+        _accounts = accounts;
+        _markets = markets;
+        _margin = margin;
+        _thresholds = new double[markets.Length * 2][];
+        for (int i = 0; i < _thresholds.Length; i++) _thresholds[i] = [];
+    }
+
+    /// <summary>Accounts left out of the queue (the insurance fund).</summary>
+    public int ExemptAccount { get; set; } = -1;
+
+    /// <summary>Score of an account's position in a market, given its equity.</summary>
+    public double Score(int account, int market, long equity)
+    {
+        ref Position p = ref _accounts.PositionOf(account, market);
+        if (p.Quantity == 0 || p.Cost == 0) return double.NegativeInfinity;
+        MarketRules rules = _markets[market].Rules;
+        long value = rules.Quote(_markets[market].MarkPrice, p.Quantity);
+        double pnlPct = (double)(value - p.Cost) / Math.Abs((double)p.Cost);
+        double leverage = equity <= 0 ? double.MaxValue : Math.Abs((double)value) / equity;
+        return pnlPct > 0 ? pnlPct * leverage : pnlPct / leverage;
+    }
+
+    /// <summary>Quintile 1..5 of a position (5 = deleveraged first), 0 without a position or before the first refresh.</summary>
+    public int Quintile(int account, int market)
+    {
+        long q = _accounts.PositionOf(account, market).Quantity;
+        if (q == 0 || account == ExemptAccount) return 0;
+        double[] cuts = _thresholds[market * 2 + (q > 0 ? 0 : 1)];
+        if (cuts.Length == 0) return 0;
+        double score = Score(account, market, _margin.Equity(account));
+        int quintile = 1;
+        foreach (double cut in cuts)
+        {
+            if (score > cut) quintile++;
+        }
+        return quintile;
+    }
+
+    /// <summary>Recomputes every market's quintile cut points from all positions (O(accounts)).</summary>
+    public void Refresh()
+    {
+        int accounts = _accounts.Count;
+        var equity = new long[accounts];
+        for (int a = 0; a < accounts; a++) equity[a] = a == ExemptAccount ? 0 : _margin.Equity(a);
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            for (int side = 0; side < 2; side++)
+            {
+                int n = 0;
+                for (int a = 0; a < accounts; a++)
+                {
+                    long q = _accounts.PositionOf(a, m).Quantity;
+                    if (a == ExemptAccount || q == 0 || (q > 0) != (side == 0)) continue;
+                    if (n == _scratch.Length) Array.Resize(ref _scratch, n * 2);
+                    _scratch[n++] = Score(a, m, equity[a]);
+                }
+                if (n == 0)
+                {
+                    _thresholds[m * 2 + side] = [];
+                    continue;
+                }
+                Array.Sort(_scratch, 0, n);
+                _thresholds[m * 2 + side] = [_scratch[n / 5], _scratch[2 * n / 5], _scratch[3 * n / 5], _scratch[4 * n / 5]];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ADL queue against a position being closed: accounts holding the opposite side in the
+    /// market, best score first (ties by account index). O(accounts): ADL is rare.
+    /// </summary>
+    public List<int> Queue(int market, bool againstLong, int excludeAccount)
+    {
+        var candidates = new List<(double Score, int Account)>();
+        for (int a = 0; a < _accounts.Count; a++)
+        {
+            long q = _accounts.PositionOf(a, market).Quantity;
+            if (a == excludeAccount || a == ExemptAccount || _accounts[a].Liquidating) continue;
+            if (againstLong ? q >= 0 : q <= 0) continue;
+            candidates.Add((Score(a, market, _margin.Equity(a)), a));
+        }
+        candidates.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Account.CompareTo(y.Account));
+        return candidates.ConvertAll(c => c.Account);
+    }
+}

@@ -1,0 +1,404 @@
+using Backpack.Gateway.Engine.Accounts;
+using Backpack.Gateway.Engine.Events;
+using Backpack.Gateway.Engine.Markets;
+using Backpack.Gateway.Engine.Matching;
+using Backpack.Gateway.Engine.Risk;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Events;
+
+namespace Backpack.Gateway.Engine.Liquidation;
+
+/// <summary>
+/// Runs each liquidation through the reference's stages, one step per engine Tick:
+/// stage 1 sends reduce-only IOC slices of the riskiest position to the book inside a price
+/// protection band and stops once MM/E is back under the hysteresis level; stage 2 hands the
+/// positions to backstop providers (pro rata to their capacity, at 2/3 bankruptcy + 1/3 mark) and
+/// then to the insurance fund within its limits; stage 3 deleverages what is left against the
+/// opposite positions at the bankruptcy price. Every step emits its events, tied together by the
+/// liquidation id.
+/// </summary>
+internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
+{
+    private readonly AccountStore _accounts;
+    private readonly Market[] _markets;
+    private readonly AccountMargin _margin;
+    private readonly EventEmitter _events;
+    private readonly LiquidationOptions _options;
+    private readonly OrderEntry _entry;
+    private readonly Clearing _clearing;
+    private readonly Matcher _matcher;
+    private readonly MarginMonitor _monitor;
+    private readonly List<Active> _active = [];
+    private long _ticks;
+
+    public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationOptions options,
+        OrderEntry entry, Clearing clearing, Matcher matcher, MarginMonitor monitor, InsuranceFund fund, BackstopProviders providers, AdlRanking adl)
+    {
+        _accounts = accounts;
+        _markets = markets;
+        _margin = margin;
+        _events = events;
+        _options = options;
+        _entry = entry;
+        _clearing = clearing;
+        _matcher = matcher;
+        _monitor = monitor;
+        Fund = fund;
+        Providers = providers;
+        Adl = adl;
+    }
+
+    public InsuranceFund Fund { get; }
+    public BackstopProviders Providers { get; }
+    public AdlRanking Adl { get; }
+    public LiquidationStatistics Statistics { get; } = new();
+    public long LastLiquidationId { get; private set; }
+    public int ActiveCount => _active.Count;
+
+    /// <summary>Account indexes being liquidated, oldest first.</summary>
+    public IEnumerable<int> ActiveAccounts => _active.Select(a => a.Account);
+
+    public void Start(int account, in MarginFigures f)
+    {
+        ref Account a = ref _accounts[account];
+        long id = ++LastLiquidationId;
+        a.Liquidating = true;
+        a.LiquidationId = id;
+        _active.Add(new Active(account, id, _events.Time));
+        Statistics.Started++;
+        Statistics.Active = _active.Count;
+        _events.Emit(new LiquidationStarted(_events.Header, a.AccountId, id, f.MarginRatioPpm, f.MarginFractionPpm, f.Equity, f.MaintenanceMargin));
+        _entry.CancelAccountOrders(account, -1, CancelReason.Liquidation, requestId: 0);
+    }
+
+    /// <summary>One engine tick: a step of every liquidation, the fund's unwinding, and the ADL rank refresh.</summary>
+    public void OnTick()
+    {
+        for (int i = 0; i < _active.Count;)
+        {
+            if (!Step(_active[i])) i++;
+        }
+        UnwindFund();
+        if (++_ticks % _options.AdlRankRefreshTicks == 0) Adl.Refresh();
+    }
+
+    /// <summary>Advances one liquidation; returns true if it ended (and left the list).</summary>
+    private bool Step(Active liq)
+    {
+        MarginFigures f = _margin.Figures(liq.Account);
+        if (f.Notional == 0) return End(liq, f.Equity > 0 && !liq.UsedBackstop ? LiquidationOutcome.Full : LiquidationOutcome.Bankrupt);
+        if (f.Equity > 0 && !f.AtOrAbove(_options.EndPpm)) return End(liq, liq.ClosedAny ? LiquidationOutcome.Partial : LiquidationOutcome.Averted);
+
+        long now = _events.Time;
+        long backstopLevel = Math.Max(
+            FixedMath.MulDivCeil(f.MaintenanceMargin, _options.BackstopSharePpm, FixedMath.PartsPerMillion),
+            f.MaintenanceMargin - FixedMath.MulDivFloor(f.Notional, _options.BackstopOffsetPpm, FixedMath.PartsPerMillion));
+        bool backstop = f.Equity <= 0 || f.Equity < backstopLevel || now - liq.LastFillTime >= _options.NoFillBackstopMicros;
+        if (backstop)
+        {
+            TakeOver(liq, f);
+            MarginFigures after = _margin.Figures(liq.Account);
+            return after.Notional == 0 && End(liq, LiquidationOutcome.Bankrupt);
+        }
+        SliceOnBook(liq, f);
+        return false;
+    }
+
+    /// <summary>Stage 1: an IOC reduce-only slice of the position with the largest maintenance margin.</summary>
+    private void SliceOnBook(Active liq, in MarginFigures f)
+    {
+        int market = -1;
+        long bestMm = -1;
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            if (_accounts.PositionOf(liq.Account, m).Quantity == 0 || IsPaused(m)) continue;
+            long positionMm = _margin.PositionFigures(liq.Account, m).MaintenanceMargin;
+            if (positionMm > bestMm)
+            {
+                bestMm = positionMm;
+                market = m;
+            }
+        }
+        if (market < 0) return; // every market with a position is paused (stale mark)
+
+        Market mk = _markets[market];
+        long q = _accounts.PositionOf(liq.Account, market).Quantity;
+        var (notional, mm) = _margin.PositionFigures(liq.Account, market);
+        Side side = q > 0 ? Side.Sell : Side.Buy;
+        long lotValue = mk.Rules.QuotePerTickLot * mk.MarkPrice;
+        long lots = LiquidationMath.SliceQuantity(Math.Abs(q), notional, lotValue, _options);
+        long mmf = MarginCalculator.MmfPpm(mk.Rules, notional);
+        long limit = LiquidationMath.SliceLimit(mk, side, f, mmf, _options.BandMultiplierPpm);
+        liq.SliceMarket = market;
+        liq.SliceBankruptcyPrice = LiquidationMath.BankruptcyPrice(mk.Rules, mk.MarkPrice, q,
+            LiquidationMath.EquityShare(f.Equity, mm, f.MaintenanceMargin));
+        _entry.PlaceForced(liq.Account, market, side, limit, lots, OrderOrigin.LiquidationAutoclose, liq.Id);
+    }
+
+    /// <summary>A forced order of a liquidation or of the fund's unwinding filled on the book.</summary>
+    public void OnForcedFill(int account, int market, Side side, long price, long quantity, long tradeId, long liquidationId, int makerAccount, long realized)
+    {
+        MarketRules rules = _markets[market].Rules;
+        if (account == Fund.Account)
+        {
+            Fund.Record(realized, InsuranceFundReason.TakeoverPnl, 0);
+            return;
+        }
+        Active? liq = Find(liquidationId);
+        if (liq is null) return;
+        var (fee, shortfall) = LiquidationMath.FeeAndShortfall(rules, side, price, quantity, liq.SliceBankruptcyPrice, _options.FeePpm);
+        ref Account a = ref _accounts[account];
+        if (fee > 0)
+        {
+            a.Collateral -= fee;
+            a.FeesPaid += fee;
+            Fund.Move(fee, InsuranceFundReason.LiquidationFee, liquidationId);
+            Statistics.LiquidationFees += fee;
+        }
+        if (shortfall > 0) PayShortfall(account, shortfall, liquidationId);
+        liq.LastFillTime = _events.Time;
+        liq.ClosedAny = true;
+        Statistics.BookNotional += rules.Quote(price, quantity);
+        _events.Emit(new LiquidationFill(_events.Header, liquidationId, a.AccountId, market + 1, LiquidationStage.Book, side, price, quantity,
+            tradeId, liq.SliceBankruptcyPrice, fee, _accounts[makerAccount].AccountId));
+    }
+
+    /// <summary>Stage 2 then 3 for every position in a market whose mark is fresh.</summary>
+    private void TakeOver(Active liq, in MarginFigures f)
+    {
+        liq.UsedBackstop = true;
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            long q = _accounts.PositionOf(liq.Account, m).Quantity;
+            if (q == 0 || IsPaused(m)) continue;
+            Market mk = _markets[m];
+            long mm = _margin.PositionFigures(liq.Account, m).MaintenanceMargin;
+            long bankruptcy = Math.Max(1, LiquidationMath.BankruptcyPrice(mk.Rules, mk.MarkPrice, q,
+                LiquidationMath.EquityShare(f.Equity, mm, f.MaintenanceMargin)));
+            Side side = q > 0 ? Side.Sell : Side.Buy;
+            long remaining = Math.Abs(q);
+            remaining = TakeByProviders(liq, m, side, remaining, bankruptcy);
+            remaining = TakeByFund(liq, m, side, remaining, bankruptcy, limited: true);
+            remaining = Deleverage(liq, m, side, remaining, bankruptcy);
+            // Open interest always has an opposite side; if every holder of it is excluded (being
+            // liquidated), the fund takes the rest beyond its limits rather than leave it open.
+            if (remaining > 0) TakeByFund(liq, m, side, remaining, bankruptcy, limited: false);
+        }
+    }
+
+    private long TakeByProviders(Active liq, int market, Side side, long remaining, long bankruptcy)
+    {
+        if (remaining == 0 || Providers.Count == 0) return remaining;
+        Market mk = _markets[market];
+        long now = _events.Time;
+        long lotValue = mk.Rules.QuotePerTickLot * mk.MarkPrice;
+        long price = LiquidationMath.ProviderPrice(mk.MarkPrice, bankruptcy, side, _options.BackstopBandPpm);
+        var caps = new long[Providers.Count];
+        long total = 0;
+        for (int i = 0; i < caps.Length; i++)
+        {
+            int account = ProviderIndex(i);
+            if (account < 0 || account == liq.Account || _accounts[account].Liquidating) continue;
+            caps[i] = Providers.Remaining(i, now);
+            total += caps[i];
+        }
+        if (total == 0) return remaining;
+
+        // Shares are worked out from the whole quantity first: pro rata to remaining capacity when
+        // the capacity covers it (leftover lots from rounding go one each, in registration order),
+        // otherwise each provider takes what its capacity allows.
+        long wanted = remaining * lotValue;
+        var lots = new long[caps.Length];
+        long allocated = 0;
+        for (int i = 0; i < caps.Length; i++)
+        {
+            long most = caps[i] / Math.Max(1, lotValue);
+            lots[i] = Math.Min(most, total >= wanted ? FixedMath.MulDivFloor(remaining, caps[i], total) : most);
+            allocated += lots[i];
+        }
+        for (int i = 0; i < caps.Length && allocated < remaining; i++)
+        {
+            if (lots[i] < caps[i] / Math.Max(1, lotValue))
+            {
+                lots[i]++;
+                allocated++;
+            }
+        }
+
+        Side opposite = side == Side.Buy ? Side.Sell : Side.Buy;
+        for (int i = 0; i < caps.Length && remaining > 0; i++)
+        {
+            long take = Math.Min(lots[i], remaining);
+            if (take <= 0) continue;
+            int provider = ProviderIndex(i);
+            if (_margin.CheckOrder(provider, market, opposite, price, take) != RejectReason.None) continue;
+            ExecuteOffBook(liq, market, side, take, bankruptcy, provider, price, LiquidationStage.Backstop, OrderOrigin.BackstopLiquidityProvider);
+            long share = side == Side.Sell ? mk.Rules.Quote(price - bankruptcy, take) : mk.Rules.Quote(bankruptcy - price, take);
+            if (share >= 0) Fund.Move(share, InsuranceFundReason.BackstopShare, liq.Id);
+            else PayFromFund(-share, liq.Id);
+            Providers.RecordTake(i, now, mk.Rules.Quote(price, take));
+            Statistics.ProviderNotional += mk.Rules.Quote(price, take);
+            remaining -= take;
+        }
+        return remaining;
+    }
+
+    private int ProviderIndex(int i) => _accounts.TryGetIndex(Providers.AccountAt(i), out int index) ? index : -1;
+
+    /// <summary>The fund as taker of last resort: at the bankruptcy price, within its notional limit and what it can lose.</summary>
+    private long TakeByFund(Active liq, int market, Side side, long remaining, long bankruptcy, bool limited)
+    {
+        if (remaining == 0) return 0;
+        Market mk = _markets[market];
+        long lots = remaining;
+        if (limited)
+        {
+            long equity = _margin.Equity(Fund.Account);
+            if (equity <= 0) return remaining;
+            long lotValue = mk.Rules.QuotePerTickLot * mk.MarkPrice;
+            long limitLots = FixedMath.MulDivFloor(equity, _options.FundLimitPpm, FixedMath.PartsPerMillion) / Math.Max(1, lotValue);
+            long held = _accounts.PositionOf(Fund.Account, market).Quantity;
+            // The fund buys what a long sells and sells what a short buys.
+            long byLimit = side == Side.Sell ? limitLots - held : held + limitLots;
+            long lossPerLot = side == Side.Sell ? mk.Rules.Quote(bankruptcy - mk.MarkPrice, 1) : mk.Rules.Quote(mk.MarkPrice - bankruptcy, 1);
+            long byLoss = lossPerLot > 0 ? equity / lossPerLot : long.MaxValue;
+            lots = Math.Max(0, Math.Min(remaining, Math.Min(byLimit, byLoss)));
+        }
+        if (lots == 0) return remaining;
+        ExecuteOffBook(liq, market, side, lots, bankruptcy, Fund.Account, bankruptcy, LiquidationStage.Backstop, OrderOrigin.BackstopLiquidityProvider);
+        Statistics.FundNotional += mk.Rules.Quote(bankruptcy, lots);
+        return remaining - lots;
+    }
+
+    /// <summary>Stage 3: closes the rest against the ADL queue at the bankruptcy price, no fee.</summary>
+    private long Deleverage(Active liq, int market, Side side, long remaining, long bankruptcy)
+    {
+        if (remaining == 0) return 0;
+        foreach (int counterparty in Adl.Queue(market, againstLong: side == Side.Sell, excludeAccount: liq.Account))
+        {
+            long held = Math.Abs(_accounts.PositionOf(counterparty, market).Quantity);
+            long lots = Math.Min(remaining, held);
+            ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose);
+            Statistics.AdlNotional += _markets[market].Rules.Quote(bankruptcy, lots);
+            remaining -= lots;
+            if (remaining == 0) break;
+        }
+        return remaining;
+    }
+
+    /// <summary>
+    /// An off-book close: the liquidated account at <paramref name="liquidatedPrice"/>, the taker of
+    /// the position at <paramref name="takerPrice"/>, no trading fee. Both get an OrderFilled with the
+    /// stage's origin; the public gets a LiquidationFill with a trade id but no Trade print.
+    /// </summary>
+    private void ExecuteOffBook(Active liq, int market, Side side, long lots, long liquidatedPrice, int taker, long takerPrice, LiquidationStage stage, OrderOrigin origin)
+    {
+        Side opposite = side == Side.Buy ? Side.Sell : Side.Buy;
+        long tradeId = ++_matcher.LastTradeId;
+        _clearing.ApplyFill(liq.Account, market, side, liquidatedPrice, lots, 0, out _);
+        _clearing.ApplyFill(taker, market, opposite, takerPrice, lots, 0, out long takerRealized);
+        MarketRules rules = _markets[market].Rules;
+        int liquidatedId = _accounts[liq.Account].AccountId;
+        int takerId = _accounts[taker].AccountId;
+        var h = _events.Header;
+        _events.Emit(new OrderFilled(h, liquidatedId, market + 1, 0, 0, side, tradeId, liquidatedPrice, lots, 0, lots,
+            rules.Quote(liquidatedPrice, lots), 0, Liquidity.Taker, origin, liq.Id));
+        _events.Emit(new OrderFilled(h, takerId, market + 1, 0, 0, opposite, tradeId, takerPrice, lots, 0, lots,
+            rules.Quote(takerPrice, lots), 0, Liquidity.Maker, origin, liq.Id));
+        _events.Emit(new LiquidationFill(h, liq.Id, liquidatedId, market + 1, stage, side, liquidatedPrice, lots, tradeId, liquidatedPrice, 0, takerId));
+        if (stage == LiquidationStage.Adl)
+        {
+            _events.Emit(new AdlNotice(h, liquidatedId, liq.Id, market + 1, AdlRole.Liquidated, side, liquidatedPrice, lots, takerId));
+            _events.Emit(new AdlNotice(h, takerId, liq.Id, market + 1, AdlRole.Counterparty, opposite, takerPrice, lots, liquidatedId));
+        }
+        if (taker == Fund.Account) Fund.Record(takerRealized, InsuranceFundReason.TakeoverPnl, liq.Id);
+        liq.ClosedAny = true;
+        liq.LastFillTime = _events.Time;
+    }
+
+    /// <summary>The fund sells down what it took over, stage-1 style, one slice per position per tick.</summary>
+    private void UnwindFund()
+    {
+        int fund = Fund.Account;
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            long q = _accounts.PositionOf(fund, m).Quantity;
+            if (q == 0 || IsPaused(m)) continue;
+            Market mk = _markets[m];
+            var (notional, _) = _margin.PositionFigures(fund, m);
+            Side side = q > 0 ? Side.Sell : Side.Buy;
+            long lots = LiquidationMath.SliceQuantity(Math.Abs(q), notional, mk.Rules.QuotePerTickLot * mk.MarkPrice, _options);
+            var full = new MarginFigures(0, 1, notional); // ABR = 1: the widest protection band
+            long limit = LiquidationMath.SliceLimit(mk, side, full, MarginCalculator.MmfPpm(mk.Rules, notional), _options.BandMultiplierPpm);
+            _entry.PlaceForced(fund, m, side, limit, lots, OrderOrigin.LiquidationAutoclose, 0);
+        }
+    }
+
+    private bool End(Active liq, LiquidationOutcome outcome)
+    {
+        ref Account a = ref _accounts[liq.Account];
+        if (_margin.Figures(liq.Account).Notional == 0 && a.Collateral < 0)
+        {
+            // Negative equity after the close: the fund covers what it can; the rest stays as
+            // unsettled equity (negative collateral, withdrawals blocked).
+            long before = a.Collateral;
+            PayShortfall(liq.Account, -a.Collateral, liq.Id);
+            if (a.Collateral != before)
+            {
+                _events.Emit(new BalanceChanged(_events.Header, 0, a.AccountId, a.Collateral - before, a.Collateral, BalanceChangeReason.Settlement));
+            }
+        }
+        a.Liquidating = false;
+        a.MarginCalled = false;
+        _active.Remove(liq);
+        Statistics.Active = _active.Count;
+        switch (outcome)
+        {
+            case LiquidationOutcome.Averted: Statistics.Averted++; break;
+            case LiquidationOutcome.Partial: Statistics.Partial++; break;
+            case LiquidationOutcome.Full: Statistics.Full++; break;
+            default: Statistics.Bankrupt++; break;
+        }
+        _events.Emit(new LiquidationEnded(_events.Header, a.AccountId, liq.Id, outcome));
+        _monitor.Queue(liq.Account);
+        return true;
+    }
+
+    /// <summary>The fund pays a shortfall into the account, as far as its balance goes; the rest stays with the account.</summary>
+    private void PayShortfall(int account, long amount, long liquidationId)
+    {
+        Statistics.LargestShortfall = Math.Max(Statistics.LargestShortfall, amount);
+        long paid = Math.Min(amount, Math.Max(0, Fund.Balance));
+        if (paid == 0) return;
+        _accounts[account].Collateral += paid;
+        PayFromFund(paid, liquidationId);
+    }
+
+    private void PayFromFund(long amount, long liquidationId)
+    {
+        Fund.Move(-amount, InsuranceFundReason.LiquidationShortfall, liquidationId);
+        Statistics.ShortfallsPaid += amount;
+    }
+
+    private bool IsPaused(int market) => _markets[market].IsStale(_events.Time, _options.StaleMarkMicros);
+
+    private Active? Find(long id)
+    {
+        foreach (var liq in _active)
+        {
+            if (liq.Id == id) return liq;
+        }
+        return null;
+    }
+
+    private sealed class Active(int account, long id, long start)
+    {
+        public int Account { get; } = account;
+        public long Id { get; } = id;
+        public long LastFillTime { get; set; } = start;
+        public bool ClosedAny { get; set; }
+        public bool UsedBackstop { get; set; }
+        public int SliceMarket { get; set; } = -1;
+        public long SliceBankruptcyPrice { get; set; }
+    }
+}

@@ -1,0 +1,32 @@
+namespace Backpack.Gateway.Engine.Liquidation;
+
+/// <summary>Running totals of the liquidation pipeline (money in micro-USDC).</summary>
+public sealed class LiquidationStatistics
+{
+    public long MarginCalls { get; internal set; }
+    public long Started { get; internal set; }
+    public long Averted { get; internal set; }
+    public long Partial { get; internal set; }
+    public long Full { get; internal set; }
+    public long Bankrupt { get; internal set; }
+
+    /// <summary>Notional closed on the order book (stage 1).</summary>
+    public long BookNotional { get; internal set; }
+
+    /// <summary>Notional taken over by backstop providers (stage 2).</summary>
+    public long ProviderNotional { get; internal set; }
+
+    /// <summary>Notional taken over by the insurance fund (stage 2, taker of last resort).</summary>
+    public long FundNotional { get; internal set; }
+
+    /// <summary>Notional closed by auto-deleveraging (stage 3).</summary>
+    public long AdlNotional { get; internal set; }
+
+    public long LiquidationFees { get; internal set; }
+    public long ShortfallsPaid { get; internal set; }
+    public long LargestShortfall { get; internal set; }
+
+    public long Active { get; internal set; }
+
+    public long TotalNotional => BookNotional + ProviderNotional + FundNotional + AdlNotional;
+}
