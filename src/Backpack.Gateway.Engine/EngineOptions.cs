@@ -61,6 +61,12 @@ public sealed class LiquidationOptions
     /// <summary>Seconds of order-book liquidation without a fill before the backstop takes over.</summary>
     public int NoFillBackstopSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Longest time a liquidation stays on the book (stage 1) even while slices keep filling a little:
+    /// after it, the rest goes to the backstop, so every liquidation ends in bounded time.
+    /// </summary>
+    public int MaxBookSeconds { get; set; } = 60;
+
     /// <summary>Backstop when the margin fraction falls under max(accountMMF x this, accountMMF - <see cref="BackstopMmfOffset"/>).</summary>
     public decimal BackstopMmfShare { get; set; } = 0.5m;
 
@@ -92,6 +98,7 @@ public sealed class LiquidationOptions
     internal long BackstopBandPpm => Ppm(BackstopMarkBand);
     internal long FundLimitPpm => Ppm(FundNotionalLimit);
     internal long NoFillBackstopMicros => NoFillBackstopSeconds * 1_000_000L;
+    internal long MaxBookMicros => MaxBookSeconds * 1_000_000L;
     internal long StaleMarkMicros => StaleMarkSeconds * 1_000_000L;
 
     private static long Ppm(decimal fraction) => (long)(fraction * 1_000_000m);
@@ -112,6 +119,7 @@ public sealed class LiquidationOptions
         Require(BandMultiplier > 0, nameof(BandMultiplier), "must be > 0");
         Require(FeeRate >= 0 && FeeRate < 1, nameof(FeeRate), "must be in [0, 1)");
         Require(NoFillBackstopSeconds > 0, nameof(NoFillBackstopSeconds), "must be > 0");
+        Require(MaxBookSeconds >= NoFillBackstopSeconds, nameof(MaxBookSeconds), "must be >= NoFillBackstopSeconds");
         Require(BackstopMmfShare > 0 && BackstopMmfShare < 1, nameof(BackstopMmfShare), "must be between 0 and 1");
         Require(BackstopMmfOffset >= 0, nameof(BackstopMmfOffset), "must be >= 0");
         Require(BackstopMarkBand >= 0 && BackstopMarkBand < 1, nameof(BackstopMarkBand), "must be in [0, 1)");

@@ -29,6 +29,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private readonly Matcher _matcher;
     private readonly MarginMonitor _monitor;
     private readonly List<Active> _active = [];
+    private readonly AdlCursor?[] _adlQueues;
     private long _ticks;
 
     public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationOptions options,
@@ -46,6 +47,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         Fund = fund;
         Providers = providers;
         Adl = adl;
+        _adlQueues = new AdlCursor?[markets.Length * 2];
     }
 
     public InsuranceFund Fund { get; }
@@ -74,6 +76,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     /// <summary>One engine tick: a step of every liquidation, the fund's unwinding, and the ADL rank refresh.</summary>
     public void OnTick()
     {
+        Array.Clear(_adlQueues); // ADL queues are ranked at most once per tick, on first use
         for (int i = 0; i < _active.Count;)
         {
             if (!Step(_active[i])) i++;
@@ -93,7 +96,9 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         long backstopLevel = Math.Max(
             FixedMath.MulDivCeil(f.MaintenanceMargin, _options.BackstopSharePpm, FixedMath.PartsPerMillion),
             f.MaintenanceMargin - FixedMath.MulDivFloor(f.Notional, _options.BackstopOffsetPpm, FixedMath.PartsPerMillion));
-        bool backstop = f.Equity <= 0 || f.Equity < backstopLevel || now - liq.LastFillTime >= _options.NoFillBackstopMicros;
+        bool backstop = f.Equity <= 0 || f.Equity < backstopLevel
+            || now - liq.LastFillTime >= _options.NoFillBackstopMicros
+            || now - liq.StartTime >= _options.MaxBookMicros;
         if (backstop)
         {
             TakeOver(liq, f);
@@ -274,16 +279,34 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private long Deleverage(Active liq, int market, Side side, long remaining, long bankruptcy)
     {
         if (remaining == 0) return 0;
-        foreach (int counterparty in Adl.Queue(market, againstLong: side == Side.Sell, excludeAccount: liq.Account))
+        bool againstLong = side == Side.Sell;
+        int key = market * 2 + (againstLong ? 0 : 1);
+        // Ranking is O(accounts): done once per tick and market side, then walked with a cursor.
+        AdlCursor queue = _adlQueues[key] ??= new AdlCursor(Adl.Queue(market, againstLong, excludeAccount: -1));
+        for (int i = queue.Next; i < queue.Accounts.Count && remaining > 0; i++)
         {
-            long held = Math.Abs(_accounts.PositionOf(counterparty, market).Quantity);
-            long lots = Math.Min(remaining, held);
+            int counterparty = queue.Accounts[i];
+            long q = _accounts.PositionOf(counterparty, market).Quantity;
+            bool stillOpposite = againstLong ? q < 0 : q > 0;
+            if (!stillOpposite || counterparty == liq.Account || _accounts[counterparty].Liquidating)
+            {
+                if (i == queue.Next && (!stillOpposite || _accounts[counterparty].Liquidating)) queue.Next++;
+                continue;
+            }
+            long lots = Math.Min(remaining, Math.Abs(q));
             ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose);
             Statistics.AdlNotional += _markets[market].Rules.Quote(bankruptcy, lots);
             remaining -= lots;
-            if (remaining == 0) break;
+            if (i == queue.Next && _accounts.PositionOf(counterparty, market).Quantity == 0) queue.Next++;
         }
         return remaining;
+    }
+
+    /// <summary>A tick's ADL queue for one market side and how far it is used up.</summary>
+    private sealed class AdlCursor(List<int> accounts)
+    {
+        public List<int> Accounts { get; } = accounts;
+        public int Next { get; set; }
     }
 
     /// <summary>
@@ -395,6 +418,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     {
         public int Account { get; } = account;
         public long Id { get; } = id;
+        public long StartTime { get; } = start;
         public long LastFillTime { get; set; } = start;
         public bool ClosedAny { get; set; }
         public bool UsedBackstop { get; set; }

@@ -38,6 +38,9 @@ public sealed class MarketDefinition
     public decimal BaseMmf { get; set; } = 0.01m;
     public decimal MmfFactor { get; set; } = 0.000012m;
 
+    /// <summary>A typical price (USDC): where the simulated price feed and simulations start. Optional.</summary>
+    public decimal ReferencePrice { get; set; }
+
     /// <summary>micro-USDC of notional per tick x lot: TickSize x StepSize x 1e6. Must be a whole number.</summary>
     public long QuotePerTickLot => (long)(TickSize * StepSize * Usdc.MicrosPerUnit);
 
@@ -68,6 +71,7 @@ public sealed class MarketDefinition
         if (ImfFactor < 0 || !IsPpb(ImfFactor)) errors.Add($"{p}:ImfFactor must be >= 0 in whole parts per billion");
         if (MmfFactor < 0 || !IsPpb(MmfFactor)) errors.Add($"{p}:MmfFactor must be >= 0 in whole parts per billion");
         if (MmfFactor > ImfFactor) errors.Add($"{p}:MmfFactor must not exceed ImfFactor (MMF must stay below IMF)");
+        if (ReferencePrice < 0 || (ReferencePrice > 0 && TickSize > 0 && ReferencePrice % TickSize != 0)) errors.Add($"{p}:ReferencePrice must be a positive multiple of TickSize (or 0 for none)");
         return errors;
     }
 

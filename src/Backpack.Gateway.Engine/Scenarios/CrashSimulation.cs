@@ -1,0 +1,317 @@
+using System.Diagnostics;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Framing;
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.Engine.Scenarios;
+
+/// <summary>Who takes part in a simulated crash.</summary>
+public sealed class PopulationOptions
+{
+    /// <summary>Traders holding positions (paired long/short at the start price).</summary>
+    public int Accounts { get; set; } = 10_000;
+
+    public int Seed { get; set; } = 1;
+
+    /// <summary>Leverage and weight pairs, e.g. "2:30,5:35,10:25,20:10" (capped at 90% of each market's maximum).</summary>
+    public string LeverageMix { get; set; } = "2:30,5:35,10:25,20:10";
+
+    public decimal MinDeposit { get; set; } = 500m;
+    public decimal MaxDeposit { get; set; } = 20_000m;
+
+    /// <summary>Market makers quoting ladders around the index after every tick.</summary>
+    public int MarketMakers { get; set; } = 10;
+
+    /// <summary>Levels per side each market maker quotes.</summary>
+    public int Levels { get; set; } = 20;
+
+    /// <summary>Distance between levels as a fraction of the index.</summary>
+    public decimal LevelSpacing { get; set; } = 0.001m;
+
+    /// <summary>USDC notional each market maker quotes per level at liquidity 1; 0 = 2 USDC per trader (books scale with the population).</summary>
+    public decimal LiquidityPerLevel { get; set; }
+
+    /// <summary>Entry prices of the opening trades spread this far around the start price (so liquidation prices spread too).</summary>
+    public decimal EntrySpread { get; set; } = 0.02m;
+
+    /// <summary>Engine ticks (liquidation steps) per second of scenario time, as the host's clock would send them.</summary>
+    public int TicksPerSecond { get; set; } = 1;
+
+    public decimal EffectiveLiquidityPerLevel => LiquidityPerLevel > 0 ? LiquidityPerLevel : 2m * Accounts;
+
+    public int BackstopProviders { get; set; } = 3;
+    public decimal ProviderPerMinute { get; set; } = 2_000_000m;
+    public decimal ProviderPerHour { get; set; } = 50_000_000m;
+    public decimal ProviderCollateral { get; set; } = 50_000_000m;
+
+    /// <summary>The insurance fund's starting balance (an injection), USDC.</summary>
+    public decimal InsuranceFund { get; set; } = 5_000_000m;
+
+    /// <summary>Seconds of ticking at the final price after the scenario, for liquidations to finish.</summary>
+    public int RecoverySeconds { get; set; } = 60;
+
+    public IReadOnlyList<(decimal Leverage, int Weight)> ParseLeverageMix()
+    {
+        var mix = new List<(decimal, int)>();
+        foreach (string part in LeverageMix.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pieces = part.Split(':');
+            if (pieces.Length != 2 || !decimal.TryParse(pieces[0], System.Globalization.CultureInfo.InvariantCulture, out decimal leverage)
+                || !int.TryParse(pieces[1], out int weight) || leverage <= 0 || weight <= 0)
+            {
+                throw new FormatException($"LeverageMix: '{part}' is not leverage:weight (e.g. 10:25)");
+            }
+            mix.Add((leverage, weight));
+        }
+        if (mix.Count == 0) throw new FormatException("LeverageMix: empty");
+        return mix;
+    }
+}
+
+/// <summary>What a simulated crash did (money in micro-USDC, times in microseconds of wall time).</summary>
+public sealed record SimulationSummary(
+    string Scenario,
+    int Accounts,
+    long Commands,
+    long Events,
+    long LiquidationsStarted,
+    int AccountsLiquidated,
+    long Averted,
+    long Partial,
+    long Full,
+    long Bankrupt,
+    long BookNotional,
+    long BackstopNotional,
+    long FundNotional,
+    long AdlNotional,
+    long FundStart,
+    long FundEnd,
+    long LargestShortfall,
+    int NegativeEquityAccounts,
+    int StillLiquidating,
+    TimingSummary MarkUpdates,
+    TimingSummary Ticks,
+    long MonitorEvaluations,
+    long TriggersFired,
+    ulong StateHash)
+{
+    public long TotalNotional => BookNotional + BackstopNotional + FundNotional + AdlNotional;
+    public double Share(long notional) => TotalNotional == 0 ? 0 : (double)notional / TotalNotional;
+}
+
+/// <summary>Wall time of one kind of command, microseconds.</summary>
+public sealed record TimingSummary(int Count, double Mean, double P50, double P99, double Max)
+{
+    public static TimingSummary Of(List<double> samples)
+    {
+        if (samples.Count == 0) return new TimingSummary(0, 0, 0, 0, 0);
+        var sorted = samples.Order().ToArray();
+        return new TimingSummary(sorted.Length, sorted.Average(), sorted[sorted.Length / 2],
+            sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))], sorted[^1]);
+    }
+}
+
+/// <summary>
+/// Runs a crash scenario through an engine with a generated population and no network: traders
+/// open paired positions at the start price with leverage drawn from a mix; market makers quote
+/// ladders around the index after every tick (scaled by the scenario's liquidity); backstop
+/// providers register; the fund gets its starting injection. Then the scenario's index path and
+/// ticks are played, and the engine's liquidation statistics are summarized. Deterministic for a
+/// seed (only the wall-time figures vary).
+/// </summary>
+public sealed class CrashSimulation
+{
+    private readonly MatchingEngine _engine;
+    private readonly FrameBuffer _output = new(1 << 20, 1 << 14);
+    private readonly MarketDefinition[] _markets;
+    private readonly PopulationOptions _population;
+    private readonly long[] _startPrices;
+    private readonly HashSet<int> _liquidated = [];
+    private long _sequence;
+    private long _time;
+
+    public CrashSimulation(IReadOnlyList<MarketDefinition> markets, IReadOnlyList<long> startPrices, PopulationOptions population, EngineOptions? engine = null)
+    {
+        _markets = markets.ToArray();
+        _population = population;
+        _startPrices = startPrices.ToArray();
+        if (_startPrices.Length != _markets.Length) throw new ArgumentException("one start price per market");
+        int others = population.Accounts + population.MarketMakers + population.BackstopProviders;
+        engine ??= new EngineOptions();
+        engine.InitialAccountCapacity = Math.Max(engine.InitialAccountCapacity, others + 16);
+        engine.InitialOrderCapacity = Math.Max(engine.InitialOrderCapacity, population.MarketMakers * population.Levels * 2 * _markets.Length * 2 + 1024);
+        engine.MaxOpenOrdersPerAccount = Math.Max(engine.MaxOpenOrdersPerAccount, population.Levels * 2 * _markets.Length + 16);
+        if (others >= engine.Liquidation.InsuranceFundAccountId) throw new ArgumentException("too many accounts: ids would reach the insurance fund's");
+        _engine = new MatchingEngine(_markets, engine);
+        _time = 1_760_000_000_000_000;
+    }
+
+    public MatchingEngine Engine => _engine;
+
+    /// <summary>Every command sent, in order (a journal), when <see cref="RecordJournal"/> is on.</summary>
+    public List<byte[]> Journal { get; } = [];
+    public bool RecordJournal { get; set; }
+
+    /// <summary>Called after every command with its events (for tests that check invariants as it goes).</summary>
+    public Action<FrameBuffer>? AfterCommand { get; set; }
+
+    public long Commands { get; private set; }
+    public long Events { get; private set; }
+
+    private int FirstMaker => _population.Accounts + 1;
+    private int FirstProvider => FirstMaker + _population.MarketMakers;
+
+    /// <summary>Deposits, positions, providers, the fund and the first quotes.</summary>
+    public void Populate()
+    {
+        var p = _population;
+        var random = new Random(p.Seed);
+        var mix = p.ParseLeverageMix();
+        int totalWeight = mix.Sum(x => x.Weight);
+        for (int m = 0; m < _markets.Length; m++) Send(new SetIndexPrice(Header(), m + 1, _startPrices[m]));
+        Send(new Deposit(Header(), _engine.InsuranceFundAccountId, Micros(p.InsuranceFund)));
+        for (int i = 0; i < p.BackstopProviders; i++)
+        {
+            int id = FirstProvider + i;
+            Send(new Deposit(Header(), id, Micros(p.ProviderCollateral)));
+            Send(new RegisterBackstopProvider(Header(), id, Micros(p.ProviderPerMinute), Micros(p.ProviderPerHour)));
+        }
+        for (int i = 0; i < p.MarketMakers; i++) Send(new Deposit(Header(), FirstMaker + i, 1_000_000_000L * 1_000_000));
+
+        for (int id = 1; id + 1 <= p.Accounts; id += 2)
+        {
+            int m = random.Next(_markets.Length);
+            var rules = _engine.Markets[m];
+            long price = _startPrices[m];
+            long lotValue = rules.QuotePerTickLot * price;
+            decimal maxLeverage = 0.9m / (rules.BaseImfPpm / 1_000_000m);
+            // Leverage from the mix with +/-20% jitter for each side; the long's deposit sets the size,
+            // and the short's deposit is sized so it carries its own leverage; entries spread around the start.
+            long longDeposit = Micros(p.MinDeposit + (p.MaxDeposit - p.MinDeposit) * (decimal)random.NextDouble());
+            decimal longLeverage = Math.Min(maxLeverage, Draw(mix, totalWeight, random) * (0.8m + 0.4m * (decimal)random.NextDouble()));
+            decimal shortLeverage = Math.Min(maxLeverage, Draw(mix, totalWeight, random) * (0.8m + 0.4m * (decimal)random.NextDouble()));
+            long entry = Math.Max(1, (long)(price * (1 + p.EntrySpread * (2 * (decimal)random.NextDouble() - 1))));
+            long lots = (long)(longDeposit * longLeverage) / (rules.QuotePerTickLot * entry);
+            lots = Math.Clamp(lots, rules.MinQuantity, rules.MaxQuantity);
+            long shortDeposit = Math.Max(Micros(p.MinDeposit) / 10, (long)(rules.Quote(entry, lots) / shortLeverage));
+            Send(new Deposit(Header(), id, longDeposit));
+            Send(new Deposit(Header(), id + 1, shortDeposit));
+            Send(new NewOrder(Header(), id + 1, m + 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, entry, lots, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            Send(new NewOrder(Header(), id, m + 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Ioc, entry, lots, OrderFlags.None, SelfTradePrevention.RejectTaker));
+        }
+        Quote(_startPrices, 1m);
+    }
+
+    /// <summary>Plays the scenario (then the recovery seconds) and returns the summary.</summary>
+    public SimulationSummary Run(CrashScenario scenario)
+    {
+        long fundStart = _engine.InsuranceFundBalance;
+        var markSamples = new List<double>();
+        var tickSamples = new List<double>();
+        long start = _time;
+        long[] last = _startPrices;
+        foreach (var step in ScenarioPlayer.Steps(scenario, _startPrices, 1_000_000L / Math.Max(1, _population.TicksPerSecond)))
+        {
+            _time = Math.Max(_time, start + step.OffsetMicros);
+            PlayStep(step.IndexPrices, step.Tick, scenario.Liquidity, markSamples, tickSamples);
+            last = step.IndexPrices;
+        }
+        int recoveryTicks = _population.RecoverySeconds * Math.Max(1, _population.TicksPerSecond);
+        for (int s = 1; s <= recoveryTicks; s++)
+        {
+            _time = Math.Max(_time, start + scenario.DurationSeconds * 1_000_000L + s * 1_000_000L / Math.Max(1, _population.TicksPerSecond));
+            PlayStep(last, true, scenario.Liquidity, markSamples, tickSamples);
+        }
+
+        var stats = _engine.Liquidations;
+        int negative = 0;
+        foreach (int id in _engine.AccountIds())
+        {
+            if (id == _engine.InsuranceFundAccountId) continue;
+            if (_engine.GetAccount(id)!.Equity < 0) negative++;
+        }
+        var (evaluations, fired, _) = _engine.MonitorCounters;
+        return new SimulationSummary(scenario.Name, _population.Accounts, Commands, Events, stats.Started, _liquidated.Count,
+            stats.Averted, stats.Partial, stats.Full, stats.Bankrupt, stats.BookNotional, stats.ProviderNotional, stats.FundNotional,
+            stats.AdlNotional, fundStart, _engine.InsuranceFundBalance, stats.LargestShortfall, negative,
+            _engine.LiquidatingAccounts().Count, TimingSummary.Of(markSamples), TimingSummary.Of(tickSamples), evaluations, fired,
+            _engine.ComputeStateHash());
+    }
+
+    private void PlayStep(long[] prices, bool tick, decimal liquidity, List<double> markSamples, List<double> tickSamples)
+    {
+        for (int m = 0; m < prices.Length; m++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            Send(new SetIndexPrice(Header(), m + 1, prices[m]));
+            markSamples.Add(Stopwatch.GetElapsedTime(before).TotalMicroseconds);
+        }
+        if (!tick) return;
+        Quote(prices, liquidity);
+        long t0 = Stopwatch.GetTimestamp();
+        Send(new Tick(Header()));
+        tickSamples.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+    }
+
+    /// <summary>Every market maker cancels and quotes a fresh ladder around the index.</summary>
+    private void Quote(long[] prices, decimal liquidity)
+    {
+        var p = _population;
+        for (int i = 0; i < p.MarketMakers; i++)
+        {
+            int id = FirstMaker + i;
+            Send(new CancelAll(Header(), id, 0));
+            if (liquidity <= 0) continue;
+            for (int m = 0; m < _markets.Length; m++)
+            {
+                var rules = _engine.Markets[m];
+                long index = prices[m];
+                long lots = (long)(Micros(p.EffectiveLiquidityPerLevel * liquidity) / (rules.QuotePerTickLot * index));
+                if (lots < rules.MinQuantity) continue;
+                for (int level = 1; level <= p.Levels; level++)
+                {
+                    // Each maker sits a little apart from the others so the ladders interleave.
+                    long offset = Math.Max(1, (long)(index * p.LevelSpacing * (level + i / (decimal)p.MarketMakers)));
+                    Send(new NewOrder(Header(), id, m + 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, index - offset, lots, OrderFlags.PostOnly, SelfTradePrevention.RejectTaker));
+                    Send(new NewOrder(Header(), id, m + 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, index + offset, lots, OrderFlags.PostOnly, SelfTradePrevention.RejectTaker));
+                }
+            }
+        }
+    }
+
+    private void Send<T>(T command) where T : struct, IProtocolMessage<T>
+    {
+        Span<byte> frame = stackalloc byte[ProtocolCodec.MaxMessageSize];
+        int length = ProtocolCodec.Encode(command, frame);
+        if (RecordJournal) Journal.Add(frame[..length].ToArray());
+        _output.Clear();
+        _engine.Process(frame[..length], _output);
+        Commands++;
+        Events += _output.Count;
+        for (int i = 0; i < _output.Count; i++)
+        {
+            if (ProtocolCodec.TryReadType(_output[i], out var type, out _) && type == MessageType.LiquidationStarted)
+            {
+                _liquidated.Add(ProtocolCodec.Decode<LiquidationStarted>(_output[i]).AccountId);
+            }
+        }
+        AfterCommand?.Invoke(_output);
+    }
+
+    private CommandHeader Header() => new(++_sequence, _time, _sequence);
+
+    private static long Micros(decimal usdc) => (long)(usdc * 1_000_000m);
+
+    private static decimal Draw(IReadOnlyList<(decimal Leverage, int Weight)> mix, int totalWeight, Random random)
+    {
+        int roll = random.Next(totalWeight);
+        foreach (var (leverage, weight) in mix)
+        {
+            if (roll < weight) return leverage;
+            roll -= weight;
+        }
+        return mix[^1].Leverage;
+    }
+}

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using Backpack.Gateway.Engine.Scenarios;
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.Host.Cli;
+
+/// <summary>
+/// `simulate`: runs a crash scenario with a generated population through the engine, without any
+/// network, and prints what the liquidation pipeline did.
+/// </summary>
+public static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var scenario = new Option<string>("--scenario", "-s") { Description = "Scenario name in config/scenarios, or a path to a scenario file", DefaultValueFactory = _ => "flash-crash" };
+        var all = new Option<bool>("--all") { Description = "Run every scenario in config/scenarios, one after another" };
+        var accounts = new Option<int>("--accounts", "-n") { Description = "Traders holding positions", DefaultValueFactory = _ => 10_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the population", DefaultValueFactory = _ => 1 };
+        var leverage = new Option<string>("--leverage-mix") { Description = "leverage:weight pairs", DefaultValueFactory = _ => "2:30,5:35,10:25,20:10" };
+        var liquidity = new Option<decimal>("--liquidity") { Description = "USDC each market maker quotes per level (times the scenario's liquidity); default 2 per trader" };
+        var ticks = new Option<int>("--ticks-per-second") { Description = "Engine ticks (liquidation steps) per second", DefaultValueFactory = _ => 1 };
+        var makers = new Option<int>("--market-makers") { Description = "Market makers quoting ladders", DefaultValueFactory = _ => 10 };
+        var providers = new Option<int>("--providers") { Description = "Backstop liquidity providers", DefaultValueFactory = _ => 3 };
+        var fund = new Option<decimal>("--fund") { Description = "Insurance fund at the start, USDC", DefaultValueFactory = _ => 5_000_000m };
+        var markets = new Option<string>("--markets") { Description = "Markets file", DefaultValueFactory = _ => "config/markets.json" };
+
+        var command = new Command("simulate", "Run a crash scenario with a generated population through the engine (no network) and print a summary");
+        foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, markets }) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var definitions = ConfigFiles.LoadMarkets(ConfigFiles.Resolve(parse.GetValue(markets)!));
+            var population = new PopulationOptions
+            {
+                Accounts = parse.GetValue(accounts),
+                Seed = parse.GetValue(seed),
+                LeverageMix = parse.GetValue(leverage)!,
+                LiquidityPerLevel = parse.GetValue(liquidity),
+                TicksPerSecond = parse.GetValue(ticks),
+                MarketMakers = parse.GetValue(makers),
+                BackstopProviders = parse.GetValue(providers),
+                InsuranceFund = parse.GetValue(fund),
+            };
+            var scenarios = parse.GetValue(all)
+                ? Directory.GetFiles(ConfigFiles.Resolve("config/scenarios"), "*.json").Order(StringComparer.Ordinal).ToList()
+                : [ScenarioPath(parse.GetValue(scenario)!)];
+            foreach (string path in scenarios)
+            {
+                var crash = CrashScenario.Parse(File.ReadAllText(path), path);
+                Console.WriteLine($"Scenario {crash.Name}: {crash.Description}");
+                Console.WriteLine($"Population: {population.Accounts:N0} traders (leverage {population.LeverageMix}, entries within {population.EntrySpread:P0}), " +
+                                  $"{population.MarketMakers} market makers x {population.Levels} levels x {population.EffectiveLiquidityPerLevel * crash.Liquidity:N0} USDC a side, " +
+                                  $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, seed {population.Seed}");
+                var simulation = new CrashSimulation(definitions, StartPrices(definitions), population);
+                simulation.Populate();
+                var summary = simulation.Run(crash);
+                Print(summary);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static string ScenarioPath(string nameOrPath) =>
+        File.Exists(nameOrPath) ? nameOrPath : ConfigFiles.Resolve(Path.Combine("config/scenarios", nameOrPath + ".json"));
+
+    private static long[] StartPrices(IReadOnlyList<MarketDefinition> markets) =>
+        markets.Select(m => m.TryPriceToTicks(m.ReferencePrice, out long ticks) ? ticks
+            : throw new FormatException($"{m.Symbol}: ReferencePrice is needed to simulate")).ToArray();
+
+    public static void Print(SimulationSummary s)
+    {
+        static string Usd(long micros) => (micros / 1_000_000m).ToString("N0", CultureInfo.InvariantCulture);
+        static string Pct(double share) => (share * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+        Console.WriteLine($"  commands processed        {s.Commands:N0} ({s.Events:N0} events)");
+        Console.WriteLine($"  liquidations              {s.LiquidationsStarted:N0} started, {s.AccountsLiquidated:N0} accounts " +
+                          $"(averted {s.Averted:N0}, partial {s.Partial:N0}, full {s.Full:N0}, bankrupt {s.Bankrupt:N0}); still liquidating {s.StillLiquidating}");
+        Console.WriteLine($"  notional closed           {Usd(s.TotalNotional)} USDC");
+        Console.WriteLine($"    on the book (stage 1)   {Usd(s.BookNotional),16} USDC  {Pct(s.Share(s.BookNotional)),8}   (Backpack reports 99.82%)");
+        Console.WriteLine($"    backstop providers      {Usd(s.BackstopNotional),16} USDC  {Pct(s.Share(s.BackstopNotional)),8}");
+        Console.WriteLine($"    insurance fund takeover {Usd(s.FundNotional),16} USDC  {Pct(s.Share(s.FundNotional)),8}");
+        Console.WriteLine($"    ADL (stage 3)           {Usd(s.AdlNotional),16} USDC  {Pct(s.Share(s.AdlNotional)),8}");
+        Console.WriteLine($"  insurance fund            {Usd(s.FundStart)} -> {Usd(s.FundEnd)} USDC");
+        Console.WriteLine($"  largest shortfall         {Usd(s.LargestShortfall)} USDC");
+        Console.WriteLine($"  negative equity left      {s.NegativeEquityAccounts} accounts");
+        Console.WriteLine($"  engine time per mark update (margin checks): mean {s.MarkUpdates.Mean:F1} us, p50 {s.MarkUpdates.P50:F1} us, p99 {s.MarkUpdates.P99:F1} us, max {s.MarkUpdates.Max:F1} us over {s.MarkUpdates.Count:N0}");
+        Console.WriteLine($"  engine time per tick (liquidation steps):    mean {s.Ticks.Mean:F1} us, p50 {s.Ticks.P50:F1} us, p99 {s.Ticks.P99:F1} us, max {s.Ticks.Max:F1} us over {s.Ticks.Count:N0}");
+        Console.WriteLine($"  margin monitor            {s.MonitorEvaluations:N0} exact evaluations, {s.TriggersFired:N0} triggers fired");
+        Console.WriteLine($"  state hash                {s.StateHash:x16}");
+        Console.WriteLine();
+    }
+}

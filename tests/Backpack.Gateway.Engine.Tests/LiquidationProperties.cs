@@ -1,0 +1,222 @@
+using Backpack.Gateway.Engine.Scenarios;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Events;
+using FsCheck;
+using FsCheck.Fluent;
+using MarketDefinition = Backpack.Gateway.Protocol.Markets.MarketDefinition;
+
+namespace Backpack.Gateway.Engine.Tests;
+
+/// <summary>
+/// The reference's invariants over random populations and random crash paths: cash is conserved,
+/// long and short open interest stay equal, no account is above maintenance without being
+/// liquidated (so the trigger index never misses a crossing), nobody is left liquidating, and
+/// nobody is left with negative equity while the fund can pay.
+/// </summary>
+public class LiquidationProperties
+{
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(40);
+
+    internal static MarketDefinition[] Markets() =>
+    [
+        new() { Symbol = "AAA_USDC_PERP", TickSize = 0.01m, StepSize = 0.001m, MinQuantity = 0.001m, MaxQuantity = 1_000_000m, PriceBand = 0.10m,
+                MakerFee = 0.0002m, TakerFee = 0.0005m, BaseImf = 0.05m, ImfFactor = 0.00002m, BaseMmf = 0.025m, MmfFactor = 0.00001m, ReferencePrice = 100m },
+        new() { Symbol = "BBB_USDC_PERP", TickSize = 0.1m, StepSize = 0.0001m, MinQuantity = 0.0001m, MaxQuantity = 1_000_000m, PriceBand = 0.10m,
+                MakerFee = -0.0001m, TakerFee = 0.0006m, BaseImf = 0.02m, ImfFactor = 0.00002m, BaseMmf = 0.01m, MmfFactor = 0.000012m, ReferencePrice = 2_500m },
+    ];
+
+    internal static long[] StartPrices() => [10_000, 25_000];
+
+    internal static CrashScenario RandomPath(Random random)
+    {
+        var points = new List<PathPoint> { new(0, 0m) };
+        double t = 0;
+        decimal move = 0;
+        int duration = random.Next(40, 90);
+        while (t < duration)
+        {
+            t = Math.Min(duration, t + random.Next(3, 20));
+            bool gap = random.Next(6) == 0;
+            if (gap) points.Add(new PathPoint(t, move));
+            move = Math.Clamp(move + (decimal)(random.NextDouble() * 0.16 - 0.11), -0.35m, 0.15m);
+            points.Add(new PathPoint(t, move));
+        }
+        return new CrashScenario { Name = "random", DurationSeconds = duration, StepMilliseconds = 500, Liquidity = (decimal)random.NextDouble(), Path = points };
+    }
+
+    internal static PopulationOptions Population(Random random, int seed) => new()
+    {
+        Accounts = random.Next(60, 200),
+        Seed = seed,
+        LeverageMix = "3:30,8:30,15:25,30:15",
+        MinDeposit = 100m,
+        MaxDeposit = 5_000m,
+        MarketMakers = random.Next(0, 4),
+        Levels = 5,
+        LiquidityPerLevel = random.Next(0, 3) * 2_000m,
+        BackstopProviders = random.Next(0, 3),
+        ProviderPerMinute = 50_000m,
+        ProviderPerHour = 200_000m,
+        ProviderCollateral = 1_000_000m,
+        InsuranceFund = random.Next(0, 3) * 20_000m,
+        RecoverySeconds = 75, // longer than the 60 s a liquidation may stay on the book
+        TicksPerSecond = random.Next(1, 3),
+    };
+
+    [Fact]
+    public void Random_crashes_keep_money_open_interest_and_the_margin_monitor_sound()
+    {
+        Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        {
+            var random = new Random(seed);
+            var scenario = RandomPath(random);
+            var simulation = new CrashSimulation(Markets(), StartPrices(), Population(random, seed));
+            var checker = new InvariantChecker(simulation.Engine);
+            simulation.AfterCommand = checker.Check;
+            simulation.Populate();
+            var summary = simulation.Run(scenario);
+
+            Assert.Equal(0, summary.StillLiquidating);
+            Assert.Empty(simulation.Engine.LiquidatingAccounts());
+            // Unsettled (negative) equity is only left when the fund ran dry at some point.
+            Assert.True(checker.LowestFundBalance <= 0 || summary.NegativeEquityAccounts == 0,
+                $"seed {seed}: {summary.NegativeEquityAccounts} accounts left with negative equity while the fund never ran dry (lowest {checker.LowestFundBalance})");
+            return true;
+        }).Check(Config);
+    }
+
+    [Fact]
+    public void The_same_scenario_and_seed_give_the_same_events_and_state_hash()
+    {
+        Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        {
+            var (eventsA, hashA) = Run(seed);
+            var (eventsB, hashB) = Run(seed);
+            return hashA == hashB && eventsA.Count > 0 && eventsA.Select(Convert.ToHexString).SequenceEqual(eventsB.Select(Convert.ToHexString));
+        }).Check(Config.WithMaxTest(5));
+
+        static (List<byte[]> Events, ulong Hash) Run(int seed)
+        {
+            var random = new Random(seed);
+            var scenario = RandomPath(random);
+            var simulation = new CrashSimulation(Markets(), StartPrices(), Population(random, seed));
+            var events = new List<byte[]>();
+            simulation.AfterCommand = output =>
+            {
+                for (int i = 0; i < output.Count; i++) events.Add(output[i].ToArray());
+            };
+            simulation.Populate();
+            return (events, simulation.Run(scenario).StateHash);
+        }
+    }
+
+    [Fact]
+    public void Replaying_a_crash_journal_rebuilds_the_same_state()
+    {
+        var random = new Random(7);
+        var scenario = RandomPath(random);
+        var simulation = new CrashSimulation(Markets(), StartPrices(), Population(random, 7)) { RecordJournal = true };
+        simulation.Populate();
+        var summary = simulation.Run(scenario);
+        Assert.True(summary.LiquidationsStarted > 0, "the crash should liquidate someone");
+
+        var replay = new MatchingEngine(Markets(), new EngineOptions());
+        var output = new Protocol.Framing.FrameBuffer();
+        foreach (var frame in simulation.Journal)
+        {
+            output.Clear();
+            replay.Process(frame, output);
+        }
+        Assert.Equal(summary.StateHash, replay.ComputeStateHash());
+    }
+
+    [Fact]
+    public void A_mark_move_examines_every_account_that_crossed_and_few_others()
+    {
+        var population = new PopulationOptions { Accounts = 5_000, Seed = 3, MarketMakers = 0, BackstopProviders = 0, InsuranceFund = 0 };
+        var simulation = new CrashSimulation(Markets(), StartPrices(), population);
+        simulation.Populate();
+        var engine = simulation.Engine;
+        var (start, _, armed) = engine.MonitorCounters;
+        Assert.True(armed >= 4_500, $"every position should have a trigger armed, {armed} armed");
+        var sender = new CommandSender(engine, engine.LastSequence);
+
+        sender.Index(1, 9_990); // -0.1%
+        var (afterSmall, _, _) = engine.MonitorCounters;
+        Assert.InRange(afterSmall - start, 0, 100);
+
+        sender.Index(1, 9_300); // -7%
+        var (afterLarge, _, _) = engine.MonitorCounters;
+        int crossed = engine.AccountIds().Count(id =>
+        {
+            var a = engine.GetAccount(id)!;
+            return id != engine.InsuranceFundAccountId && a.MaintenanceMargin > 0 && (a.Liquidating || a.MaintenanceMargin * 10 >= a.Equity * 8);
+        });
+        long examined = afterLarge - afterSmall;
+        Assert.True(crossed > 100, $"a 7% fall should bring many accounts to the margin-call level, {crossed} did");
+        Assert.True(examined >= crossed, $"{crossed} accounts crossed but only {examined} were examined");
+        Assert.True(examined < 5_000 / 2, $"{examined} evaluations for a move that {crossed} accounts crossed");
+    }
+}
+
+/// <summary>Sends single commands to an engine that something else has been driving.</summary>
+internal sealed class CommandSender(MatchingEngine engine, long lastSequence)
+{
+    private long _sequence = lastSequence;
+    private readonly Protocol.Framing.FrameBuffer _output = new();
+
+    public void Index(int market, long price) =>
+        Send(new Protocol.Commands.SetIndexPrice(new CommandHeader(++_sequence, engine.Time, _sequence), market, price));
+
+    private void Send<T>(T command) where T : struct, IProtocolMessage<T>
+    {
+        _output.Clear();
+        engine.Process(ProtocolCodec.ToArray(command), _output);
+    }
+}
+
+/// <summary>Checks the money, open-interest and monitoring invariants after a command.</summary>
+internal sealed class InvariantChecker(MatchingEngine engine)
+{
+    private int _commands;
+
+    /// <summary>Lowest insurance fund balance seen after any command (with a fund that ever held money).</summary>
+    public long LowestFundBalance { get; private set; } = long.MaxValue;
+
+    public void Check(Protocol.Framing.FrameBuffer output)
+    {
+        if (engine.InsuranceFundTotal(InsuranceFundReason.Injection) > 0 || engine.InsuranceFundBalance != 0)
+            LowestFundBalance = Math.Min(LowestFundBalance, engine.InsuranceFundBalance);
+        else
+            LowestFundBalance = 0;
+        // Every event tells the check what kind of command this was; full checks after marks and ticks.
+        bool full = false;
+        for (int i = 0; i < output.Count && !full; i++)
+        {
+            ProtocolCodec.TryReadType(output[i], out var type, out _);
+            full = type is MessageType.MarkPrice or MessageType.LiquidationFill or MessageType.LiquidationEnded;
+        }
+        if (!full && ++_commands % 50 != 0) return;
+
+        long cash = engine.FeeIncome;
+        var longOi = new long[engine.Markets.Count + 1];
+        var shortOi = new long[engine.Markets.Count + 1];
+        var liquidating = engine.LiquidatingAccounts().ToHashSet();
+        foreach (int id in engine.AccountIds())
+        {
+            var a = engine.GetAccount(id)!;
+            cash += a.Collateral;
+            foreach (var p in a.Positions)
+            {
+                cash -= p.Cost;
+                if (p.Quantity > 0) longOi[p.MarketId] += p.Quantity;
+                else shortOi[p.MarketId] -= p.Quantity;
+            }
+            if (id == engine.InsuranceFundAccountId || a.MaintenanceMargin == 0) continue;
+            // Soundness of the trigger index: nobody at or past maintenance escapes liquidation.
+            if (a.MaintenanceMargin >= a.Equity) Assert.True(liquidating.Contains(id), $"account {id} is at maintenance (MM {a.MaintenanceMargin} >= E {a.Equity}) but not liquidating");
+        }
+        Assert.Equal(longOi, shortOi);
+        Assert.Equal(engine.TotalDeposits - engine.TotalWithdrawals, cash);
+    }
+}
