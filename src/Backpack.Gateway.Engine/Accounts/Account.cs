@@ -16,6 +16,8 @@ internal struct Account
     public long LiquidationId;
     /// <summary>True after a MarginCall until the account is seen below the margin-call level again.</summary>
     public bool MarginCalled;
+    /// <summary>Markets (bit m) where the margin monitor has a trigger armed for this account.</summary>
+    public ulong ArmedMarkets;
     /// <summary>Monitor pass that last queued this account for evaluation (dedupes the queue).</summary>
     public long QueuedInPass;
 }

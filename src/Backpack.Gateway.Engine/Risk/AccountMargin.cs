@@ -18,7 +18,7 @@ internal readonly record struct MarginFigures(long Equity, long MaintenanceMargi
 
     /// <summary>True when MM / E &gt;= ratio (ratio in ppm), or equity is not positive.</summary>
     public bool AtOrAbove(long ratioPpm) =>
-        Equity <= 0 || (Int128)MaintenanceMargin * FixedMath.PartsPerMillion >= (Int128)Equity * ratioPpm;
+        Equity <= 0 || FixedMath.ProductAtLeast(MaintenanceMargin, FixedMath.PartsPerMillion, Equity, ratioPpm);
 }
 
 /// <summary>

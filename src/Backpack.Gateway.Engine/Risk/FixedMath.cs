@@ -52,6 +52,18 @@ public static class FixedMath
         return checked((long)q);
     }
 
+    /// <summary>
+    /// True if a x b &gt;= c x d, for non-negative operands; 64-bit when both products fit, 128-bit otherwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool ProductAtLeast(long a, long b, long c, long d)
+    {
+        long hiLeft = Math.BigMul(a, b, out long left);
+        long hiRight = Math.BigMul(c, d, out long right);
+        if (hiLeft == 0 && hiRight == 0 && left >= 0 && right >= 0) return left >= right;
+        return (Int128)a * b >= (Int128)c * d;
+    }
+
     /// <summary>floor(a / b) for b &gt; 0.</summary>
     public static long DivFloor(long a, long b)
     {

@@ -94,17 +94,17 @@ internal sealed class MarginMonitor
     {
         long mark = _markets[market].MarkPrice;
         TriggerHeap down = _down[market];
-        while (down.Count > 0 && down.TopKey <= -mark)
-        {
-            Queue(down.Pop() / _markets.Length);
-            TriggersFired++;
-        }
+        while (down.Count > 0 && down.TopKey <= -mark) Fired(down.Pop(), market);
         TriggerHeap up = _up[market];
-        while (up.Count > 0 && up.TopKey <= mark)
-        {
-            Queue(up.Pop() / _markets.Length);
-            TriggersFired++;
-        }
+        while (up.Count > 0 && up.TopKey <= mark) Fired(up.Pop(), market);
+    }
+
+    private void Fired(int handle, int market)
+    {
+        int account = handle / _markets.Length;
+        if (market < 64) _accounts[account].ArmedMarkets &= ~(1UL << market);
+        Queue(account);
+        TriggersFired++;
     }
 
     /// <summary>Evaluates the queued accounts in the order they were queued, then starts a new pass.</summary>
@@ -118,12 +118,26 @@ internal sealed class MarginMonitor
     /// <summary>Disarms an account's triggers (it is liquidating, or flat).</summary>
     public void Disarm(int account)
     {
-        for (int m = 0; m < _markets.Length; m++)
+        for (int m = 0; m < _markets.Length; m++) DisarmMarket(account, m);
+    }
+
+    /// <summary>
+    /// Removes the account's trigger in one market. The account keeps a bit per armed market, so
+    /// markets without a trigger cost nothing (the heaps' position table is the cache-missing part).
+    /// Markets beyond the 64 bits are always checked.
+    /// </summary>
+    private void DisarmMarket(int account, int m)
+    {
+        ref Account a = ref _accounts[account];
+        if (m < 64)
         {
-            int handle = account * _markets.Length + m;
-            _down[m].Remove(handle);
-            _up[m].Remove(handle);
+            ulong bit = 1UL << m;
+            if ((a.ArmedMarkets & bit) == 0) return;
+            a.ArmedMarkets &= ~bit;
         }
+        int handle = account * _markets.Length + m;
+        _down[m].Remove(handle);
+        _up[m].Remove(handle);
     }
 
     private void Evaluate(int account)
@@ -174,10 +188,10 @@ internal sealed class MarginMonitor
             long q = positions[m].Quantity;
             if (q == 0)
             {
-                _down[m].Remove(handle);
-                _up[m].Remove(handle);
+                DisarmMarket(account, m);
                 continue;
             }
+            if (m < 64) _accounts[account].ArmedMarkets |= 1UL << m;
             Market market = _markets[m];
             MarketRules rules = market.Rules;
             long mark = market.MarkPrice;
@@ -210,12 +224,13 @@ internal sealed class MarginMonitor
     {
         long notional = lotValue * mark;
         long mLo = MarginCalculator.MmfPpm(rules, notional);
-        long linear = (long)((Int128)budget * levelPpm / ((Int128)lotValue * (levelPpm + mLo)));
+        long linear = FixedMath.MulDivFloor(budget, levelPpm, lotValue * (levelPpm + mLo));
         long cap = Math.Min(linear * 2 + 1, long.MaxValue / 4 / Math.Max(lotValue, 1) - mark);
         long mHi = MarginCalculator.MmfPpm(rules, lotValue * (mark + cap));
-        Int128 numerator = (Int128)budget * levelPpm - (Int128)notional * (mHi - mLo);
-        if (numerator <= 0) return 0;
-        long ticks = (long)(numerator / ((Int128)lotValue * (levelPpm + mHi)));
-        return Math.Min(ticks, cap);
+        // (budget x L - notional x (mHi - mLo)) / (lotValue x (L + mHi)), as two terms rounded so the
+        // result can only come out smaller (safer) than the exact quotient.
+        long divisor = lotValue * (levelPpm + mHi);
+        long ticks = FixedMath.MulDivFloor(budget, levelPpm, divisor) - FixedMath.MulDivCeil(notional, mHi - mLo, divisor);
+        return Math.Clamp(ticks, 0, cap);
     }
 }

@@ -5,7 +5,9 @@ namespace Backpack.Gateway.Engine.Risk;
 /// margin monitor keeps one per market and direction, keyed by the mark price at which an
 /// account must be re-examined. Handles are small dense integers (account x market); the
 /// handle-to-position table is shared by all heaps, so a handle is in at most one heap at a time.
-/// Ties are broken by handle, so the order of pops is fully deterministic.
+/// Sifting moves a hole rather than swapping, so each level costs one write to that table (it is
+/// indexed by account and is the cache-missing part). Ties are broken by handle, so the order of
+/// pops is fully deterministic.
 /// </summary>
 internal sealed class TriggerHeap
 {
@@ -23,7 +25,6 @@ internal sealed class TriggerHeap
     public int Count { get; private set; }
 
     public long TopKey => _keys[0];
-    public int TopHandle => _handles[0];
 
     public bool Contains(int handle) => _positions.HeapOf(handle) == _id;
 
@@ -34,9 +35,9 @@ internal sealed class TriggerHeap
         {
             int i = _positions.IndexOf(handle);
             long old = _keys[i];
-            _keys[i] = key;
-            if (Less(key, handle, old, handle)) SiftUp(i);
-            else SiftDown(i);
+            if (old == key) return;
+            if (Less(key, handle, old, handle)) SiftUp(i, key, handle);
+            else SiftDown(i, key, handle);
             return;
         }
         if (Count == _keys.Length)
@@ -44,11 +45,7 @@ internal sealed class TriggerHeap
             Array.Resize(ref _keys, Count * 2);
             Array.Resize(ref _handles, Count * 2);
         }
-        _keys[Count] = key;
-        _handles[Count] = handle;
-        _positions.Set(handle, _id, Count);
-        Count++;
-        SiftUp(Count - 1);
+        SiftUp(Count++, key, handle);
     }
 
     public void Remove(int handle)
@@ -58,11 +55,11 @@ internal sealed class TriggerHeap
         _positions.Clear(handle);
         Count--;
         if (i == Count) return;
-        _keys[i] = _keys[Count];
-        _handles[i] = _handles[Count];
-        _positions.Set(_handles[i], _id, i);
-        SiftUp(i);
-        SiftDown(_positions.IndexOf(_handles[i]));
+        long key = _keys[Count];
+        int moved = _handles[Count];
+        // The last element fills the hole: it may need to go either way.
+        if (i > 0 && Less(key, moved, _keys[(i - 1) >> 1], _handles[(i - 1) >> 1])) SiftUp(i, key, moved);
+        else SiftDown(i, key, moved);
     }
 
     public int Pop()
@@ -74,62 +71,59 @@ internal sealed class TriggerHeap
 
     private static bool Less(long keyA, int handleA, long keyB, int handleB) => keyA < keyB || (keyA == keyB && handleA < handleB);
 
-    private void SiftUp(int i)
+    /// <summary>Places (key, handle) at the hole <paramref name="i"/> or above it.</summary>
+    private void SiftUp(int i, long key, int handle)
     {
         while (i > 0)
         {
             int parent = (i - 1) >> 1;
-            if (!Less(_keys[i], _handles[i], _keys[parent], _handles[parent])) break;
-            Swap(i, parent);
+            if (!Less(key, handle, _keys[parent], _handles[parent])) break;
+            Place(i, _keys[parent], _handles[parent]);
             i = parent;
         }
+        Place(i, key, handle);
     }
 
-    private void SiftDown(int i)
+    /// <summary>Places (key, handle) at the hole <paramref name="i"/> or below it.</summary>
+    private void SiftDown(int i, long key, int handle)
     {
+        int count = Count;
         while (true)
         {
-            int left = 2 * i + 1;
-            if (left >= Count) break;
-            int smallest = left;
-            int right = left + 1;
-            if (right < Count && Less(_keys[right], _handles[right], _keys[left], _handles[left])) smallest = right;
-            if (!Less(_keys[smallest], _handles[smallest], _keys[i], _handles[i])) break;
-            Swap(i, smallest);
-            i = smallest;
+            int child = 2 * i + 1;
+            if (child >= count) break;
+            if (child + 1 < count && Less(_keys[child + 1], _handles[child + 1], _keys[child], _handles[child])) child++;
+            if (!Less(_keys[child], _handles[child], key, handle)) break;
+            Place(i, _keys[child], _handles[child]);
+            i = child;
         }
+        Place(i, key, handle);
     }
 
-    private void Swap(int a, int b)
+    private void Place(int i, long key, int handle)
     {
-        (_keys[a], _keys[b]) = (_keys[b], _keys[a]);
-        (_handles[a], _handles[b]) = (_handles[b], _handles[a]);
-        _positions.Set(_handles[a], _id, a);
-        _positions.Set(_handles[b], _id, b);
+        _keys[i] = key;
+        _handles[i] = handle;
+        _positions.Set(handle, _id, i);
     }
 }
 
-/// <summary>Where each handle sits: which heap (0 = none) and at what index.</summary>
+/// <summary>Where each handle sits: which heap (0 = none) and at what index, packed into one int.</summary>
 internal sealed class TriggerPositions
 {
-    private byte[] _heap = new byte[256];
-    private int[] _index = new int[256];
+    private const int IndexBits = 28;
+    private const int IndexMask = (1 << IndexBits) - 1;
+    private int[] _slots = new int[256];
 
-    public byte HeapOf(int handle) => handle < _heap.Length ? _heap[handle] : (byte)0;
+    public byte HeapOf(int handle) => handle < _slots.Length ? (byte)((uint)_slots[handle] >> IndexBits) : (byte)0;
 
-    public int IndexOf(int handle) => _index[handle];
+    public int IndexOf(int handle) => _slots[handle] & IndexMask;
 
     public void Set(int handle, byte heap, int index)
     {
-        if (handle >= _heap.Length)
-        {
-            int size = Math.Max(_heap.Length * 2, handle + 1);
-            Array.Resize(ref _heap, size);
-            Array.Resize(ref _index, size);
-        }
-        _heap[handle] = heap;
-        _index[handle] = index;
+        if (handle >= _slots.Length) Array.Resize(ref _slots, Math.Max(_slots.Length * 2, handle + 1));
+        _slots[handle] = (heap << IndexBits) | index;
     }
 
-    public void Clear(int handle) => _heap[handle] = 0;
+    public void Clear(int handle) => _slots[handle] = 0;
 }

@@ -95,11 +95,15 @@ public sealed record SimulationSummary(
     TimingSummary Ticks,
     long MonitorEvaluations,
     long TriggersFired,
+    WorstMarkUpdate Worst,
     ulong StateHash)
 {
     public long TotalNotional => BookNotional + BackstopNotional + FundNotional + AdlNotional;
     public double Share(long notional) => TotalNotional == 0 ? 0 : (double)notional / TotalNotional;
 }
+
+/// <summary>The slowest mark update and what it did: accounts it examined, liquidations and margin calls it started.</summary>
+public sealed record WorstMarkUpdate(double Micros, long Examined, int LiquidationsStarted, int MarginCalls);
 
 /// <summary>Wall time of one kind of command, microseconds.</summary>
 public sealed record TimingSummary(int Count, double Mean, double P50, double P99, double Max)
@@ -129,6 +133,9 @@ public sealed class CrashSimulation
     private readonly PopulationOptions _population;
     private readonly long[] _startPrices;
     private readonly HashSet<int> _liquidated = [];
+    private WorstMarkUpdate _worst = new(0, 0, 0, 0);
+    private int _startedInCommand;
+    private int _callsInCommand;
     private long _sequence;
     private long _time;
 
@@ -237,16 +244,20 @@ public sealed class CrashSimulation
             stats.Averted, stats.Partial, stats.Full, stats.Bankrupt, stats.BookNotional, stats.ProviderNotional, stats.FundNotional,
             stats.AdlNotional, fundStart, _engine.InsuranceFundBalance, stats.LargestShortfall, negative,
             _engine.LiquidatingAccounts().Count, TimingSummary.Of(markSamples), TimingSummary.Of(tickSamples), evaluations, fired,
-            _engine.ComputeStateHash());
+            _worst, _engine.ComputeStateHash());
     }
 
     private void PlayStep(long[] prices, bool tick, decimal liquidity, List<double> markSamples, List<double> tickSamples)
     {
         for (int m = 0; m < prices.Length; m++)
         {
+            long examinedBefore = _engine.MonitorCounters.Evaluations;
             long before = Stopwatch.GetTimestamp();
             Send(new SetIndexPrice(Header(), m + 1, prices[m]));
-            markSamples.Add(Stopwatch.GetElapsedTime(before).TotalMicroseconds);
+            double micros = Stopwatch.GetElapsedTime(before).TotalMicroseconds;
+            markSamples.Add(micros);
+            if (micros > _worst.Micros)
+                _worst = new WorstMarkUpdate(micros, _engine.MonitorCounters.Evaluations - examinedBefore, _startedInCommand, _callsInCommand);
         }
         if (!tick) return;
         Quote(prices, liquidity);
@@ -290,10 +301,14 @@ public sealed class CrashSimulation
         _engine.Process(frame[..length], _output);
         Commands++;
         Events += _output.Count;
+        _startedInCommand = _callsInCommand = 0;
         for (int i = 0; i < _output.Count; i++)
         {
-            if (ProtocolCodec.TryReadType(_output[i], out var type, out _) && type == MessageType.LiquidationStarted)
+            if (!ProtocolCodec.TryReadType(_output[i], out var type, out _)) continue;
+            if (type == MessageType.MarginCall) _callsInCommand++;
+            if (type == MessageType.LiquidationStarted)
             {
+                _startedInCommand++;
                 _liquidated.Add(ProtocolCodec.Decode<LiquidationStarted>(_output[i]).AccountId);
             }
         }

@@ -10,7 +10,7 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="RealizedPnl">realized PnL in this market since the account opened, micro-USDC</param>
 /// <param name="MarkPrice">mark price in ticks</param>
 /// <param name="Collateral">account collateral after the change, micro-USDC</param>
-/// <param name="AdlQuintile">ADL rank quintile 1 (first to be deleveraged) to 5; 0 = no position</param>
+/// <param name="AdlQuintile">ADL queue quintile 1 to 5 (5 = deleveraged first); 0 = no position or not ranked yet</param>
 public readonly record struct PositionChanged(
     EventHeader Header,
     int AccountId,
