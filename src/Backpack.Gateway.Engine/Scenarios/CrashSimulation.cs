@@ -134,8 +134,7 @@ public sealed class CrashSimulation
     private readonly long[] _startPrices;
     private readonly HashSet<int> _liquidated = [];
     private WorstMarkUpdate _worst = new(0, 0, 0, 0);
-    private int _startedInCommand;
-    private int _callsInCommand;
+    private readonly List<double> _markSamples = [];
     private long _sequence;
     private long _time;
 
@@ -215,21 +214,22 @@ public sealed class CrashSimulation
     public SimulationSummary Run(CrashScenario scenario)
     {
         long fundStart = _engine.InsuranceFundBalance;
-        var markSamples = new List<double>();
+        _markSamples.Clear();
+        _worst = new WorstMarkUpdate(0, 0, 0, 0);
         var tickSamples = new List<double>();
         long start = _time;
         long[] last = _startPrices;
         foreach (var step in ScenarioPlayer.Steps(scenario, _startPrices, 1_000_000L / Math.Max(1, _population.TicksPerSecond)))
         {
             _time = Math.Max(_time, start + step.OffsetMicros);
-            PlayStep(step.IndexPrices, step.Tick, scenario.Liquidity, markSamples, tickSamples);
+            PlayStep(step.IndexPrices, step.Tick, scenario.Liquidity, tickSamples);
             last = step.IndexPrices;
         }
         int recoveryTicks = _population.RecoverySeconds * Math.Max(1, _population.TicksPerSecond);
         for (int s = 1; s <= recoveryTicks; s++)
         {
             _time = Math.Max(_time, start + scenario.DurationSeconds * 1_000_000L + s * 1_000_000L / Math.Max(1, _population.TicksPerSecond));
-            PlayStep(last, true, scenario.Liquidity, markSamples, tickSamples);
+            PlayStep(last, true, scenario.Liquidity, tickSamples);
         }
 
         var stats = _engine.Liquidations;
@@ -243,27 +243,16 @@ public sealed class CrashSimulation
         return new SimulationSummary(scenario.Name, _population.Accounts, Commands, Events, stats.Started, _liquidated.Count,
             stats.Averted, stats.Partial, stats.Full, stats.Bankrupt, stats.BookNotional, stats.ProviderNotional, stats.FundNotional,
             stats.AdlNotional, fundStart, _engine.InsuranceFundBalance, stats.LargestShortfall, negative,
-            _engine.LiquidatingAccounts().Count, TimingSummary.Of(markSamples), TimingSummary.Of(tickSamples), evaluations, fired,
+            _engine.LiquidatingAccounts().Count, TimingSummary.Of(_markSamples), TimingSummary.Of(tickSamples), evaluations, fired,
             _worst, _engine.ComputeStateHash());
     }
 
-    private void PlayStep(long[] prices, bool tick, decimal liquidity, List<double> markSamples, List<double> tickSamples)
+    private void PlayStep(long[] prices, bool tick, decimal liquidity, List<double> tickSamples)
     {
-        for (int m = 0; m < prices.Length; m++)
-        {
-            long examinedBefore = _engine.MonitorCounters.Evaluations;
-            long before = Stopwatch.GetTimestamp();
-            Send(new SetIndexPrice(Header(), m + 1, prices[m]));
-            double micros = Stopwatch.GetElapsedTime(before).TotalMicroseconds;
-            markSamples.Add(micros);
-            if (micros > _worst.Micros)
-                _worst = new WorstMarkUpdate(micros, _engine.MonitorCounters.Evaluations - examinedBefore, _startedInCommand, _callsInCommand);
-        }
+        for (int m = 0; m < prices.Length; m++) Send(new SetIndexPrice(Header(), m + 1, prices[m]));
         if (!tick) return;
         Quote(prices, liquidity);
-        long t0 = Stopwatch.GetTimestamp();
-        Send(new Tick(Header()));
-        tickSamples.Add(Stopwatch.GetElapsedTime(t0).TotalMicroseconds);
+        tickSamples.Add(Send(new Tick(Header()), timeMarkMoves: false));
     }
 
     /// <summary>Every market maker cancels and quotes a fresh ladder around the index.</summary>
@@ -292,27 +281,43 @@ public sealed class CrashSimulation
         }
     }
 
-    private void Send<T>(T command) where T : struct, IProtocolMessage<T>
+    /// <summary>
+    /// Processes one command and returns its wall time in microseconds. A command whose events
+    /// include a MarkPrice moved a mark, so the margin checks ran in it: its time is a mark-update
+    /// sample (a SetIndexPrice, but also a cancel that took away the quotes holding the mark up).
+    /// </summary>
+    private double Send<T>(T command, bool timeMarkMoves = true) where T : struct, IProtocolMessage<T>
     {
         Span<byte> frame = stackalloc byte[ProtocolCodec.MaxMessageSize];
         int length = ProtocolCodec.Encode(command, frame);
         if (RecordJournal) Journal.Add(frame[..length].ToArray());
         _output.Clear();
+        long examinedBefore = _engine.MonitorCounters.Evaluations;
+        long before = Stopwatch.GetTimestamp();
         _engine.Process(frame[..length], _output);
+        double micros = Stopwatch.GetElapsedTime(before).TotalMicroseconds;
         Commands++;
         Events += _output.Count;
-        _startedInCommand = _callsInCommand = 0;
+        int started = 0, calls = 0;
+        bool markMoved = false;
         for (int i = 0; i < _output.Count; i++)
         {
             if (!ProtocolCodec.TryReadType(_output[i], out var type, out _)) continue;
-            if (type == MessageType.MarginCall) _callsInCommand++;
+            if (type == MessageType.MarkPrice) markMoved = true;
+            if (type == MessageType.MarginCall) calls++;
             if (type == MessageType.LiquidationStarted)
             {
-                _startedInCommand++;
+                started++;
                 _liquidated.Add(ProtocolCodec.Decode<LiquidationStarted>(_output[i]).AccountId);
             }
         }
+        if (markMoved && timeMarkMoves)
+        {
+            _markSamples.Add(micros);
+            if (micros > _worst.Micros) _worst = new WorstMarkUpdate(micros, _engine.MonitorCounters.Evaluations - examinedBefore, started, calls);
+        }
         AfterCommand?.Invoke(_output);
+        return micros;
     }
 
     private CommandHeader Header() => new(++_sequence, _time, _sequence);
