@@ -74,20 +74,7 @@ internal sealed class AccountMargin
         return (equity, im);
     }
 
-    public long InitialMargin(int account)
-    {
-        long im = 0;
-        var positions = _accounts.PositionsOf(account);
-        for (int m = 0; m < positions.Length; m++)
-        {
-            ref Position p = ref positions[m];
-            if (p.Quantity == 0 && p.OpenBuyQuote == 0 && p.OpenSellQuote == 0) continue;
-            MarketRules rules = _markets[m].Rules;
-            long value = rules.Quote(_markets[m].MarkPrice, p.Quantity);
-            im += MarginCalculator.InitialMargin(rules, Exposure(value, p.OpenBuyQuote, p.OpenSellQuote));
-        }
-        return im;
-    }
+    public long InitialMargin(int account) => EquityAndInitialMargin(account).InitialMargin;
 
     /// <summary>Equity, maintenance margin and position notional in one pass.</summary>
     public MarginFigures Figures(int account)
@@ -119,19 +106,7 @@ internal sealed class AccountMargin
         return (n, MarginCalculator.MaintenanceMargin(rules, n));
     }
 
-    public long MaintenanceMargin(int account)
-    {
-        long mm = 0;
-        var positions = _accounts.PositionsOf(account);
-        for (int m = 0; m < positions.Length; m++)
-        {
-            ref Position p = ref positions[m];
-            if (p.Quantity == 0) continue;
-            MarketRules rules = _markets[m].Rules;
-            mm += MarginCalculator.MaintenanceMargin(rules, Math.Abs(rules.Quote(_markets[m].MarkPrice, p.Quantity)));
-        }
-        return mm;
-    }
+    public long MaintenanceMargin(int account) => Figures(account).MaintenanceMargin;
 
     /// <summary>
     /// Checks an order that would add <paramref name="quantity"/> at <paramref name="price"/> to the
