@@ -136,6 +136,9 @@ public sealed class MatchingEngine
             case MessageType.Tick:
                 if (TryDecode(command, out Tick tick)) OnTick(tick);
                 break;
+            case MessageType.QueryAccount:
+                if (TryDecode(command, out QueryAccount query)) OnQueryAccount(query);
+                break;
             case MessageType.RegisterBackstopProvider:
                 if (TryDecode(command, out RegisterBackstopProvider provider)) OnRegisterBackstopProvider(provider);
                 break;
@@ -267,6 +270,45 @@ public sealed class MatchingEngine
         }
         _liquidation.Providers.Register(cmd.AccountId, cmd.NotionalPerMinute, cmd.NotionalPerHour);
         _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.RegisterBackstopProvider, cmd.AccountId, 0));
+    }
+
+    /// <summary>Answers with one OrderSnapshot per open order, one PositionSnapshot per position, then an AccountSnapshot.</summary>
+    private void OnQueryAccount(in QueryAccount cmd)
+    {
+        if (!_accounts.TryGetIndex(cmd.AccountId, out int account))
+        {
+            Reject(cmd.Header.RequestId, MessageType.QueryAccount, cmd.AccountId, RejectReason.UnknownAccount);
+            return;
+        }
+        if (cmd.MarketId != 0 && (uint)(cmd.MarketId - 1) >= (uint)_markets.Length)
+        {
+            Reject(cmd.Header.RequestId, MessageType.QueryAccount, cmd.AccountId, RejectReason.UnknownMarket);
+            return;
+        }
+        var h = _events.Header;
+        long requestId = cmd.Header.RequestId;
+        int orders = 0;
+        for (int slot = _accounts[account].OrderTail; slot != OrderStore.None; slot = _orders[slot].AccountPrev)
+        {
+            ref Order o = ref _orders[slot];
+            if (cmd.MarketId != 0 && o.Market != cmd.MarketId - 1) continue;
+            _events.Emit(new OrderSnapshot(h, requestId, cmd.AccountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type,
+                o.TimeInForce, o.Price, o.Quantity, o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin));
+            orders++;
+        }
+        int positions = 0;
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            ref Position p = ref _accounts.PositionOf(account, m);
+            if ((cmd.MarketId != 0 && m != cmd.MarketId - 1) || (p.Quantity == 0 && p.RealizedPnl == 0)) continue;
+            _events.Emit(new PositionSnapshot(h, requestId, cmd.AccountId, m + 1, p.Quantity, Math.Abs(p.Cost), p.RealizedPnl,
+                _markets[m].MarkPrice, _liquidation.Adl.Quintile(account, m)));
+            positions++;
+        }
+        var (equity, im) = _risk.EquityAndInitialMargin(account);
+        ref Account a = ref _accounts[account];
+        _events.Emit(new AccountSnapshot(h, requestId, cmd.AccountId, a.Collateral, equity, im, _risk.MaintenanceMargin(account),
+            a.Liquidating, orders, positions));
     }
 
     private void Reject(long requestId, MessageType type, int accountId, RejectReason reason) =>

@@ -26,6 +26,7 @@ public static class MessageDecoder
             MessageType.SetIndexPrice => Box<Commands.SetIndexPrice>(frame, out error),
             MessageType.Tick => Box<Commands.Tick>(frame, out error),
             MessageType.RegisterBackstopProvider => Box<Commands.RegisterBackstopProvider>(frame, out error),
+            MessageType.QueryAccount => Box<Commands.QueryAccount>(frame, out error),
             MessageType.OrderAccepted => Box<Events.OrderAccepted>(frame, out error),
             MessageType.OrderRejected => Box<Events.OrderRejected>(frame, out error),
             MessageType.OrderFilled => Box<Events.OrderFilled>(frame, out error),
@@ -45,6 +46,9 @@ public static class MessageDecoder
             MessageType.LiquidationEnded => Box<Events.LiquidationEnded>(frame, out error),
             MessageType.CommandAccepted => Box<Events.CommandAccepted>(frame, out error),
             MessageType.CommandRejected => Box<Events.CommandRejected>(frame, out error),
+            MessageType.OrderSnapshot => Box<Events.OrderSnapshot>(frame, out error),
+            MessageType.PositionSnapshot => Box<Events.PositionSnapshot>(frame, out error),
+            MessageType.AccountSnapshot => Box<Events.AccountSnapshot>(frame, out error),
             _ => null,
         };
         return message is not null;

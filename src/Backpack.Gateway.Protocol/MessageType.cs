@@ -16,6 +16,7 @@ public enum MessageType : byte
     SetIndexPrice = 7,
     Tick = 8,
     RegisterBackstopProvider = 9,
+    QueryAccount = 10,
     OrderAccepted = 64,
     OrderRejected = 65,
     OrderFilled = 66,
@@ -35,4 +36,7 @@ public enum MessageType : byte
     LiquidationEnded = 80,
     CommandAccepted = 81,
     CommandRejected = 82,
+    OrderSnapshot = 83,
+    PositionSnapshot = 84,
+    AccountSnapshot = 85,
 }

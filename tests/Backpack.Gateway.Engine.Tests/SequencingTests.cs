@@ -72,3 +72,31 @@ public class SequencingTests
         Assert.Contains(h.Send(new RegisterBackstopProvider(h.NextHeader(), 1, 0, 0)), e => e is CommandAccepted or CommandRejected);
     }
 }
+
+public class QueryAccountTests
+{
+    [Fact]
+    public void A_query_lists_open_orders_oldest_first_then_positions_then_the_account()
+    {
+        var h = new EngineHarness();
+        h.Index(100);
+        h.Deposit(1, 10_000);
+        h.Deposit(2, 10_000);
+        long first = h.Rest(1, Side.Buy, 95, 2, clientOrderId: 7);
+        long second = h.Rest(1, Side.Sell, 105, 3);
+        h.Rest(2, Side.Sell, 100, 4);
+        h.Limit(1, Side.Buy, 100, 4); // long 4
+        ulong before = h.Engine.ComputeStateHash();
+
+        var events = h.Send(new Protocol.Commands.QueryAccount(h.NextHeader(), 1, 0));
+
+        Assert.Equal([first, second], events.OfType<Protocol.Events.OrderSnapshot>().Select(o => o.OrderId));
+        Assert.Equal(7, events.OfType<Protocol.Events.OrderSnapshot>().First().ClientOrderId);
+        var position = Assert.Single(events.OfType<Protocol.Events.PositionSnapshot>());
+        Assert.Equal((4L, 400 * EngineHarness.Usdc), (position.Quantity, position.EntryNotional));
+        var account = events.OfType<Protocol.Events.AccountSnapshot>().Single();
+        Assert.Equal((2, 1, false), (account.OpenOrders, account.Positions, account.Liquidating));
+        Assert.Equal(before, h.Engine.ComputeStateHash()); // a query changes nothing
+        Assert.Equal(RejectReason.UnknownAccount, h.Send(new Protocol.Commands.QueryAccount(h.NextHeader(), 99, 0)).OfType<Protocol.Events.CommandRejected>().Single().Reason);
+    }
+}
