@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Framing;
+using Backpack.Gateway.Protocol.Pipeline;
+
+namespace Backpack.Gateway.Engine.Runtime;
+
+public sealed class EngineRunnerOptions
+{
+    /// <summary>Inbound ring slots (a power of two).</summary>
+    public int RingCapacity { get; set; } = 1 << 16;
+
+    /// <summary>Commands processed before their events are handed to the consumers.</summary>
+    public int MaxBatch { get; set; } = 256;
+
+    /// <summary>How often the sequencer injects a Tick (the liquidation clock); zero turns ticks off.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the engine thread spins for new commands before it sleeps on a signal.</summary>
+    public TimeSpan SpinBeforeSleep { get; set; } = TimeSpan.FromMicroseconds(50);
+}
+
+/// <summary>
+/// The sequencer and the engine thread. Front ends submit encoded commands into the inbound ring
+/// from any thread; the one engine thread takes them in order, stamps each with the next sequence
+/// number and the clock's time (the engine itself reads no clock), processes it, and hands every
+/// batch's events to the consumers. It injects a Tick every <see cref="EngineRunnerOptions.TickInterval"/>.
+/// When the ring is empty it spins briefly and then sleeps until a producer signals.
+/// </summary>
+public sealed class EngineRunner : ICommandSubmitter, IDisposable
+{
+    private readonly MatchingEngine _engine;
+    private readonly Func<long> _clock;
+    private readonly EngineRunnerOptions _options;
+    private readonly CommandRing _ring;
+    private readonly List<IEventConsumer> _consumers = [];
+    private readonly FrameBuffer _output = new(1 << 20, 1 << 14);
+    private readonly ManualResetEventSlim _wake = new(false);
+    private readonly byte[] _tick = new byte[ProtocolCodec.MaxMessageSize];
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private volatile bool _sleeping;
+    private long _nextTick;
+
+    /// <param name="clock">microseconds since the Unix epoch; the sequencer's clock, read only here</param>
+    public EngineRunner(MatchingEngine engine, Func<long> clock, EngineRunnerOptions? options = null)
+    {
+        _engine = engine;
+        _clock = clock;
+        _options = options ?? new EngineRunnerOptions();
+        _ring = new CommandRing(_options.RingCapacity);
+    }
+
+    public MatchingEngine Engine => _engine;
+
+    /// <summary>Commands waiting in the inbound ring.</summary>
+    public long QueueDepth => _ring.Depth;
+
+    /// <summary>Commands processed since start.</summary>
+    public long Processed { get; private set; }
+
+    /// <summary>Called on the engine thread after every command with its processing time (for metrics).</summary>
+    public Action<MessageType, TimeSpan>? OnCommandProcessed { get; set; }
+
+    public static long SystemClock() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+
+    public void AddConsumer(IEventConsumer consumer)
+    {
+        if (_thread is not null) throw new InvalidOperationException("add consumers before Start");
+        _consumers.Add(consumer);
+    }
+
+    public void Start()
+    {
+        _nextTick = _clock() + (long)_options.TickInterval.TotalMicroseconds;
+        _thread = new Thread(Run) { Name = "engine", IsBackground = true };
+        _thread.Start();
+    }
+
+    public bool TrySubmit(ReadOnlySpan<byte> command)
+    {
+        if (!_ring.TryWrite(command)) return false;
+        if (_sleeping) _wake.Set();
+        return true;
+    }
+
+    private void Run()
+    {
+        var spin = new SpinWait();
+        long spinUntil = 0;
+        while (!_stopping)
+        {
+            int done = 0;
+            while (done < _options.MaxBatch && _ring.TryPeek(out Span<byte> frame))
+            {
+                Process(frame);
+                _ring.Advance();
+                done++;
+            }
+            if (_options.TickInterval > TimeSpan.Zero && _clock() >= _nextTick)
+            {
+                ProcessTick();
+                done++;
+            }
+            if (done > 0)
+            {
+                Publish();
+                spin.Reset();
+                spinUntil = 0;
+                continue;
+            }
+            // Idle: spin a little for latency, then sleep until signalled (or the next tick is due).
+            long now = Stopwatch.GetTimestamp();
+            if (spinUntil == 0) spinUntil = now + (long)(_options.SpinBeforeSleep.TotalSeconds * Stopwatch.Frequency);
+            if (now < spinUntil)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            _sleeping = true;
+            if (!_ring.TryPeek(out _)) _wake.Wait(SleepTimeout());
+            _sleeping = false;
+            _wake.Reset();
+            spinUntil = 0;
+        }
+    }
+
+    private TimeSpan SleepTimeout()
+    {
+        if (_options.TickInterval <= TimeSpan.Zero) return TimeSpan.FromMilliseconds(100);
+        long micros = Math.Clamp(_nextTick - _clock(), 0, 100_000);
+        return TimeSpan.FromMicroseconds(micros);
+    }
+
+    private void Process(Span<byte> frame)
+    {
+        long started = Stopwatch.GetTimestamp();
+        CommandStamp.TryStamp(frame, _engine.LastSequence + 1, _clock());
+        _engine.Process(frame, _output);
+        Processed++;
+        if (OnCommandProcessed is { } observe && CommandStamp.TryRead(frame, out var type, out _, out _))
+        {
+            observe(type, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private void ProcessTick()
+    {
+        long now = _clock();
+        _nextTick = Math.Max(_nextTick + (long)_options.TickInterval.TotalMicroseconds, now);
+        int length = ProtocolCodec.Encode(new Tick(new CommandHeader(0, 0, 0)), _tick);
+        Process(_tick.AsSpan(0, length));
+    }
+
+    private void Publish()
+    {
+        if (_output.Count == 0) return;
+        foreach (var consumer in _consumers) consumer.OnEvents(_output);
+        _output.Clear();
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _wake.Set();
+        _thread?.Join();
+        _wake.Dispose();
+    }
+}

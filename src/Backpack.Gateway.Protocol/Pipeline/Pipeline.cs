@@ -1,0 +1,22 @@
+using Backpack.Gateway.Protocol.Framing;
+
+namespace Backpack.Gateway.Protocol.Pipeline;
+
+/// <summary>
+/// Where a front end hands encoded commands to the engine. The command's sequence and time are
+/// stamped by the sequencer (leave them 0). Never blocks: false means the inbound ring is full
+/// right now (the caller may retry or reject).
+/// </summary>
+public interface ICommandSubmitter
+{
+    bool TrySubmit(ReadOnlySpan<byte> command);
+}
+
+/// <summary>
+/// Receives the engine's events, one batch at a time, in engine order. Called on the engine
+/// thread: copy what is needed and return at once (never block, never keep the buffer).
+/// </summary>
+public interface IEventConsumer
+{
+    void OnEvents(FrameBuffer events);
+}
