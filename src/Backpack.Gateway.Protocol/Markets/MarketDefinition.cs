@@ -44,6 +44,27 @@ public sealed class MarketDefinition
     /// <summary>micro-USDC of notional per tick x lot: TickSize x StepSize x 1e6. Must be a whole number.</summary>
     public long QuotePerTickLot => (long)(TickSize * StepSize * Usdc.MicrosPerUnit);
 
+    /// <summary>Decimals of <see cref="TickSize"/> (0.1 -> 1, 0.01 -> 2, 5 -> 0).</summary>
+    public int PriceScale => Scale(TickSize);
+
+    /// <summary>TickSize in units of 10^-<see cref="PriceScale"/> (0.5 -> 5 at scale 1).</summary>
+    public long TickUnits => (long)(TickSize * Pow10(PriceScale));
+
+    /// <summary>Decimals of <see cref="StepSize"/>.</summary>
+    public int QuantityScale => Scale(StepSize);
+
+    /// <summary>StepSize in units of 10^-<see cref="QuantityScale"/>.</summary>
+    public long StepUnits => (long)(StepSize * Pow10(QuantityScale));
+
+    private static int Scale(decimal value) => (decimal.GetBits(value / 1.000000000000000000000000000000000m)[3] >> 16) & 0xff;
+
+    private static decimal Pow10(int n)
+    {
+        decimal r = 1;
+        for (int i = 0; i < n; i++) r *= 10;
+        return r;
+    }
+
     /// <summary>Checks the definition; returns the problems, each naming the key (empty when valid).</summary>
     public IReadOnlyList<string> Validate(string path = "")
     {

@@ -1,0 +1,944 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Fix.Session;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Framing;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Pipeline;
+using Backpack.Gateway.Protocol.Security;
+
+namespace Backpack.Gateway.Fix.Application;
+
+/// <summary>
+/// The order gateway behind the FIX sessions. Inbound: NewOrderSingle, OrderCancelRequest,
+/// OrderCancelReplaceRequest, OrderStatusRequest, OrderMassCancelRequest and RequestForPositions
+/// become protocol commands, tagged with the session's number so that the replies find their way
+/// back. Outbound: the engine's events (handed over on the engine thread, processed on the
+/// gateway's own dispatcher thread) become ExecutionReports, OrderCancelRejects,
+/// OrderMassCancelReports, RequestForPositionsAcks and PositionReports; forced fills, margin
+/// calls, liquidation and ADL notices go to every session of the account, with an unsolicited
+/// PositionReport after each forced step. Sessions that are offline store what they would have
+/// sent; the client gets it through sequence recovery on its next logon.
+/// </summary>
+public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable
+{
+    private readonly FixMarkets _markets;
+    private readonly ICommandSubmitter _submitter;
+    private readonly Func<long> _clock;
+    private readonly Dictionary<int, SessionState> _byNumber = [];
+    private readonly Dictionary<FixSession, SessionState> _bySession = [];
+    private readonly Dictionary<int, List<SessionState>> _byAccount = [];
+    private readonly Channel<EventBatch> _events = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly byte[] _command = new byte[ProtocolCodec.MaxMessageSize];
+    private readonly HashSet<SessionState> _touched = [];
+    private Task? _dispatcher;
+
+    public FixGateway(IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock)
+    {
+        _markets = new FixMarkets(markets);
+        _submitter = submitter;
+        _clock = clock;
+    }
+
+    public FixMarkets Markets => _markets;
+
+    /// <summary>Orders and requests refused because the engine's inbound ring was full.</summary>
+    public long Busy { get; private set; }
+
+    /// <summary>Event batches waiting for the dispatcher.</summary>
+    public int Backlog => _events.Reader.Count;
+
+    /// <summary>Registers the sessions (created with this gateway as their application) and starts the dispatcher.</summary>
+    public void Start(IEnumerable<FixSession> sessions)
+    {
+        foreach (var session in sessions)
+        {
+            var state = new SessionState(session, _clock());
+            _byNumber.Add(session.Settings.Number, state);
+            _bySession.Add(session, state);
+            foreach (int account in session.Settings.Accounts)
+            {
+                if (!_byAccount.TryGetValue(account, out var list)) _byAccount[account] = list = [];
+                list.Add(state);
+            }
+        }
+        _dispatcher = Task.Factory.StartNew(Dispatch, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    // ------------------------------------------------------------------ logon
+
+    /// <summary>
+    /// The Logon must carry one of the session's API keys in Username(553) and, in RawData(96), the
+    /// base64 Ed25519 signature of the pre-hash SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username
+    /// (the Logon's own values, joined with SOH). docs/fix.md shows an example.
+    /// </summary>
+    public string? Authenticate(FixSession session, FixMessage logon)
+    {
+        if (!session.Settings.RequireSignature) return null;
+        string? key = logon.GetString(FixTags.Username);
+        if (key is null || !session.Settings.ApiKeys.Contains(key, StringComparer.Ordinal)) return "Unknown API key in Username(553)";
+        if (!logon.TryGet(FixTags.RawData, out var rawData)) return "Missing signature in RawData(96)";
+        Span<byte> signature = stackalloc byte[Ed25519.SignatureSize + 8];
+        if (!Convert.TryFromBase64String(Encoding.ASCII.GetString(rawData), signature, out int length) || length != Ed25519.SignatureSize)
+        {
+            return "RawData(96) is not a base64 Ed25519 signature";
+        }
+        byte[] prehash = LogonSignature.PreHash(logon);
+        return Ed25519.VerifyWithApiKey(key, prehash, signature[..length]) ? null : "Invalid signature";
+    }
+
+    public void OnLogon(FixSession session)
+    {
+    }
+
+    public void OnLogout(FixSession session)
+    {
+    }
+
+    // ------------------------------------------------------------------ inbound orders
+
+    public void OnMessage(FixSession session, FixMessage m)
+    {
+        var state = _bySession[session];
+        var type = m.MsgType;
+        if (type.Length == 1)
+        {
+            switch ((char)type[0])
+            {
+                case 'D': NewOrderSingle(state, m); return;
+                case 'F': CancelRequest(state, m); return;
+                case 'G': ReplaceRequest(state, m); return;
+                case 'H': StatusRequest(state, m); return;
+                case 'q': MassCancelRequest(state, m); return;
+            }
+        }
+        else if (type.SequenceEqual("AN"u8))
+        {
+            RequestForPositions(state, m);
+            return;
+        }
+        m.TryGetInt(FixTags.MsgSeqNum, out int seq);
+        session.SendBusinessReject(seq, m, 3, "Unsupported message type");
+    }
+
+    private void NewOrderSingle(SessionState state, FixMessage m)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdID)!;
+        int account = AccountOf(state, m);
+        if (state.Orders.IsUsed(clOrdId))
+        {
+            RejectOrder(state, m, clOrdId, account, new OrderProblem(6, "Duplicate ClOrdID", "DUPLICATE_CLIENT_ORDER_ID"));
+            return;
+        }
+        if (account == 0)
+        {
+            RejectOrder(state, m, clOrdId, account, new OrderProblem(15, "Unknown account for this session", "UNKNOWN_ACCOUNT"));
+            return;
+        }
+        long clientOrderId = state.NextClientOrderId();
+        long requestId = state.NextRequestId();
+        var problem = OrderTranslator.TranslateNewOrder(m, _markets, account, clientOrderId, requestId, _command, out int length);
+        if (problem is not null)
+        {
+            state.Orders.UseClOrdId(clOrdId);
+            RejectOrder(state, m, clOrdId, account, problem.Value);
+            return;
+        }
+        var command = ProtocolCodec.Decode<NewOrder>(_command.AsSpan(0, length));
+        var order = new FixOrder
+        {
+            ClOrdId = clOrdId,
+            ClientOrderId = clientOrderId,
+            AccountId = account,
+            MarketId = command.MarketId,
+            Side = command.Side,
+            Type = command.OrderType,
+            TimeInForce = command.TimeInForce,
+            Price = command.Price,
+            Quantity = command.Quantity,
+            Leaves = command.Quantity,
+        };
+        state.Orders.Add(order);
+        if (!Submit(_command.AsSpan(0, length)))
+        {
+            order.OrdStatus = '8';
+            state.Orders.Finished(order);
+            RejectOrder(state, m, clOrdId, account, new OrderProblem(99, "Gateway busy, try again", "BUSY"));
+        }
+    }
+
+    private void CancelRequest(SessionState state, FixMessage m)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdID)!;
+        string origClOrdId = m.GetString(FixTags.OrigClOrdID)!;
+        var order = state.Orders.ByClOrdId(origClOrdId);
+        if (state.Orders.IsUsed(clOrdId))
+        {
+            SendCancelReject(state, clOrdId, origClOrdId, order, '1', 6, "Duplicate ClOrdID", "DUPLICATE_CLIENT_ORDER_ID");
+            return;
+        }
+        state.Orders.UseClOrdId(clOrdId);
+        if (order is null || order.IsDone)
+        {
+            SendCancelReject(state, clOrdId, origClOrdId, order, '1', order is null ? 1 : 0, order is null ? "Unknown order" : "Order already done", "ORDER_NOT_FOUND");
+            return;
+        }
+        long requestId = state.NextRequestId();
+        state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Cancel, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order });
+        int length = ProtocolCodec.Encode(new CancelOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId,
+            order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0), _command);
+        if (!Submit(_command.AsSpan(0, length)))
+        {
+            state.Orders.TakePending(requestId);
+            SendCancelReject(state, clOrdId, origClOrdId, order, '1', 99, "Gateway busy, try again", "BUSY");
+        }
+    }
+
+    private void ReplaceRequest(SessionState state, FixMessage m)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdID)!;
+        string origClOrdId = m.GetString(FixTags.OrigClOrdID)!;
+        var order = state.Orders.ByClOrdId(origClOrdId);
+        if (state.Orders.IsUsed(clOrdId))
+        {
+            SendCancelReject(state, clOrdId, origClOrdId, order, '2', 6, "Duplicate ClOrdID", "DUPLICATE_CLIENT_ORDER_ID");
+            return;
+        }
+        state.Orders.UseClOrdId(clOrdId);
+        if (order is null || order.IsDone)
+        {
+            SendCancelReject(state, clOrdId, origClOrdId, order, '2', order is null ? 1 : 0, order is null ? "Unknown order" : "Order already done", "ORDER_NOT_FOUND");
+            return;
+        }
+        var problem = OrderTranslator.ReadOrder(m, _markets, out int marketId, out var side, out var type, out _, out long price, out long quantity, out _, out _);
+        if (problem is null && (marketId != order.MarketId || side != order.Side || type != order.Type || type != OrderType.Limit))
+        {
+            problem = new OrderProblem(99, "A replace may change only price and quantity of a limit order", "INVALID_ORDER");
+        }
+        if (problem is not null)
+        {
+            SendCancelReject(state, clOrdId, origClOrdId, order, '2', 99, problem.Value.Text, problem.Value.Code);
+            return;
+        }
+        long requestId = state.NextRequestId();
+        long newClientOrderId = state.NextClientOrderId();
+        state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Replace, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order, NewClientOrderId = newClientOrderId });
+        int length = ProtocolCodec.Encode(new ReplaceOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId, order.OrderId,
+            order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity), _command);
+        if (!Submit(_command.AsSpan(0, length)))
+        {
+            state.Orders.TakePending(requestId);
+            SendCancelReject(state, clOrdId, origClOrdId, order, '2', 99, "Gateway busy, try again", "BUSY");
+        }
+    }
+
+    private void StatusRequest(SessionState state, FixMessage m)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdID)!;
+        var order = state.Orders.ByClOrdId(clOrdId);
+        var w = state.Session.Begin("8"u8);
+        if (order is null)
+        {
+            w.Field(FixTags.OrderID, "NONE"u8);
+            w.Field(FixTags.ClOrdID, clOrdId);
+            w.Field(FixTags.ExecID, state.NextExecId());
+            w.Field(FixTags.ExecType, 'I');
+            w.Field(FixTags.OrdStatus, '8');
+            w.Field(FixTags.OrdRejReason, 5);
+            if (m.TryGet(FixTags.Symbol, out var symbol)) w.Field(FixTags.Symbol, symbol);
+            if (m.TryGet(FixTags.Side, out var side)) w.Field(FixTags.Side, side);
+            w.Field(FixTags.LeavesQty, 0);
+            w.Field(FixTags.CumQty, 0);
+            w.Field(FixTags.AvgPx, 0);
+            w.Field(FixTags.Text, "Unknown order");
+        }
+        else
+        {
+            OrderFields(ref w, state, order, state.NextExecId(), 'I');
+        }
+        w.Timestamp(FixTags.TransactTime, _clock());
+        state.Session.Send(ref w);
+    }
+
+    private void MassCancelRequest(SessionState state, FixMessage m)
+    {
+        string clOrdId = m.GetString(FixTags.ClOrdID)!;
+        char kind = m.GetChar(FixTags.MassCancelRequestType);
+        int account = AccountOf(state, m);
+        int marketId = 0;
+        if (kind == '1') marketId = m.TryGet(FixTags.Symbol, out var symbol) ? _markets.Find(symbol) : 0;
+        if (account == 0 || (kind == '1' && marketId == 0) || kind is not ('1' or '7'))
+        {
+            SendMassCancelReport(state, clOrdId, kind, 0, account == 0 ? 99 : kind is '1' or '7' ? 1 : 0);
+            return;
+        }
+        long requestId = state.NextRequestId();
+        state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.MassCancel, ClOrdId = clOrdId, MassCancelType = kind, AccountId = account });
+        int length = ProtocolCodec.Encode(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId), _command);
+        if (!Submit(_command.AsSpan(0, length)))
+        {
+            state.Orders.TakePending(requestId);
+            SendMassCancelReport(state, clOrdId, kind, 0, 99);
+        }
+    }
+
+    private void RequestForPositions(SessionState state, FixMessage m)
+    {
+        string posReqId = m.GetString(FixTags.PosReqID)!;
+        int account = AccountOf(state, m);
+        int marketId = m.TryGet(FixTags.Symbol, out var symbol) ? _markets.Find(symbol) : 0;
+        if (account == 0 || m.GetChar(FixTags.PosReqType) != '0' || (m.Has(FixTags.Symbol) && marketId == 0))
+        {
+            SendPositionsAck(state, posReqId, account, 0, account == 0 ? '3' : '4', '2');
+            return;
+        }
+        long requestId = state.NextRequestId();
+        state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Positions, ClOrdId = posReqId, AccountId = account, MarketId = marketId, Positions = [] });
+        int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), _command);
+        if (!Submit(_command.AsSpan(0, length)))
+        {
+            state.Orders.TakePending(requestId);
+            SendPositionsAck(state, posReqId, account, 0, '4', '2');
+        }
+    }
+
+    private bool Submit(ReadOnlySpan<byte> command)
+    {
+        // Back-pressure: give the engine a moment before refusing.
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            if (_submitter.TrySubmit(command)) return true;
+            Thread.SpinWait(50);
+        }
+        Busy++;
+        return false;
+    }
+
+    /// <summary>The order's Account(1), which must be one of the session's; the first account when absent; 0 when not allowed.</summary>
+    private static int AccountOf(SessionState state, FixMessage m)
+    {
+        var accounts = state.Session.Settings.Accounts;
+        if (!m.TryGet(FixTags.Account, out var text)) return accounts.Count > 0 ? accounts[0] : 0;
+        return FixValues.TryParseInt(text, out int account) && accounts.Contains(account) ? account : 0;
+    }
+
+    private void RejectOrder(SessionState state, FixMessage m, string clOrdId, int account, OrderProblem problem)
+    {
+        var w = state.Session.Begin("8"u8);
+        w.Field(FixTags.OrderID, "NONE"u8);
+        w.Field(FixTags.ClOrdID, clOrdId);
+        w.Field(FixTags.ExecID, state.NextExecId());
+        w.Field(FixTags.ExecType, '8');
+        w.Field(FixTags.OrdStatus, '8');
+        if (account != 0) w.Field(FixTags.Account, account);
+        if (m.TryGet(FixTags.Symbol, out var symbol)) w.Field(FixTags.Symbol, symbol);
+        if (m.TryGet(FixTags.Side, out var side)) w.Field(FixTags.Side, side);
+        if (m.TryGet(FixTags.OrderQty, out var qty)) w.Field(FixTags.OrderQty, qty);
+        w.Field(FixTags.LeavesQty, 0);
+        w.Field(FixTags.CumQty, 0);
+        w.Field(FixTags.AvgPx, 0);
+        w.Field(FixTags.OrdRejReason, problem.OrdRejReason);
+        w.Field(FixTags.Text, problem.Text);
+        w.Field(FixTags.RejectCode, problem.Code);
+        w.Timestamp(FixTags.TransactTime, _clock());
+        state.Session.Send(ref w);
+    }
+
+    // ------------------------------------------------------------------ events from the engine
+
+    /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
+    public void OnEvents(FrameBuffer events)
+    {
+        var span = events.WrittenSpan;
+        byte[] data = ArrayPool<byte>.Shared.Rent(Math.Max(span.Length, 1));
+        span.CopyTo(data);
+        int[] ends = ArrayPool<int>.Shared.Rent(Math.Max(events.Count, 1));
+        int end = 0;
+        for (int i = 0; i < events.Count; i++)
+        {
+            end += events[i].Length;
+            ends[i] = end;
+        }
+        _events.Writer.TryWrite(new EventBatch(data, ends, events.Count));
+    }
+
+    private async Task Dispatch()
+    {
+        var reader = _events.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var batch))
+            {
+                try
+                {
+                    int start = 0;
+                    for (int i = 0; i < batch.Count; i++)
+                    {
+                        Route(batch.Data.AsSpan(start, batch.Ends[i] - start));
+                        start = batch.Ends[i];
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(batch.Data);
+                    ArrayPool<int>.Shared.Return(batch.Ends);
+                }
+                foreach (var state in _touched)
+                {
+                    lock (state.Session.Lock) state.Session.Flush();
+                }
+                _touched.Clear();
+            }
+        }
+    }
+
+    private void Route(ReadOnlySpan<byte> frame)
+    {
+        if (!ProtocolCodec.TryReadType(frame, out var type, out _)) return;
+        switch (type)
+        {
+            case MessageType.OrderAccepted:
+            {
+                var e = ProtocolCodec.Decode<OrderAccepted>(frame);
+                if (Owner(e.ClientOrderId) is { } s) WithLock(s, () => OnAccepted(s, e));
+                break;
+            }
+            case MessageType.OrderRejected:
+            {
+                var e = ProtocolCodec.Decode<OrderRejected>(frame);
+                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnRejected(s, e));
+                break;
+            }
+            case MessageType.OrderFilled:
+            {
+                var e = ProtocolCodec.Decode<OrderFilled>(frame);
+                if (e.Origin == OrderOrigin.User)
+                {
+                    if (Owner(e.ClientOrderId) is { } s) WithLock(s, () => OnFilled(s, e));
+                }
+                else
+                {
+                    foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnForcedFill(s, e));
+                }
+                break;
+            }
+            case MessageType.OrderCanceled:
+            {
+                var e = ProtocolCodec.Decode<OrderCanceled>(frame);
+                if (Owner(e.ClientOrderId) is { } s) WithLock(s, () => OnCanceled(s, e));
+                break;
+            }
+            case MessageType.OrderReplaced:
+            {
+                var e = ProtocolCodec.Decode<OrderReplaced>(frame);
+                if ((Owner(e.OriginalClientOrderId) ?? Owner(e.ClientOrderId)) is { } s) WithLock(s, () => OnReplaced(s, e));
+                break;
+            }
+            case MessageType.OrderCancelRejected:
+            {
+                var e = ProtocolCodec.Decode<OrderCancelRejected>(frame);
+                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnCancelRejected(s, e));
+                break;
+            }
+            case MessageType.CommandAccepted:
+            {
+                var e = ProtocolCodec.Decode<CommandAccepted>(frame);
+                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) WithLock(s, () => OnMassCanceled(s, e.RequestId, e.Count, true));
+                break;
+            }
+            case MessageType.CommandRejected:
+            {
+                var e = ProtocolCodec.Decode<CommandRejected>(frame);
+                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnCommandRejected(s, e));
+                break;
+            }
+            case MessageType.PositionSnapshot:
+            {
+                var e = ProtocolCodec.Decode<PositionSnapshot>(frame);
+                if (Owner(e.RequestId) is { } s) WithLock(s, () => s.Orders.Pending(e.RequestId)?.Positions?.Add(e));
+                break;
+            }
+            case MessageType.AccountSnapshot:
+            {
+                var e = ProtocolCodec.Decode<AccountSnapshot>(frame);
+                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnPositions(s, e));
+                break;
+            }
+            case MessageType.PositionChanged:
+            {
+                var e = ProtocolCodec.Decode<PositionChanged>(frame);
+                foreach (var s in SessionsOf(e.AccountId))
+                {
+                    if (s.ForcedStep(e.AccountId) == e.Header.Sequence) WithLock(s, () => OnForcedPosition(s, e));
+                }
+                break;
+            }
+            case MessageType.MarginCall:
+            {
+                var e = ProtocolCodec.Decode<MarginCall>(frame);
+                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnMarginCall(s, e));
+                break;
+            }
+            case MessageType.LiquidationStarted:
+            {
+                var e = ProtocolCodec.Decode<LiquidationStarted>(frame);
+                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnLiquidationStarted(s, e));
+                break;
+            }
+            case MessageType.LiquidationEnded:
+            {
+                var e = ProtocolCodec.Decode<LiquidationEnded>(frame);
+                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnLiquidationEnded(s, e));
+                break;
+            }
+            case MessageType.AdlNotice:
+            {
+                var e = ProtocolCodec.Decode<AdlNotice>(frame);
+                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnAdlNotice(s, e));
+                break;
+            }
+        }
+    }
+
+    private SessionState? Owner(long taggedId) =>
+        taggedId > 0 && RequestTag.FrontEnd(taggedId) == RequestTag.Fix ? _byNumber.GetValueOrDefault(RequestTag.Connection(taggedId)) : null;
+
+    private IReadOnlyList<SessionState> SessionsOf(int account) => _byAccount.TryGetValue(account, out var list) ? list : [];
+
+    private void WithLock(SessionState state, Action action)
+    {
+        lock (state.Session.Lock) action();
+        _touched.Add(state);
+    }
+
+    private void OnAccepted(SessionState s, OrderAccepted e)
+    {
+        var order = s.Orders.ByClientOrderId(e.ClientOrderId);
+        if (order is null) return;
+        s.Orders.Accepted(order, e.OrderId);
+        order.OrdStatus = '0';
+        order.Price = e.Price;
+        var w = s.Session.Begin("8"u8);
+        OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '0');
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnRejected(SessionState s, OrderRejected e)
+    {
+        var order = s.Orders.ByClientOrderId(e.ClientOrderId);
+        if (order is null) return;
+        order.OrdStatus = '8';
+        order.Leaves = 0;
+        s.Orders.Finished(order);
+        var w = s.Session.Begin("8"u8);
+        OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');
+        w.Field(FixTags.OrdRejReason, OrdRejReasonOf(e.Reason));
+        w.Field(FixTags.Text, TextOf(e.Reason));
+        w.Field(FixTags.RejectCode, CodeOf(e.Reason));
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnFilled(SessionState s, OrderFilled e)
+    {
+        var order = s.Orders.ByClientOrderId(e.ClientOrderId);
+        if (order is null) return;
+        order.CumQty = e.CumulativeQuantity;
+        order.CumQuote = e.CumulativeQuote;
+        order.Leaves = e.LeavesQuantity;
+        order.OrdStatus = e.LeavesQuantity == 0 ? '2' : '1';
+        if (order.IsDone) s.Orders.Finished(order);
+        var w = s.Session.Begin("8"u8);
+        OrderFields(ref w, s, order, TradeExecId(e.TradeId, e.Side), 'F');
+        FillFields(ref w, e);
+        s.Session.Send(ref w);
+    }
+
+    /// <summary>A fill of a liquidation, backstop or ADL close: to every session of the account.</summary>
+    private void OnForcedFill(SessionState s, OrderFilled e)
+    {
+        var market = _markets[e.MarketId];
+        var w = s.Session.Begin("8"u8);
+        if (e.OrderId != 0) w.Field(FixTags.OrderID, e.OrderId);
+        else w.Field(FixTags.OrderID, "LIQ-" + e.LiquidationId);
+        w.Field(FixTags.ExecID, TradeExecId(e.TradeId, e.Side));
+        w.Field(FixTags.ExecType, 'F');
+        w.Field(FixTags.OrdStatus, e.LeavesQuantity == 0 ? '2' : '1');
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.Symbol, _markets.SymbolOf(e.MarketId));
+        w.Field(FixTags.Side, e.Side == Side.Buy ? '1' : '2');
+        w.Scaled(FixTags.OrderQty, (e.CumulativeQuantity + e.LeavesQuantity) * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.LeavesQty, e.LeavesQuantity * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.CumQty, e.CumulativeQuantity * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.AvgPx, AvgPrice(market, e.CumulativeQuote, e.CumulativeQuantity, out int scale), scale);
+        FillFields(ref w, e);
+        s.Session.Send(ref w);
+        s.MarkForcedStep(e.AccountId, e.Header.Sequence);
+    }
+
+    private void FillFields(ref FixWriter w, OrderFilled e)
+    {
+        var market = _markets[e.MarketId];
+        w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.LastPx, e.Price * market.TickUnits, market.PriceScale);
+        w.Scaled(FixTags.Commission, e.Fee, 6);
+        w.Field(FixTags.CommType, '3');
+        w.Field(FixTags.LastLiquidityInd, e.Liquidity == Liquidity.Maker ? 1 : 2);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        w.Field(FixTags.OrderOrigin, (int)e.Origin);
+        if (e.LiquidationId != 0)
+        {
+            w.Field(FixTags.LiquidationID, e.LiquidationId);
+            w.Field(FixTags.LiquidationStage, e.Origin switch
+            {
+                OrderOrigin.BackstopLiquidityProvider => 2,
+                OrderOrigin.AdlAutoclose => 3,
+                _ => 1,
+            });
+        }
+    }
+
+    private void OnCanceled(SessionState s, OrderCanceled e)
+    {
+        var order = s.Orders.ByClientOrderId(e.ClientOrderId);
+        if (order is null) return;
+        // Only a cancel request is answered by this event (a mass cancel waits for its report).
+        var pending = e.RequestId != 0 && s.Orders.Pending(e.RequestId) is { Kind: PendingKind.Cancel } ? s.Orders.TakePending(e.RequestId) : null;
+        order.Leaves = 0;
+        order.OrdStatus = e.Reason == CancelReason.Expired || e.Reason == CancelReason.FillOrKillNotFilled ? 'C' : '4';
+        s.Orders.Finished(order);
+        var w = s.Session.Begin("8"u8);
+        if (pending is { Kind: PendingKind.Cancel })
+        {
+            // The cancel request's ClOrdID answers it; the order's becomes OrigClOrdID.
+            w.Field(FixTags.OrderID, order.OrderId);
+            w.Field(FixTags.ClOrdID, pending.ClOrdId);
+            w.Field(FixTags.OrigClOrdID, pending.OrigClOrdId ?? order.ClOrdId);
+            CommonOrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), order.OrdStatus == 'C' ? 'C' : '4');
+        }
+        else
+        {
+            OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), order.OrdStatus == 'C' ? 'C' : '4');
+        }
+        w.Field(FixTags.Text, CancelTextOf(e.Reason));
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnReplaced(SessionState s, OrderReplaced e)
+    {
+        var order = s.Orders.ByClientOrderId(e.OriginalClientOrderId) ?? s.Orders.ByClientOrderId(e.ClientOrderId);
+        if (order is null) return;
+        var pending = e.RequestId != 0 ? s.Orders.TakePending(e.RequestId) : null;
+        if (pending is { Kind: PendingKind.Replace }) s.Orders.Renamed(order, pending.ClOrdId, pending.NewClientOrderId);
+        order.Price = e.Price;
+        order.Quantity = e.Quantity;
+        order.Leaves = e.LeavesQuantity;
+        order.CumQty = e.CumulativeQuantity;
+        order.OrdStatus = e.CumulativeQuantity > 0 ? '1' : '0';
+        var w = s.Session.Begin("8"u8);
+        OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), e.Reason == ReplaceReason.ReduceOnlyTrim ? 'D' : '5');
+        if (e.Reason == ReplaceReason.ReduceOnlyTrim) w.Field(FixTags.Text, "Reduce-only order trimmed to the position");
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnCancelRejected(SessionState s, OrderCancelRejected e)
+    {
+        var pending = s.Orders.TakePending(e.RequestId);
+        if (pending is null) return;
+        SendCancelReject(s, pending.ClOrdId, pending.OrigClOrdId ?? "NONE", pending.Order,
+            e.ResponseTo == CancelRejectResponseTo.Cancel ? '1' : '2', e.Reason == RejectReason.OrderNotFound ? 1 : 99, TextOf(e.Reason), CodeOf(e.Reason));
+    }
+
+    private void OnCommandRejected(SessionState s, CommandRejected e)
+    {
+        var pending = s.Orders.TakePending(e.RequestId);
+        if (pending is null) return;
+        if (pending.Kind == PendingKind.MassCancel) SendMassCancelReport(s, pending.ClOrdId, pending.MassCancelType, 0, 99);
+        else if (pending.Kind == PendingKind.Positions) SendPositionsAck(s, pending.ClOrdId, pending.AccountId, 0, '4', '2');
+    }
+
+    private void OnMassCanceled(SessionState s, long requestId, long count, bool accepted)
+    {
+        var pending = s.Orders.TakePending(requestId);
+        if (pending is null) return;
+        SendMassCancelReport(s, pending.ClOrdId, pending.MassCancelType, count, accepted ? -1 : 99);
+    }
+
+    private void OnPositions(SessionState s, AccountSnapshot e)
+    {
+        var pending = s.Orders.TakePending(e.RequestId);
+        if (pending?.Positions is null) return;
+        var positions = pending.Positions.Where(p => p.Quantity != 0).ToList();
+        SendPositionsAck(s, pending.ClOrdId, pending.AccountId, positions.Count, '0', '0');
+        int n = 0;
+        foreach (var p in positions)
+        {
+            SendPositionReport(s, pending.ClOrdId + "-" + (++n), pending.ClOrdId, p.AccountId, p.MarketId, p.Quantity, p.EntryNotional,
+                p.RealizedPnl, p.MarkPrice, e.Collateral, p.AdlQuintile, 0, e.Header.Time);
+        }
+    }
+
+    private void OnForcedPosition(SessionState s, PositionChanged e) =>
+        SendPositionReport(s, $"LQ-{e.Header.Sequence}-{e.MarketId}", null, e.AccountId, e.MarketId, e.Quantity, e.EntryNotional, e.RealizedPnl,
+            e.MarkPrice, e.Collateral, e.AdlQuintile, s.LiquidationOf(e.AccountId), e.Header.Time);
+
+    private void OnMarginCall(SessionState s, MarginCall e)
+    {
+        var w = s.Session.Begin("U1"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Scaled(FixTags.MaintenanceMarginRatio, e.MarginRatio, 6);
+        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
+        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        w.Field(FixTags.Text, "Margin call: maintenance margin ratio at or above the margin-call level");
+        s.Session.Send(ref w);
+    }
+
+    private void OnLiquidationStarted(SessionState s, LiquidationStarted e)
+    {
+        s.SetLiquidation(e.AccountId, e.LiquidationId);
+        var w = s.Session.Begin("U2"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Scaled(FixTags.MaintenanceMarginRatio, Math.Min(e.MarginRatio, 999_999_999_999L), 6);
+        w.Scaled(FixTags.MarginFraction, e.MarginFraction, 6);
+        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
+        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnLiquidationEnded(SessionState s, LiquidationEnded e)
+    {
+        s.SetLiquidation(e.AccountId, 0);
+        var w = s.Session.Begin("U3"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Field(FixTags.LiquidationOutcome, (int)e.Outcome);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnAdlNotice(SessionState s, AdlNotice e)
+    {
+        var market = _markets[e.MarketId];
+        var w = s.Session.Begin("U4"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Field(FixTags.Symbol, _markets.SymbolOf(e.MarketId));
+        w.Field(FixTags.Side, e.Side == Side.Buy ? '1' : '2');
+        w.Field(FixTags.AdlRole, (int)e.Role);
+        w.Scaled(FixTags.LastPx, e.Price * market.TickUnits, market.PriceScale);
+        w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
+        s.Session.Send(ref w);
+        s.MarkForcedStep(e.AccountId, e.Header.Sequence);
+    }
+
+    // ------------------------------------------------------------------ message bodies
+
+    /// <summary>OrderID, ClOrdID (and OrigClOrdID) then the common fields of an order's ExecutionReport.</summary>
+    private void OrderFields(ref FixWriter w, SessionState s, FixOrder order, string execId, char execType)
+    {
+        if (order.OrderId != 0) w.Field(FixTags.OrderID, order.OrderId);
+        else w.Field(FixTags.OrderID, "NONE"u8);
+        w.Field(FixTags.ClOrdID, order.ClOrdId);
+        if (order.OrigClOrdId is not null && execType == '5') w.Field(FixTags.OrigClOrdID, order.OrigClOrdId);
+        CommonOrderFields(ref w, s, order, execId, execType);
+    }
+
+    private void CommonOrderFields(ref FixWriter w, SessionState s, FixOrder order, string execId, char execType)
+    {
+        var market = _markets[order.MarketId];
+        w.Field(FixTags.ExecID, execId);
+        w.Field(FixTags.ExecType, execType);
+        w.Field(FixTags.OrdStatus, order.OrdStatus == 'A' ? '0' : order.OrdStatus);
+        w.Field(FixTags.Account, order.AccountId);
+        w.Field(FixTags.Symbol, _markets.SymbolOf(order.MarketId));
+        w.Field(FixTags.Side, order.Side == Side.Buy ? '1' : '2');
+        w.Field(FixTags.OrdType, order.Type == OrderType.Market ? '1' : '2');
+        if (order.Type == OrderType.Limit) w.Scaled(FixTags.Price, order.Price * market.TickUnits, market.PriceScale);
+        w.Field(FixTags.TimeInForce, order.TimeInForce switch { TimeInForce.Ioc => '3', TimeInForce.Fok => '4', _ => '1' });
+        w.Scaled(FixTags.OrderQty, order.Quantity * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.LeavesQty, order.Leaves * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.CumQty, order.CumQty * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.AvgPx, AvgPrice(market, order.CumQuote, order.CumQty, out int scale), scale);
+        _ = s;
+    }
+
+    /// <summary>Average price (CumulativeQuote / quantity) with 4 more decimals than the tick, rounded half up.</summary>
+    private static long AvgPrice(MarketDefinition market, long cumQuote, long cumLots, out int scale)
+    {
+        scale = market.PriceScale + 4;
+        if (cumLots == 0) return 0;
+        // price x 10^scale = quote x TickUnits x 10^4 / (lots x QuotePerTickLot)
+        Int128 numerator = (Int128)cumQuote * market.TickUnits * 10_000 * 2;
+        Int128 denominator = (Int128)cumLots * market.QuotePerTickLot;
+        return (long)((numerator / denominator + 1) / 2);
+    }
+
+    private void SendCancelReject(SessionState s, string clOrdId, string origClOrdId, FixOrder? order, char responseTo, int reason, string text, string code)
+    {
+        var w = s.Session.Begin("9"u8);
+        if (order is { OrderId: not 0 }) w.Field(FixTags.OrderID, order.OrderId);
+        else w.Field(FixTags.OrderID, "NONE"u8);
+        w.Field(FixTags.ClOrdID, clOrdId);
+        w.Field(FixTags.OrigClOrdID, origClOrdId);
+        w.Field(FixTags.OrdStatus, order is null ? '8' : order.OrdStatus == 'A' ? '0' : order.OrdStatus);
+        if (order is not null) w.Field(FixTags.Account, order.AccountId);
+        w.Field(FixTags.CxlRejResponseTo, responseTo);
+        w.Field(FixTags.CxlRejReason, reason);
+        w.Field(FixTags.Text, text);
+        w.Field(FixTags.RejectCode, code);
+        s.Session.Send(ref w);
+    }
+
+    /// <summary>OrderMassCancelReport; <paramref name="rejectReason"/> -1 when accepted.</summary>
+    private void SendMassCancelReport(SessionState s, string clOrdId, char kind, long count, int rejectReason)
+    {
+        var w = s.Session.Begin("r"u8);
+        w.Field(FixTags.OrderID, "MC-" + clOrdId);
+        w.Field(FixTags.ClOrdID, clOrdId);
+        w.Field(FixTags.MassCancelRequestType, kind is '1' or '7' ? kind : '7');
+        w.Field(FixTags.MassCancelResponse, rejectReason < 0 ? kind : '0');
+        if (rejectReason >= 0) w.Field(FixTags.MassCancelRejectReason, rejectReason);
+        w.Field(FixTags.TotalAffectedOrders, count);
+        s.Session.Send(ref w);
+    }
+
+    private void SendPositionsAck(SessionState s, string posReqId, int account, int reports, char result, char status)
+    {
+        var w = s.Session.Begin("AO"u8);
+        w.Field(FixTags.PosMaintRptID, "ACK-" + posReqId);
+        w.Field(FixTags.PosReqID, posReqId);
+        w.Field(FixTags.TotalNumPosReports, reports);
+        w.Field(FixTags.PosReqResult, result);
+        w.Field(FixTags.PosReqStatus, status);
+        w.Field(FixTags.Account, account == 0 ? "UNKNOWN" : account.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        w.Field(FixTags.AccountType, 1);
+        s.Session.Send(ref w);
+    }
+
+    private void SendPositionReport(SessionState s, string reportId, string? posReqId, int account, int marketId, long quantity, long entryNotional,
+        long realizedPnl, long markPrice, long collateral, int quintile, long liquidationId, long time)
+    {
+        var market = _markets[marketId];
+        var w = s.Session.Begin("AP"u8);
+        w.Field(FixTags.PosMaintRptID, reportId);
+        if (posReqId is not null) w.Field(FixTags.PosReqID, posReqId);
+        w.Field(FixTags.PosReqResult, '0');
+        w.Date(FixTags.ClearingBusinessDate, time);
+        w.Field(FixTags.Account, account);
+        w.Field(FixTags.AccountType, 1);
+        w.Field(FixTags.Symbol, _markets.SymbolOf(marketId));
+        w.Scaled(FixTags.SettlPrice, markPrice * market.TickUnits, market.PriceScale);
+        w.Field(FixTags.SettlPriceType, '2');
+        w.Scaled(FixTags.PriorSettlPrice, markPrice * market.TickUnits, market.PriceScale);
+        w.Field(FixTags.NoPositions, 1);
+        w.Field(FixTags.PosType, "TOT"u8);
+        w.Scaled(FixTags.LongQty, Math.Max(quantity, 0) * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.ShortQty, Math.Max(-quantity, 0) * market.StepUnits, market.QuantityScale);
+        if (liquidationId != 0) w.Field(FixTags.LiquidationID, liquidationId);
+        if (quintile > 0) w.Field(FixTags.AdlQuintile, quintile);
+        w.Scaled(FixTags.RealizedPnl, realizedPnl, 6);
+        long value = markPrice * quantity * market.QuotePerTickLot;
+        long signedCost = quantity >= 0 ? entryNotional : -entryNotional;
+        w.Scaled(FixTags.UnrealizedPnl, value - signedCost, 6);
+        if (quantity != 0) w.Scaled(FixTags.EntryPrice, AvgPrice(market, entryNotional, Math.Abs(quantity), out int scale), scale);
+        w.Scaled(FixTags.Collateral, collateral, 6);
+        s.Session.Send(ref w);
+    }
+
+    private static string TradeExecId(long tradeId, Side side) => (side == Side.Buy ? "T" : "S") + tradeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int OrdRejReasonOf(RejectReason reason) => reason switch
+    {
+        RejectReason.UnknownMarket => 1,
+        RejectReason.MarketNotReady or RejectReason.MarketPaused => 2,
+        RejectReason.InsufficientMargin or RejectReason.TooManyOrders => 3,
+        RejectReason.DuplicateClientOrderId => 6,
+        RejectReason.InvalidQuantity => 13,
+        RejectReason.UnknownAccount => 15,
+        RejectReason.InvalidOrder or RejectReason.PostOnlyWouldTake or RejectReason.ReduceOnlyNotReducing => 11,
+        _ => 99,
+    };
+
+    /// <summary>Upper snake case name of a reason (what Backpack's API calls its error codes).</summary>
+    public static string CodeOf(RejectReason reason)
+    {
+        string name = reason.ToString();
+        var b = new StringBuilder(name.Length + 8);
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i])) b.Append('_');
+            b.Append(char.ToUpperInvariant(name[i]));
+        }
+        return b.ToString();
+    }
+
+    private static string TextOf(RejectReason reason) => reason switch
+    {
+        RejectReason.InsufficientMargin => "Insufficient margin",
+        RejectReason.PriceOutOfBand => "Price outside the market's price band",
+        RejectReason.PostOnlyWouldTake => "Post-only order would take liquidity",
+        RejectReason.ReduceOnlyNotReducing => "Reduce-only order would not reduce the position",
+        RejectReason.AccountLiquidating => "Account is being liquidated",
+        RejectReason.OrderNotFound => "Unknown order",
+        RejectReason.MarketNotReady => "Market not open yet",
+        RejectReason.InvalidQuantity => "Invalid quantity",
+        _ => CodeOf(reason),
+    };
+
+    private static string CancelTextOf(CancelReason reason) => reason switch
+    {
+        CancelReason.UserCanceled => "Canceled",
+        CancelReason.Expired => "Unfilled rest expired",
+        CancelReason.FillOrKillNotFilled => "Fill-or-kill could not fill completely",
+        CancelReason.SelfTradePrevention => "Canceled by self-trade prevention",
+        CancelReason.ReduceOnly => "Reduce-only order can no longer reduce",
+        CancelReason.Liquidation => "Canceled by liquidation",
+        _ => reason.ToString(),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _events.Writer.TryComplete();
+        if (_dispatcher is not null) await _dispatcher.ConfigureAwait(false);
+    }
+
+    private readonly record struct EventBatch(byte[] Data, int[] Ends, int Count);
+
+    /// <summary>What the gateway keeps per session.</summary>
+    private sealed class SessionState(FixSession session, long now)
+    {
+        private long _orderCounter = now & ((1L << 40) - 1);
+        private long _requestCounter = now & ((1L << 40) - 1);
+        private long _execCounter;
+        private readonly Dictionary<int, long> _forcedStep = [];
+        private readonly Dictionary<int, long> _liquidation = [];
+
+        public FixSession Session { get; } = session;
+        public FixOrders Orders { get; } = new();
+
+        private int Number => Session.Settings.Number;
+
+        // Counters start from the clock so ids stay unique across restarts of the gateway.
+        public long NextClientOrderId() => RequestTag.Make(RequestTag.Fix, Number, ++_orderCounter);
+        public long NextRequestId() => RequestTag.Make(RequestTag.Fix, Number, ++_requestCounter);
+        public string NextExecId() => "X" + Number + "-" + (++_execCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public string NextExecId(long sequence) => "E" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Number + "-" + (++_execCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        public void MarkForcedStep(int account, long sequence) => _forcedStep[account] = sequence;
+        public long ForcedStep(int account) => _forcedStep.GetValueOrDefault(account, -1);
+        public void SetLiquidation(int account, long id) => _liquidation[account] = id;
+        public long LiquidationOf(int account) => _liquidation.GetValueOrDefault(account);
+    }
+}

@@ -1,0 +1,112 @@
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.Fix.Application;
+
+/// <summary>Why a FIX order could not become a command (OrdRejReason 103 and a text).</summary>
+public readonly record struct OrderProblem(int OrdRejReason, string Text, string Code);
+
+/// <summary>
+/// Turns FIX order messages into protocol commands, allocation-free: Side 1/2, OrdType 1 (market)
+/// / 2 (limit), TimeInForce 0 (day, taken as GTC) / 1 GTC / 3 IOC / 4 FOK, ExecInst 6 (post-only)
+/// and E (reduce-only), SelfTradePrevention(5013) 0/1/2, prices and quantities converted exactly
+/// to ticks and lots (a value finer than the tick or step is refused).
+/// </summary>
+public static class OrderTranslator
+{
+    public static readonly OrderProblem UnknownSymbol = new(1, "Unknown symbol", "UNKNOWN_MARKET");
+    public static readonly OrderProblem BadSide = new(99, "Side must be 1 (buy) or 2 (sell)", "INVALID_ORDER");
+    public static readonly OrderProblem BadOrdType = new(11, "OrdType must be 1 (market) or 2 (limit)", "INVALID_ORDER");
+    public static readonly OrderProblem BadTimeInForce = new(11, "TimeInForce must be 0, 1, 3 or 4", "INVALID_ORDER");
+    public static readonly OrderProblem BadExecInst = new(11, "ExecInst supports 6 (post-only) and E (reduce-only)", "INVALID_ORDER");
+    public static readonly OrderProblem BadPrice = new(99, "Price missing or not a multiple of the tick size", "INVALID_PRICE");
+    public static readonly OrderProblem BadQuantity = new(13, "OrderQty missing or not a multiple of the step size", "INVALID_QUANTITY");
+    public static readonly OrderProblem BadStp = new(11, "SelfTradePrevention(5013) must be 0, 1 or 2", "INVALID_ORDER");
+
+    /// <summary>The order-describing fields of a NewOrderSingle or OrderCancelReplaceRequest, in engine units.</summary>
+    public static OrderProblem? ReadOrder(FixMessage m, FixMarkets markets, out int marketId, out Side side, out OrderType type,
+        out TimeInForce tif, out long price, out long quantity, out OrderFlags flags, out SelfTradePrevention stp)
+    {
+        side = default;
+        type = default;
+        tif = default;
+        price = quantity = 0;
+        flags = OrderFlags.None;
+        stp = SelfTradePrevention.RejectTaker;
+        marketId = m.TryGet(FixTags.Symbol, out var symbol) ? markets.Find(symbol) : 0;
+        if (marketId == 0) return UnknownSymbol;
+        MarketDefinition market = markets[marketId];
+        switch (m.GetChar(FixTags.Side))
+        {
+            case '1': side = Side.Buy; break;
+            case '2': side = Side.Sell; break;
+            default: return BadSide;
+        }
+        switch (m.GetChar(FixTags.OrdType))
+        {
+            case '1': type = OrderType.Market; break;
+            case '2': type = OrderType.Limit; break;
+            default: return BadOrdType;
+        }
+        switch (m.GetChar(FixTags.TimeInForce))
+        {
+            case '\0' when !m.Has(FixTags.TimeInForce):
+            case '0':
+            case '1': tif = TimeInForce.Gtc; break;
+            case '3': tif = TimeInForce.Ioc; break;
+            case '4': tif = TimeInForce.Fok; break;
+            default: return BadTimeInForce;
+        }
+        if (m.TryGet(FixTags.ExecInst, out var execInst))
+        {
+            foreach (var range in execInst.Split((byte)' '))
+            {
+                var token = execInst[range];
+                if (token.Length != 1) return BadExecInst;
+                if (token[0] == (byte)'6') flags |= OrderFlags.PostOnly;
+                else if (token[0] == (byte)'E') flags |= OrderFlags.ReduceOnly;
+                else return BadExecInst;
+            }
+        }
+        if (m.TryGet(FixTags.SelfTradePrevention, out var stpText))
+        {
+            if (stpText.Length != 1 || stpText[0] < (byte)'0' || stpText[0] > (byte)'2') return BadStp;
+            stp = (SelfTradePrevention)(stpText[0] - '0');
+        }
+        if (type == OrderType.Limit)
+        {
+            if (!m.TryGet(FixTags.Price, out var priceText) || !TryTicks(market, priceText, out price)) return BadPrice;
+        }
+        if (!m.TryGet(FixTags.OrderQty, out var qtyText) || !TryLots(market, qtyText, out quantity)) return BadQuantity;
+        return null;
+    }
+
+    /// <summary>Parse + map of a NewOrderSingle into an encoded NewOrder command (the benchmarked hot path).</summary>
+    public static OrderProblem? TranslateNewOrder(FixMessage m, FixMarkets markets, int accountId, long clientOrderId, long requestId,
+        Span<byte> command, out int length)
+    {
+        length = 0;
+        var problem = ReadOrder(m, markets, out int marketId, out var side, out var type, out var tif, out long price, out long quantity, out var flags, out var stp);
+        if (problem is not null) return problem;
+        length = ProtocolCodec.Encode(new NewOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientOrderId, side, type, tif, price, quantity, flags, stp), command);
+        return null;
+    }
+
+    public static bool TryTicks(MarketDefinition market, ReadOnlySpan<byte> text, out long ticks)
+    {
+        ticks = 0;
+        if (!FixValues.TryParseScaled(text, market.PriceScale, out long units) || units <= 0 || units % market.TickUnits != 0) return false;
+        ticks = units / market.TickUnits;
+        return true;
+    }
+
+    public static bool TryLots(MarketDefinition market, ReadOnlySpan<byte> text, out long lots)
+    {
+        lots = 0;
+        if (!FixValues.TryParseScaled(text, market.QuantityScale, out long units) || units <= 0 || units % market.StepUnits != 0) return false;
+        lots = units / market.StepUnits;
+        return true;
+    }
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Fix.Session;
+
+namespace Backpack.Gateway.Fix.Transport;
+
+public sealed class FixAcceptorOptions
+{
+    /// <summary>Where to listen (default 127.0.0.1:9878).</summary>
+    public string Listen { get; set; } = "127.0.0.1:9878";
+
+    /// <summary>Largest message accepted, in bytes; a larger BodyLength closes the connection.</summary>
+    public int MaxMessageSize { get; set; } = 64 * 1024;
+
+    /// <summary>Unsent bytes a client may fall behind before it is disconnected as a slow consumer.</summary>
+    public int MaxOutboundBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Period of the session timers (heartbeats, test requests, timeouts).</summary>
+    public TimeSpan TimerPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public IPEndPoint ParseListen()
+    {
+        if (!IPEndPoint.TryParse(Listen, out var endpoint)) throw new FormatException($"Fix:Listen '{Listen}' is not host:port");
+        return endpoint;
+    }
+}
+
+/// <summary>
+/// The FIX acceptor: listens on TCP, gives each connection its reader and writer, hands the
+/// first message (which must be a Logon for a configured SenderCompID/TargetCompID pair) to its
+/// session, and runs the sessions' timers.
+/// </summary>
+public sealed class FixAcceptor : IAsyncDisposable
+{
+    private readonly FixAcceptorOptions _options;
+    private readonly Dictionary<string, FixSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<FixConnection, Task> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private Task? _timerLoop;
+    private long _garbled;
+
+    public FixAcceptor(FixAcceptorOptions options, IEnumerable<FixSession> sessions)
+    {
+        _options = options;
+        foreach (var session in sessions)
+        {
+            _sessions.Add(Key(session.Settings.TargetCompId, session.Settings.SenderCompId), session);
+        }
+    }
+
+    public IReadOnlyCollection<FixSession> Sessions => _sessions.Values;
+
+    /// <summary>The address actually bound (port 0 in the options picks a free one).</summary>
+    public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Messages dropped because they were garbled (bad BodyLength, CheckSum or framing).</summary>
+    public long GarbledMessages => Interlocked.Read(ref _garbled);
+
+    internal void CountGarbled() => Interlocked.Increment(ref _garbled);
+
+    public void Start()
+    {
+        var endpoint = _options.ParseListen();
+        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(endpoint);
+        _listener.Listen(128);
+        _acceptLoop = AcceptLoop();
+        _timerLoop = TimerLoop();
+    }
+
+    internal FixSession? FindSession(FixMessage logon)
+    {
+        if (!logon.TryGet(FixTags.SenderCompID, out var sender) || !logon.TryGet(FixTags.TargetCompID, out var target)) return null;
+        return _sessions.GetValueOrDefault(Key(Encoding.ASCII.GetString(sender), Encoding.ASCII.GetString(target)));
+    }
+
+    private static string Key(string clientCompId, string ourCompId) => clientCompId + "\u0001" + ourCompId;
+
+    private async Task AcceptLoop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                break;
+            }
+            socket.NoDelay = true;
+            var connection = new FixConnection(socket, this, _options);
+            _connections[connection] = Task.Run(async () =>
+            {
+                try
+                {
+                    await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _connections.TryRemove(connection, out _);
+                }
+            });
+        }
+    }
+
+    private async Task TimerLoop()
+    {
+        using var timer = new PeriodicTimer(_options.TimerPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                foreach (var session in _sessions.Values)
+                {
+                    lock (session.Lock)
+                    {
+                        session.OnTimer();
+                        session.Flush();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Logs every session out (waiting briefly for the replies) and stops listening.</summary>
+    public async Task StopAsync(string reason = "Gateway shutting down")
+    {
+        try
+        {
+            _listener?.Close();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        foreach (var session in _sessions.Values)
+        {
+            lock (session.Lock)
+            {
+                if (session.IsLoggedOn) session.Logout(reason);
+            }
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (_sessions.Values.Any(s => s.IsLoggedOn) && DateTime.UtcNow < deadline) await Task.Delay(20).ConfigureAwait(false);
+        foreach (var session in _sessions.Values)
+        {
+            lock (session.Lock)
+            {
+                session.Connection?.Disconnect(reason);
+                session.Flush();
+            }
+        }
+        _stopping.Cancel();
+        try
+        {
+            await Task.WhenAll(_connections.Values.Append(_acceptLoop ?? Task.CompletedTask).Append(_timerLoop ?? Task.CompletedTask)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested) await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net.Sockets;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Fix.Session;
+
+namespace Backpack.Gateway.Fix.Transport;
+
+/// <summary>
+/// One client socket. Reads: a receive buffer framed into messages (garbage is skipped to the
+/// next "8=FIX"; a message too large, or garbage before Logon, closes the connection). Writes:
+/// messages are appended to a pending buffer and a writer task sends whatever has piled up in one
+/// go; a backlog beyond <see cref="FixAcceptorOptions.MaxOutboundBytes"/> closes a slow client
+/// (its messages are still in the session's store for a resend).
+/// </summary>
+internal sealed class FixConnection : IFixConnection
+{
+    private readonly Socket _socket;
+    private readonly FixAcceptor _acceptor;
+    private readonly FixAcceptorOptions _options;
+    private readonly object _sendLock = new();
+    private readonly SemaphoreSlim _sendSignal = new(0);
+    private byte[] _pending = new byte[16 * 1024];
+    private int _pendingLength;
+    private byte[] _sending = new byte[16 * 1024];
+    private string? _closeReason;
+    private FixSession? _session;
+
+    public FixConnection(Socket socket, FixAcceptor acceptor, FixAcceptorOptions options)
+    {
+        _socket = socket;
+        _acceptor = acceptor;
+        _options = options;
+        RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "?";
+    }
+
+    public string RemoteEndPoint { get; }
+
+    public string? CloseReason => _closeReason;
+
+    public Task RunAsync(CancellationToken stopping) => Task.WhenAll(ReadLoop(stopping), WriteLoop());
+
+    public void Send(ReadOnlySpan<byte> message)
+    {
+        lock (_sendLock)
+        {
+            if (_closeReason is not null) return;
+            if (_pendingLength + message.Length > _options.MaxOutboundBytes)
+            {
+                _closeReason = "Slow consumer: outbound queue full";
+                _sendSignal.Release();
+                return;
+            }
+            if (_pendingLength + message.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + message.Length));
+            message.CopyTo(_pending.AsSpan(_pendingLength));
+            _pendingLength += message.Length;
+        }
+        _sendSignal.Release();
+    }
+
+    public void Disconnect(string reason)
+    {
+        lock (_sendLock)
+        {
+            _closeReason ??= reason;
+        }
+        _sendSignal.Release();
+    }
+
+    private async Task WriteLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                await _sendSignal.WaitAsync().ConfigureAwait(false);
+                int length;
+                bool closing;
+                lock (_sendLock)
+                {
+                    (_pending, _sending) = (_sending, _pending);
+                    length = _pendingLength;
+                    _pendingLength = 0;
+                    closing = _closeReason is not null;
+                }
+                if (length > 0) await _socket.SendAsync(_sending.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
+                if (closing) break;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+            _socket.Close();
+        }
+    }
+
+    private async Task ReadLoop(CancellationToken stopping)
+    {
+        var buffer = new byte[Math.Min(64 * 1024, _options.MaxMessageSize + 1024)];
+        int filled = 0;
+        var message = new FixMessage();
+        try
+        {
+            while (_closeReason is null && !stopping.IsCancellationRequested)
+            {
+                if (filled == buffer.Length) Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _options.MaxMessageSize + 1024));
+                int read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, stopping).ConfigureAwait(false);
+                if (read == 0) break;
+                filled += read;
+                int offset = 0;
+                while (offset < filled && _closeReason is null)
+                {
+                    var status = FixFramer.TryFrame(buffer.AsSpan(offset, filled - offset), _options.MaxMessageSize, out int consumed);
+                    if (status == FrameStatus.NeedMore) break;
+                    if (status == FrameStatus.TooLarge)
+                    {
+                        Refuse("Message larger than " + _options.MaxMessageSize + " bytes");
+                        break;
+                    }
+                    if (status == FrameStatus.Garbled)
+                    {
+                        _acceptor.CountGarbled();
+                        if (_session is null || !_session.IsLoggedOn)
+                        {
+                            Disconnect("Garbled message before Logon");
+                            break;
+                        }
+                        offset += consumed;
+                        continue;
+                    }
+                    message.Parse(buffer, offset, consumed);
+                    offset += consumed;
+                    Handle(message);
+                }
+                if (offset > 0)
+                {
+                    Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
+                    filled -= offset;
+                }
+                if (filled == buffer.Length && buffer.Length >= _options.MaxMessageSize + 1024)
+                {
+                    Refuse("Message larger than " + _options.MaxMessageSize + " bytes");
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            if (_session is { } session)
+            {
+                lock (session.Lock)
+                {
+                    session.OnDisconnected(this);
+                }
+            }
+            Disconnect(_closeReason ?? "Connection closed");
+        }
+    }
+
+    private void Handle(FixMessage message)
+    {
+        var session = _session;
+        if (session is null)
+        {
+            // The first message must be a Logon naming a configured session (checked by the session itself).
+            session = message.FieldCount > 2 && message.IsMsgType("A") ? _acceptor.FindSession(message) : null;
+            if (session is null)
+            {
+                Disconnect(message.IsMsgType("A") ? "Unknown session" : "First message is not a Logon");
+                return;
+            }
+            _session = session;
+        }
+        lock (session.Lock)
+        {
+            session.OnMessage(message, this);
+            session.Flush();
+        }
+        if (!session.IsLoggedOn || !ReferenceEquals(session.Connection, this))
+        {
+            // Refused at Logon (or a second connection): this socket no longer belongs to the session.
+            if (_closeReason is not null) _session = null;
+        }
+    }
+
+    private void Refuse(string reason)
+    {
+        if (_session is { } session)
+        {
+            lock (session.Lock)
+            {
+                if (ReferenceEquals(session.Connection, this)) session.Logout(reason, disconnectNow: true);
+            }
+        }
+        Disconnect(reason);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Fix.Application;
+using Backpack.Gateway.Fix.Dictionary;
+using Backpack.Gateway.Fix.Session;
+using Backpack.Gateway.Fix.Transport;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Security;
+
+namespace Backpack.Gateway.Fix.Tests;
+
+/// <summary>
+/// A whole FIX gateway in the test process: engine thread, gateway, sessions with file stores in
+/// a temporary folder, and the acceptor on a free loopback port. Test keys are made fresh.
+/// </summary>
+public sealed class FixTestHost : IAsyncDisposable
+{
+    public static readonly FixDictionary Dictionary = FixDictionary.Load(Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml"));
+
+    public const string ClientA = "CLIENT_A";
+    public const string ClientB = "CLIENT_B";
+    public const int AccountA = 101;
+    public const int AccountB = 102;
+
+    private readonly List<IMessageStore> _stores = [];
+
+    public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null)
+    {
+        StoreDirectory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
+        Markets = markets ?? [Market()];
+        Engine = new MatchingEngine(Markets, new EngineOptions());
+        Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
+        Gateway = new FixGateway(Markets, Runner, EngineRunner.SystemClock);
+        Runner.AddConsumer(Gateway);
+        var sessions = new List<FixSession>();
+        foreach (var (number, client, account, key) in new[] { (1, ClientA, AccountA, PrivateKeyA), (2, ClientB, AccountB, PrivateKeyB) })
+        {
+            var settings = new FixSessionSettings
+            {
+                Number = number,
+                TargetCompId = client,
+                Accounts = [account],
+                ApiKeys = [Convert.ToBase64String(Ed25519.PublicKeyOf(key))],
+                MinHeartBtInt = 1,
+            };
+            configure?.Invoke(settings);
+            var store = new FileMessageStore(StoreDirectory, settings.Id);
+            _stores.Add(store);
+            sessions.Add(new FixSession(settings, store, Dictionary, Gateway, EngineRunner.SystemClock));
+        }
+        Sessions = sessions;
+        Acceptor = new FixAcceptor(new FixAcceptorOptions { Listen = "127.0.0.1:0", MaxMessageSize = 64 * 1024 }, sessions);
+        Gateway.Start(sessions);
+        Runner.Start();
+        Acceptor.Start();
+    }
+
+    public static readonly byte[] PrivateKeyA = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    public static readonly byte[] PrivateKeyB = Convert.FromHexString("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+
+    public string StoreDirectory { get; }
+    public MarketDefinition[] Markets { get; }
+    public MatchingEngine Engine { get; }
+    public EngineRunner Runner { get; }
+    public FixGateway Gateway { get; }
+    public IReadOnlyList<FixSession> Sessions { get; }
+    public FixAcceptor Acceptor { get; }
+    public IPEndPoint EndPoint => Acceptor.LocalEndPoint!;
+
+    /// <summary>0.01 USDC ticks, 0.001 lots, 10% band, 2/5 bp fees, IMF 5%.</summary>
+    public static MarketDefinition Market() => new()
+    {
+        Symbol = "SOL_USDC_PERP",
+        TickSize = 0.01m,
+        StepSize = 0.001m,
+        MinQuantity = 0.001m,
+        MaxQuantity = 100_000m,
+        PriceBand = 0.10m,
+        MakerFee = 0.0002m,
+        TakerFee = 0.0005m,
+        BaseImf = 0.05m,
+        ImfFactor = 0,
+        BaseMmf = 0.025m,
+        MmfFactor = 0,
+        ReferencePrice = 180m,
+    };
+
+    /// <summary>Sends a command straight to the engine (funding, prices) and waits until it is processed.</summary>
+    public void Command<T>(T command) where T : struct, IProtocolMessage<T>
+    {
+        long before = Engine.LastSequence;
+        byte[] frame = ProtocolCodec.ToArray(command);
+        while (!Runner.TrySubmit(frame)) Thread.Yield();
+        SpinWait.SpinUntil(() => Engine.LastSequence > before, TimeSpan.FromSeconds(5));
+    }
+
+    public void Fund(int account, long usdc) => Command(new Deposit(new CommandHeader(0, 0, 0), account, usdc * 1_000_000));
+
+    public void Index(long ticks) => Command(new SetIndexPrice(new CommandHeader(0, 0, 0), 1, ticks));
+
+    public FixTestClient Client(string compId = ClientA, byte[]? key = null) => new(EndPoint, compId, key ?? (compId == ClientA ? PrivateKeyA : PrivateKeyB));
+
+    public FixSession Session(string compId) => Sessions.Single(s => s.Settings.TargetCompId == compId);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Acceptor.DisposeAsync();
+        Runner.Dispose();
+        await Gateway.DisposeAsync();
+        foreach (var store in _stores) store.Dispose();
+    }
+}
