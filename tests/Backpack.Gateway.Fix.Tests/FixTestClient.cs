@@ -18,7 +18,7 @@ public sealed class FixTestClient : IDisposable
     private readonly NetworkStream _stream;
     private byte[] _buffer = new byte[1 << 16];
     private int _filled;
-    private readonly byte[] _write = new byte[1 << 20];
+    private readonly byte[] _write = new byte[4 << 20];
 
     public FixTestClient(IPEndPoint endpoint, string compId, byte[] privateKey)
     {

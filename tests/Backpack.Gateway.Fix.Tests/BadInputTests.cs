@@ -1,0 +1,179 @@
+using System.Net.Sockets;
+using System.Text;
+using Backpack.Gateway.Fix.Codec;
+
+namespace Backpack.Gateway.Fix.Tests;
+
+/// <summary>Hostile and broken input: the gateway answers as the reference says, keeps serving other sessions and never crashes.</summary>
+public class BadInputTests : IAsyncLifetime
+{
+    private FixTestHost _host = null!;
+
+    public Task InitializeAsync()
+    {
+        _host = new FixTestHost();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    /// <summary>Session B logs on and must keep working whatever session A's client does.</summary>
+    private void OtherSessionStillWorks(FixTestClient other, string id)
+    {
+        other.Send("1", (FixTags.TestReqID, id));
+        Assert.Equal(id, other.Expect("0").GetString(FixTags.TestReqID));
+    }
+
+    [Fact]
+    public void Garbage_bytes_before_logon_close_only_that_connection()
+    {
+        using var other = _host.Client(FixTestHost.ClientB);
+        other.Logon();
+        using (var tcp = new TcpClient())
+        {
+            tcp.Connect(_host.EndPoint);
+            var random = new Random(1);
+            var garbage = new byte[10_000];
+            random.NextBytes(garbage);
+            tcp.GetStream().Write(garbage);
+            tcp.ReceiveTimeout = 3000;
+            Assert.Equal(0, tcp.GetStream().Read(new byte[100]));
+        }
+        OtherSessionStillWorks(other, "after-garbage");
+    }
+
+    [Fact]
+    public void Garbage_between_messages_of_a_logged_on_session_is_skipped()
+    {
+        using var client = _host.Client();
+        client.Logon();
+        client.SendRaw("xx\u0001not fix at all 8=FIZ\u00019=5\u0001"u8);
+        client.Send("1", (FixTags.TestReqID, "after"));
+        Assert.Equal("after", client.Expect("0").GetString(FixTags.TestReqID));
+        Assert.True(_host.Acceptor.GarbledMessages > 0);
+    }
+
+    [Fact]
+    public void A_one_megabyte_message_is_refused_and_the_other_sessions_keep_going()
+    {
+        using var other = _host.Client(FixTestHost.ClientB);
+        other.Logon();
+        using var client = _host.Client();
+        client.Logon();
+        client.Send("1", (FixTags.TestReqID, new string('x', 1 << 20)));
+        var logout = client.Expect("5");
+        Assert.Contains("larger than", logout.GetString(FixTags.Text));
+        Assert.True(client.Closed(TimeSpan.FromSeconds(3)));
+        OtherSessionStillWorks(other, "after-1mb");
+    }
+
+    [Fact]
+    public void A_message_split_byte_by_byte_across_reads_is_reassembled()
+    {
+        using var client = _host.Client();
+        client.Logon();
+        byte[] message = client.Build("1", [(FixTags.TestReqID, "slowly")]);
+        foreach (byte b in message)
+        {
+            client.SendRaw([b]);
+            Thread.Sleep(1);
+        }
+        Assert.Equal("slowly", client.Expect("0").GetString(FixTags.TestReqID));
+    }
+
+    [Fact]
+    public void Several_messages_in_one_write_are_all_processed()
+    {
+        using var client = _host.Client();
+        client.Logon();
+        var batch = Enumerable.Range(0, 20).SelectMany(i => client.Build("1", [(FixTags.TestReqID, "b" + i)])).ToArray();
+        client.SendRaw(batch);
+        for (int i = 0; i < 20; i++) Assert.Equal("b" + i, client.Expect("0").GetString(FixTags.TestReqID));
+    }
+
+    [Fact]
+    public void Messages_before_logon_are_refused()
+    {
+        using var client = _host.Client();
+        client.Send("D", (FixTags.ClOrdID, "sneaky"));
+        Assert.True(client.Closed(TimeSpan.FromSeconds(3)));
+        Assert.Empty(client.Received);
+    }
+
+    [Fact]
+    public void A_tag_that_is_not_a_number_is_rejected_as_an_invalid_tag()
+    {
+        using var client = _host.Client();
+        client.Logon();
+        string text = Encoding.ASCII.GetString(client.Build("1", [(FixTags.TestReqID, "x")]));
+        text = text.Replace("112=x", "1a2=x");
+        int cut = text.LastIndexOf("10=", StringComparison.Ordinal);
+        string body = text[..cut];
+        client.SendRaw(Encoding.ASCII.GetBytes(body + $"10={Encoding.ASCII.GetBytes(body).Sum(b => b) % 256:000}\u0001"));
+        Assert.Equal("0", client.Expect("3").GetString(FixTags.SessionRejectReason));
+    }
+
+    [Fact]
+    public void A_flood_from_one_client_does_not_stop_another_session()
+    {
+        using var other = _host.Client(FixTestHost.ClientB);
+        other.Logon();
+        using var flooder = _host.Client();
+        flooder.Logon();
+        var flood = new Thread(() =>
+        {
+            try
+            {
+                for (int burst = 0; burst < 50; burst++)
+                {
+                    var bytes = Enumerable.Range(0, 400).SelectMany(_ => flooder.Build("0")).ToArray();
+                    flooder.SendRaw(bytes);
+                }
+            }
+            catch (IOException)
+            {
+            }
+        });
+        flood.Start();
+        var started = DateTime.UtcNow;
+        for (int i = 0; i < 20; i++) OtherSessionStillWorks(other, "during-flood-" + i);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        flood.Join();
+    }
+
+    [Fact]
+    public async Task A_client_that_sends_more_than_its_rate_limit_is_logged_out()
+    {
+        await _host.DisposeAsync();
+        _host = new FixTestHost(s => s.MaxMessagesPerSecond = 100);
+        using var client = _host.Client();
+        client.Logon();
+        client.SendRaw(Enumerable.Range(0, 300).SelectMany(_ => client.Build("0")).ToArray());
+        var logout = client.Expect("5");
+        Assert.Equal("Message rate limit exceeded", logout.GetString(FixTags.Text));
+    }
+
+    [Fact]
+    public void Random_bytes_and_mutated_messages_never_crash_the_acceptor()
+    {
+        var random = new Random(7);
+        using var other = _host.Client(FixTestHost.ClientB);
+        other.Logon();
+        for (int round = 0; round < 30; round++)
+        {
+            using var client = _host.Client();
+            byte[] logon = client.Build("A", [(FixTags.EncryptMethod, "0"), (FixTags.HeartBtInt, "30"), (FixTags.ResetSeqNumFlag, "Y")]);
+            for (int flips = random.Next(1, 5); flips > 0; flips--) logon[random.Next(logon.Length)] = (byte)random.Next(256);
+            try
+            {
+                client.SendRaw(logon);
+                client.Closed(TimeSpan.FromMilliseconds(300));
+            }
+            catch (IOException)
+            {
+            }
+        }
+        OtherSessionStillWorks(other, "after-fuzz");
+        Assert.True(_host.Acceptor.LocalEndPoint is not null);
+    }
+}
