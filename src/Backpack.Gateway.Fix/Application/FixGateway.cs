@@ -473,7 +473,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 var e = ProtocolCodec.Decode<PositionChanged>(frame);
                 foreach (var s in SessionsOf(e.AccountId))
                 {
-                    if (s.ForcedStep(e.AccountId) == e.Header.Sequence) WithLock(s, () => OnForcedPosition(s, e));
+                    if (s.ForcedStep(e.AccountId) is { Sequence: var seq, LiquidationId: var id } && seq == e.Header.Sequence) WithLock(s, () => OnForcedPosition(s, e, id));
                 }
                 break;
             }
@@ -578,7 +578,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         w.Scaled(FixTags.AvgPx, AvgPrice(market, e.CumulativeQuote, e.CumulativeQuantity, out int scale), scale);
         FillFields(ref w, e);
         s.Session.Send(ref w);
-        s.MarkForcedStep(e.AccountId, e.Header.Sequence);
+        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
     }
 
     private void FillFields(ref FixWriter w, OrderFilled e)
@@ -685,9 +685,9 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         }
     }
 
-    private void OnForcedPosition(SessionState s, PositionChanged e) =>
+    private void OnForcedPosition(SessionState s, PositionChanged e, long liquidationId) =>
         SendPositionReport(s, $"LQ-{e.Header.Sequence}-{e.MarketId}", null, e.AccountId, e.MarketId, e.Quantity, e.EntryNotional, e.RealizedPnl,
-            e.MarkPrice, e.Collateral, e.AdlQuintile, s.LiquidationOf(e.AccountId), e.Header.Time);
+            e.MarkPrice, e.Collateral, e.AdlQuintile, liquidationId, e.Header.Time);
 
     private void OnMarginCall(SessionState s, MarginCall e)
     {
@@ -703,7 +703,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void OnLiquidationStarted(SessionState s, LiquidationStarted e)
     {
-        s.SetLiquidation(e.AccountId, e.LiquidationId);
         var w = s.Session.Begin("U2"u8);
         w.Field(FixTags.Account, e.AccountId);
         w.Field(FixTags.LiquidationID, e.LiquidationId);
@@ -717,7 +716,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void OnLiquidationEnded(SessionState s, LiquidationEnded e)
     {
-        s.SetLiquidation(e.AccountId, 0);
         var w = s.Session.Begin("U3"u8);
         w.Field(FixTags.Account, e.AccountId);
         w.Field(FixTags.LiquidationID, e.LiquidationId);
@@ -740,7 +738,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
         s.Session.Send(ref w);
-        s.MarkForcedStep(e.AccountId, e.Header.Sequence);
+        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
     }
 
     // ------------------------------------------------------------------ message bodies
@@ -922,8 +920,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         private long _orderCounter = now & ((1L << 40) - 1);
         private long _requestCounter = now & ((1L << 40) - 1);
         private long _execCounter;
-        private readonly Dictionary<int, long> _forcedStep = [];
-        private readonly Dictionary<int, long> _liquidation = [];
+        private readonly Dictionary<int, (long Sequence, long LiquidationId)> _forcedStep = [];
 
         public FixSession Session { get; } = session;
         public FixOrders Orders { get; } = new();
@@ -936,9 +933,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         public string NextExecId() => "X" + Number + "-" + (++_execCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
         public string NextExecId(long sequence) => "E" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Number + "-" + (++_execCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        public void MarkForcedStep(int account, long sequence) => _forcedStep[account] = sequence;
-        public long ForcedStep(int account) => _forcedStep.GetValueOrDefault(account, -1);
-        public void SetLiquidation(int account, long id) => _liquidation[account] = id;
-        public long LiquidationOf(int account) => _liquidation.GetValueOrDefault(account);
+        /// <summary>The last command in which the account had a forced fill or ADL notice (its position report follows in the same command).</summary>
+        public void MarkForcedStep(int account, long sequence, long liquidationId) => _forcedStep[account] = (sequence, liquidationId);
+        public (long Sequence, long LiquidationId)? ForcedStep(int account) => _forcedStep.TryGetValue(account, out var step) ? step : null;
     }
 }
