@@ -1,0 +1,157 @@
+// A FIX 4.4 initiator built on QuickFIX C++ (Debian's libquickfix-dev), driven line by line on
+// stdin by the interop test, printing what it receives and sends on stdout:
+//   LOGON / LOGOUT                     session events
+//   RECV <type> <message>              every message QuickFIX accepted from the gateway
+//   SENT <type> <message>              every message QuickFIX sent (a "SENT 3" is QuickFIX rejecting us)
+// Commands on stdin:
+//   order <clOrdId> <side 1|2> <qty> <price>
+//   replace <origClOrdId> <clOrdId> <side> <qty> <price>
+//   cancel <origClOrdId> <clOrdId> <side>
+//   logout
+// The Logon is signed in toAdmin: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
+#include <quickfix/Application.h>
+#include <quickfix/FileStore.h>
+#include <quickfix/FileLog.h>
+#include <quickfix/SocketInitiator.h>
+#include <quickfix/Session.h>
+#include <quickfix/SessionSettings.h>
+#include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/OrderCancelRequest.h>
+#include <quickfix/fix44/OrderCancelReplaceRequest.h>
+#include <openssl/evp.h>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+#include <mutex>
+#include <algorithm>
+
+static std::mutex out;
+
+static void print(const std::string& kind, const FIX::Message& m) {
+  std::string text = m.toString();
+  std::replace(text.begin(), text.end(), '\x01', '|');
+  FIX::MsgType type;
+  m.getHeader().getField(type);
+  std::lock_guard<std::mutex> lock(out);
+  std::cout << kind << " " << type.getValue() << " " << text << std::endl;
+}
+
+static std::vector<unsigned char> fromHex(const std::string& hex) {
+  std::vector<unsigned char> bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back((unsigned char)std::stoi(hex.substr(i, 2), nullptr, 16));
+  return bytes;
+}
+
+static std::string base64(const unsigned char* data, size_t length) {
+  std::string encoded(4 * ((length + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock((unsigned char*)&encoded[0], data, (int)length);
+  encoded.resize(n);
+  return encoded;
+}
+
+class Client : public FIX::Application {
+ public:
+  Client(std::vector<unsigned char> key) : privateKey(key) {
+    EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, privateKey.data(), privateKey.size());
+    unsigned char pub[32];
+    size_t len = sizeof(pub);
+    EVP_PKEY_get_raw_public_key(pkey, pub, &len);
+    apiKey = base64(pub, len);
+    EVP_PKEY_free(pkey);
+  }
+  FIX::SessionID session;
+
+  void onCreate(const FIX::SessionID& id) override { session = id; }
+  void onLogon(const FIX::SessionID&) override { std::lock_guard<std::mutex> lock(out); std::cout << "LOGON" << std::endl; }
+  void onLogout(const FIX::SessionID&) override { std::lock_guard<std::mutex> lock(out); std::cout << "LOGOUT" << std::endl; }
+
+  void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    if (type.getValue() == "A") {
+      message.setField(FIX::Username(apiKey));
+      std::string prehash = message.getHeader().getField(52) + '\x01' + "A" + '\x01' + message.getHeader().getField(34) + '\x01' +
+                            message.getHeader().getField(49) + '\x01' + message.getHeader().getField(56) + '\x01' + apiKey;
+      EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, privateKey.data(), privateKey.size());
+      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+      unsigned char signature[64];
+      size_t signatureLength = sizeof(signature);
+      EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, pkey);
+      EVP_DigestSign(ctx, signature, &signatureLength, (const unsigned char*)prehash.data(), prehash.size());
+      EVP_MD_CTX_free(ctx);
+      EVP_PKEY_free(pkey);
+      std::string raw = base64(signature, signatureLength);
+      message.setField(FIX::RawDataLength((int)raw.size()));
+      message.setField(FIX::RawData(raw));
+    }
+    print("SENT", message);
+  }
+  void fromAdmin(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override { print("RECV", message); }
+  void toApp(FIX::Message& message, const FIX::SessionID&) throw(FIX::DoNotSend) override { print("SENT", message); }
+  void fromApp(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override { print("RECV", message); }
+
+ private:
+  std::vector<unsigned char> privateKey;
+  std::string apiKey;
+};
+
+int main(int argc, char** argv) {
+  if (argc < 7) {
+    std::cerr << "usage: client <host> <port> <dictionary> <store dir> <sender comp id> <private key hex>" << std::endl;
+    return 2;
+  }
+  std::stringstream config;
+  config << "[DEFAULT]\nConnectionType=initiator\nReconnectInterval=60\nFileStorePath=" << argv[4] << "\nFileLogPath=" << argv[4]
+         << "\nStartTime=00:00:00\nEndTime=00:00:00\nUseDataDictionary=Y\nDataDictionary=" << argv[3]
+         << "\nValidateUserDefinedFields=Y\nValidateFieldsOutOfOrder=Y\nValidateFieldsHaveValues=Y\nResetOnLogon=Y\nCheckLatency=Y\nMaxLatency=120\n"
+         << "\n[SESSION]\nBeginString=FIX.4.4\nSenderCompID=" << argv[5] << "\nTargetCompID=BACKPACK\nHeartBtInt=30\nSocketConnectHost=" << argv[1]
+         << "\nSocketConnectPort=" << argv[2] << "\n";
+  try {
+    FIX::SessionSettings settings(config);
+    Client client(fromHex(argv[6]));
+    FIX::FileStoreFactory store(settings);
+    FIX::ScreenLogFactory log(false, false, false);
+    FIX::SocketInitiator initiator(client, store, settings, log);
+    initiator.start();
+    std::string line;
+    while (std::getline(std::cin, line)) {
+      std::istringstream in(line);
+      std::string command;
+      in >> command;
+      if (command == "order") {
+        std::string id, side, qty, price;
+        in >> id >> side >> qty >> price;
+        FIX44::NewOrderSingle order{FIX::ClOrdID(id), FIX::Side(side[0]), FIX::TransactTime(), FIX::OrdType(FIX::OrdType_LIMIT)};
+        order.set(FIX::Symbol("SOL_USDC_PERP"));
+        order.set(FIX::OrderQty(std::stod(qty)));
+        order.set(FIX::Price(std::stod(price)));
+        order.set(FIX::TimeInForce(FIX::TimeInForce_GOOD_TILL_CANCEL));
+        FIX::Session::sendToTarget(order, client.session);
+      } else if (command == "replace") {
+        std::string orig, id, side, qty, price;
+        in >> orig >> id >> side >> qty >> price;
+        FIX44::OrderCancelReplaceRequest replace{FIX::OrigClOrdID(orig), FIX::ClOrdID(id), FIX::Side(side[0]), FIX::TransactTime(), FIX::OrdType(FIX::OrdType_LIMIT)};
+        replace.set(FIX::Symbol("SOL_USDC_PERP"));
+        replace.set(FIX::OrderQty(std::stod(qty)));
+        replace.set(FIX::Price(std::stod(price)));
+        FIX::Session::sendToTarget(replace, client.session);
+      } else if (command == "cancel") {
+        std::string orig, id, side;
+        in >> orig >> id >> side;
+        FIX44::OrderCancelRequest cancel{FIX::OrigClOrdID(orig), FIX::ClOrdID(id), FIX::Side(side[0]), FIX::TransactTime()};
+        cancel.set(FIX::Symbol("SOL_USDC_PERP"));
+        FIX::Session::sendToTarget(cancel, client.session);
+      } else if (command == "logout") {
+        FIX::Session::lookupSession(client.session)->logout("done");
+      } else if (command == "quit") {
+        break;
+      }
+    }
+    initiator.stop();
+  } catch (std::exception& e) {
+    std::cerr << "error: " << e.what() << std::endl;
+    return 1;
+  }
+  return 0;
+}

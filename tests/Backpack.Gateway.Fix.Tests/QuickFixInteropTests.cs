@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+
+namespace Backpack.Gateway.Fix.Tests;
+
+/// <summary>
+/// Interop with a real third-party FIX engine: QuickFIX C++ (Debian's libquickfix-dev) as the
+/// initiator, loading our fixspec/FIX44.xml with validation on. It logs on with a signature,
+/// places, fills, replaces and cancels orders, receives a forced liquidation fill, a margin
+/// call, the liquidation notices and an ADL notice, and logs out. QuickFIX must reject nothing
+/// we send: every message it sends back is printed, and a Reject (35=3) from it fails the test.
+/// </summary>
+public class QuickFixInteropTests
+{
+    [Fact]
+    public async Task QuickFix_cpp_trades_and_receives_liquidation_and_adl_messages_without_rejecting_any()
+    {
+        string client = QuickFixClient.Build();
+        await using var host = new FixTestHost();
+        host.Index(18_000);
+        host.Fund(FixTestHost.AccountA, 1_000);
+        host.Fund(FixTestHost.AccountB, 100_000);
+        using var b = host.Client(FixTestHost.ClientB);
+        b.Logon();
+        using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
+        quickfix.Expect("LOGON");
+
+        // Orders, a replace, a cancel.
+        quickfix.Send("order q1 1 1 170");
+        Assert.Contains("|150=0|", quickfix.Expect("RECV 8"));
+        quickfix.Send("replace q1 q2 1 2 170.5");
+        string replaced = quickfix.Expect("RECV 8");
+        Assert.Contains("|150=5|", replaced);
+        Assert.Contains("|41=q1|", replaced);
+        quickfix.Send("cancel q2 q3 1");
+        Assert.Contains("|150=4|", quickfix.Expect("RECV 8"));
+
+        // A fill: B rests a sell of 100 at 180; QuickFIX buys it (18x on 1,000 USDC).
+        b.Send("D", (FixTags.ClOrdID, "b1"), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, "2"), (FixTags.TransactTime, FixTestClient.Now()),
+            (FixTags.OrderQty, "100"), (FixTags.OrdType, "2"), (FixTags.Price, "180"));
+        b.Expect("8");
+        quickfix.Send("order q4 1 100 180");
+        Assert.Contains("|150=0|", quickfix.Expect("RECV 8"));
+        string fill = quickfix.Expect("RECV 8");
+        Assert.Contains("|150=F|", fill);
+        Assert.Contains("|32=100|", fill);
+
+        // The crash: a margin call, the liquidation, the ADL close, its notices and the position report.
+        host.Index(17_500);
+        Assert.Contains("|5005=0.891039|", quickfix.Expect("RECV U1"));
+        host.Index(17_000);
+        string started = quickfix.Expect("RECV U2");
+        Assert.Contains("|5002=", started);
+        host.Command(new Tick(new CommandHeader(0, 0, 0)));
+        string forced = quickfix.Expect("RECV 8");
+        Assert.Contains("|5001=3|", forced);
+        Assert.Contains("|5003=3|", forced);
+        Assert.Contains("|31=170.09|", forced);
+        Assert.Contains("|5009=0|", quickfix.Expect("RECV U4"));
+        Assert.Contains("|5008=3|", quickfix.Expect("RECV U3"));
+        Assert.Contains("|704=0|", quickfix.Expect("RECV AP"));
+
+        quickfix.Send("logout");
+        quickfix.Expect("LOGOUT");
+        quickfix.Send("quit");
+        Assert.DoesNotContain(quickfix.Lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT j ", StringComparison.Ordinal));
+        Assert.DoesNotContain(quickfix.Lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal)); // and we rejected nothing of QuickFIX's
+    }
+}
+
+/// <summary>The QuickFIX C++ client under QuickFixClient/, built with g++ on first use and run as a child process.</summary>
+internal sealed class QuickFixClient : IDisposable
+{
+    private readonly Process _process;
+    private readonly BlockingCollection<string> _incoming = new();
+    private readonly string _store = Path.Combine(Path.GetTempPath(), "qf-" + Guid.NewGuid().ToString("N"));
+
+    public QuickFixClient(string executable, FixTestHost host, string compId, byte[] privateKey)
+    {
+        Directory.CreateDirectory(_store);
+        string dictionary = Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml");
+        var start = new ProcessStartInfo(executable, [host.EndPoint.Address.ToString(), host.EndPoint.Port.ToString(), dictionary, _store, compId, Convert.ToHexString(privateKey)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (Lines) Lines.Add(e.Data);
+            _incoming.Add(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (Lines) Lines.Add("STDERR " + e.Data);
+        };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public List<string> Lines { get; } = [];
+
+    public void Send(string command)
+    {
+        _process.StandardInput.WriteLine(command);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>The next output line starting with <paramref name="prefix"/>, skipping heartbeats and other lines.</summary>
+    public string Expect(string prefix, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_incoming.TryTake(out var line, TimeSpan.FromMilliseconds(100)) && line.StartsWith(prefix, StringComparison.Ordinal)) return line;
+        }
+        lock (Lines) throw new TimeoutException($"QuickFIX client printed no '{prefix}' line. Output:\n" + string.Join("\n", Lines));
+    }
+
+    /// <summary>Compiles client.cpp (once per content) with g++ -std=gnu++14 against QuickFIX and OpenSSL.</summary>
+    public static string Build()
+    {
+        string source = Path.Combine(AppContext.BaseDirectory, "QuickFixClient", "client.cpp");
+        if (!File.Exists("/usr/include/quickfix/Application.h"))
+        {
+            throw new InvalidOperationException("QuickFIX C++ headers are missing: install Debian's libquickfix-dev (bash .ci/run does).");
+        }
+        string hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(source)))[..16];
+        string output = Path.Combine(Path.GetTempPath(), "backpack-quickfix-client-" + hash);
+        if (File.Exists(output)) return output;
+        var compile = Process.Start(new ProcessStartInfo("g++", ["-std=gnu++14", "-O1", "-o", output + ".tmp", source, "-lquickfix", "-lssl", "-lcrypto", "-lpthread"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        string errors = compile.StandardError.ReadToEnd();
+        compile.WaitForExit();
+        if (compile.ExitCode != 0) throw new InvalidOperationException("g++ failed to build the QuickFIX client:\n" + errors);
+        File.Move(output + ".tmp", output, overwrite: true);
+        return output;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.WaitForExit(3000)) _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_store, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
