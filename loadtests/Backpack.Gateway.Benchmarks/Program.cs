@@ -35,4 +35,11 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+// "fix-latency [pings] [sustained]": order -> ExecutionReport over loopback through the whole gateway.
+if (args.Length > 0 && args[0] == "fix-latency")
+{
+    FixLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000, args.Length > 2 ? int.Parse(args[2]) : 200_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmark).Assembly).Run(args);

@@ -66,7 +66,20 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 list.Add(state);
             }
         }
-        _dispatcher = Task.Factory.StartNew(Dispatch, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        var done = new TaskCompletionSource();
+        _dispatcher = done.Task;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                DispatchLoop();
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        }) { Name = "fix-dispatch", IsBackground = true };
+        thread.Start();
     }
 
     // ------------------------------------------------------------------ logon
@@ -245,7 +258,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         {
             w.Field(FixTags.OrderID, "NONE"u8);
             w.Field(FixTags.ClOrdID, clOrdId);
-            w.Field(FixTags.ExecID, state.NextExecId());
+            state.NextExecId().Write(ref w);
             w.Field(FixTags.ExecType, 'I');
             w.Field(FixTags.OrdStatus, '8');
             w.Field(FixTags.OrdRejReason, 5);
@@ -331,7 +344,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var w = state.Session.Begin("8"u8);
         w.Field(FixTags.OrderID, "NONE"u8);
         w.Field(FixTags.ClOrdID, clOrdId);
-        w.Field(FixTags.ExecID, state.NextExecId());
+        state.NextExecId().Write(ref w);
         w.Field(FixTags.ExecType, '8');
         w.Field(FixTags.OrdStatus, '8');
         if (account != 0) w.Field(FixTags.Account, account);
@@ -366,12 +379,23 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         _events.Writer.TryWrite(new EventBatch(data, ends, events.Count));
     }
 
-    private async Task Dispatch()
+    /// <summary>
+    /// The dispatcher thread: takes event batches in engine order and turns them into FIX messages
+    /// for the sessions concerned. (It blocks when idle: spinning here competes with the engine
+    /// thread on a small machine.)
+    /// </summary>
+    private void DispatchLoop()
     {
         var reader = _events.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            while (reader.TryRead(out var batch))
+            if (!reader.TryRead(out var batch))
+            {
+                var wait = reader.WaitToReadAsync();
+                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+                if (!more) return;
+                continue;
+            }
             {
                 try
                 {
@@ -404,13 +428,13 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             case MessageType.OrderAccepted:
             {
                 var e = ProtocolCodec.Decode<OrderAccepted>(frame);
-                if (Owner(e.ClientOrderId) is { } s) WithLock(s, () => OnAccepted(s, e));
+                if (Owner(e.ClientOrderId) is { } s) { Enter(s); try { OnAccepted(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.OrderRejected:
             {
                 var e = ProtocolCodec.Decode<OrderRejected>(frame);
-                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnRejected(s, e));
+                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnRejected(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.OrderFilled:
@@ -418,54 +442,54 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 var e = ProtocolCodec.Decode<OrderFilled>(frame);
                 if (e.Origin == OrderOrigin.User)
                 {
-                    if (Owner(e.ClientOrderId) is { } s) WithLock(s, () => OnFilled(s, e));
+                    if (Owner(e.ClientOrderId) is { } s) { Enter(s); try { OnFilled(s, e); } finally { Exit(s); } }
                 }
                 else
                 {
-                    foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnForcedFill(s, e));
+                    foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnForcedFill(s, e); } finally { Exit(s); } }
                 }
                 break;
             }
             case MessageType.OrderCanceled:
             {
                 var e = ProtocolCodec.Decode<OrderCanceled>(frame);
-                if (Owner(e.ClientOrderId) is { } s) WithLock(s, () => OnCanceled(s, e));
+                if (Owner(e.ClientOrderId) is { } s) { Enter(s); try { OnCanceled(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.OrderReplaced:
             {
                 var e = ProtocolCodec.Decode<OrderReplaced>(frame);
-                if ((Owner(e.OriginalClientOrderId) ?? Owner(e.ClientOrderId)) is { } s) WithLock(s, () => OnReplaced(s, e));
+                if ((Owner(e.OriginalClientOrderId) ?? Owner(e.ClientOrderId)) is { } s) { Enter(s); try { OnReplaced(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.OrderCancelRejected:
             {
                 var e = ProtocolCodec.Decode<OrderCancelRejected>(frame);
-                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnCancelRejected(s, e));
+                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnCancelRejected(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.CommandAccepted:
             {
                 var e = ProtocolCodec.Decode<CommandAccepted>(frame);
-                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) WithLock(s, () => OnMassCanceled(s, e.RequestId, e.Count, true));
+                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) { Enter(s); try { OnMassCanceled(s, e.RequestId, e.Count, true); } finally { Exit(s); } }
                 break;
             }
             case MessageType.CommandRejected:
             {
                 var e = ProtocolCodec.Decode<CommandRejected>(frame);
-                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnCommandRejected(s, e));
+                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnCommandRejected(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.PositionSnapshot:
             {
                 var e = ProtocolCodec.Decode<PositionSnapshot>(frame);
-                if (Owner(e.RequestId) is { } s) WithLock(s, () => s.Orders.Pending(e.RequestId)?.Positions?.Add(e));
+                if (Owner(e.RequestId) is { } s) { Enter(s); try { s.Orders.Pending(e.RequestId)?.Positions?.Add(e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.AccountSnapshot:
             {
                 var e = ProtocolCodec.Decode<AccountSnapshot>(frame);
-                if (Owner(e.RequestId) is { } s) WithLock(s, () => OnPositions(s, e));
+                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnPositions(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.PositionChanged:
@@ -473,32 +497,32 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 var e = ProtocolCodec.Decode<PositionChanged>(frame);
                 foreach (var s in SessionsOf(e.AccountId))
                 {
-                    if (s.ForcedStep(e.AccountId) is { Sequence: var seq, LiquidationId: var id } && seq == e.Header.Sequence) WithLock(s, () => OnForcedPosition(s, e, id));
+                    if (s.ForcedStep(e.AccountId) is { Sequence: var seq, LiquidationId: var id } && seq == e.Header.Sequence) { Enter(s); try { OnForcedPosition(s, e, id); } finally { Exit(s); } }
                 }
                 break;
             }
             case MessageType.MarginCall:
             {
                 var e = ProtocolCodec.Decode<MarginCall>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnMarginCall(s, e));
+                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnMarginCall(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.LiquidationStarted:
             {
                 var e = ProtocolCodec.Decode<LiquidationStarted>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnLiquidationStarted(s, e));
+                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnLiquidationStarted(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.LiquidationEnded:
             {
                 var e = ProtocolCodec.Decode<LiquidationEnded>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnLiquidationEnded(s, e));
+                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnLiquidationEnded(s, e); } finally { Exit(s); } }
                 break;
             }
             case MessageType.AdlNotice:
             {
                 var e = ProtocolCodec.Decode<AdlNotice>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) WithLock(s, () => OnAdlNotice(s, e));
+                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnAdlNotice(s, e); } finally { Exit(s); } }
                 break;
             }
         }
@@ -509,11 +533,14 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private IReadOnlyList<SessionState> SessionsOf(int account) => _byAccount.TryGetValue(account, out var list) ? list : [];
 
-    private void WithLock(SessionState state, Action action)
+    // Explicit enter/exit instead of a lambda per event: the router allocates nothing per event.
+    private void Enter(SessionState state)
     {
-        lock (state.Session.Lock) action();
+        Monitor.Enter(state.Session.Lock);
         _touched.Add(state);
     }
+
+    private static void Exit(SessionState state) => Monitor.Exit(state.Session.Lock);
 
     private void OnAccepted(SessionState s, OrderAccepted e)
     {
@@ -566,7 +593,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var w = s.Session.Begin("8"u8);
         if (e.OrderId != 0) w.Field(FixTags.OrderID, e.OrderId);
         else w.Field(FixTags.OrderID, "LIQ-" + e.LiquidationId);
-        w.Field(FixTags.ExecID, TradeExecId(e.TradeId, e.Side));
+        TradeExecId(e.TradeId, e.Side).Write(ref w);
         w.Field(FixTags.ExecType, 'F');
         w.Field(FixTags.OrdStatus, e.LeavesQuantity == 0 ? '2' : '1');
         w.Field(FixTags.Account, e.AccountId);
@@ -744,7 +771,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     // ------------------------------------------------------------------ message bodies
 
     /// <summary>OrderID, ClOrdID (and OrigClOrdID) then the common fields of an order's ExecutionReport.</summary>
-    private void OrderFields(ref FixWriter w, SessionState s, FixOrder order, string execId, char execType)
+    private void OrderFields(ref FixWriter w, SessionState s, FixOrder order, ExecId execId, char execType)
     {
         if (order.OrderId != 0) w.Field(FixTags.OrderID, order.OrderId);
         else w.Field(FixTags.OrderID, "NONE"u8);
@@ -753,10 +780,10 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         CommonOrderFields(ref w, s, order, execId, execType);
     }
 
-    private void CommonOrderFields(ref FixWriter w, SessionState s, FixOrder order, string execId, char execType)
+    private void CommonOrderFields(ref FixWriter w, SessionState s, FixOrder order, ExecId execId, char execType)
     {
         var market = _markets[order.MarketId];
-        w.Field(FixTags.ExecID, execId);
+        execId.Write(ref w);
         w.Field(FixTags.ExecType, execType);
         w.Field(FixTags.OrdStatus, order.OrdStatus == 'A' ? '0' : order.OrdStatus);
         w.Field(FixTags.Account, order.AccountId);
@@ -855,7 +882,14 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         s.Session.Send(ref w);
     }
 
-    private static string TradeExecId(long tradeId, Side side) => (side == Side.Buy ? "T" : "S") + tradeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A fill's ExecID: T (buy side) or S (sell side) and the trade id, the same on both sides of a trade.</summary>
+    private static ExecId TradeExecId(long tradeId, Side side) => new(side == Side.Buy ? 'T' : 'S', tradeId, -1, -1);
+
+    /// <summary>An ExecID written straight into the message: E{command sequence}-{session}-{counter}, X{session}-{counter}, or a trade's.</summary>
+    private readonly record struct ExecId(char Prefix, long First, long Second, long Third)
+    {
+        public void Write(ref FixWriter w) => w.Id(FixTags.ExecID, Prefix, First, Second, Third);
+    }
 
     private static int OrdRejReasonOf(RejectReason reason) => reason switch
     {
@@ -930,8 +964,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         // Counters start from the clock so ids stay unique across restarts of the gateway.
         public long NextClientOrderId() => RequestTag.Make(RequestTag.Fix, Number, ++_orderCounter);
         public long NextRequestId() => RequestTag.Make(RequestTag.Fix, Number, ++_requestCounter);
-        public string NextExecId() => "X" + Number + "-" + (++_execCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        public string NextExecId(long sequence) => "E" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Number + "-" + (++_execCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        public ExecId NextExecId() => new('X', Number, ++_execCounter, -1);
+        public ExecId NextExecId(long sequence) => new('E', sequence, Number, ++_execCounter);
 
         /// <summary>The last command in which the account had a forced fill or ADL notice (its position report follows in the same command).</summary>
         public void MarkForcedStep(int account, long sequence, long liquidationId) => _forcedStep[account] = (sequence, liquidationId);

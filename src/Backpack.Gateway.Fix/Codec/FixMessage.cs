@@ -12,9 +12,14 @@ public readonly record struct FixField(int Tag, int Start, int Length);
 /// </summary>
 public sealed class FixMessage
 {
+    private const int IndexedTags = 10_000;
     private FixField[] _fields = new FixField[64];
     private byte[] _bytes = [];
     private int _offset;
+    // First field index of each tag below IndexedTags for the current parse (valid when _parseOf[tag] == _parse).
+    private readonly int[] _firstOf = new int[IndexedTags];
+    private readonly int[] _parseOf = new int[IndexedTags];
+    private int _parse;
 
     /// <summary>The whole message, 8= to the checksum's SOH.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(_offset, Length);
@@ -59,6 +64,11 @@ public sealed class FixMessage
         Length = length;
         FieldCount = 0;
         BadTagField = -1;
+        if (++_parse == int.MaxValue)
+        {
+            Array.Clear(_parseOf);
+            _parse = 1;
+        }
         var span = buffer.AsSpan(offset, length);
         int pos = 0;
         long dataLength = -1;
@@ -88,6 +98,11 @@ public sealed class FixMessage
                 valueStart = pos + eq + 1;
             }
             if (FieldCount == _fields.Length) Array.Resize(ref _fields, FieldCount * 2);
+            if ((uint)tag < IndexedTags && _parseOf[tag] != _parse)
+            {
+                _parseOf[tag] = _parse;
+                _firstOf[tag] = FieldCount;
+            }
             _fields[FieldCount++] = new FixField(tag, valueStart, pos + soh - valueStart);
             if (DataFieldOf(tag) is int data and > 0 && FixValues.TryParseLong(span.Slice(valueStart, pos + soh - valueStart), out long n) && n >= 0)
             {
@@ -118,6 +133,7 @@ public sealed class FixMessage
     /// <summary>Index of the first field with <paramref name="tag"/>, or -1.</summary>
     public int IndexOf(int tag)
     {
+        if ((uint)tag < IndexedTags) return _parseOf[tag] == _parse ? _firstOf[tag] : -1;
         for (int i = 0; i < FieldCount; i++)
         {
             if (_fields[i].Tag == tag) return i;

@@ -56,6 +56,21 @@ public ref struct FixWriter
 
     public void Field(int tag, bool value) => Field(tag, value ? 'Y' : 'N');
 
+    /// <summary>An identifier made of a letter and numbers joined by '-' (e.g. an ExecID "E1234-1-56"), without a string.</summary>
+    public void Id(int tag, char prefix, long first, long second = -1, long third = -1)
+    {
+        Tag(tag);
+        _buffer[_pos++] = (byte)prefix;
+        _pos += FixValues.WriteLong(_buffer[_pos..], first);
+        foreach (long part in (ReadOnlySpan<long>)[second, third])
+        {
+            if (part < 0) continue;
+            _buffer[_pos++] = (byte)'-';
+            _pos += FixValues.WriteLong(_buffer[_pos..], part);
+        }
+        _buffer[_pos++] = FixValues.Soh;
+    }
+
     /// <summary>A decimal given as units of 10^-scale.</summary>
     public void Scaled(int tag, long units, int scale)
     {

@@ -25,6 +25,9 @@ public sealed class FieldDefinition
     public required string Type { get; init; }
     public required FixValueKind Kind { get; init; }
 
+    /// <summary>True for NUMINGROUP fields (a repeating group's count).</summary>
+    public bool IsGroupCount => Type == "NUMINGROUP";
+
     /// <summary>Allowed values (empty: any value of the type).</summary>
     public byte[][] Enums { get; init; } = [];
 
@@ -57,6 +60,28 @@ public sealed class MessageDefinition
     public required HashSet<int> Fields { get; init; }
     public required HashSet<int> Required { get; init; }
     public required Dictionary<int, GroupDefinition> Groups { get; init; }
+
+    private bool[]? _allows;
+    private int[]? _required;
+
+    /// <summary>Whether a top-level body tag belongs to the message (a flat table: no hashing per field).</summary>
+    public bool Allows(int tag)
+    {
+        _allows ??= BuildAllows();
+        return tag < _allows.Length ? _allows[tag] : Fields.Contains(tag);
+    }
+
+    public int[] RequiredTags => _required ??= Required.Order().ToArray();
+
+    private bool[] BuildAllows()
+    {
+        var table = new bool[FixDictionary.TagTableSize];
+        foreach (int tag in Fields)
+        {
+            if (tag < table.Length) table[tag] = true;
+        }
+        return table;
+    }
 }
 
 /// <summary>
@@ -68,7 +93,12 @@ public sealed class FixDictionary
 {
     private readonly Dictionary<int, FieldDefinition> _fields = [];
     private readonly Dictionary<string, MessageDefinition> _messages = new(StringComparer.Ordinal);
-    private readonly FieldDefinition?[] _fieldsByTag = new FieldDefinition?[10_000];
+    /// <summary>Tags below this are looked up in flat tables; above it (rare) through sets.</summary>
+    public const int TagTableSize = 10_000;
+
+    private readonly FieldDefinition?[] _fieldsByTag = new FieldDefinition?[TagTableSize];
+    private readonly byte[] _roles = new byte[TagTableSize];
+    private int[] _headerRequired = [];
 
     private FixDictionary(string beginString) => BeginString = beginString;
 
@@ -80,6 +110,12 @@ public sealed class FixDictionary
     public Dictionary<int, GroupDefinition> HeaderGroups { get; } = [];
 
     public IReadOnlyCollection<MessageDefinition> Messages => _messages.Values;
+
+    /// <summary>Where a tag belongs: 1 header, 2 trailer, 0 body (or unknown).</summary>
+    public byte RoleOf(int tag) =>
+        (uint)tag < TagTableSize ? _roles[tag] : HeaderFields.Contains(tag) ? (byte)1 : TrailerFields.Contains(tag) ? (byte)2 : (byte)0;
+
+    public int[] HeaderRequiredTags => _headerRequired;
 
     public FieldDefinition? Field(int tag) =>
         (uint)tag < (uint)_fieldsByTag.Length ? _fieldsByTag[tag] : _fields.GetValueOrDefault(tag);
@@ -177,6 +213,9 @@ public sealed class FixDictionary
 
         Expand(root.Element("header") ?? new XElement("header"), true, dict.HeaderFields, dict.HeaderRequired, dict.HeaderGroups, null);
         Expand(root.Element("trailer") ?? new XElement("trailer"), true, dict.TrailerFields, dict.TrailerRequired, new(), null);
+        foreach (int tag in dict.HeaderFields.Where(t => t < TagTableSize)) dict._roles[tag] = 1;
+        foreach (int tag in dict.TrailerFields.Where(t => t < TagTableSize)) dict._roles[tag] = 2;
+        dict._headerRequired = dict.HeaderRequired.Order().ToArray();
         foreach (var m in root.Element("messages")?.Elements("message") ?? [])
         {
             var fields = new HashSet<int>();

@@ -68,24 +68,23 @@ public sealed class FixValidator
             }
             var failure = CheckField(m, i, out FieldDefinition? def);
             if (failure is not null) return failure;
-            if (_dictionary.HeaderFields.Contains(tag))
+            switch (_dictionary.RoleOf(tag))
             {
-                if (phase != 0) return new ValidationFailure(SessionRejectReason.TagSpecifiedOutOfRequiredOrder, tag, "Header field after the body");
-            }
-            else if (_dictionary.TrailerFields.Contains(tag))
-            {
-                phase = 2;
-            }
-            else
-            {
-                if (phase == 2) return new ValidationFailure(SessionRejectReason.TagSpecifiedOutOfRequiredOrder, tag, "Body field after the trailer");
-                phase = 1;
-                if (!message.Fields.Contains(tag)) return new ValidationFailure(SessionRejectReason.TagNotDefinedForMessageType, tag, "Tag not defined for this message type");
+                case 1:
+                    if (phase != 0) return new ValidationFailure(SessionRejectReason.TagSpecifiedOutOfRequiredOrder, tag, "Header field after the body");
+                    break;
+                case 2:
+                    phase = 2;
+                    break;
+                default:
+                    if (phase == 2) return new ValidationFailure(SessionRejectReason.TagSpecifiedOutOfRequiredOrder, tag, "Body field after the trailer");
+                    phase = 1;
+                    if (!message.Allows(tag)) return new ValidationFailure(SessionRejectReason.TagNotDefinedForMessageType, tag, "Tag not defined for this message type");
+                    break;
             }
             if (Seen(tag)) return new ValidationFailure(SessionRejectReason.TagAppearsMoreThanOnce, tag, "Tag appears more than once");
             MarkSeen(tag);
-            var groups = phase == 0 ? _dictionary.HeaderGroups : message.Groups;
-            if (groups.TryGetValue(tag, out var group))
+            if (def!.IsGroupCount && (phase == 0 ? _dictionary.HeaderGroups : message.Groups).TryGetValue(tag, out var group))
             {
                 var groupFailure = ValidateGroup(m, ref i, group);
                 if (groupFailure is not null) return groupFailure;
@@ -94,13 +93,12 @@ public sealed class FixValidator
             {
                 i++;
             }
-            _ = def;
         }
-        foreach (int tag in _dictionary.HeaderRequired)
+        foreach (int tag in _dictionary.HeaderRequiredTags)
         {
             if (!Seen(tag)) return new ValidationFailure(SessionRejectReason.RequiredTagMissing, tag, "Required tag missing");
         }
-        foreach (int tag in message.Required)
+        foreach (int tag in message.RequiredTags)
         {
             if (!Seen(tag)) return new ValidationFailure(SessionRejectReason.RequiredTagMissing, tag, "Required tag missing");
         }
@@ -205,7 +203,7 @@ public sealed class FixValidator
             Array.Clear(_seen);
             _stamp = 1;
         }
-        _seenHigh.Clear();
+        if (_seenHigh.Count > 0) _seenHigh.Clear();
     }
 
     private bool Seen(int tag) => tag < _seen.Length ? _seen[tag] == _stamp : _seenHigh.Contains(tag);

@@ -65,6 +65,11 @@ public sealed class FixAcceptor : IAsyncDisposable
 
     internal void CountGarbled() => Interlocked.Increment(ref _garbled);
 
+    /// <summary>Called when handling a connection's message threw (the connection is closed; others go on).</summary>
+    public Action<string, Exception>? OnError { get; set; }
+
+    internal void ReportError(FixConnection connection, Exception error) => OnError?.Invoke(connection.RemoteEndPoint, error);
+
     public void Start()
     {
         var endpoint = _options.ParseListen();

@@ -153,6 +153,12 @@ internal sealed class FixConnection : IFixConnection
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
         }
+        catch (Exception e)
+        {
+            // A bug in message handling must cost this connection only, never the acceptor.
+            _acceptor.ReportError(this, e);
+            Disconnect("Internal error");
+        }
         finally
         {
             if (_session is { } session)

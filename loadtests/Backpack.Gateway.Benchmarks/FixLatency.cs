@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Fix.Application;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Fix.Dictionary;
+using Backpack.Gateway.Fix.Session;
+using Backpack.Gateway.Fix.Transport;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.Benchmarks;
+
+/// <summary>
+/// Order -> ExecutionReport over loopback through the whole gateway path (client socket, acceptor,
+/// session, validation, translation, inbound ring, engine thread, dispatcher, session, socket):
+/// a ping-pong run (one order in flight) for latency percentiles, then a windowed run for
+/// sustained acknowledged orders per second. Orders rest far from the touch and are canceled in
+/// batches so the book stays small.
+/// </summary>
+public static class FixLatency
+{
+    public static void Run(int pings, int sustained)
+    {
+        var market = new MarketDefinition { Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m, PriceBand = 0.5m };
+        var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 20 });
+        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
+        var gateway = new FixGateway([market], runner, EngineRunner.SystemClock);
+        runner.AddConsumer(gateway);
+        var dictionary = FixDictionary.Load(Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml"));
+        var settings = new FixSessionSettings { Number = 1, TargetCompId = "BENCH", Accounts = [1], RequireSignature = false, MaxMessagesPerSecond = 0 };
+        string storeDir = Path.Combine(Path.GetTempPath(), "fix-bench-" + Guid.NewGuid().ToString("N"));
+        using var store = new FileMessageStore(storeDir, settings.Id);
+        var session = new FixSession(settings, store, dictionary, gateway, EngineRunner.SystemClock);
+        var acceptor = new FixAcceptor(new FixAcceptorOptions { Listen = "127.0.0.1:0" }, [session]) { OnError = (who, e) => Console.Error.WriteLine($"acceptor error from {who}: {e}") };
+        gateway.Start([session]);
+        runner.Start();
+        acceptor.Start();
+        Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
+        Submit(runner, new Deposit(new CommandHeader(0, 0, 0), 1, 1_000_000_000L * 1_000_000));
+
+        using var client = new Client(acceptor.LocalEndPoint!);
+        client.Logon();
+        // Warm-up (JIT, pools).
+        Ping(client, 5_000, null);
+        var latencies = new long[pings];
+        Ping(client, pings, latencies);
+        Array.Sort(latencies);
+        double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+        Console.WriteLine($"FIX order -> ExecutionReport ping-pong over loopback, {pings:N0} orders: " +
+                          $"p50 {Micros(latencies[pings / 2]):F1} us, p90 {Micros(latencies[pings * 9 / 10]):F1} us, p99 {Micros(latencies[pings * 99 / 100]):F1} us, " +
+                          $"p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us");
+
+        var sw = Stopwatch.StartNew();
+        int window = 500, sent = 0, acked = 0;
+        long lastProgress = Stopwatch.GetTimestamp();
+        int lastAcked = 0;
+        while (acked < sustained)
+        {
+            if (acked != lastAcked)
+            {
+                lastAcked = acked;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(5))
+            {
+                throw new InvalidOperationException($"no acknowledgement for 5 s: sent {sent}, acknowledged {acked}; last message {client.Last}");
+            }
+            while (sent < sustained && sent - acked < window)
+            {
+                client.SendOrder(sent++);
+                if (sent % 100 == 0) client.Flush();
+            }
+            client.Flush();
+            acked += client.DrainReports();
+        }
+        sw.Stop();
+        Console.WriteLine($"FIX sustained, one session, window {window}: {sustained / sw.Elapsed.TotalSeconds:N0} orders/s acknowledged ({sustained:N0} orders in {sw.Elapsed.TotalSeconds:F2} s)");
+        acceptor.StopAsync().Wait();
+        gateway.DisposeAsync().AsTask().Wait();
+        try { Directory.Delete(storeDir, true); } catch (IOException) { }
+    }
+
+    private static void Ping(Client client, int count, long[]? latencies)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            client.SendOrder(i);
+            client.Flush();
+            while (client.DrainReports() == 0)
+            {
+            }
+            if (latencies is not null) latencies[i] = Stopwatch.GetTimestamp() - start;
+            if (i % 1000 == 999) client.CancelAll();
+        }
+        client.CancelAll();
+    }
+
+    private static void Submit<T>(EngineRunner runner, T command) where T : struct, IProtocolMessage<T>
+    {
+        long before = runner.Engine.LastSequence;
+        runner.TrySubmit(ProtocolCodec.ToArray(command));
+        SpinWait.SpinUntil(() => runner.Engine.LastSequence > before, 5000);
+    }
+
+    /// <summary>A minimal initiator on our codec: sends NewOrderSingles, counts ExecutionReport acknowledgements.</summary>
+    private sealed class Client : IDisposable
+    {
+        private readonly Socket _socket;
+        private readonly byte[] _out = new byte[1 << 20];
+        private int _outLength;
+        private readonly byte[] _in = new byte[1 << 20];
+        private int _inStart;
+        private int _inLength;
+        private readonly byte[] _scratch = new byte[4096];
+        private readonly FixMessage _message = new();
+        private int _seq = 1;
+        private int _cancelSeq;
+        private long _clOrdId;
+
+        public Client(System.Net.IPEndPoint endpoint)
+        {
+            _socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            _socket.Connect(endpoint);
+        }
+
+        public void Logon()
+        {
+            var w = Header("A"u8);
+            w.Field(FixTags.EncryptMethod, 0);
+            w.Field(FixTags.HeartBtInt, 30);
+            w.Field(FixTags.ResetSeqNumFlag, true);
+            Append(ref w);
+            Flush();
+            while (!Read(out var type) || type != 'A')
+            {
+            }
+        }
+
+        public void SendOrder(int n)
+        {
+            var w = Header("D"u8);
+            w.Field(FixTags.ClOrdID, ++_clOrdId);
+            w.Field(FixTags.Symbol, "SOL_USDC_PERP"u8);
+            w.Field(FixTags.Side, '1');
+            w.Timestamp(FixTags.TransactTime, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            w.Field(FixTags.OrderQty, "1"u8);
+            w.Field(FixTags.OrdType, '2');
+            w.Scaled(FixTags.Price, 10_000 + n % 5_000, 2);
+            Append(ref w);
+        }
+
+        public void CancelAll()
+        {
+            var w = Header("q"u8);
+            w.Field(FixTags.ClOrdID, "mc-" + (++_cancelSeq) + "-" + Environment.TickCount64);
+            w.Field(FixTags.MassCancelRequestType, '7');
+            w.Timestamp(FixTags.TransactTime, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            Append(ref w);
+            Flush();
+            while (!Read(out var type) || type != 'r')
+            {
+            }
+        }
+
+        /// <summary>Reads what has arrived; returns the number of new-order acknowledgements (ExecType 0).</summary>
+        public int DrainReports()
+        {
+            int acks = 0;
+            while (Read(out char type))
+            {
+                if (type == '8' && _message.GetChar(FixTags.ExecType) == '0') acks++;
+            }
+            return acks;
+        }
+
+        private FixWriter Header(ReadOnlySpan<byte> type)
+        {
+            var w = new FixWriter(_scratch, type);
+            w.Field(FixTags.SenderCompID, "BENCH"u8);
+            w.Field(FixTags.TargetCompID, "BACKPACK"u8);
+            w.Field(FixTags.MsgSeqNum, _seq++);
+            w.Timestamp(FixTags.SendingTime, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            return w;
+        }
+
+        private void Append(ref FixWriter w)
+        {
+            var (start, length) = w.Finish("FIX.4.4"u8);
+            _scratch.AsSpan(start, length).CopyTo(_out.AsSpan(_outLength));
+            _outLength += length;
+        }
+
+        public void Flush()
+        {
+            int sent = 0;
+            while (sent < _outLength) sent += _socket.Send(_out, sent, _outLength - sent, SocketFlags.None);
+            _outLength = 0;
+        }
+
+        /// <summary>
+        /// One framed message if available (blocking briefly for more bytes when none is buffered).
+        /// The message stays valid until the next call: the buffer is compacted only before a receive.
+        /// </summary>
+        private bool Read(out char type)
+        {
+            type = '\0';
+            while (true)
+            {
+                var status = FixFramer.TryFrame(_in.AsSpan(_inStart, _inLength - _inStart), 1 << 20, out int consumed);
+                if (status == FrameStatus.Message)
+                {
+                    _message.Parse(_in, _inStart, consumed);
+                    _inStart += consumed;
+                    type = _message.MsgType.Length == 1 ? (char)_message.MsgType[0] : '?';
+                    return true;
+                }
+                if (_socket.Available == 0 && !_socket.Poll(200, SelectMode.SelectRead)) return false;
+                Buffer.BlockCopy(_in, _inStart, _in, 0, _inLength - _inStart);
+                _inLength -= _inStart;
+                _inStart = 0;
+                int read = _socket.Receive(_in, _inLength, _in.Length - _inLength, SocketFlags.None);
+                if (read == 0) throw new IOException("gateway closed the connection; last message: " + _message);
+                _inLength += read;
+            }
+        }
+
+        public string Last => _message.ToString();
+
+        public void Dispose() => _socket.Dispose();
+    }
+}
