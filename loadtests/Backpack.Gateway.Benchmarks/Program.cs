@@ -42,4 +42,18 @@ if (args.Length > 0 && args[0] == "fix-latency")
     return;
 }
 
+// "fix-codec [messages]": the FixCodecBenchmark methods in a plain loop (for a profiler).
+if (args.Length > 0 && args[0] == "fix-codec")
+{
+    long messages = args.Length > 1 ? long.Parse(args[1]) : 20_000_000;
+    var bench = new FixCodecBenchmark();
+    var sw = Stopwatch.StartNew();
+    for (long i = 0; i < messages; i++) bench.ParseValidateMapNewOrderSingle();
+    Console.WriteLine($"parse+validate+map: {sw.Elapsed.TotalNanoseconds / messages:F0} ns/message");
+    sw.Restart();
+    for (long i = 0; i < messages; i++) bench.EncodeFillExecutionReport();
+    Console.WriteLine($"encode ExecutionReport: {sw.Elapsed.TotalNanoseconds / messages:F0} ns/message");
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(EngineBenchmark).Assembly).Run(args);

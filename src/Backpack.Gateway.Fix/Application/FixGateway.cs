@@ -589,7 +589,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     /// <summary>A fill of a liquidation, backstop or ADL close: to every session of the account.</summary>
     private void OnForcedFill(SessionState s, OrderFilled e)
     {
-        var market = _markets[e.MarketId];
+        ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
         var w = s.Session.Begin("8"u8);
         if (e.OrderId != 0) w.Field(FixTags.OrderID, e.OrderId);
         else w.Field(FixTags.OrderID, "LIQ-" + e.LiquidationId);
@@ -610,7 +610,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void FillFields(ref FixWriter w, OrderFilled e)
     {
-        var market = _markets[e.MarketId];
+        ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
         w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.LastPx, e.Price * market.TickUnits, market.PriceScale);
         w.Scaled(FixTags.Commission, e.Fee, 6);
@@ -753,7 +753,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void OnAdlNotice(SessionState s, AdlNotice e)
     {
-        var market = _markets[e.MarketId];
+        ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
         var w = s.Session.Begin("U4"u8);
         w.Field(FixTags.Account, e.AccountId);
         w.Field(FixTags.LiquidationID, e.LiquidationId);
@@ -782,7 +782,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void CommonOrderFields(ref FixWriter w, SessionState s, FixOrder order, ExecId execId, char execType)
     {
-        var market = _markets[order.MarketId];
+        ref readonly MarketUnits market = ref _markets.Units(order.MarketId);
         execId.Write(ref w);
         w.Field(FixTags.ExecType, execType);
         w.Field(FixTags.OrdStatus, order.OrdStatus == 'A' ? '0' : order.OrdStatus);
@@ -800,7 +800,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     }
 
     /// <summary>Average price (CumulativeQuote / quantity) with 4 more decimals than the tick, rounded half up.</summary>
-    private static long AvgPrice(MarketDefinition market, long cumQuote, long cumLots, out int scale)
+    private static long AvgPrice(in MarketUnits market, long cumQuote, long cumLots, out int scale)
     {
         scale = market.PriceScale + 4;
         if (cumLots == 0) return 0;
@@ -855,7 +855,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     private void SendPositionReport(SessionState s, string reportId, string? posReqId, int account, int marketId, long quantity, long entryNotional,
         long realizedPnl, long markPrice, long collateral, int quintile, long liquidationId, long time)
     {
-        var market = _markets[marketId];
+        ref readonly MarketUnits market = ref _markets.Units(marketId);
         var w = s.Session.Begin("AP"u8);
         w.Field(FixTags.PosMaintRptID, reportId);
         if (posReqId is not null) w.Field(FixTags.PosReqID, posReqId);

@@ -37,7 +37,7 @@ public static class OrderTranslator
         stp = SelfTradePrevention.RejectTaker;
         marketId = m.TryGet(FixTags.Symbol, out var symbol) ? markets.Find(symbol) : 0;
         if (marketId == 0) return UnknownSymbol;
-        MarketDefinition market = markets[marketId];
+        ref readonly MarketUnits market = ref markets.Units(marketId);
         switch (m.GetChar(FixTags.Side))
         {
             case '1': side = Side.Buy; break;
@@ -94,7 +94,7 @@ public static class OrderTranslator
         return null;
     }
 
-    public static bool TryTicks(MarketDefinition market, ReadOnlySpan<byte> text, out long ticks)
+    public static bool TryTicks(in MarketUnits market, ReadOnlySpan<byte> text, out long ticks)
     {
         ticks = 0;
         if (!FixValues.TryParseScaled(text, market.PriceScale, out long units) || units <= 0 || units % market.TickUnits != 0) return false;
@@ -102,7 +102,7 @@ public static class OrderTranslator
         return true;
     }
 
-    public static bool TryLots(MarketDefinition market, ReadOnlySpan<byte> text, out long lots)
+    public static bool TryLots(in MarketUnits market, ReadOnlySpan<byte> text, out long lots)
     {
         lots = 0;
         if (!FixValues.TryParseScaled(text, market.QuantityScale, out long units) || units <= 0 || units % market.StepUnits != 0) return false;

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Backpack.Gateway.Fix.Codec;
@@ -70,56 +74,114 @@ public sealed class FixMessage
             _parse = 1;
         }
         var span = buffer.AsSpan(offset, length);
-        int pos = 0;
+        int pos = 0; // start of the current field
         long dataLength = -1;
         int dataTag = 0;
-        while (pos < span.Length)
+        // One pass over the message finds every SOH 16 bytes at a time; each SOH ends a field
+        // unless it lies inside a DATA field, whose length was announced by the field before it.
+        ref byte start = ref MemoryMarshal.GetReference(span);
+        var soh = Vector128.Create(FixValues.Soh);
+        for (int block = 0; block < span.Length; block += 16)
         {
-            int eq = span[pos..].IndexOf((byte)'=');
-            int soh = span[pos..].IndexOf(FixValues.Soh);
-            if (soh < 0) soh = span.Length - pos;
-            // A DATA field follows its length field and may hold SOH: take exactly that many bytes.
-            if (dataLength >= 0 && eq > 0 && FixValues.TryParseInt(span.Slice(pos, eq), out int maybeData) && maybeData == dataTag
-                && pos + eq + 1 + dataLength < span.Length && span[(int)(pos + eq + 1 + dataLength)] == FixValues.Soh)
+            uint mask;
+            if (block + 16 <= span.Length)
             {
-                soh = eq + 1 + (int)dataLength;
-            }
-            dataLength = -1;
-            int tag;
-            int valueStart;
-            if (eq < 0 || eq > soh || !FixValues.TryParseInt(span.Slice(pos, eq), out tag) || tag <= 0)
-            {
-                tag = 0;
-                if (BadTagField < 0) BadTagField = FieldCount;
-                valueStart = eq >= 0 && eq < soh ? pos + eq + 1 : pos + soh;
+                mask = Vector128.Equals(Vector128.LoadUnsafe(ref start, (nuint)block), soh).ExtractMostSignificantBits();
             }
             else
             {
-                valueStart = pos + eq + 1;
+                mask = 0;
+                for (int i = block; i < span.Length; i++) mask |= span[i] == FixValues.Soh ? 1u << (i - block) : 0;
             }
-            if (FieldCount == _fields.Length) Array.Resize(ref _fields, FieldCount * 2);
-            if ((uint)tag < IndexedTags && _parseOf[tag] != _parse)
+            while (mask != 0)
             {
-                _parseOf[tag] = _parse;
-                _firstOf[tag] = FieldCount;
+                int end = block + BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                if (end < pos) continue; // inside a DATA field already taken
+                int tag = ReadTag(span, pos, end, out int eq);
+                if (eq > 0 && dataLength >= 0 && tag == dataTag)
+                {
+                    long dataEnd = eq + 1 + dataLength;
+                    if (dataEnd < span.Length && dataEnd >= end && span[(int)dataEnd] == FixValues.Soh) end = (int)dataEnd;
+                }
+                dataLength = -1;
+                AddField(span, pos, end, tag, eq, ref dataLength, ref dataTag);
+                pos = end + 1;
             }
-            _fields[FieldCount++] = new FixField(tag, valueStart, pos + soh - valueStart);
-            if (DataFieldOf(tag) is int data and > 0 && FixValues.TryParseLong(span.Slice(valueStart, pos + soh - valueStart), out long n) && n >= 0)
+        }
+        // A last field without its SOH (only in a message that was not framed).
+        if (pos < span.Length) AddField(span, pos, span.Length, ReadTag(span, pos, span.Length, out int lastEq), lastEq, ref dataLength, ref dataTag);
+    }
+
+    /// <summary>The tag of the field at [<paramref name="pos"/>, <paramref name="end"/>): its digits up to '=' (eq is the '=' position, -1 when none follows the digits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadTag(ReadOnlySpan<byte> span, int pos, int end, out int eq)
+    {
+        int tag = 0;
+        eq = -1;
+        for (int i = pos; i < end; i++)
+        {
+            uint d = (uint)(span[i] - '0');
+            if (d <= 9 && tag < 100_000_000)
             {
-                dataLength = n;
-                dataTag = data;
+                tag = tag * 10 + (int)d;
+                continue;
             }
-            pos += soh + 1;
+            if (span[i] == (byte)'=' && i > pos) eq = i;
+            break;
+        }
+        return tag;
+    }
+
+    private void AddField(ReadOnlySpan<byte> span, int pos, int end, int tag, int eq, ref long dataLength, ref int dataTag)
+    {
+        int valueStart;
+        if (eq < 0 || tag <= 0)
+        {
+            int at = span[pos..end].IndexOf((byte)'=');
+            tag = 0;
+            if (BadTagField < 0) BadTagField = FieldCount;
+            valueStart = at >= 0 ? pos + at + 1 : end;
+        }
+        else
+        {
+            valueStart = eq + 1;
+        }
+        if (FieldCount == _fields.Length) Array.Resize(ref _fields, FieldCount * 2);
+        if ((uint)tag < IndexedTags && _parseOf[tag] != _parse)
+        {
+            _parseOf[tag] = _parse;
+            _firstOf[tag] = FieldCount;
+        }
+        _fields[FieldCount++] = new FixField(tag, valueStart, end - valueStart);
+        if (DataFieldOf(tag) is int data and > 0 && FixValues.TryParseLong(span[valueStart..end], out long n) && n >= 0)
+        {
+            dataLength = n;
+            dataTag = data;
         }
     }
 
     /// <summary>The DATA field a length field announces (RawDataLength 95 -> RawData 96 ...), or 0.</summary>
-    private static int DataFieldOf(int lengthTag) => lengthTag switch
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int DataFieldOf(int lengthTag) => (uint)lengthTag < (uint)DataFields.Length ? DataFields[lengthTag] : 0;
+
+    // Length tag -> DATA tag for the FIX 4.4 DATA fields: 90->91, 93->89, 95->96, 212->213, 348->349,
+    // 350->351, 352->353, 354->355, 356->357, 358->359, 360->361, 362->363, 364->365, 445->446, 618->619, 621->622.
+    private static readonly short[] DataFields = BuildDataFields();
+
+    private static short[] BuildDataFields()
     {
-        90 => 91, 93 => 89, 95 => 96, 212 => 213, 348 => 349, 350 => 351, 352 => 353, 354 => 355, 356 => 357,
-        358 => 359, 360 => 361, 362 => 363, 364 => 365, 445 => 446, 618 => 619, 621 => 622,
-        _ => 0,
-    };
+        var table = new short[622];
+        foreach (var (length, data) in new (short, short)[]
+        {
+            (90, 91), (93, 89), (95, 96), (212, 213), (348, 349), (350, 351), (352, 353), (354, 355), (356, 357),
+            (358, 359), (360, 361), (362, 363), (364, 365), (445, 446), (618, 619), (621, 622),
+        })
+        {
+            table[length] = data;
+        }
+        return table;
+    }
 
     /// <summary>A copy that owns its bytes (for messages kept aside, like those waiting for a gap to fill).</summary>
     public FixMessage Copy()

@@ -22,18 +22,47 @@ public sealed class FieldDefinition
 {
     public required int Tag { get; init; }
     public required string Name { get; init; }
-    public required string Type { get; init; }
+    public required string Type
+    {
+        get => _type;
+        init
+        {
+            _type = value;
+            IsGroupCount = value == "NUMINGROUP";
+        }
+    }
+
     public required FixValueKind Kind { get; init; }
 
     /// <summary>True for NUMINGROUP fields (a repeating group's count).</summary>
-    public bool IsGroupCount => Type == "NUMINGROUP";
+    public bool IsGroupCount { get; private init; }
 
     /// <summary>Allowed values (empty: any value of the type).</summary>
-    public byte[][] Enums { get; init; } = [];
+    public byte[][] Enums
+    {
+        get => _enums;
+        init
+        {
+            _enums = value;
+            _singleCharEnums = value.Length > 0 && Array.TrueForAll(value, e => e.Length == 1 && e[0] < 128);
+            foreach (byte[] e in value)
+            {
+                if (e.Length == 1 && e[0] < 128) _charBits[e[0] >> 6] |= 1UL << (e[0] & 63);
+            }
+        }
+    }
+
+    private readonly string _type = "";
+    private readonly byte[][] _enums = [];
+    // The single-character enum values as a 128-bit set (most FIX enums are one character).
+    private readonly ulong[] _charBits = new ulong[2];
+    private readonly bool _singleCharEnums;
 
     public bool IsEnumValue(ReadOnlySpan<byte> value)
     {
-        foreach (byte[] e in Enums)
+        if (value.Length == 1 && value[0] < 128) return (_charBits[value[0] >> 6] & (1UL << (value[0] & 63))) != 0;
+        if (_singleCharEnums) return false;
+        foreach (byte[] e in _enums)
         {
             if (value.SequenceEqual(e)) return true;
         }
