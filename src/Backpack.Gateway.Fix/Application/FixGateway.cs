@@ -411,6 +411,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                     ArrayPool<byte>.Shared.Return(batch.Data);
                     ArrayPool<int>.Shared.Return(batch.Ends);
                 }
+                // Each session's batch goes to its store and then to its socket in one write.
                 foreach (var state in _touched)
                 {
                     lock (state.Session.Lock) state.Session.Flush();

@@ -12,6 +12,9 @@ public interface IFixConnection
     /// <summary>Queues a message for the socket (never blocks).</summary>
     void Send(ReadOnlySpan<byte> message);
 
+    /// <summary>Writes what was queued (never blocks: what the socket does not take goes out in the background).</summary>
+    void Flush();
+
     /// <summary>Closes the connection after what is queued has been written.</summary>
     void Disconnect(string reason);
 }
@@ -261,7 +264,7 @@ public sealed class FixSession
         }
         Store.NextTargetSeqNum = newSeq;
         if (_resendUpTo != 0 && newSeq > _resendUpTo) _resendUpTo = 0;
-        Store.Flush();
+        Flush();
     }
 
     private void HandleLogon(FixMessage m, IFixConnection connection, long now)
@@ -329,7 +332,7 @@ public sealed class FixSession
         {
             Store.NextTargetSeqNum = seq + 1;
         }
-        Store.Flush();
+        Flush();
         _application.OnLogon(this);
     }
 
@@ -370,8 +373,15 @@ public sealed class FixSession
         _lastSent = _clock();
     }
 
-    /// <summary>Makes stored messages and sequence numbers durable (after a batch of sends).</summary>
-    public void Flush() => Store.Flush();
+    /// <summary>
+    /// After a batch of sends: makes the stored messages and sequence numbers durable, then writes
+    /// the batch to the socket, so a client never sees a message the store could lose.
+    /// </summary>
+    public void Flush()
+    {
+        Store.Flush();
+        Connection?.Flush();
+    }
 
     private void SendResendRequest(int begin)
     {
@@ -479,7 +489,7 @@ public sealed class FixSession
             SendAdmin(ref w);
             _logoutSentAt = _clock();
         }
-        Store.Flush();
+        Flush();
         if (disconnectNow) Disconnect(text);
     }
 
@@ -488,7 +498,7 @@ public sealed class FixSession
         var w = Begin("5"u8);
         w.Field(FixTags.Text, text);
         SendAdmin(ref w);
-        Store.Flush();
+        Flush();
         var connection = Connection;
         Connection = null;
         connection?.Disconnect(text);
@@ -536,14 +546,14 @@ public sealed class FixSession
         _queued.Clear();
         _resendUpTo = 0;
         _logoutSentAt = 0;
-        Store.Flush();
+        Flush();
         if (wasLoggedOn) _application.OnLogout(this);
     }
 
     private void Disconnect(string reason)
     {
         var connection = Connection;
-        Store.Flush();
+        Flush();
         if (connection is null) return;
         OnDisconnected(connection);
         connection.Disconnect(reason);

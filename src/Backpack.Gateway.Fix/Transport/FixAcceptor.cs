@@ -18,6 +18,12 @@ public sealed class FixAcceptorOptions
     /// <summary>Unsent bytes a client may fall behind before it is disconnected as a slow consumer.</summary>
     public int MaxOutboundBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>How long a new connection may take to send its Logon before it is closed.</summary>
+    public TimeSpan LogonTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open connections accepted at once (each has its reader thread); more are closed at once.</summary>
+    public int MaxConnections { get; set; } = 64;
+
     /// <summary>Period of the session timers (heartbeats, test requests, timeouts).</summary>
     public TimeSpan TimerPeriod { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -101,6 +107,11 @@ public sealed class FixAcceptor : IAsyncDisposable
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
                 break;
+            }
+            if (_connections.Count >= _options.MaxConnections)
+            {
+                socket.Close();
+                continue;
             }
             socket.NoDelay = true;
             var connection = new FixConnection(socket, this, _options);

@@ -7,9 +7,12 @@ namespace Backpack.Gateway.Fix.Transport;
 /// <summary>
 /// One client socket. Reads: a receive buffer framed into messages (garbage is skipped to the
 /// next "8=FIX"; a message too large, or garbage before Logon, closes the connection). Writes:
-/// messages are appended to a pending buffer and a writer task sends whatever has piled up in one
-/// go; a backlog beyond <see cref="FixAcceptorOptions.MaxOutboundBytes"/> closes a slow client
-/// (its messages are still in the session's store for a resend).
+/// messages are appended to a pending buffer, and <see cref="Flush"/> (the session's, once what
+/// was queued is in its store) writes them with one non-blocking send on the calling thread (no
+/// thread hop on the latency path). What the socket does not take at once is left to a writer
+/// task, and later messages queue behind it. A
+/// backlog beyond <see cref="FixAcceptorOptions.MaxOutboundBytes"/> closes a slow client (its
+/// messages are still in the session's store for a resend).
 /// </summary>
 internal sealed class FixConnection : IFixConnection
 {
@@ -22,6 +25,7 @@ internal sealed class FixConnection : IFixConnection
     private int _pendingLength;
     private byte[] _sending = new byte[16 * 1024];
     private string? _closeReason;
+    private bool _writerBusy;
     private FixSession? _session;
 
     public FixConnection(Socket socket, FixAcceptor acceptor, FixAcceptorOptions options)
@@ -36,7 +40,14 @@ internal sealed class FixConnection : IFixConnection
 
     public string? CloseReason => _closeReason;
 
-    public Task RunAsync(CancellationToken stopping) => Task.WhenAll(ReadLoop(stopping), WriteLoop());
+    private const int PollMicros = 200_000;
+
+    public Task RunAsync(CancellationToken stopping)
+    {
+        // Sends from other threads must never block on a full socket buffer: they hand the rest to the writer task.
+        _socket.Blocking = false;
+        return Task.WhenAll(ReadLoop(stopping), WriteLoop());
+    }
 
     public void Send(ReadOnlySpan<byte> message)
     {
@@ -52,6 +63,34 @@ internal sealed class FixConnection : IFixConnection
             if (_pendingLength + message.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + message.Length));
             message.CopyTo(_pending.AsSpan(_pendingLength));
             _pendingLength += message.Length;
+        }
+    }
+
+    /// <summary>Writes what is pending now if the socket takes it; otherwise leaves it to the writer task.</summary>
+    public void Flush()
+    {
+        lock (_sendLock)
+        {
+            if (_writerBusy || _pendingLength == 0) return; // the writer task takes it after its current send
+            if (_closeReason is null)
+            {
+                int sent = _socket.Send(_pending, 0, _pendingLength, SocketFlags.None, out SocketError error);
+                if (error is SocketError.Success or SocketError.WouldBlock && sent >= 0)
+                {
+                    if (sent == _pendingLength)
+                    {
+                        _pendingLength = 0;
+                        return;
+                    }
+                    Buffer.BlockCopy(_pending, sent, _pending, 0, _pendingLength - sent);
+                    _pendingLength -= sent;
+                }
+                else
+                {
+                    _closeReason = "Socket error: " + error;
+                }
+            }
+            _writerBusy = true;
         }
         _sendSignal.Release();
     }
@@ -72,17 +111,30 @@ internal sealed class FixConnection : IFixConnection
             while (true)
             {
                 await _sendSignal.WaitAsync().ConfigureAwait(false);
-                int length;
-                bool closing;
-                lock (_sendLock)
+                while (true)
                 {
-                    (_pending, _sending) = (_sending, _pending);
-                    length = _pendingLength;
-                    _pendingLength = 0;
-                    closing = _closeReason is not null;
+                    int length;
+                    bool closing;
+                    lock (_sendLock)
+                    {
+                        closing = _closeReason is not null;
+                        length = _pendingLength;
+                        if (length == 0 && !closing)
+                        {
+                            _writerBusy = false;
+                            break;
+                        }
+                        _writerBusy = true;
+                        (_pending, _sending) = (_sending, _pending);
+                        _pendingLength = 0;
+                    }
+                    int offset = 0;
+                    while (offset < length)
+                    {
+                        offset += await _socket.SendAsync(_sending.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
+                    }
+                    if (closing) return;
                 }
-                if (length > 0) await _socket.SendAsync(_sending.AsMemory(0, length), SocketFlags.None).ConfigureAwait(false);
-                if (closing) break;
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -101,18 +153,52 @@ internal sealed class FixConnection : IFixConnection
         }
     }
 
-    private async Task ReadLoop(CancellationToken stopping)
+    /// <summary>
+    /// The reader runs on its own thread and waits in poll(2) on the socket: the thread that wakes
+    /// up is the one that handles the message (an async receive would add a hop through the
+    /// socket engine's thread and the thread pool to every order's latency). FIX connections are
+    /// few (one per configured session, capped by <see cref="FixAcceptorOptions.MaxConnections"/>).
+    /// </summary>
+    private Task ReadLoop(CancellationToken stopping)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Read(stopping);
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        }) { Name = "fix-read " + RemoteEndPoint, IsBackground = true };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Read(CancellationToken stopping)
     {
         var buffer = new byte[Math.Min(64 * 1024, _options.MaxMessageSize + 1024)];
         int filled = 0;
         var message = new FixMessage();
+        long connectedAt = Environment.TickCount64;
         try
         {
             while (_closeReason is null && !stopping.IsCancellationRequested)
             {
                 if (filled == buffer.Length) Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _options.MaxMessageSize + 1024));
-                int read = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, stopping).ConfigureAwait(false);
-                if (read == 0) break;
+                if (!_socket.Poll(PollMicros, SelectMode.SelectRead))
+                {
+                    if (_session is null && Environment.TickCount64 - connectedAt > _options.LogonTimeout.TotalMilliseconds)
+                    {
+                        Disconnect("No Logon within " + _options.LogonTimeout.TotalSeconds + " s");
+                    }
+                    continue;
+                }
+                int read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None, out SocketError error);
+                if (error == SocketError.WouldBlock) continue;
+                if (error != SocketError.Success || read == 0) break;
                 filled += read;
                 int offset = 0;
                 while (offset < filled && _closeReason is null)
