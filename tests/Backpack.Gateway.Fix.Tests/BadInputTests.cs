@@ -176,4 +176,39 @@ public class BadInputTests : IAsyncLifetime
         OtherSessionStillWorks(other, "after-fuzz");
         Assert.True(_host.Acceptor.LocalEndPoint is not null);
     }
+
+    [Fact]
+    public async Task A_connection_that_never_logs_on_is_closed_after_the_logon_timeout()
+    {
+        await using var host = new FixTestHost(acceptor: o => o.LogonTimeout = TimeSpan.FromMilliseconds(300));
+        using var tcp = new TcpClient();
+        tcp.Connect(host.EndPoint);
+        tcp.ReceiveTimeout = 5000;
+        var started = DateTime.UtcNow;
+        Assert.Equal(0, tcp.GetStream().Read(new byte[100])); // closed by the gateway, not by our timeout
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4));
+        using var client = host.Client();
+        client.Logon();
+    }
+
+    [Fact]
+    public async Task Connections_beyond_the_cap_are_closed_and_a_session_can_still_log_on_once_one_leaves()
+    {
+        await using var host = new FixTestHost(acceptor: o => o.MaxConnections = 2);
+        using var first = new TcpClient();
+        using var second = new TcpClient();
+        first.Connect(host.EndPoint);
+        second.Connect(host.EndPoint);
+        for (int i = 0; i < 100 && host.Acceptor.ConnectionCount < 2; i++) Thread.Sleep(10);
+        using (var third = new TcpClient())
+        {
+            third.Connect(host.EndPoint);
+            third.ReceiveTimeout = 3000;
+            Assert.Equal(0, third.GetStream().Read(new byte[100]));
+        }
+        first.Close();
+        for (int i = 0; i < 300 && host.Acceptor.ConnectionCount > 1; i++) Thread.Sleep(10);
+        using var client = host.Client();
+        client.Logon();
+    }
 }

@@ -27,7 +27,8 @@ public sealed class FixTestHost : IAsyncDisposable
 
     private readonly List<IMessageStore> _stores = [];
 
-    public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null)
+    public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null,
+        Action<FixAcceptorOptions>? acceptor = null)
     {
         StoreDirectory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
         Markets = markets ?? [Market()];
@@ -52,7 +53,9 @@ public sealed class FixTestHost : IAsyncDisposable
             sessions.Add(new FixSession(settings, store, Dictionary, Gateway, EngineRunner.SystemClock));
         }
         Sessions = sessions;
-        Acceptor = new FixAcceptor(new FixAcceptorOptions { Listen = "127.0.0.1:0", MaxMessageSize = 64 * 1024 }, sessions);
+        var options = new FixAcceptorOptions { Listen = "127.0.0.1:0", MaxMessageSize = 64 * 1024 };
+        acceptor?.Invoke(options);
+        Acceptor = new FixAcceptor(options, sessions);
         Gateway.Start(sessions);
         Runner.Start();
         Acceptor.Start();
