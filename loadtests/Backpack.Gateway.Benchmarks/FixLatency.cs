@@ -2,11 +2,9 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Runtime;
-using Backpack.Gateway.Fix.Application;
+using Backpack.Gateway.Fix;
 using Backpack.Gateway.Fix.Codec;
-using Backpack.Gateway.Fix.Dictionary;
 using Backpack.Gateway.Fix.Session;
-using Backpack.Gateway.Fix.Transport;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Markets;
@@ -27,17 +25,15 @@ public static class FixLatency
         var market = new MarketDefinition { Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m, PriceBand = 0.5m };
         var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 20 });
         using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
-        var gateway = new FixGateway([market], runner, EngineRunner.SystemClock);
-        runner.AddConsumer(gateway);
-        var dictionary = FixDictionary.Load(Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml"));
         var settings = new FixSessionSettings { Number = 1, TargetCompId = "BENCH", Accounts = [1], RequireSignature = false, MaxMessagesPerSecond = 0 };
         string storeDir = Path.Combine(Path.GetTempPath(), "fix-bench-" + Guid.NewGuid().ToString("N"));
-        using var store = new FileMessageStore(storeDir, settings.Id);
-        var session = new FixSession(settings, store, dictionary, gateway, EngineRunner.SystemClock);
-        var acceptor = new FixAcceptor(new FixAcceptorOptions { Listen = "127.0.0.1:0" }, [session]) { OnError = (who, e) => Console.Error.WriteLine($"acceptor error from {who}: {e}") };
-        gateway.Start([session]);
+        var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = storeDir, Sessions = [settings] };
+        var fix = new FixFrontEnd(options, [market], runner, EngineRunner.SystemClock);
+        fix.Acceptor.OnError = (who, e) => Console.Error.WriteLine($"acceptor error from {who}: {e}");
+        runner.AddConsumer(fix.Gateway);
+        fix.Start();
         runner.Start();
-        acceptor.Start();
+        var acceptor = fix.Acceptor;
         Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
         Submit(runner, new Deposit(new CommandHeader(0, 0, 0), 1, 1_000_000_000L * 1_000_000));
 
@@ -78,8 +74,7 @@ public static class FixLatency
         }
         sw.Stop();
         Console.WriteLine($"FIX sustained, one session, window {window}: {sustained / sw.Elapsed.TotalSeconds:N0} orders/s acknowledged ({sustained:N0} orders in {sw.Elapsed.TotalSeconds:F2} s)");
-        acceptor.StopAsync().Wait();
-        gateway.DisposeAsync().AsTask().Wait();
+        fix.StopAsync().Wait();
         try { Directory.Delete(storeDir, true); } catch (IOException) { }
     }
 

@@ -25,8 +25,6 @@ public sealed class FixTestHost : IAsyncDisposable
     public const int AccountA = 101;
     public const int AccountB = 102;
 
-    private readonly List<IMessageStore> _stores = [];
-
     public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null,
         Action<FixAcceptorOptions>? acceptor = null)
     {
@@ -34,9 +32,7 @@ public sealed class FixTestHost : IAsyncDisposable
         Markets = markets ?? [Market()];
         Engine = new MatchingEngine(Markets, new EngineOptions());
         Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
-        Gateway = new FixGateway(Markets, Runner, EngineRunner.SystemClock);
-        Runner.AddConsumer(Gateway);
-        var sessions = new List<FixSession>();
+        var options = new FixOptions { Listen = "127.0.0.1:0", MaxMessageSize = 64 * 1024, StoreDirectory = StoreDirectory };
         foreach (var (number, client, account, key) in new[] { (1, ClientA, AccountA, PrivateKeyA), (2, ClientB, AccountB, PrivateKeyB) })
         {
             var settings = new FixSessionSettings
@@ -48,17 +44,13 @@ public sealed class FixTestHost : IAsyncDisposable
                 MinHeartBtInt = 1,
             };
             configure?.Invoke(settings);
-            var store = new FileMessageStore(StoreDirectory, settings.Id);
-            _stores.Add(store);
-            sessions.Add(new FixSession(settings, store, Dictionary, Gateway, EngineRunner.SystemClock));
+            options.Sessions.Add(settings);
         }
-        Sessions = sessions;
-        var options = new FixAcceptorOptions { Listen = "127.0.0.1:0", MaxMessageSize = 64 * 1024 };
         acceptor?.Invoke(options);
-        Acceptor = new FixAcceptor(options, sessions);
-        Gateway.Start(sessions);
+        FrontEnd = new FixFrontEnd(options, Markets, Runner, EngineRunner.SystemClock, Dictionary);
+        Runner.AddConsumer(FrontEnd.Gateway);
+        FrontEnd.Start();
         Runner.Start();
-        Acceptor.Start();
     }
 
     public static readonly byte[] PrivateKeyA = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
@@ -68,9 +60,10 @@ public sealed class FixTestHost : IAsyncDisposable
     public MarketDefinition[] Markets { get; }
     public MatchingEngine Engine { get; }
     public EngineRunner Runner { get; }
-    public FixGateway Gateway { get; }
-    public IReadOnlyList<FixSession> Sessions { get; }
-    public FixAcceptor Acceptor { get; }
+    public FixFrontEnd FrontEnd { get; }
+    public FixGateway Gateway => FrontEnd.Gateway;
+    public IReadOnlyList<FixSession> Sessions => FrontEnd.Sessions;
+    public FixAcceptor Acceptor => FrontEnd.Acceptor;
     public IPEndPoint EndPoint => Acceptor.LocalEndPoint!;
 
     /// <summary>0.01 USDC ticks, 0.001 lots, 10% band, 2/5 bp fees, IMF 5%.</summary>
@@ -110,9 +103,8 @@ public sealed class FixTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Acceptor.DisposeAsync();
+        await Acceptor.StopAsync();
         Runner.Dispose();
-        await Gateway.DisposeAsync();
-        foreach (var store in _stores) store.Dispose();
+        await FrontEnd.StopAsync();
     }
 }

@@ -7,7 +7,7 @@ using Backpack.Gateway.Fix.Session;
 
 namespace Backpack.Gateway.Fix.Transport;
 
-public sealed class FixAcceptorOptions
+public class FixAcceptorOptions
 {
     /// <summary>Where to listen (default 127.0.0.1:9878).</summary>
     public string Listen { get; set; } = "127.0.0.1:9878";

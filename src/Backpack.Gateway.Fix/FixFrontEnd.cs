@@ -1,0 +1,68 @@
+using Backpack.Gateway.Fix.Application;
+using Backpack.Gateway.Fix.Dictionary;
+using Backpack.Gateway.Fix.Session;
+using Backpack.Gateway.Fix.Transport;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Pipeline;
+
+namespace Backpack.Gateway.Fix;
+
+/// <summary>
+/// The whole FIX side assembled from <see cref="FixOptions"/>: the order gateway (register
+/// <see cref="Gateway"/> as a consumer of the engine's events before the engine starts), one
+/// <see cref="FixSession"/> per configured session with its message store, and the acceptor.
+/// </summary>
+public sealed class FixFrontEnd : IAsyncDisposable
+{
+    private readonly List<IMessageStore> _stores = [];
+    private bool _stopped;
+
+    public FixFrontEnd(FixOptions options, IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock, FixDictionary? dictionary = null)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0) throw new ArgumentException("Invalid FIX configuration: " + string.Join("; ", errors));
+        Options = options;
+        Dictionary = dictionary ?? LoadDictionary();
+        Gateway = new FixGateway(markets, submitter, clock);
+        var sessions = new List<FixSession>();
+        foreach (var settings in options.Sessions)
+        {
+            IMessageStore store = string.IsNullOrEmpty(options.StoreDirectory)
+                ? new MemoryMessageStore()
+                : new FileMessageStore(options.StoreDirectory, settings.Id);
+            _stores.Add(store);
+            sessions.Add(new FixSession(settings, store, Dictionary, Gateway, clock));
+        }
+        Sessions = sessions;
+        Acceptor = new FixAcceptor(options, sessions);
+    }
+
+    /// <summary>fixspec/FIX44.xml beside the program (it travels with the build output).</summary>
+    public static FixDictionary LoadDictionary() => FixDictionary.Load(Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml"));
+
+    public FixOptions Options { get; }
+    public FixDictionary Dictionary { get; }
+    public FixGateway Gateway { get; }
+    public IReadOnlyList<FixSession> Sessions { get; }
+    public FixAcceptor Acceptor { get; }
+
+    /// <summary>Starts the gateway's dispatcher and listens (the engine should be running or about to).</summary>
+    public void Start()
+    {
+        Gateway.Start(Sessions);
+        Acceptor.Start();
+    }
+
+    /// <summary>Logs the sessions out, stops listening, and closes the stores.</summary>
+    public async Task StopAsync(string reason = "Gateway shutting down")
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await Acceptor.StopAsync(reason).ConfigureAwait(false);
+        await Acceptor.DisposeAsync().ConfigureAwait(false);
+        await Gateway.DisposeAsync().ConfigureAwait(false);
+        foreach (var store in _stores) store.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}
