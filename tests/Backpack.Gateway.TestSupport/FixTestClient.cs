@@ -5,7 +5,7 @@ using Backpack.Gateway.Fix.Application;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Protocol.Security;
 
-namespace Backpack.Gateway.Fix.Tests;
+namespace Backpack.Gateway.TestSupport;
 
 /// <summary>
 /// A bare FIX client over a real socket, for testing the acceptor rule by rule: it builds any

@@ -1,0 +1,122 @@
+using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Fix;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Security;
+using Microsoft.Extensions.Configuration;
+
+namespace Backpack.Gateway.Host.Configuration;
+
+/// <summary>The configuration could not be used; <see cref="Exception.Message"/> lists every problem with its key.</summary>
+public sealed class ConfigurationException(IReadOnlyList<string> problems)
+    : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>
+/// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
+/// Engine, Sequencer, Fix). Unknown keys and values that do not convert are errors that name the
+/// key, as are the checks each part makes of itself.
+/// </summary>
+public sealed class GatewaySettings
+{
+    public List<MarketDefinition> Markets { get; private set; } = [];
+    public List<AccountSettings> Accounts { get; private set; } = [];
+    public EngineOptions Engine { get; private set; } = new();
+    public EngineRunnerOptions Sequencer { get; private set; } = new();
+    public FixOptions Fix { get; private set; } = new();
+
+    public static GatewaySettings Load(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        var settings = new GatewaySettings
+        {
+            Markets = Bind(configuration, "Markets", new List<MarketDefinition>(), problems),
+            Accounts = Bind(configuration, "Accounts", new List<AccountSettings>(), problems),
+            Engine = Bind(configuration, "Engine", new EngineOptions(), problems),
+            Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
+            Fix = Bind(configuration, "Fix", new FixOptions(), problems),
+        };
+        if (problems.Count == 0) settings.Check(problems);
+        if (problems.Count > 0) throw new ConfigurationException(problems);
+        return settings;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section, T target, List<string> problems)
+    {
+        try
+        {
+            configuration.GetSection(section).Bind(target, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's deepest InvalidOperationException names the key and the value that did not convert.
+            Exception named = e;
+            for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is InvalidOperationException) named = inner;
+            }
+            problems.Add(ReferenceEquals(named, e) ? $"{section}: {e.Message}" : named.Message);
+        }
+        return target;
+    }
+
+    private void Check(List<string> problems)
+    {
+        if (Markets.Count == 0) problems.Add("Markets: at least one market is required");
+        for (int i = 0; i < Markets.Count; i++)
+        {
+            Markets[i].Id = i + 1;
+            problems.AddRange(Markets[i].Validate($"Markets:{i}"));
+        }
+        foreach (var group in Markets.GroupBy(m => m.Symbol).Where(g => g.Count() > 1)) problems.Add($"Markets: symbol {group.Key} is defined twice");
+        try
+        {
+            Engine.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(e.Message);
+        }
+        if (Sequencer.RingCapacity < 2 || (Sequencer.RingCapacity & (Sequencer.RingCapacity - 1)) != 0) problems.Add("Sequencer:RingCapacity must be a power of two");
+        if (Sequencer.MaxBatch < 1) problems.Add("Sequencer:MaxBatch must be at least 1");
+        if (Sequencer.TickInterval < TimeSpan.Zero) problems.Add("Sequencer:TickInterval must not be negative");
+        var ids = new HashSet<int>();
+        for (int i = 0; i < Accounts.Count; i++)
+        {
+            problems.AddRange(Accounts[i].Validate($"Accounts:{i}", Engine.Liquidation.InsuranceFundAccountId));
+            if (!ids.Add(Accounts[i].Id)) problems.Add($"Accounts:{i}:Id {Accounts[i].Id} is used twice");
+            if (Accounts[i].ApiSecret is { } secret && Accounts[i].ApiKey.Length > 0 && !SecretMatches(secret, Accounts[i].ApiKey))
+            {
+                problems.Add($"Accounts:{i}:ApiSecret is not the private key of ApiKey");
+            }
+        }
+        // A session that lists no keys accepts the keys of the accounts it trades for.
+        foreach (var session in Fix.Sessions)
+        {
+            if (session.ApiKeys.Count > 0) continue;
+            session.ApiKeys = Accounts.Where(a => session.Accounts.Contains(a.Id) && a.ApiKey.Length > 0).Select(a => a.ApiKey).ToList();
+        }
+        problems.AddRange(Fix.Validate());
+        for (int i = 0; i < Fix.Sessions.Count; i++)
+        {
+            foreach (int account in Fix.Sessions[i].Accounts)
+            {
+                if (!ids.Contains(account)) problems.Add($"Fix:Sessions:{i}:Accounts: account {account} is not in Accounts");
+            }
+        }
+    }
+
+    private static bool SecretMatches(string secret, string apiKey)
+    {
+        try
+        {
+            return Convert.ToBase64String(Ed25519.PublicKeyOf(Convert.FromBase64String(secret))) == apiKey;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Backpack.Gateway.Host.Configuration;
+using Backpack.Gateway.Host.Services;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Gateway.Host;
+
+/// <summary>
+/// Builds the running venue. Configuration, later sources overriding earlier ones:
+/// config/markets.json, config/gateway.json, an extra JSON file (--config), environment
+/// variables prefixed BACKPACK_ (BACKPACK_Fix__Listen=...), then command-line --Section:Key=value.
+/// </summary>
+public static class GatewayHost
+{
+    public const string EnvironmentPrefix = "BACKPACK_";
+
+    public static IConfiguration LoadConfiguration(string? extraFile, string[] overrides)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(ConfigFiles.Resolve("config/markets.json"), optional: false, reloadOnChange: false)
+            .AddJsonFile(ConfigFiles.Resolve("config/gateway.json"), optional: false, reloadOnChange: false);
+        if (extraFile is not null) builder.AddJsonFile(Path.GetFullPath(extraFile), optional: false, reloadOnChange: false);
+        return builder.AddEnvironmentVariables(EnvironmentPrefix).AddCommandLine(overrides).Build();
+    }
+
+    /// <summary>The host for the settings (throws <see cref="ConfigurationException"/> when they are not usable).</summary>
+    public static IHost Build(IConfiguration configuration)
+    {
+        var settings = GatewaySettings.Load(configuration);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager() });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<Venue>();
+        // Started in this order and stopped in reverse: the engine runs before clients can connect and after they are gone.
+        builder.Services.AddHostedService<EngineService>();
+        builder.Services.AddSingleton<FixService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FixService>());
+        return builder.Build();
+    }
+}

@@ -1,0 +1,46 @@
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Gateway.Host.Services;
+
+/// <summary>
+/// Starts the engine thread. On an empty venue it first queues the opening state from
+/// configuration: each market's index at its ReferencePrice and each account's Deposit.
+/// </summary>
+public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var header = new CommandHeader(0, 0, 0);
+        foreach (var market in venue.Markets)
+        {
+            if (market.ReferencePrice > 0 && market.TryPriceToTicks(market.ReferencePrice, out long ticks))
+            {
+                Submit(new SetIndexPrice(header, market.Id, ticks));
+            }
+        }
+        foreach (var account in venue.Settings.Accounts)
+        {
+            if (account.Deposit > 0) Submit(new Deposit(header, account.Id, (long)(account.Deposit * Usdc.MicrosPerUnit)));
+        }
+        venue.Runner.Start();
+        log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}",
+            venue.Markets.Count, string.Join(", ", venue.Markets.Select(m => m.Symbol)), venue.Settings.Accounts.Count, venue.Settings.Sequencer.TickInterval);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        venue.Runner.Dispose();
+        log.LogInformation("Engine stopped after {Commands} commands (sequence {Sequence})", venue.Runner.Processed, venue.Engine.LastSequence);
+        return Task.CompletedTask;
+    }
+
+    private void Submit<T>(T command) where T : struct, IProtocolMessage<T>
+    {
+        if (!venue.Runner.TrySubmit(ProtocolCodec.ToArray(command))) throw new InvalidOperationException("The engine's inbound ring is too small for the opening state");
+    }
+}

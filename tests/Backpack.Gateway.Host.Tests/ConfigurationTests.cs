@@ -1,0 +1,75 @@
+using Backpack.Gateway.Host.Configuration;
+
+namespace Backpack.Gateway.Host.Tests;
+
+/// <summary>The embedded defaults load, overrides apply the standard .NET way, and a bad setting stops the start with its key named.</summary>
+public class ConfigurationTests
+{
+    private static GatewaySettings Load(params string[] overrides) => GatewaySettings.Load(GatewayHost.LoadConfiguration(null, overrides));
+
+    [Fact]
+    public void The_demo_configuration_is_valid_and_complete()
+    {
+        var settings = Load();
+        Assert.Equal(["BTC_USDC_PERP", "ETH_USDC_PERP", "SOL_USDC_PERP"], settings.Markets.Select(m => m.Symbol));
+        Assert.Equal([1, 2, 3], settings.Markets.Select(m => m.Id));
+        Assert.All(settings.Markets, m => Assert.True(m.ReferencePrice > 0));
+        Assert.Equal("127.0.0.1:9878", settings.Fix.Listen);
+        Assert.Equal("BACKPACK", settings.Fix.CompId);
+        Assert.All(settings.Accounts, a => Assert.NotNull(a.ApiSecret));
+        // Sessions take their numbers from the list and, listing no keys, the keys of their accounts.
+        Assert.Equal([1, 2, 3, 4], settings.Fix.Sessions.Select(s => s.Number));
+        var alice = settings.Fix.Sessions[0];
+        Assert.Equal(("ALICE", "BACKPACK"), (alice.TargetCompId, alice.SenderCompId));
+        Assert.Equal([settings.Accounts.Single(a => a.Id == 1001).ApiKey], alice.ApiKeys);
+    }
+
+    [Fact]
+    public void Command_line_overrides_replace_single_keys()
+    {
+        var settings = Load("--Fix:Listen=127.0.0.1:19878", "--Fix:CompId=VENUE", "--Sequencer:TickInterval=00:00:01");
+        Assert.Equal("127.0.0.1:19878", settings.Fix.Listen);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.Sequencer.TickInterval);
+        Assert.All(settings.Fix.Sessions, s => Assert.Equal("VENUE", s.SenderCompId));
+    }
+
+    [Fact]
+    public void An_extra_json_file_and_environment_variables_override_the_defaults()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "bp-config-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(file, """{ "Fix": { "MaxConnections": 7, "Sessions": [ { "TargetCompId": "DESK", "Accounts": [ 1002 ] } ] } }""");
+        Environment.SetEnvironmentVariable("BACKPACK_Fix__LogonTimeout", "00:00:03");
+        try
+        {
+            var settings = GatewaySettings.Load(GatewayHost.LoadConfiguration(file, []));
+            Assert.Equal(7, settings.Fix.MaxConnections);
+            Assert.Equal("DESK", settings.Fix.Sessions[0].TargetCompId);
+            Assert.Equal(TimeSpan.FromSeconds(3), settings.Fix.LogonTimeout);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("BACKPACK_Fix__LogonTimeout", null);
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [InlineData("--Fix:Lisen=127.0.0.1:1", "'Lisen'")]
+    [InlineData("--Fix:Listen=nowhere", "Fix:Listen 'nowhere'")]
+    [InlineData("--Markets:0:TickSize=abc", "'Markets:0:TickSize'")]
+    [InlineData("--Markets:0:TickSize=0", "Markets:0:TickSize must be > 0")]
+    [InlineData("--Markets:1:Symbol=BTC_USDC_PERP", "symbol BTC_USDC_PERP is defined twice")]
+    [InlineData("--Accounts:0:ApiKey=not-a-key", "Accounts:0:ApiKey")]
+    [InlineData("--Accounts:1:ApiSecret=970ek0idPH77yzT28JNn+o8BCUZNP70tk50rAaM9pEc=", "Accounts:1:ApiSecret is not the private key of ApiKey")]
+    [InlineData("--Accounts:1:Id=1001", "Accounts:1:Id 1001 is used twice")]
+    [InlineData("--Fix:Sessions:0:Accounts:0=77", "Fix:Sessions:0:Accounts: account 77 is not in Accounts")]
+    [InlineData("--Fix:Sessions:1:TargetCompId=ALICE", "Fix:Sessions:1: the session BACKPACK-ALICE is defined twice")]
+    [InlineData("--Fix:Sessions:0:MinHeartBtInt=0", "Fix:Sessions:0:MinHeartBtInt")]
+    [InlineData("--Sequencer:RingCapacity=1000", "Sequencer:RingCapacity must be a power of two")]
+    [InlineData("--Engine:MaxOpenOrdersPerAccount=0", "Engine:MaxOpenOrdersPerAccount")]
+    public void A_bad_setting_stops_the_start_and_names_its_key(string setting, string expected)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load(setting));
+        Assert.Contains(error.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Host.Configuration;
+using Backpack.Gateway.Host.Services;
+using Backpack.Gateway.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backpack.Gateway.Host.Tests;
+
+/// <summary>The venue as a user starts it: demo markets, accounts and FIX sessions from config/, a FIX client signing with a demo key.</summary>
+public class GatewayRunTests
+{
+    private static readonly GatewaySettings Demo = GatewaySettings.Load(GatewayHost.LoadConfiguration(null, []));
+
+    private static byte[] SecretOf(string name) => Convert.FromBase64String(Demo.Accounts.Single(a => a.Name == name).ApiSecret!);
+
+    private static (int, string)[] LimitOrder(string clOrdId, char side, string qty, string price) =>
+    [
+        (FixTags.ClOrdID, clOrdId), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, side.ToString()), (FixTags.TransactTime, FixTestClient.Now()),
+        (FixTags.OrderQty, qty), (FixTags.OrdType, "2"), (FixTags.Price, price),
+    ];
+
+    [Fact]
+    public async Task Demo_clients_trade_over_FIX_and_are_logged_out_when_the_host_stops()
+    {
+        string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
+        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store]));
+        await host.StartAsync();
+        var endpoint = host.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+        using var alice = new FixTestClient(endpoint, "ALICE", SecretOf("alice"));
+        using var bob = new FixTestClient(endpoint, "BOB", SecretOf("bob"));
+        Assert.Equal("A", alice.Logon().GetString(FixTags.MsgType));
+        bob.Logon();
+
+        // The demo accounts were funded and the index set from ReferencePrice (SOL 180), so orders near it trade.
+        alice.Send("D", LimitOrder("a-1", '2', "2", "180"));
+        var ack = alice.Expect("8");
+        Assert.True(ack.GetString(FixTags.ExecType) == "0", ack.ToString());
+        bob.Send("D", LimitOrder("b-1", '1', "2", "180"));
+        Assert.Equal("0", bob.Expect("8").GetString(FixTags.ExecType));
+        var fill = bob.Expect("8");
+        Assert.Equal(("F", "2", "180"), (fill.GetString(FixTags.ExecType), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx)));
+        Assert.Equal("F", alice.Expect("8").GetString(FixTags.ExecType));
+
+        await host.StopAsync();
+        Assert.Equal("Gateway shutting down", alice.Expect("5").GetString(FixTags.Text));
+        Directory.Delete(store, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_program_starts_with_its_embedded_defaults_and_stops_cleanly_on_SIGTERM()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll");
+        string work = Path.Combine(Path.GetTempPath(), "bp-run-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        var start = new ProcessStartInfo("dotnet", [dll, "--Fix:Listen=127.0.0.1:0"])
+        {
+            WorkingDirectory = work, // config/ is found beside the program; the stores go under the working directory
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = new List<string>();
+        var listening = new TaskCompletionSource<IPEndPoint>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.Add(e.Data);
+            var match = Regex.Match(e.Data, @"FIX 4\.4 acceptor listening on (\S+) ");
+            if (match.Success) listening.TrySetResult(IPEndPoint.Parse(match.Groups[1].Value));
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            IPEndPoint endpoint;
+            try
+            {
+                endpoint = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                lock (output) Assert.Fail("no 'listening' line in: " + string.Join("\n", output));
+                throw;
+            }
+            using (var carol = new FixTestClient(endpoint, "CAROL", SecretOf("carol")))
+            {
+                carol.Logon();
+                carol.Send("D", LimitOrder("c-1", '1', "1", "175"));
+                Assert.Equal("0", carol.Expect("8").GetString(FixTags.ExecType));
+            }
+            await Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(0, process.ExitCode);
+            lock (output) Assert.Contains(output, line => line.Contains("Engine stopped after", StringComparison.Ordinal));
+            Assert.True(Directory.Exists(Path.Combine(work, "data", "fix")));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
