@@ -81,6 +81,10 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     public bool TrySubmit(ReadOnlySpan<byte> command)
     {
         if (!_ring.TryWrite(command)) return false;
+        // Full fence: the write to the ring must be visible before _sleeping is read (the engine
+        // thread fences the other way round), or both sides can miss each other and the command
+        // waits for the sleep timeout.
+        Interlocked.MemoryBarrier();
         if (_sleeping) _wake.Set();
         return true;
     }
@@ -119,6 +123,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
                 continue;
             }
             _sleeping = true;
+            Interlocked.MemoryBarrier();
             if (!_ring.TryPeek(out _)) _wake.Wait(SleepTimeout());
             _sleeping = false;
             _wake.Reset();
