@@ -35,7 +35,7 @@ public sealed class FixOptions : FixAcceptorOptions
         {
             var session = Sessions[i];
             if (session.Number == 0) session.Number = i + 1;
-            if (string.IsNullOrWhiteSpace(session.SenderCompId) || session.SenderCompId == FixSessionSettings.DefaultCompId) session.SenderCompId = CompId;
+            if (string.IsNullOrWhiteSpace(session.SenderCompId)) session.SenderCompId = CompId;
             string path = $"Fix:Sessions:{i}";
             errors.AddRange(session.Validate(path));
             if (!pairs.Add(session.Id)) errors.Add($"{path}: the session {session.Id} is defined twice");

@@ -176,4 +176,48 @@ public class OrderFlowTests : IAsyncLifetime
         Assert.Equal(("pos-1", "SOL_USDC_PERP", "2", "0", "180"), (report.GetString(FixTags.PosReqID), report.GetString(FixTags.Symbol),
             report.GetString(FixTags.LongQty), report.GetString(FixTags.ShortQty), report.GetString(FixTags.EntryPrice)));
     }
+
+    [Fact]
+    public void Mass_cancel_by_symbol_for_a_named_account_cancels_only_that_market()
+    {
+        _a.Send("D", Order("s1", '1', "1", "170"));
+        _a.Expect("8");
+        _a.Send("q", (FixTags.ClOrdID, "mc-sym"), (FixTags.MassCancelRequestType, "1"), (FixTags.Account, FixTestHost.AccountA.ToString()),
+            (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.TransactTime, FixTestClient.Now()));
+        Assert.Equal("4", _a.Expect("8").GetString(FixTags.ExecType));
+        var report = _a.Expect("r");
+        Assert.Equal(("1", "1", "1"), (report.GetString(FixTags.MassCancelRequestType), report.GetString(FixTags.MassCancelResponse), report.GetString(FixTags.TotalAffectedOrders)));
+    }
+
+    [Theory]
+    [InlineData("7", "54", "1", "99", "Side")]                       // one side only: refused rather than cancelling both
+    [InlineData("3", null, null, "0", "MassCancelRequestType")]       // a valid FIX type we do not support, echoed back
+    [InlineData("7", "1", "999", "99", "Unknown account")]            // not one of the session's accounts
+    public void A_mass_cancel_we_cannot_do_is_refused_with_a_reason_and_cancels_nothing(string type, string? extraTag, string? extraValue, string reason, string text)
+    {
+        _a.Send("D", Order("keep", '1', "1", "170"));
+        _a.Expect("8");
+        var fields = new List<(int, string)> { (FixTags.ClOrdID, "mc-bad"), (FixTags.MassCancelRequestType, type), (FixTags.TransactTime, FixTestClient.Now()) };
+        if (type == "3") fields.Add((FixTags.Symbol, "SOL_USDC_PERP"));
+        if (extraTag is not null) fields.Add((int.Parse(extraTag), extraValue!));
+        _a.Send("q", fields);
+        var report = _a.Expect("r");
+        Assert.Equal((type, "0", reason, "0"), (report.GetString(FixTags.MassCancelRequestType), report.GetString(FixTags.MassCancelResponse),
+            report.GetString(FixTags.MassCancelRejectReason), report.GetString(FixTags.TotalAffectedOrders)));
+        Assert.Contains(text, report.GetString(FixTags.Text));
+        _a.Send("H", (FixTags.ClOrdID, "keep"), (FixTags.Side, "1"), (FixTags.Symbol, "SOL_USDC_PERP"));
+        Assert.Equal("0", _a.Expect("8").GetString(FixTags.OrdStatus)); // still open
+    }
+
+    [Fact]
+    public void Request_for_positions_without_any_position_answers_no_positions_found()
+    {
+        _a.Send("AN", (FixTags.PosReqID, "pos-none"), (FixTags.PosReqType, "0"), (FixTags.Account, FixTestHost.AccountA.ToString()), (FixTags.AccountType, "1"),
+            (FixTags.ClearingBusinessDate, DateTime.UtcNow.ToString("yyyyMMdd")), (FixTags.TransactTime, FixTestClient.Now()));
+        var ack = _a.Expect("AO");
+        Assert.Equal(("0", "2", "0"), (ack.GetString(FixTags.TotalNumPosReports), ack.GetString(FixTags.PosReqResult), ack.GetString(FixTags.PosReqStatus)));
+        _a.Send("1", (FixTags.TestReqID, "no-AP"));
+        var next = _a.Receive(TimeSpan.FromSeconds(3)); // the heartbeat comes next, not a PositionReport
+        Assert.Equal(("0", "no-AP"), (next.GetString(FixTags.MsgType), next.GetString(FixTags.TestReqID)));
+    }
 }

@@ -3,7 +3,7 @@ using Backpack.Gateway.Fix.Codec;
 
 namespace Backpack.Gateway.Fix.Tests;
 
-/// <summary>The acceptor's session rules (reference: fix-session.md), one test per rule, over a real loopback socket.</summary>
+/// <summary>The acceptor's session rules (as the QuickFIX family applies them; docs/fix.md), one test per rule, over a real loopback socket.</summary>
 public class SessionRuleTests : IAsyncLifetime
 {
     private FixTestHost _host = null!;
@@ -444,6 +444,17 @@ public class SessionRuleTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(reject.GetString(FixTags.Text)));
         client.Send("1", (FixTags.TestReqID, "next")); // seq 3 is in sequence: the rejected 2 counted
         Assert.Equal("next", client.Expect("0").GetString(FixTags.TestReqID));
+    }
+
+    [Fact]
+    public void A_message_type_that_is_not_FIX_4_4_gets_a_session_reject_11()
+    {
+        using var client = LoggedOn();
+        client.Send("ZZ", (FixTags.Text, "what is this"));
+        var reject = client.Expect("3");
+        Assert.Equal(("11", "ZZ", "35"), (reject.GetString(FixTags.SessionRejectReason), reject.GetString(FixTags.RefMsgType), reject.GetString(FixTags.RefTagID)));
+        client.Send("1", (FixTags.TestReqID, "after-zz")); // the rejected message used its sequence number
+        Assert.Equal("after-zz", client.Expect("0").GetString(FixTags.TestReqID));
     }
 
     [Fact]

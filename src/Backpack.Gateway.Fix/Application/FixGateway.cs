@@ -149,6 +149,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         }
         if (account == 0)
         {
+            state.Orders.UseClOrdId(clOrdId);
             RejectOrder(state, m, clOrdId, account, new OrderProblem(15, "Unknown account for this session", "UNKNOWN_ACCOUNT"));
             return;
         }
@@ -284,9 +285,16 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         int account = AccountOf(state, m);
         int marketId = 0;
         if (kind == '1') marketId = m.TryGet(FixTags.Symbol, out var symbol) ? _markets.Find(symbol) : 0;
-        if (account == 0 || (kind == '1' && marketId == 0) || kind is not ('1' or '7'))
+        string? problem = account == 0 ? "Unknown account for this session"
+            : kind is not ('1' or '7') ? "MassCancelRequestType must be 1 (by symbol) or 7 (all orders)"
+            : kind == '1' && marketId == 0 ? "Unknown symbol"
+            : m.Has(FixTags.Side) ? "Mass cancel by Side is not supported"
+            : null;
+        if (problem is not null)
         {
-            SendMassCancelReport(state, clOrdId, kind, 0, account == 0 ? 99 : kind is '1' or '7' ? 1 : 0);
+            // MassCancelRejectReason: 0 type not supported, 1 invalid or unknown security, 99 other.
+            int reason = kind is not ('1' or '7') ? 0 : problem == "Unknown symbol" ? 1 : 99;
+            SendMassCancelReport(state, clOrdId, kind, 0, reason, problem);
             return;
         }
         long requestId = state.NextRequestId();
@@ -704,7 +712,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var pending = s.Orders.TakePending(e.RequestId);
         if (pending?.Positions is null) return;
         var positions = pending.Positions.Where(p => p.Quantity != 0).ToList();
-        SendPositionsAck(s, pending.ClOrdId, pending.AccountId, positions.Count, '0', '0');
+        // PosReqResult 2: no positions found matching the request.
+        SendPositionsAck(s, pending.ClOrdId, pending.AccountId, positions.Count, positions.Count == 0 ? '2' : '0', '0');
         int n = 0;
         foreach (var p in positions)
         {
@@ -828,15 +837,16 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     }
 
     /// <summary>OrderMassCancelReport; <paramref name="rejectReason"/> -1 when accepted.</summary>
-    private void SendMassCancelReport(SessionState s, string clOrdId, char kind, long count, int rejectReason)
+    private void SendMassCancelReport(SessionState s, string clOrdId, char kind, long count, int rejectReason, string? text = null)
     {
         var w = s.Session.Begin("r"u8);
         w.Field(FixTags.OrderID, "MC-" + clOrdId);
         w.Field(FixTags.ClOrdID, clOrdId);
-        w.Field(FixTags.MassCancelRequestType, kind is '1' or '7' ? kind : '7');
+        w.Field(FixTags.MassCancelRequestType, kind);
         w.Field(FixTags.MassCancelResponse, rejectReason < 0 ? kind : '0');
         if (rejectReason >= 0) w.Field(FixTags.MassCancelRejectReason, rejectReason);
         w.Field(FixTags.TotalAffectedOrders, count);
+        if (text is not null) w.Field(FixTags.Text, text);
         s.Session.Send(ref w);
     }
 
@@ -883,7 +893,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         s.Session.Send(ref w);
     }
 
-    /// <summary>A fill's ExecID: T (buy side) or S (sell side) and the trade id, the same on both sides of a trade.</summary>
+    /// <summary>A fill's ExecID: T (buy side) or S (sell side) then the trade id, so the two sides of a trade share the number.</summary>
     private static ExecId TradeExecId(long tradeId, Side side) => new(side == Side.Buy ? 'T' : 'S', tradeId, -1, -1);
 
     /// <summary>An ExecID written straight into the message: E{command sequence}-{session}-{counter}, X{session}-{counter}, or a trade's.</summary>
@@ -954,7 +964,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     {
         private long _orderCounter = now & ((1L << 40) - 1);
         private long _requestCounter = now & ((1L << 40) - 1);
-        private long _execCounter;
+        private long _execCounter = now & ((1L << 40) - 1);
         private readonly Dictionary<int, (long Sequence, long LiquidationId)> _forcedStep = [];
 
         public FixSession Session { get; } = session;

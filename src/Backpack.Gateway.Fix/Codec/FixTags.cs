@@ -86,7 +86,6 @@ public static class FixTags
     public const int OrderOrigin = 5001;
     public const int LiquidationID = 5002;
     public const int LiquidationStage = 5003;
-    public const int BankruptcyPrice = 5004;
     public const int MaintenanceMarginRatio = 5005;
     public const int AccountEquity = 5006;
     public const int MaintenanceMargin = 5007;
@@ -94,7 +93,6 @@ public static class FixTags
     public const int AdlRole = 5009;
     public const int AdlQuintile = 5010;
     public const int MarginFraction = 5011;
-    public const int LiquidationFee = 5012;
     public const int SelfTradePrevention = 5013;
     public const int RealizedPnl = 5014;
     public const int UnrealizedPnl = 5015;

@@ -164,6 +164,10 @@ public sealed class FixDictionary
 
     public MessageDefinition? Message(string msgType) => _messages.GetValueOrDefault(msgType);
 
+    /// <summary>True when the value is a message type of the standard (one of MsgType(35)'s values), whether or not it is defined here as a message.</summary>
+    public bool IsKnownMsgType(ReadOnlySpan<byte> msgType) =>
+        Message(msgType) is not null || Field(35) is { Enums.Length: > 0 } field && field.IsEnumValue(msgType);
+
     private readonly MessageDefinition?[] _byOneChar = new MessageDefinition?[256];
     private readonly Dictionary<int, MessageDefinition> _byTwoChars = [];
 

@@ -33,7 +33,7 @@ public interface IFixApplication
 }
 
 /// <summary>
-/// One FIX 4.4 session, acceptor side (reference: fix-session.md), independent of the socket it
+/// One FIX 4.4 session, acceptor side (rules as the QuickFIX family applies them; docs/fix.md), independent of the socket it
 /// is on: Logon checks, sequence numbers (gaps are asked for with one ResendRequest and the
 /// messages after the gap kept aside until it fills), PossDup handling, CompID and SendingTime
 /// checks, heartbeats and test requests, ResendRequest answered from the store (admin messages
@@ -176,7 +176,9 @@ public sealed class FixSession
         if (definition is null)
         {
             Store.NextTargetSeqNum = seq + 1;
-            SendBusinessReject(seq, m, 3, "Unsupported message type");
+            // Not a FIX 4.4 message type at all: session Reject 11; a real one we do not handle: BusinessMessageReject 3.
+            if (!_validator.Dictionary.IsKnownMsgType(m.MsgType)) SendReject(seq, m, SessionRejectReason.InvalidMsgType, FixTags.MsgType, "Invalid MsgType");
+            else SendBusinessReject(seq, m, 3, "Unsupported message type");
             return;
         }
         if (_validator.Validate(m, definition) is { } failure)

@@ -6,10 +6,8 @@ public sealed class FixSessionSettings
     /// <summary>Stable number of the session (1..1048575); it tags the session's orders and requests. Default: position in the list.</summary>
     public int Number { get; set; }
 
-    public const string DefaultCompId = "BACKPACK";
-
-    /// <summary>Our CompID (SenderCompID of what we send, TargetCompID of what the client sends).</summary>
-    public string SenderCompId { get; set; } = DefaultCompId;
+    /// <summary>Our CompID (SenderCompID of what we send, TargetCompID of what the client sends); empty takes Fix:CompId.</summary>
+    public string SenderCompId { get; set; } = "";
 
     /// <summary>The client's CompID.</summary>
     public string TargetCompId { get; set; } = "";
