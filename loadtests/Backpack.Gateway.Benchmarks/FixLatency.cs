@@ -16,7 +16,9 @@ namespace Backpack.Gateway.Benchmarks;
 /// session, validation, translation, inbound ring, engine thread, dispatcher, session, socket):
 /// a ping-pong run (one order in flight) for latency percentiles, then a windowed run for
 /// sustained acknowledged orders per second. Orders rest far from the touch and are canceled in
-/// batches so the book stays small.
+/// batches so the book stays small. Environment knobs for investigations: FIX_BENCH_MEMORY_STORE=1
+/// keeps the session's store in memory instead of files; FIX_BENCH_SPIN_US sets how long the idle
+/// engine thread spins before it sleeps (default 50).
 /// </summary>
 public static class FixLatency
 {
@@ -24,10 +26,10 @@ public static class FixLatency
     {
         var market = new MarketDefinition { Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m, PriceBand = 0.5m };
         var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 20 });
-        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
+        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero, SpinBeforeSleep = TimeSpan.FromMicroseconds(double.Parse(Environment.GetEnvironmentVariable("FIX_BENCH_SPIN_US") ?? "50")) });
         var settings = new FixSessionSettings { Number = 1, TargetCompId = "BENCH", Accounts = [1], RequireSignature = false, MaxMessagesPerSecond = 0 };
         string storeDir = Path.Combine(Path.GetTempPath(), "fix-bench-" + Guid.NewGuid().ToString("N"));
-        var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = storeDir, Sessions = [settings] };
+        var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = Environment.GetEnvironmentVariable("FIX_BENCH_MEMORY_STORE") == "1" ? "" : storeDir, Sessions = [settings] };
         var fix = new FixFrontEnd(options, [market], runner, EngineRunner.SystemClock);
         fix.Acceptor.OnError = (who, e) => Console.Error.WriteLine($"acceptor error from {who}: {e}");
         runner.AddConsumer(fix.Gateway);
@@ -42,12 +44,17 @@ public static class FixLatency
         // Warm-up (JIT, pools).
         Ping(client, 5_000, null);
         var latencies = new long[pings];
+        int gcBefore = GC.CollectionCount(0);
+        var pauseBefore = GC.GetTotalPauseDuration();
         Ping(client, pings, latencies);
+        int collections = GC.CollectionCount(0) - gcBefore;
+        var paused = GC.GetTotalPauseDuration() - pauseBefore;
         Array.Sort(latencies);
         double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
         Console.WriteLine($"FIX order -> ExecutionReport ping-pong over loopback, {pings:N0} orders: " +
                           $"p50 {Micros(latencies[pings / 2]):F1} us, p90 {Micros(latencies[pings * 9 / 10]):F1} us, p99 {Micros(latencies[pings * 99 / 100]):F1} us, " +
-                          $"p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us");
+                          $"p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us; " +
+                          $"{collections} garbage collections in the process pausing it {paused.TotalMilliseconds:F1} ms in all");
 
         var sw = Stopwatch.StartNew();
         int window = 500, sent = 0, acked = 0;
