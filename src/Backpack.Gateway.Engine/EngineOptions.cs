@@ -85,24 +85,6 @@ public sealed class LiquidationOptions
     /// <summary>ADL quintile thresholds are recomputed every this many ticks.</summary>
     public int AdlRankRefreshTicks { get; set; } = 10;
 
-    internal long MarginCallPpm => Ppm(MarginCallRatio);
-    internal long EndPpm => Ppm(EndRatio);
-    internal long SlicePpm => Ppm(SliceFraction);
-    internal long LargeSlicePpm => Ppm(LargeSliceFraction);
-    internal long LargePositionMicros => (long)(LargePositionNotional * 1_000_000m);
-    internal long MinSliceMicros => (long)(MinSliceNotional * 1_000_000m);
-    internal long BandMultiplierPpm => Ppm(BandMultiplier);
-    internal long FeePpm => Ppm(FeeRate);
-    internal long BackstopSharePpm => Ppm(BackstopMmfShare);
-    internal long BackstopOffsetPpm => Ppm(BackstopMmfOffset);
-    internal long BackstopBandPpm => Ppm(BackstopMarkBand);
-    internal long FundLimitPpm => Ppm(FundNotionalLimit);
-    internal long NoFillBackstopMicros => NoFillBackstopSeconds * 1_000_000L;
-    internal long MaxBookMicros => MaxBookSeconds * 1_000_000L;
-    internal long StaleMarkMicros => StaleMarkSeconds * 1_000_000L;
-
-    private static long Ppm(decimal fraction) => (long)(fraction * 1_000_000m);
-
     public void Validate()
     {
         void Require(bool ok, string key, string rule)

@@ -64,8 +64,9 @@ public sealed class MatchingEngine
         _entry = new OrderEntry(_orders, _accounts, _markets, _open, _matcher, _risk, _events, _options);
         var fund = new InsuranceFund(_accounts, _events, _options.Liquidation.InsuranceFundAccountId);
         var adl = new AdlRanking(_accounts, _markets, _risk) { ExemptAccount = fund.Account };
-        _monitor = new MarginMonitor(_accounts, _markets, _risk, _events, _options.Liquidation) { ExemptAccount = fund.Account };
-        _liquidation = new LiquidationEngine(_accounts, _markets, _risk, _events, _options.Liquidation, _entry, _clearing, _matcher,
+        var limits = new LiquidationLimits(_options.Liquidation);
+        _monitor = new MarginMonitor(_accounts, _markets, _risk, _events, limits) { ExemptAccount = fund.Account };
+        _liquidation = new LiquidationEngine(_accounts, _markets, _risk, _events, limits, _entry, _clearing, _matcher,
             _monitor, fund, new BackstopProviders(), adl);
         _monitor.Liquidations = _liquidation;
         _matcher.ForcedFills = _liquidation;
@@ -89,21 +90,23 @@ public sealed class MatchingEngine
 
     /// <summary>
     /// Processes one encoded command (its sequence must be <see cref="LastSequence"/> + 1) and
-    /// appends its events to <paramref name="output"/>. A frame that is not a readable command, or
-    /// is out of sequence, is answered with CommandRejected and does not advance the sequence.
+    /// appends its events to <paramref name="output"/>. A frame whose header cannot be read, or that
+    /// is out of sequence, is answered with CommandRejected and does not advance the sequence; a
+    /// command with a good header but a body that does not decode takes its sequence number and is
+    /// answered with CommandRejected (MalformedCommand).
     /// </summary>
     public void Process(ReadOnlySpan<byte> command, FrameBuffer output)
     {
         if (!CommandStamp.TryRead(command, out MessageType type, out long sequence, out long time) || !MessageTypes.IsDefined((long)type))
         {
             _events.Begin(output, LastSequence, Time);
-            Reject(0, type, 0, RejectReason.MalformedCommand);
+            _events.Reject(0, type, 0, RejectReason.MalformedCommand);
             return;
         }
         if (sequence != LastSequence + 1)
         {
             _events.Begin(output, LastSequence, Time);
-            Reject(0, type, 0, RejectReason.OutOfSequence);
+            _events.Reject(0, type, 0, RejectReason.OutOfSequence);
             return;
         }
         LastSequence = sequence;
@@ -143,7 +146,7 @@ public sealed class MatchingEngine
                 if (TryDecode(command, out RegisterBackstopProvider provider)) OnRegisterBackstopProvider(provider);
                 break;
             default:
-                Reject(0, type, 0, RejectReason.UnsupportedCommand);
+                _events.Reject(0, type, 0, RejectReason.UnsupportedCommand);
                 break;
         }
         EndCommand();
@@ -185,7 +188,7 @@ public sealed class MatchingEngine
     private bool TryDecode<T>(ReadOnlySpan<byte> frame, out T command) where T : struct, IProtocolMessage<T>
     {
         if (ProtocolCodec.TryDecode(frame, out command, out _)) return true;
-        Reject(0, T.Type, 0, RejectReason.MalformedCommand);
+        _events.Reject(0, T.Type, 0, RejectReason.MalformedCommand);
         return false;
     }
 
@@ -193,12 +196,12 @@ public sealed class MatchingEngine
     {
         if (cmd.AccountId <= 0 || cmd.AccountId > AccountStore.MaxAccountId)
         {
-            Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.UnknownAccount);
+            _events.Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.UnknownAccount);
             return;
         }
         if (cmd.Amount <= 0)
         {
-            Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.InvalidAmount);
+            _events.Reject(cmd.Header.RequestId, MessageType.Deposit, cmd.AccountId, RejectReason.InvalidAmount);
             return;
         }
         int account = _accounts.GetOrOpen(cmd.AccountId);
@@ -220,7 +223,7 @@ public sealed class MatchingEngine
         else if (cmd.Amount > _risk.Withdrawable(account)) reason = RejectReason.InsufficientFunds;
         if (reason != RejectReason.None)
         {
-            Reject(cmd.Header.RequestId, MessageType.Withdraw, cmd.AccountId, reason);
+            _events.Reject(cmd.Header.RequestId, MessageType.Withdraw, cmd.AccountId, reason);
             return;
         }
         ref Account a = ref _accounts[account];
@@ -235,12 +238,12 @@ public sealed class MatchingEngine
     {
         if ((uint)(cmd.MarketId - 1) >= (uint)_markets.Length)
         {
-            Reject(cmd.Header.RequestId, MessageType.SetIndexPrice, 0, RejectReason.UnknownMarket);
+            _events.Reject(cmd.Header.RequestId, MessageType.SetIndexPrice, 0, RejectReason.UnknownMarket);
             return;
         }
         if (cmd.Price <= 0)
         {
-            Reject(cmd.Header.RequestId, MessageType.SetIndexPrice, 0, RejectReason.InvalidPrice);
+            _events.Reject(cmd.Header.RequestId, MessageType.SetIndexPrice, 0, RejectReason.InvalidPrice);
             return;
         }
         Market market = _markets[cmd.MarketId - 1];
@@ -265,7 +268,7 @@ public sealed class MatchingEngine
         else if (account == _liquidation.Fund.Account || cmd.NotionalPerMinute < 0 || cmd.NotionalPerHour < 0) reason = RejectReason.InvalidAmount;
         if (reason != RejectReason.None)
         {
-            Reject(cmd.Header.RequestId, MessageType.RegisterBackstopProvider, cmd.AccountId, reason);
+            _events.Reject(cmd.Header.RequestId, MessageType.RegisterBackstopProvider, cmd.AccountId, reason);
             return;
         }
         _liquidation.Providers.Register(cmd.AccountId, cmd.NotionalPerMinute, cmd.NotionalPerHour);
@@ -277,12 +280,12 @@ public sealed class MatchingEngine
     {
         if (!_accounts.TryGetIndex(cmd.AccountId, out int account))
         {
-            Reject(cmd.Header.RequestId, MessageType.QueryAccount, cmd.AccountId, RejectReason.UnknownAccount);
+            _events.Reject(cmd.Header.RequestId, MessageType.QueryAccount, cmd.AccountId, RejectReason.UnknownAccount);
             return;
         }
         if (cmd.MarketId != 0 && (uint)(cmd.MarketId - 1) >= (uint)_markets.Length)
         {
-            Reject(cmd.Header.RequestId, MessageType.QueryAccount, cmd.AccountId, RejectReason.UnknownMarket);
+            _events.Reject(cmd.Header.RequestId, MessageType.QueryAccount, cmd.AccountId, RejectReason.UnknownMarket);
             return;
         }
         var h = _events.Header;
@@ -311,8 +314,6 @@ public sealed class MatchingEngine
             a.Liquidating, orders, positions));
     }
 
-    private void Reject(long requestId, MessageType type, int accountId, RejectReason reason) =>
-        _events.Emit(new CommandRejected(_events.Header, requestId, type, accountId, reason));
 
     // ---- Read-only inspection (cold path: allocates) ----
 

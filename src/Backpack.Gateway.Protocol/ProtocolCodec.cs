@@ -29,7 +29,7 @@ public static class ProtocolCodec
     public static bool TryReadType(ReadOnlySpan<byte> frame, out MessageType type, out DecodeError error)
     {
         var r = new MessagePackReader(frame);
-        type = ReadType(ref r, out _);
+        type = ReadType(ref r, out _, out _);
         error = r.Error;
         return !r.HasError;
     }
@@ -42,11 +42,10 @@ public static class ProtocolCodec
     public static bool TryDecode<T>(ReadOnlySpan<byte> frame, out T message, out DecodeError error) where T : struct, IProtocolMessage<T>
     {
         var r = new MessagePackReader(frame);
-        int typeOffset = 0;
-        MessageType type = ReadType(ref r, out int count);
+        MessageType type = ReadType(ref r, out int count, out int typeOffset);
         if (!r.HasError && type != T.Type)
         {
-            r.Fail(DecodeErrorKind.UnexpectedType, typeOffset + 1, "message type " + T.Type, (long)type);
+            r.Fail(DecodeErrorKind.UnexpectedType, typeOffset, "message type " + T.Type, found: (byte)type);
         }
         if (!r.HasError && count < T.FieldCount)
         {
@@ -76,8 +75,9 @@ public static class ProtocolCodec
     public static T Decode<T>(ReadOnlySpan<byte> frame) where T : struct, IProtocolMessage<T> =>
         TryDecode(frame, out T message, out var error) ? message : throw new ProtocolDecodeException(error);
 
-    private static MessageType ReadType(ref MessagePackReader r, out int count)
+    private static MessageType ReadType(ref MessagePackReader r, out int count, out int at)
     {
+        at = 0;
         count = r.ReadArrayHeader();
         if (r.HasError) return MessageType.None;
         if (count == 0)
@@ -85,7 +85,7 @@ public static class ProtocolCodec
             r.Fail(DecodeErrorKind.MissingFields, 0, "message", 0);
             return MessageType.None;
         }
-        int at = r.Position;
+        at = r.Position;
         long id = r.ReadInt64();
         if (r.HasError) return MessageType.None;
         if (!MessageTypes.IsDefined(id))

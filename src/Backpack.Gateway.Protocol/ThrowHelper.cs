@@ -11,7 +11,4 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ArgumentOutOfRange(string name) => throw new ArgumentOutOfRangeException(name);
-
-    [DoesNotReturn]
-    public static void InvalidOperation(string message) => throw new InvalidOperationException(message);
 }

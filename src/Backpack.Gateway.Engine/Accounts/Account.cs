@@ -1,3 +1,5 @@
+using Backpack.Gateway.Protocol;
+
 namespace Backpack.Gateway.Engine.Accounts;
 
 /// <summary>A trading account: USDC collateral, its fees, and the head of its open-order list.</summary>
@@ -43,4 +45,7 @@ internal struct Position
     public long ReduceOnlySellQuantity;
     /// <summary>Sequence of the command that last changed this position (coalesces PositionChanged).</summary>
     public long ChangedAt;
+
+    /// <summary>Lots an order on <paramref name="side"/> could take off this position before it crosses zero.</summary>
+    public readonly long Reducible(Side side) => side == Side.Sell ? Math.Max(Quantity, 0) : Math.Max(-Quantity, 0);
 }

@@ -29,7 +29,6 @@ internal sealed class AccountStore
 
     public int Count { get; private set; }
 
-    public int MarketCount => _marketCount;
 
     public ref Account this[int index] => ref _accounts[index];
 

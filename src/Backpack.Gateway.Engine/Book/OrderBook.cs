@@ -44,6 +44,13 @@ internal sealed class OrderBook
     /// <summary>Best ask in ticks, 0 if none.</summary>
     public long BestAsk => Asks.BestLevel == BookSide.None ? 0 : Asks.Level(Asks.BestLevel).Price;
 
+    /// <summary>True if an order on <paramref name="side"/> at <paramref name="price"/> would trade against the opposite side's best level.</summary>
+    public bool WouldTake(Side side, long price)
+    {
+        var opposite = OppositeOf(side);
+        return opposite.BestLevel != BookSide.None && opposite.Crosses(opposite.Level(opposite.BestLevel).Price, price);
+    }
+
     /// <summary>Appends the order at the back of its price level's queue.</summary>
     public void Enqueue(int slot)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Framing;
 
 namespace Backpack.Gateway.Engine.Events;
@@ -27,4 +28,8 @@ internal sealed class EventEmitter
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Emit<T>(in T message) where T : struct, IProtocolMessage<T> => _output.Write(message);
+
+    /// <summary>Answers a command with CommandRejected.</summary>
+    public void Reject(long requestId, MessageType type, int accountId, RejectReason reason) =>
+        Emit(new CommandRejected(Header, requestId, type, accountId, reason));
 }

@@ -93,13 +93,13 @@ internal sealed class AdlRanking
     /// The ADL queue against a position being closed: accounts holding the opposite side in the
     /// market, best score first (ties by account index). O(accounts): ADL is rare.
     /// </summary>
-    public List<int> Queue(int market, bool againstLong, int excludeAccount)
+    public List<int> Queue(int market, bool againstLong)
     {
         var candidates = new List<(double Score, int Account)>();
         for (int a = 0; a < _accounts.Count; a++)
         {
             long q = _accounts.PositionOf(a, market).Quantity;
-            if (a == excludeAccount || a == ExemptAccount || _accounts[a].Liquidating) continue;
+            if (a == ExemptAccount || _accounts[a].Liquidating) continue;
             if (againstLong ? q >= 0 : q <= 0) continue;
             candidates.Add((Score(a, market, _margin.Equity(a)), a));
         }

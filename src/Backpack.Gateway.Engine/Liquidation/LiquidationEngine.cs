@@ -23,7 +23,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private readonly Market[] _markets;
     private readonly AccountMargin _margin;
     private readonly EventEmitter _events;
-    private readonly LiquidationOptions _options;
+    private readonly LiquidationLimits _options;
     private readonly OrderEntry _entry;
     private readonly Clearing _clearing;
     private readonly Matcher _matcher;
@@ -32,7 +32,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private readonly AdlCursor?[] _adlQueues;
     private long _ticks;
 
-    public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationOptions options,
+    public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationLimits options,
         OrderEntry entry, Clearing clearing, Matcher matcher, MarginMonitor monitor, InsuranceFund fund, BackstopProviders providers, AdlRanking adl)
     {
         _accounts = accounts;
@@ -282,7 +282,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         bool againstLong = side == Side.Sell;
         int key = market * 2 + (againstLong ? 0 : 1);
         // Ranking is O(accounts): done once per tick and market side, then walked with a cursor.
-        AdlCursor queue = _adlQueues[key] ??= new AdlCursor(Adl.Queue(market, againstLong, excludeAccount: -1));
+        AdlCursor queue = _adlQueues[key] ??= new AdlCursor(Adl.Queue(market, againstLong));
         for (int i = queue.Next; i < queue.Accounts.Count && remaining > 0; i++)
         {
             int counterparty = queue.Accounts[i];

@@ -73,7 +73,7 @@ internal static class LiquidationMath
     }
 
     /// <summary>Lots of a slice: 10% of the position (20% above the large notional), at least min(position, min notional).</summary>
-    public static long SliceQuantity(long positionLots, long notional, long lotValueAtMark, LiquidationOptions o)
+    public static long SliceQuantity(long positionLots, long notional, long lotValueAtMark, LiquidationLimits o)
     {
         long share = notional > o.LargePositionMicros ? o.LargeSlicePpm : o.SlicePpm;
         long lots = FixedMath.MulDivCeil(positionLots, share, FixedMath.PartsPerMillion);

@@ -3,7 +3,6 @@ namespace Backpack.Gateway.Engine.Liquidation;
 /// <summary>Running totals of the liquidation pipeline (money in micro-USDC).</summary>
 public sealed class LiquidationStatistics
 {
-    public long MarginCalls { get; internal set; }
     public long Started { get; internal set; }
     public long Averted { get; internal set; }
     public long Partial { get; internal set; }

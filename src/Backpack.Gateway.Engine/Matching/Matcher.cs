@@ -58,12 +58,7 @@ internal sealed class Matcher
     public long LastTradeId { get; set; }
 
     /// <summary>The quantity a reduce-only order could still take off its account's position.</summary>
-    public long Reducible(in Order o)
-    {
-        long position = _accounts.PositionOf(o.Account, o.Market).Quantity;
-        if (o.Side == Side.Sell) return position > 0 ? position : 0;
-        return position < 0 ? -position : 0;
-    }
+    public long Reducible(in Order o) => _accounts.PositionOf(o.Account, o.Market).Reducible(o.Side);
 
     /// <summary>
     /// True if the taker at <paramref name="limit"/> would fill completely right now (fill-or-kill

@@ -119,8 +119,8 @@ internal sealed class OpenOrders
     public void TrimReduceOnly(int account, int market)
     {
         ref Position p = ref _accounts.PositionOf(account, market);
-        long allowSell = p.Quantity > 0 ? p.Quantity : 0;
-        long allowBuy = p.Quantity < 0 ? -p.Quantity : 0;
+        long allowSell = p.Reducible(Side.Sell);
+        long allowBuy = p.Reducible(Side.Buy);
         if (p.ReduceOnlySellQuantity <= allowSell && p.ReduceOnlyBuyQuantity <= allowBuy) return;
 
         // Walk from the oldest order to the newest, spending each side's allowance.

@@ -158,14 +158,9 @@ internal sealed class OrderEntry
         int m = cmd.MarketId - 1;
         if ((cmd.Flags & OrderFlags.ReduceOnly) != 0)
         {
-            long position = _accounts.PositionOf(account, m).Quantity;
-            if (cmd.Side == Side.Sell ? position <= 0 : position >= 0) return RejectReason.ReduceOnlyNotReducing;
+            if (_accounts.PositionOf(account, m).Reducible(cmd.Side) == 0) return RejectReason.ReduceOnlyNotReducing;
         }
-        if (postOnly)
-        {
-            long touch = cmd.Side == Side.Buy ? market.Book.BestAsk : market.Book.BestBid;
-            if (touch != 0 && (cmd.Side == Side.Buy ? limit >= touch : limit <= touch)) return RejectReason.PostOnlyWouldTake;
-        }
+        if (postOnly && market.Book.WouldTake(cmd.Side, limit)) return RejectReason.PostOnlyWouldTake;
         if (_accounts[account].Liquidating && _risk.RaisesExposure(account, m, cmd.Side, limit, cmd.Quantity)) return RejectReason.AccountLiquidating;
         return _risk.CheckOrder(account, m, cmd.Side, limit, cmd.Quantity);
     }
@@ -227,15 +222,10 @@ internal sealed class OrderEntry
         if (cmd.Quantity <= o.Filled || cmd.Quantity < market.Rules.MinQuantity || cmd.Quantity > market.Rules.MaxQuantity)
             return RejectReason.InvalidQuantity;
         if (cmd.NewClientOrderId < 0) return RejectReason.InvalidOrder;
-        if (cmd.NewClientOrderId != 0 && cmd.NewClientOrderId != o.ClientOrderId && _orders.ClientIdInUse(o.Account, cmd.NewClientOrderId))
-            return RejectReason.DuplicateClientOrderId;
         bool renamed = cmd.NewClientOrderId != 0 && cmd.NewClientOrderId != o.ClientOrderId;
+        if (renamed && _orders.ClientIdInUse(o.Account, cmd.NewClientOrderId)) return RejectReason.DuplicateClientOrderId;
         if (cmd.Price == o.Price && cmd.Quantity == o.Quantity && !renamed) return RejectReason.NothingToChange;
-        if ((o.Flags & OrderFlags.PostOnly) != 0)
-        {
-            long touch = o.Side == Side.Buy ? market.Book.BestAsk : market.Book.BestBid;
-            if (touch != 0 && (o.Side == Side.Buy ? cmd.Price >= touch : cmd.Price <= touch)) return RejectReason.PostOnlyWouldTake;
-        }
+        if ((o.Flags & OrderFlags.PostOnly) != 0 && market.Book.WouldTake(o.Side, cmd.Price)) return RejectReason.PostOnlyWouldTake;
         long currentQuote = market.Rules.Quote(o.Price, o.Remaining);
         if (_accounts[o.Account].Liquidating && _risk.RaisesExposure(o.Account, o.Market, o.Side, cmd.Price, cmd.Quantity - o.Filled, currentQuote))
             return RejectReason.AccountLiquidating;
@@ -246,12 +236,12 @@ internal sealed class OrderEntry
     {
         if (!_accounts.TryGetIndex(cmd.AccountId, out int account))
         {
-            Reject(cmd.Header.RequestId, MessageType.CancelAll, cmd.AccountId, RejectReason.UnknownAccount);
+            _events.Reject(cmd.Header.RequestId, MessageType.CancelAll, cmd.AccountId, RejectReason.UnknownAccount);
             return;
         }
         if (cmd.MarketId != 0 && (uint)(cmd.MarketId - 1) >= (uint)_markets.Length)
         {
-            Reject(cmd.Header.RequestId, MessageType.CancelAll, cmd.AccountId, RejectReason.UnknownMarket);
+            _events.Reject(cmd.Header.RequestId, MessageType.CancelAll, cmd.AccountId, RejectReason.UnknownMarket);
             return;
         }
         long count = CancelAccountOrders(account, cmd.MarketId - 1, CancelReason.UserCanceled, cmd.Header.RequestId);
@@ -290,6 +280,4 @@ internal sealed class OrderEntry
         return RejectReason.None;
     }
 
-    private void Reject(long requestId, MessageType type, int accountId, RejectReason reason) =>
-        _events.Emit(new CommandRejected(_events.Header, requestId, type, accountId, reason));
 }

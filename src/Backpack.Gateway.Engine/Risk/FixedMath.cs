@@ -87,7 +87,4 @@ public static class FixedMath
         while ((Int128)r * r < n) r++;
         return r;
     }
-
-    /// <summary>Sign of <paramref name="v"/>: -1, 0 or 1.</summary>
-    public static long Sign(long v) => (v >> 63) | (long)((ulong)-v >> 63);
 }

@@ -1,6 +1,7 @@
 using Backpack.Gateway.Engine.Accounts;
 using Backpack.Gateway.Engine.Events;
 using Backpack.Gateway.Engine.Markets;
+using Backpack.Gateway.Engine.Liquidation;
 using Backpack.Gateway.Protocol.Events;
 
 namespace Backpack.Gateway.Engine.Risk;
@@ -31,14 +32,14 @@ internal sealed class MarginMonitor
     private readonly Market[] _markets;
     private readonly AccountMargin _margin;
     private readonly EventEmitter _events;
-    private readonly LiquidationOptions _options;
+    private readonly LiquidationLimits _options;
     private readonly TriggerHeap[] _down; // longs: key = -trigger price, fires when mark <= trigger
     private readonly TriggerHeap[] _up;   // shorts: key = trigger price, fires when mark >= trigger
     private int[] _queue = new int[64];
     private int _queued;
     private long _pass = 1;
 
-    public MarginMonitor(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationOptions options)
+    public MarginMonitor(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationLimits options)
     {
         _accounts = accounts;
         _markets = markets;

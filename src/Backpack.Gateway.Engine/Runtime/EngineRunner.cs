@@ -37,7 +37,8 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private readonly List<IEventConsumer> _consumers = [];
     private readonly FrameBuffer _output = new(1 << 20, 1 << 14);
     private readonly ManualResetEventSlim _wake = new(false);
-    private readonly byte[] _tick = new byte[ProtocolCodec.MaxMessageSize];
+    // Encoded once; the sequencer stamps each copy's sequence and time in place.
+    private readonly byte[] _tick = ProtocolCodec.ToArray(new Tick(new CommandHeader(0, 0, 0)));
     private Thread? _thread;
     private volatile bool _stopping;
     private volatile bool _sleeping;
@@ -154,8 +155,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     {
         long now = _clock();
         _nextTick = Math.Max(_nextTick + (long)_options.TickInterval.TotalMicroseconds, now);
-        int length = ProtocolCodec.Encode(new Tick(new CommandHeader(0, 0, 0)), _tick);
-        Process(_tick.AsSpan(0, length));
+        Process(_tick);
     }
 
     private void Publish()
@@ -167,6 +167,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
 
     public void Dispose()
     {
+        if (_stopping) return;
         _stopping = true;
         _wake.Set();
         _thread?.Join();

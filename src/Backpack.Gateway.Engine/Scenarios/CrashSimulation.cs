@@ -191,7 +191,6 @@ public sealed class CrashSimulation
             int m = random.Next(_markets.Length);
             var rules = _engine.Markets[m];
             long price = _startPrices[m];
-            long lotValue = rules.QuotePerTickLot * price;
             decimal maxLeverage = 0.9m / (rules.BaseImfPpm / 1_000_000m);
             // Leverage from the mix with +/-20% jitter for each side; the long's deposit sets the size,
             // and the short's deposit is sized so it carries its own leverage; entries spread around the start.
@@ -322,7 +321,7 @@ public sealed class CrashSimulation
 
     private CommandHeader Header() => new(++_sequence, _time, _sequence);
 
-    private static long Micros(decimal usdc) => (long)(usdc * 1_000_000m);
+    private static long Micros(decimal usdc) => (long)(usdc * Usdc.MicrosPerUnit);
 
     private static decimal Draw(IReadOnlyList<(decimal Leverage, int Weight)> mix, int totalWeight, Random random)
     {

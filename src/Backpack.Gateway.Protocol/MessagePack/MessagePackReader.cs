@@ -402,7 +402,7 @@ public ref struct MessagePackReader
         uint nanos;
         if (type != MessagePackCode.TimestampExtType)
         {
-            Fail(DecodeErrorKind.UnexpectedType, start, "timestamp ext (-1)", type);
+            Fail(DecodeErrorKind.UnexpectedType, start, "timestamp ext (-1)", found: (byte)type);
             return default;
         }
         switch (data.Length)
