@@ -57,7 +57,7 @@ public class FixCodecBenchmark
         FixFramer.TryFrame(_newOrder, 65_536, out int consumed);
         _message.Parse(_newOrder, 0, consumed);
         if (_validator.Validate(_message, _definition) is not null) return -1;
-        OrderTranslator.TranslateNewOrder(_message, _markets, 101, 7_000_000_001, 9_000_000_001, _command, out int length);
+        OrderTranslator.TranslateNewOrder(_message, _markets, 101, 7_000_000_001, 9_000_000_001, _command, out _, out int length);
         return length;
     }
 

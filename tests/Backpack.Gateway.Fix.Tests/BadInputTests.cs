@@ -211,4 +211,31 @@ public class BadInputTests : IAsyncLifetime
         using var client = host.Client();
         client.Logon();
     }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_is_disconnected_as_a_slow_consumer_and_others_keep_going()
+    {
+        await using var host = new FixTestHost(acceptor: o => o.MaxOutboundBytes = 256 * 1024);
+        using var other = host.Client(FixTestHost.ClientB);
+        other.Logon();
+        using var slow = host.Client();
+        slow.Logon();
+        // Each TestRequest makes the gateway answer a 1 KB heartbeat; the client never reads them.
+        string id = new('x', 1000);
+        var session = host.Session(FixTestHost.ClientA);
+        for (int i = 0; i < 30_000 && session.IsLoggedOn; i++)
+        {
+            try
+            {
+                slow.Send("1", (FixTags.TestReqID, id));
+            }
+            catch (IOException)
+            {
+                break; // the gateway closed the connection while we were still writing
+            }
+        }
+        Assert.True(SpinWait.SpinUntil(() => !session.IsLoggedOn, TimeSpan.FromSeconds(10)), "the slow client is still logged on");
+        Assert.True(SpinWait.SpinUntil(() => host.Acceptor.ConnectionCount == 1, TimeSpan.FromSeconds(10)), "the slow client's connection is still open");
+        OtherSessionStillWorks(other, "after-slow-consumer");
+    }
 }

@@ -33,7 +33,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     private readonly Dictionary<FixSession, SessionState> _bySession = [];
     private readonly Dictionary<int, List<SessionState>> _byAccount = [];
     private readonly Channel<EventBatch> _events = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly byte[] _command = new byte[ProtocolCodec.MaxMessageSize];
     private readonly HashSet<SessionState> _touched = [];
     private Task? _dispatcher;
 
@@ -47,7 +46,12 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     public FixMarkets Markets => _markets;
 
     /// <summary>Orders and requests refused because the engine's inbound ring was full.</summary>
-    public long Busy { get; private set; }
+    public long Busy => Interlocked.Read(ref _busy);
+
+    private long _busy;
+
+    /// <summary>Called on the dispatcher thread when an engine event could not be turned into FIX messages (the event is skipped).</summary>
+    public Action<Exception>? OnError { get; set; }
 
     /// <summary>Event batches waiting for the dispatcher.</summary>
     public int Backlog => _events.Reader.Count;
@@ -155,14 +159,13 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         }
         long clientOrderId = state.NextClientOrderId();
         long requestId = state.NextRequestId();
-        var problem = OrderTranslator.TranslateNewOrder(m, _markets, account, clientOrderId, requestId, _command, out int length);
+        var problem = OrderTranslator.TranslateNewOrder(m, _markets, account, clientOrderId, requestId, state.Command, out NewOrder command, out int length);
         if (problem is not null)
         {
             state.Orders.UseClOrdId(clOrdId);
             RejectOrder(state, m, clOrdId, account, problem.Value);
             return;
         }
-        var command = ProtocolCodec.Decode<NewOrder>(_command.AsSpan(0, length));
         var order = new FixOrder
         {
             ClOrdId = clOrdId,
@@ -177,7 +180,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             Leaves = command.Quantity,
         };
         state.Orders.Add(order);
-        if (!Submit(_command.AsSpan(0, length)))
+        if (!Submit(state.Command.AsSpan(0, length)))
         {
             order.OrdStatus = '8';
             state.Orders.Finished(order);
@@ -204,8 +207,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         long requestId = state.NextRequestId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Cancel, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order });
         int length = ProtocolCodec.Encode(new CancelOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId,
-            order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0), _command);
-        if (!Submit(_command.AsSpan(0, length)))
+            order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0), state.Command);
+        if (!Submit(state.Command.AsSpan(0, length)))
         {
             state.Orders.TakePending(requestId);
             SendCancelReject(state, clOrdId, origClOrdId, order, '1', 99, "Gateway busy, try again", "BUSY");
@@ -242,8 +245,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         long newClientOrderId = state.NextClientOrderId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Replace, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order, NewClientOrderId = newClientOrderId });
         int length = ProtocolCodec.Encode(new ReplaceOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId, order.OrderId,
-            order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity), _command);
-        if (!Submit(_command.AsSpan(0, length)))
+            order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity), state.Command);
+        if (!Submit(state.Command.AsSpan(0, length)))
         {
             state.Orders.TakePending(requestId);
             SendCancelReject(state, clOrdId, origClOrdId, order, '2', 99, "Gateway busy, try again", "BUSY");
@@ -299,8 +302,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         }
         long requestId = state.NextRequestId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.MassCancel, ClOrdId = clOrdId, MassCancelType = kind, AccountId = account });
-        int length = ProtocolCodec.Encode(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId), _command);
-        if (!Submit(_command.AsSpan(0, length)))
+        int length = ProtocolCodec.Encode(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId), state.Command);
+        if (!Submit(state.Command.AsSpan(0, length)))
         {
             state.Orders.TakePending(requestId);
             SendMassCancelReport(state, clOrdId, kind, 0, 99);
@@ -319,8 +322,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         }
         long requestId = state.NextRequestId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Positions, ClOrdId = posReqId, AccountId = account, MarketId = marketId, Positions = [] });
-        int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), _command);
-        if (!Submit(_command.AsSpan(0, length)))
+        int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), state.Command);
+        if (!Submit(state.Command.AsSpan(0, length)))
         {
             state.Orders.TakePending(requestId);
             SendPositionsAck(state, posReqId, account, 0, '4', '2');
@@ -335,7 +338,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             if (_submitter.TrySubmit(command)) return true;
             Thread.SpinWait(50);
         }
-        Busy++;
+        Interlocked.Increment(ref _busy);
         return false;
     }
 
@@ -410,7 +413,15 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                     int start = 0;
                     for (int i = 0; i < batch.Count; i++)
                     {
-                        Route(batch.Data.AsSpan(start, batch.Ends[i] - start));
+                        try
+                        {
+                            Route(batch.Data.AsSpan(start, batch.Ends[i] - start));
+                        }
+                        catch (Exception e)
+                        {
+                            // A bug in one report must not stop the reports of every session.
+                            OnError?.Invoke(e);
+                        }
                         start = batch.Ends[i];
                     }
                 }
@@ -436,102 +447,102 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         {
             case MessageType.OrderAccepted:
             {
-                var e = ProtocolCodec.Decode<OrderAccepted>(frame);
-                if (Owner(e.ClientOrderId) is { } s) { Enter(s); try { OnAccepted(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out OrderAccepted e)) break;
+                if (Owner(e.ClientOrderId) is { } s) lock (Touch(s)) OnAccepted(s, e);
                 break;
             }
             case MessageType.OrderRejected:
             {
-                var e = ProtocolCodec.Decode<OrderRejected>(frame);
-                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnRejected(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out OrderRejected e)) break;
+                if (Owner(e.RequestId) is { } s) lock (Touch(s)) OnRejected(s, e);
                 break;
             }
             case MessageType.OrderFilled:
             {
-                var e = ProtocolCodec.Decode<OrderFilled>(frame);
+                if (!Read(frame, out OrderFilled e)) break;
                 if (e.Origin == OrderOrigin.User)
                 {
-                    if (Owner(e.ClientOrderId) is { } s) { Enter(s); try { OnFilled(s, e); } finally { Exit(s); } }
+                    if (Owner(e.ClientOrderId) is { } s) lock (Touch(s)) OnFilled(s, e);
                 }
                 else
                 {
-                    foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnForcedFill(s, e); } finally { Exit(s); } }
+                    foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnForcedFill(s, e);
                 }
                 break;
             }
             case MessageType.OrderCanceled:
             {
-                var e = ProtocolCodec.Decode<OrderCanceled>(frame);
-                if (Owner(e.ClientOrderId) is { } s) { Enter(s); try { OnCanceled(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out OrderCanceled e)) break;
+                if (Owner(e.ClientOrderId) is { } s) lock (Touch(s)) OnCanceled(s, e);
                 break;
             }
             case MessageType.OrderReplaced:
             {
-                var e = ProtocolCodec.Decode<OrderReplaced>(frame);
-                if ((Owner(e.OriginalClientOrderId) ?? Owner(e.ClientOrderId)) is { } s) { Enter(s); try { OnReplaced(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out OrderReplaced e)) break;
+                if ((Owner(e.OriginalClientOrderId) ?? Owner(e.ClientOrderId)) is { } s) lock (Touch(s)) OnReplaced(s, e);
                 break;
             }
             case MessageType.OrderCancelRejected:
             {
-                var e = ProtocolCodec.Decode<OrderCancelRejected>(frame);
-                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnCancelRejected(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out OrderCancelRejected e)) break;
+                if (Owner(e.RequestId) is { } s) lock (Touch(s)) OnCancelRejected(s, e);
                 break;
             }
             case MessageType.CommandAccepted:
             {
-                var e = ProtocolCodec.Decode<CommandAccepted>(frame);
-                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) { Enter(s); try { OnMassCanceled(s, e.RequestId, e.Count, true); } finally { Exit(s); } }
+                if (!Read(frame, out CommandAccepted e)) break;
+                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) lock (Touch(s)) OnMassCanceled(s, e.RequestId, e.Count, true);
                 break;
             }
             case MessageType.CommandRejected:
             {
-                var e = ProtocolCodec.Decode<CommandRejected>(frame);
-                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnCommandRejected(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out CommandRejected e)) break;
+                if (Owner(e.RequestId) is { } s) lock (Touch(s)) OnCommandRejected(s, e);
                 break;
             }
             case MessageType.PositionSnapshot:
             {
-                var e = ProtocolCodec.Decode<PositionSnapshot>(frame);
-                if (Owner(e.RequestId) is { } s) { Enter(s); try { s.Orders.Pending(e.RequestId)?.Positions?.Add(e); } finally { Exit(s); } }
+                if (!Read(frame, out PositionSnapshot e)) break;
+                if (Owner(e.RequestId) is { } s) lock (Touch(s)) s.Orders.Pending(e.RequestId)?.Positions?.Add(e);
                 break;
             }
             case MessageType.AccountSnapshot:
             {
-                var e = ProtocolCodec.Decode<AccountSnapshot>(frame);
-                if (Owner(e.RequestId) is { } s) { Enter(s); try { OnPositions(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out AccountSnapshot e)) break;
+                if (Owner(e.RequestId) is { } s) lock (Touch(s)) OnPositions(s, e);
                 break;
             }
             case MessageType.PositionChanged:
             {
-                var e = ProtocolCodec.Decode<PositionChanged>(frame);
+                if (!Read(frame, out PositionChanged e)) break;
                 foreach (var s in SessionsOf(e.AccountId))
                 {
-                    if (s.ForcedStep(e.AccountId) is { Sequence: var seq, LiquidationId: var id } && seq == e.Header.Sequence) { Enter(s); try { OnForcedPosition(s, e, id); } finally { Exit(s); } }
+                    if (s.ForcedStep(e.AccountId) is { Sequence: var seq, LiquidationId: var id } && seq == e.Header.Sequence) lock (Touch(s)) OnForcedPosition(s, e, id);
                 }
                 break;
             }
             case MessageType.MarginCall:
             {
-                var e = ProtocolCodec.Decode<MarginCall>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnMarginCall(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out MarginCall e)) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnMarginCall(s, e);
                 break;
             }
             case MessageType.LiquidationStarted:
             {
-                var e = ProtocolCodec.Decode<LiquidationStarted>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnLiquidationStarted(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out LiquidationStarted e)) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnLiquidationStarted(s, e);
                 break;
             }
             case MessageType.LiquidationEnded:
             {
-                var e = ProtocolCodec.Decode<LiquidationEnded>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnLiquidationEnded(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out LiquidationEnded e)) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnLiquidationEnded(s, e);
                 break;
             }
             case MessageType.AdlNotice:
             {
-                var e = ProtocolCodec.Decode<AdlNotice>(frame);
-                foreach (var s in SessionsOf(e.AccountId)) { Enter(s); try { OnAdlNotice(s, e); } finally { Exit(s); } }
+                if (!Read(frame, out AdlNotice e)) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnAdlNotice(s, e);
                 break;
             }
         }
@@ -540,16 +551,24 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     private SessionState? Owner(long taggedId) =>
         taggedId > 0 && RequestTag.FrontEnd(taggedId) == RequestTag.Fix ? _byNumber.GetValueOrDefault(RequestTag.Connection(taggedId)) : null;
 
-    private IReadOnlyList<SessionState> SessionsOf(int account) => _byAccount.TryGetValue(account, out var list) ? list : [];
+    private List<SessionState> SessionsOf(int account) => _byAccount.TryGetValue(account, out var list) ? list : NoSessions;
 
-    // Explicit enter/exit instead of a lambda per event: the router allocates nothing per event.
-    private void Enter(SessionState state)
+    private static readonly List<SessionState> NoSessions = [];
+
+    /// <summary>Marks the session for the flush at the end of the batch and returns the lock to hold while writing to it.</summary>
+    private object Touch(SessionState state)
     {
-        Monitor.Enter(state.Session.Lock);
         _touched.Add(state);
+        return state.Session.Lock;
     }
 
-    private static void Exit(SessionState state) => Monitor.Exit(state.Session.Lock);
+    /// <summary>Decodes an engine event; one that does not decode is a bug, reported and skipped.</summary>
+    private bool Read<T>(ReadOnlySpan<byte> frame, out T e) where T : struct, IProtocolMessage<T>
+    {
+        if (ProtocolCodec.TryDecode(frame, out e, out var error)) return true;
+        OnError?.Invoke(new ProtocolDecodeException(error));
+        return false;
+    }
 
     private void OnAccepted(SessionState s, OrderAccepted e)
     {
@@ -969,6 +988,9 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
         public FixSession Session { get; } = session;
         public FixOrders Orders { get; } = new();
+
+        /// <summary>Where the session's commands are encoded: its messages are handled on its connection's reader thread, under the session's lock.</summary>
+        public byte[] Command { get; } = new byte[ProtocolCodec.MaxMessageSize];
 
         private int Number => Session.Settings.Number;
 

@@ -85,12 +85,14 @@ public static class OrderTranslator
 
     /// <summary>Parse + map of a NewOrderSingle into an encoded NewOrder command (the benchmarked hot path).</summary>
     public static OrderProblem? TranslateNewOrder(FixMessage m, FixMarkets markets, int accountId, long clientOrderId, long requestId,
-        Span<byte> command, out int length)
+        Span<byte> command, out NewOrder order, out int length)
     {
         length = 0;
+        order = default;
         var problem = ReadOrder(m, markets, out int marketId, out var side, out var type, out var tif, out long price, out long quantity, out var flags, out var stp);
         if (problem is not null) return problem;
-        length = ProtocolCodec.Encode(new NewOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientOrderId, side, type, tif, price, quantity, flags, stp), command);
+        order = new NewOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientOrderId, side, type, tif, price, quantity, flags, stp);
+        length = ProtocolCodec.Encode(order, command);
         return null;
     }
 

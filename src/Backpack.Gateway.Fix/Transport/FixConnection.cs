@@ -26,6 +26,7 @@ internal sealed class FixConnection : IFixConnection
     private byte[] _sending = new byte[16 * 1024];
     private string? _closeReason;
     private bool _writerBusy;
+    private int _sendingLength;
     private FixSession? _session;
 
     public FixConnection(Socket socket, FixAcceptor acceptor, FixAcceptorOptions options)
@@ -54,10 +55,13 @@ internal sealed class FixConnection : IFixConnection
         lock (_sendLock)
         {
             if (_closeReason is not null) return;
-            if (_pendingLength + message.Length > _options.MaxOutboundBytes)
+            if (_pendingLength + _sendingLength + message.Length > _options.MaxOutboundBytes)
             {
+                // A client that stopped reading would never take the backlog: drop it and close at
+                // once (its messages stay in the session's store for a resend after it logs on again).
                 _closeReason = "Slow consumer: outbound queue full";
-                _sendSignal.Release();
+                _pendingLength = 0;
+                Abort();
                 return;
             }
             if (_pendingLength + message.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + message.Length));
@@ -82,8 +86,11 @@ internal sealed class FixConnection : IFixConnection
                         _pendingLength = 0;
                         return;
                     }
-                    Buffer.BlockCopy(_pending, sent, _pending, 0, _pendingLength - sent);
-                    _pendingLength -= sent;
+                    if (sent > 0)
+                    {
+                        Buffer.BlockCopy(_pending, sent, _pending, 0, _pendingLength - sent);
+                        _pendingLength -= sent;
+                    }
                 }
                 else
                 {
@@ -91,6 +98,20 @@ internal sealed class FixConnection : IFixConnection
                 }
             }
             _writerBusy = true;
+        }
+        _sendSignal.Release();
+    }
+
+    /// <summary>Closes the socket without writing what is queued (the writer's send in progress fails and it stops).</summary>
+    private void Abort()
+    {
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+            _socket.Close();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
         }
         _sendSignal.Release();
     }
@@ -126,6 +147,7 @@ internal sealed class FixConnection : IFixConnection
                         }
                         _writerBusy = true;
                         (_pending, _sending) = (_sending, _pending);
+                        _sendingLength = length;
                         _pendingLength = 0;
                     }
                     int offset = 0;
@@ -133,6 +155,7 @@ internal sealed class FixConnection : IFixConnection
                     {
                         offset += await _socket.SendAsync(_sending.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
                     }
+                    lock (_sendLock) _sendingLength = 0;
                     if (closing) return;
                 }
             }
@@ -182,6 +205,7 @@ internal sealed class FixConnection : IFixConnection
         var buffer = new byte[Math.Min(64 * 1024, _options.MaxMessageSize + 1024)];
         int filled = 0;
         var message = new FixMessage();
+        FixSession? handled = null;
         long connectedAt = Environment.TickCount64;
         try
         {
@@ -223,7 +247,13 @@ internal sealed class FixConnection : IFixConnection
                     }
                     message.Parse(buffer, offset, consumed);
                     offset += consumed;
-                    Handle(message);
+                    handled = Handle(message) ?? handled;
+                }
+                if (handled is not null)
+                {
+                    // One store flush and one socket write for everything this read brought in.
+                    lock (handled.Lock) handled.Flush();
+                    handled = null;
                 }
                 if (offset > 0)
                 {
@@ -258,7 +288,8 @@ internal sealed class FixConnection : IFixConnection
         }
     }
 
-    private void Handle(FixMessage message)
+    /// <summary>Hands the message to its session; returns the session, which the caller flushes.</summary>
+    private FixSession? Handle(FixMessage message)
     {
         var session = _session;
         if (session is null)
@@ -268,20 +299,15 @@ internal sealed class FixConnection : IFixConnection
             if (session is null)
             {
                 Disconnect(message.IsMsgType("A") ? "Unknown session" : "First message is not a Logon");
-                return;
+                return null;
             }
             _session = session;
         }
         lock (session.Lock)
         {
             session.OnMessage(message, this);
-            session.Flush();
         }
-        if (!session.IsLoggedOn || !ReferenceEquals(session.Connection, this))
-        {
-            // Refused at Logon (or a second connection): this socket no longer belongs to the session.
-            if (_closeReason is not null) _session = null;
-        }
+        return session;
     }
 
     private void Refuse(string reason)
