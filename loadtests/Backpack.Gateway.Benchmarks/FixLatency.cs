@@ -148,7 +148,7 @@ public static class FixLatency
             w.Field(FixTags.ClOrdID, ++_clOrdId);
             w.Field(FixTags.Symbol, "SOL_USDC_PERP"u8);
             w.Field(FixTags.Side, '1');
-            w.Timestamp(FixTags.TransactTime, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            w.Timestamp(FixTags.TransactTime, EngineRunner.SystemClock());
             w.Field(FixTags.OrderQty, "1"u8);
             w.Field(FixTags.OrdType, '2');
             w.Scaled(FixTags.Price, 10_000 + n % 5_000, 2);
@@ -160,7 +160,7 @@ public static class FixLatency
             var w = Header("q"u8);
             w.Field(FixTags.ClOrdID, "mc-" + (++_cancelSeq) + "-" + Environment.TickCount64);
             w.Field(FixTags.MassCancelRequestType, '7');
-            w.Timestamp(FixTags.TransactTime, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            w.Timestamp(FixTags.TransactTime, EngineRunner.SystemClock());
             Append(ref w);
             Flush();
             while (!Read(out var type) || type != 'r')
@@ -185,7 +185,7 @@ public static class FixLatency
             w.Field(FixTags.SenderCompID, "BENCH"u8);
             w.Field(FixTags.TargetCompID, "BACKPACK"u8);
             w.Field(FixTags.MsgSeqNum, _seq++);
-            w.Timestamp(FixTags.SendingTime, (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            w.Timestamp(FixTags.SendingTime, EngineRunner.SystemClock());
             return w;
         }
 

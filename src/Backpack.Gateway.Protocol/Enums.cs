@@ -167,3 +167,31 @@ public enum InsuranceFundReason : byte
     TakeoverPnl = 3,
     Injection = 4,
 }
+
+/// <summary>
+/// Reject reasons as the error codes the front ends show clients: the name in upper snake case
+/// (InsufficientMargin -> INSUFFICIENT_MARGIN), as Backpack's API spells its errors. Built once.
+/// </summary>
+public static class RejectCodes
+{
+    private static readonly string[] Codes = Build();
+
+    public static string Of(RejectReason reason) => Codes[(byte)reason] ?? ((byte)reason).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string[] Build()
+    {
+        var codes = new string[256];
+        foreach (var reason in Enum.GetValues<RejectReason>())
+        {
+            string name = reason.ToString();
+            var b = new System.Text.StringBuilder(name.Length + 8);
+            for (int i = 0; i < name.Length; i++)
+            {
+                if (i > 0 && char.IsUpper(name[i])) b.Append('_');
+                b.Append(char.ToUpperInvariant(name[i]));
+            }
+            codes[(byte)reason] = b.ToString();
+        }
+        return codes;
+    }
+}

@@ -148,13 +148,13 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         int account = AccountOf(state, m);
         if (state.Orders.IsUsed(clOrdId))
         {
-            RejectOrder(state, m, clOrdId, account, new OrderProblem(6, "Duplicate ClOrdID", "DUPLICATE_CLIENT_ORDER_ID"));
+            RejectOrder(state, m, clOrdId, account, new OrderProblem(6, "Duplicate ClOrdID", RejectCodes.Of(RejectReason.DuplicateClientOrderId)));
             return;
         }
         if (account == 0)
         {
             state.Orders.UseClOrdId(clOrdId);
-            RejectOrder(state, m, clOrdId, account, new OrderProblem(15, "Unknown account for this session", "UNKNOWN_ACCOUNT"));
+            RejectOrder(state, m, clOrdId, account, new OrderProblem(15, "Unknown account for this session", RejectCodes.Of(RejectReason.UnknownAccount)));
             return;
         }
         long clientOrderId = state.NextClientOrderId();
@@ -195,13 +195,13 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var order = state.Orders.ByClOrdId(origClOrdId);
         if (state.Orders.IsUsed(clOrdId))
         {
-            SendCancelReject(state, clOrdId, origClOrdId, order, '1', 6, "Duplicate ClOrdID", "DUPLICATE_CLIENT_ORDER_ID");
+            SendCancelReject(state, clOrdId, origClOrdId, order, '1', 6, "Duplicate ClOrdID", RejectCodes.Of(RejectReason.DuplicateClientOrderId));
             return;
         }
         state.Orders.UseClOrdId(clOrdId);
         if (order is null || order.IsDone)
         {
-            SendCancelReject(state, clOrdId, origClOrdId, order, '1', order is null ? 1 : 0, order is null ? "Unknown order" : "Order already done", "ORDER_NOT_FOUND");
+            SendCancelReject(state, clOrdId, origClOrdId, order, '1', order is null ? 1 : 0, order is null ? "Unknown order" : "Order already done", RejectCodes.Of(RejectReason.OrderNotFound));
             return;
         }
         long requestId = state.NextRequestId();
@@ -222,19 +222,19 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var order = state.Orders.ByClOrdId(origClOrdId);
         if (state.Orders.IsUsed(clOrdId))
         {
-            SendCancelReject(state, clOrdId, origClOrdId, order, '2', 6, "Duplicate ClOrdID", "DUPLICATE_CLIENT_ORDER_ID");
+            SendCancelReject(state, clOrdId, origClOrdId, order, '2', 6, "Duplicate ClOrdID", RejectCodes.Of(RejectReason.DuplicateClientOrderId));
             return;
         }
         state.Orders.UseClOrdId(clOrdId);
         if (order is null || order.IsDone)
         {
-            SendCancelReject(state, clOrdId, origClOrdId, order, '2', order is null ? 1 : 0, order is null ? "Unknown order" : "Order already done", "ORDER_NOT_FOUND");
+            SendCancelReject(state, clOrdId, origClOrdId, order, '2', order is null ? 1 : 0, order is null ? "Unknown order" : "Order already done", RejectCodes.Of(RejectReason.OrderNotFound));
             return;
         }
         var problem = OrderTranslator.ReadOrder(m, _markets, out int marketId, out var side, out var type, out _, out long price, out long quantity, out _, out _);
         if (problem is null && (marketId != order.MarketId || side != order.Side || type != order.Type || type != OrderType.Limit))
         {
-            problem = new OrderProblem(99, "A replace may change only price and quantity of a limit order", "INVALID_ORDER");
+            problem = new OrderProblem(99, "A replace may change only price and quantity of a limit order", RejectCodes.Of(RejectReason.InvalidOrder));
         }
         if (problem is not null)
         {
@@ -321,7 +321,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             return;
         }
         long requestId = state.NextRequestId();
-        state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Positions, ClOrdId = posReqId, AccountId = account, MarketId = marketId, Positions = [] });
+        state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Positions, ClOrdId = posReqId, AccountId = account, Positions = [] });
         int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), state.Command);
         if (!Submit(state.Command.AsSpan(0, length)))
         {
@@ -491,7 +491,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             case MessageType.CommandAccepted:
             {
                 if (!Read(frame, out CommandAccepted e)) break;
-                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) lock (Touch(s)) OnMassCanceled(s, e.RequestId, e.Count, true);
+                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } s) lock (Touch(s)) OnMassCanceled(s, e.RequestId, e.Count);
                 break;
             }
             case MessageType.CommandRejected:
@@ -594,7 +594,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');
         w.Field(FixTags.OrdRejReason, OrdRejReasonOf(e.Reason));
         w.Field(FixTags.Text, TextOf(e.Reason));
-        w.Field(FixTags.RejectCode, CodeOf(e.Reason));
+        w.Field(FixTags.RejectCode, RejectCodes.Of(e.Reason));
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         s.Session.Send(ref w);
     }
@@ -674,7 +674,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             w.Field(FixTags.OrderID, order.OrderId);
             w.Field(FixTags.ClOrdID, pending.ClOrdId);
             w.Field(FixTags.OrigClOrdID, pending.OrigClOrdId ?? order.ClOrdId);
-            CommonOrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), order.OrdStatus == 'C' ? 'C' : '4');
+            CommonOrderFields(ref w, order, s.NextExecId(e.Header.Sequence), order.OrdStatus == 'C' ? 'C' : '4');
         }
         else
         {
@@ -708,7 +708,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var pending = s.Orders.TakePending(e.RequestId);
         if (pending is null) return;
         SendCancelReject(s, pending.ClOrdId, pending.OrigClOrdId ?? "NONE", pending.Order,
-            e.ResponseTo == CancelRejectResponseTo.Cancel ? '1' : '2', e.Reason == RejectReason.OrderNotFound ? 1 : 99, TextOf(e.Reason), CodeOf(e.Reason));
+            e.ResponseTo == CancelRejectResponseTo.Cancel ? '1' : '2', e.Reason == RejectReason.OrderNotFound ? 1 : 99, TextOf(e.Reason), RejectCodes.Of(e.Reason));
     }
 
     private void OnCommandRejected(SessionState s, CommandRejected e)
@@ -719,11 +719,11 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         else if (pending.Kind == PendingKind.Positions) SendPositionsAck(s, pending.ClOrdId, pending.AccountId, 0, '4', '2');
     }
 
-    private void OnMassCanceled(SessionState s, long requestId, long count, bool accepted)
+    private void OnMassCanceled(SessionState s, long requestId, long count)
     {
         var pending = s.Orders.TakePending(requestId);
         if (pending is null) return;
-        SendMassCancelReport(s, pending.ClOrdId, pending.MassCancelType, count, accepted ? -1 : 99);
+        SendMassCancelReport(s, pending.ClOrdId, pending.MassCancelType, count, -1);
     }
 
     private void OnPositions(SessionState s, AccountSnapshot e)
@@ -806,10 +806,10 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         else w.Field(FixTags.OrderID, "NONE"u8);
         w.Field(FixTags.ClOrdID, order.ClOrdId);
         if (order.OrigClOrdId is not null && execType == '5') w.Field(FixTags.OrigClOrdID, order.OrigClOrdId);
-        CommonOrderFields(ref w, s, order, execId, execType);
+        CommonOrderFields(ref w, order, execId, execType);
     }
 
-    private void CommonOrderFields(ref FixWriter w, SessionState s, FixOrder order, ExecId execId, char execType)
+    private void CommonOrderFields(ref FixWriter w, FixOrder order, ExecId execId, char execType)
     {
         ref readonly MarketUnits market = ref _markets.Units(order.MarketId);
         execId.Write(ref w);
@@ -825,7 +825,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         w.Scaled(FixTags.LeavesQty, order.Leaves * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.CumQty, order.CumQty * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.AvgPx, AvgPrice(market, order.CumQuote, order.CumQty, out int scale), scale);
-        _ = s;
     }
 
     /// <summary>Average price (CumulativeQuote / quantity) with 4 more decimals than the tick, rounded half up.</summary>
@@ -933,19 +932,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         _ => 99,
     };
 
-    /// <summary>Upper snake case name of a reason (what Backpack's API calls its error codes).</summary>
-    public static string CodeOf(RejectReason reason)
-    {
-        string name = reason.ToString();
-        var b = new StringBuilder(name.Length + 8);
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (i > 0 && char.IsUpper(name[i])) b.Append('_');
-            b.Append(char.ToUpperInvariant(name[i]));
-        }
-        return b.ToString();
-    }
-
     private static string TextOf(RejectReason reason) => reason switch
     {
         RejectReason.InsufficientMargin => "Insufficient margin",
@@ -956,7 +942,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         RejectReason.OrderNotFound => "Unknown order",
         RejectReason.MarketNotReady => "Market not open yet",
         RejectReason.InvalidQuantity => "Invalid quantity",
-        _ => CodeOf(reason),
+        _ => RejectCodes.Of(reason),
     };
 
     private static string CancelTextOf(CancelReason reason) => reason switch
@@ -981,9 +967,13 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     /// <summary>What the gateway keeps per session.</summary>
     private sealed class SessionState(FixSession session, long now)
     {
-        private long _orderCounter = now & ((1L << 40) - 1);
-        private long _requestCounter = now & ((1L << 40) - 1);
-        private long _execCounter = now & ((1L << 40) - 1);
+        // Counters start from the clock so ids stay unique across restarts of the gateway: the tagged
+        // ids have 40 bits of counter, so they start from the time in milliseconds (2^40 ms is 34
+        // years) and stay ahead of an earlier run's ids while a session averages fewer than 1,000
+        // ids a millisecond; ExecIDs start from the time in microseconds.
+        private long _orderCounter = now / 1000;
+        private long _requestCounter = now / 1000;
+        private long _execCounter = now;
         private readonly Dictionary<int, (long Sequence, long LiquidationId)> _forcedStep = [];
 
         public FixSession Session { get; } = session;
@@ -994,7 +984,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
         private int Number => Session.Settings.Number;
 
-        // Counters start from the clock so ids stay unique across restarts of the gateway.
         public long NextClientOrderId() => RequestTag.Make(RequestTag.Fix, Number, ++_orderCounter);
         public long NextRequestId() => RequestTag.Make(RequestTag.Fix, Number, ++_requestCounter);
         public ExecId NextExecId() => new('X', Number, ++_execCounter, -1);

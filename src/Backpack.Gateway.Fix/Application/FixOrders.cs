@@ -45,7 +45,6 @@ public sealed class PendingRequest
     public long NewClientOrderId { get; init; }
     public char MassCancelType { get; init; }
     public int AccountId { get; init; }
-    public int MarketId { get; init; }
     public List<Protocol.Events.PositionSnapshot>? Positions { get; set; }
 }
 
@@ -58,14 +57,11 @@ public sealed class FixOrders
 {
     private readonly Dictionary<string, FixOrder> _byClOrdId = new(StringComparer.Ordinal);
     private readonly Dictionary<long, FixOrder> _byClientOrderId = [];
-    private readonly Dictionary<long, FixOrder> _byOrderId = [];
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private readonly Queue<FixOrder> _finished = new();
 
     public int MaxFinished { get; set; } = 100_000;
-
-    public int Open => _byClientOrderId.Count - _finished.Count;
 
     public bool IsUsed(string clOrdId) => _used.Contains(clOrdId);
 
@@ -78,13 +74,8 @@ public sealed class FixOrders
 
     public FixOrder? ByClOrdId(string clOrdId) => _byClOrdId.GetValueOrDefault(clOrdId);
     public FixOrder? ByClientOrderId(long id) => _byClientOrderId.GetValueOrDefault(id);
-    public FixOrder? ByOrderId(long id) => _byOrderId.GetValueOrDefault(id);
 
-    public void Accepted(FixOrder order, long orderId)
-    {
-        order.OrderId = orderId;
-        _byOrderId[orderId] = order;
-    }
+    public void Accepted(FixOrder order, long orderId) => order.OrderId = orderId;
 
     /// <summary>The order now goes by a new ClOrdID and client order id (after a replace).</summary>
     public void Renamed(FixOrder order, string clOrdId, long clientOrderId)
@@ -109,7 +100,6 @@ public sealed class FixOrders
             _byClOrdId.Remove(old.ClOrdId);
             if (old.OrigClOrdId is not null && _byClOrdId.GetValueOrDefault(old.OrigClOrdId) == old) _byClOrdId.Remove(old.OrigClOrdId);
             _byClientOrderId.Remove(old.ClientOrderId);
-            _byOrderId.Remove(old.OrderId);
         }
     }
 

@@ -16,14 +16,14 @@ public readonly record struct OrderProblem(int OrdRejReason, string Text, string
 /// </summary>
 public static class OrderTranslator
 {
-    public static readonly OrderProblem UnknownSymbol = new(1, "Unknown symbol", "UNKNOWN_MARKET");
-    public static readonly OrderProblem BadSide = new(99, "Side must be 1 (buy) or 2 (sell)", "INVALID_ORDER");
-    public static readonly OrderProblem BadOrdType = new(11, "OrdType must be 1 (market) or 2 (limit)", "INVALID_ORDER");
-    public static readonly OrderProblem BadTimeInForce = new(11, "TimeInForce must be 0, 1, 3 or 4", "INVALID_ORDER");
-    public static readonly OrderProblem BadExecInst = new(11, "ExecInst supports 6 (post-only) and E (reduce-only)", "INVALID_ORDER");
-    public static readonly OrderProblem BadPrice = new(99, "Price missing or not a multiple of the tick size", "INVALID_PRICE");
-    public static readonly OrderProblem BadQuantity = new(13, "OrderQty missing or not a multiple of the step size", "INVALID_QUANTITY");
-    public static readonly OrderProblem BadStp = new(11, "SelfTradePrevention(5013) must be 0, 1 or 2", "INVALID_ORDER");
+    public static readonly OrderProblem UnknownSymbol = new(1, "Unknown symbol", RejectCodes.Of(RejectReason.UnknownMarket));
+    public static readonly OrderProblem BadSide = new(99, "Side must be 1 (buy) or 2 (sell)", RejectCodes.Of(RejectReason.InvalidOrder));
+    public static readonly OrderProblem BadOrdType = new(11, "OrdType must be 1 (market) or 2 (limit)", RejectCodes.Of(RejectReason.InvalidOrder));
+    public static readonly OrderProblem BadTimeInForce = new(11, "TimeInForce must be 0, 1, 3 or 4", RejectCodes.Of(RejectReason.InvalidOrder));
+    public static readonly OrderProblem BadExecInst = new(11, "ExecInst supports 6 (post-only) and E (reduce-only)", RejectCodes.Of(RejectReason.InvalidOrder));
+    public static readonly OrderProblem BadPrice = new(99, "Price missing or not a multiple of the tick size", RejectCodes.Of(RejectReason.InvalidPrice));
+    public static readonly OrderProblem BadQuantity = new(13, "OrderQty missing or not a multiple of the step size", RejectCodes.Of(RejectReason.InvalidQuantity));
+    public static readonly OrderProblem BadStp = new(11, "SelfTradePrevention(5013) must be 0, 1 or 2", RejectCodes.Of(RejectReason.InvalidOrder));
 
     /// <summary>The order-describing fields of a NewOrderSingle or OrderCancelReplaceRequest, in engine units.</summary>
     public static OrderProblem? ReadOrder(FixMessage m, FixMarkets markets, out int marketId, out Side side, out OrderType type,

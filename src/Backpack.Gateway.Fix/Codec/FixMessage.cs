@@ -58,7 +58,7 @@ public sealed class FixMessage
 
     /// <summary>
     /// Splits a framed message (see <see cref="FixFramer"/>) into fields. The bytes are referenced,
-    /// not copied: keep the buffer unchanged while the message is in use, or call <see cref="Copy"/>.
+    /// not copied: keep the buffer unchanged while the message is in use.
     /// A field whose tag is not a positive number is kept with tag 0 (the validator rejects it).
     /// </summary>
     public void Parse(byte[] buffer, int offset, int length)
@@ -181,15 +181,6 @@ public sealed class FixMessage
             table[length] = data;
         }
         return table;
-    }
-
-    /// <summary>A copy that owns its bytes (for messages kept aside, like those waiting for a gap to fill).</summary>
-    public FixMessage Copy()
-    {
-        var copy = new FixMessage();
-        byte[] bytes = Bytes.ToArray();
-        copy.Parse(bytes, 0, bytes.Length);
-        return copy;
     }
 
     /// <summary>Index of the first field with <paramref name="tag"/>, or -1.</summary>

@@ -22,9 +22,6 @@ public ref struct FixWriter
         Field(FixTags.MsgType, msgType);
     }
 
-    /// <summary>Bytes of body written so far.</summary>
-    public readonly int BodyLength => _pos - HeaderRoom;
-
     public void Field(int tag, ReadOnlySpan<byte> value)
     {
         Tag(tag);
@@ -91,13 +88,6 @@ public ref struct FixWriter
         Tag(tag);
         _pos += FixValues.WriteDate(_buffer[_pos..], unixMicros);
         _buffer[_pos++] = FixValues.Soh;
-    }
-
-    /// <summary>Appends fields already encoded (tag=value| ...), e.g. a stored body.</summary>
-    public void Raw(ReadOnlySpan<byte> fields)
-    {
-        fields.CopyTo(_buffer[_pos..]);
-        _pos += fields.Length;
     }
 
     /// <summary>Completes the message; returns where it starts in the span and its length.</summary>

@@ -86,31 +86,43 @@ public sealed class MessageDefinition
     public required string MsgType { get; init; }
     public required string Name { get; init; }
     public required bool IsAdmin { get; init; }
-    public required HashSet<int> Fields { get; init; }
-    public required HashSet<int> Required { get; init; }
+    /// <summary>Top-level body tags the message may carry.</summary>
+    public required HashSet<int> Fields
+    {
+        get => _fields;
+        init
+        {
+            _fields = value;
+            // A flat table, built once with the definition: no hashing per field when validating.
+            _allows = new bool[FixDictionary.TagTableSize];
+            foreach (int tag in value)
+            {
+                if (tag < _allows.Length) _allows[tag] = true;
+            }
+        }
+    }
+
+    public required HashSet<int> Required
+    {
+        get => _required;
+        init
+        {
+            _required = value;
+            RequiredTags = value.Order().ToArray();
+        }
+    }
+
     public required Dictionary<int, GroupDefinition> Groups { get; init; }
 
-    private bool[]? _allows;
-    private int[]? _required;
+    /// <summary><see cref="Required"/> in tag order.</summary>
+    public int[] RequiredTags { get; private init; } = [];
 
-    /// <summary>Whether a top-level body tag belongs to the message (a flat table: no hashing per field).</summary>
-    public bool Allows(int tag)
-    {
-        _allows ??= BuildAllows();
-        return tag < _allows.Length ? _allows[tag] : Fields.Contains(tag);
-    }
+    private readonly HashSet<int> _fields = [];
+    private readonly HashSet<int> _required = [];
+    private readonly bool[] _allows = [];
 
-    public int[] RequiredTags => _required ??= Required.Order().ToArray();
-
-    private bool[] BuildAllows()
-    {
-        var table = new bool[FixDictionary.TagTableSize];
-        foreach (int tag in Fields)
-        {
-            if (tag < table.Length) table[tag] = true;
-        }
-        return table;
-    }
+    /// <summary>Whether a top-level body tag belongs to the message.</summary>
+    public bool Allows(int tag) => tag < _allows.Length ? _allows[tag] : _fields.Contains(tag);
 }
 
 /// <summary>
@@ -148,8 +160,6 @@ public sealed class FixDictionary
 
     public FieldDefinition? Field(int tag) =>
         (uint)tag < (uint)_fieldsByTag.Length ? _fieldsByTag[tag] : _fields.GetValueOrDefault(tag);
-
-    public FieldDefinition? Field(string name) => _fields.Values.FirstOrDefault(f => f.Name == name);
 
     public MessageDefinition? Message(ReadOnlySpan<byte> msgType)
     {

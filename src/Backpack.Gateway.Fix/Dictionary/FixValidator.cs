@@ -45,7 +45,7 @@ public sealed class FixValidator
 
     /// <summary>
     /// Validates a framed, parsed message. The message type must be one the dictionary defines
-    /// (the caller answers other types with a BusinessMessageReject). Returns null when valid.
+    /// (the session answers other types with a Reject 11 or a BusinessMessageReject). Returns null when valid.
     /// </summary>
     public ValidationFailure? Validate(FixMessage m, MessageDefinition message)
     {

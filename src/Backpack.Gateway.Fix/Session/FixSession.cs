@@ -50,7 +50,11 @@ public sealed class FixSession
     private readonly byte[] _scratch = new byte[1 << 16];
     private readonly byte[] _senderCompId;
     private readonly byte[] _targetCompId;
-    private readonly SortedDictionary<int, FixMessage> _queued = [];
+    // Messages that arrived ahead of a gap, by sequence number, as received; parsed again (into
+    // _replay) when their turn comes. Stored messages being resent are parsed into _resent.
+    private readonly SortedDictionary<int, byte[]> _queued = [];
+    private readonly FixMessage _replay = new();
+    private readonly FixMessage _resent = new();
     private long _lastSent;
     private long _lastReceived;
     private long _logoutSentAt;
@@ -138,7 +142,7 @@ public sealed class FixSession
         int expected = Store.NextTargetSeqNum;
         if (seq > expected)
         {
-            if (!_queued.ContainsKey(seq)) _queued[seq] = m.Copy();
+            if (!_queued.ContainsKey(seq)) _queued[seq] = m.Bytes.ToArray();
             if (_resendUpTo == 0)
             {
                 _resendUpTo = seq - 1;
@@ -245,9 +249,10 @@ public sealed class FixSession
                 continue;
             }
             if (first > expected) break;
-            var m = _queued[first];
+            byte[] bytes = _queued[first];
             _queued.Remove(first);
-            ProcessInSequence(m, first);
+            _replay.Parse(bytes, 0, bytes.Length);
+            ProcessInSequence(_replay, first);
         }
         if (_resendUpTo != 0 && _queued.Count == 0 && Store.NextTargetSeqNum > _resendUpTo) _resendUpTo = 0;
     }
@@ -421,16 +426,11 @@ public sealed class FixSession
         int last = Store.NextSenderSeqNum - 1;
         if (end == 0 || end > last) end = last;
         if (begin < 1) begin = 1;
-        int gapStart = 0;
         long now = _clock();
         foreach (var (seq, stored) in Store.Get(begin, end))
         {
-            if (gapStart == 0 && seq > begin) gapStart = begin;
-            if (gapStart != 0)
-            {
-                SendGapFill(gapStart, seq);
-                gapStart = 0;
-            }
+            // Admin messages are not stored: the numbers between two stored messages become one gap fill.
+            if (seq > begin) SendGapFill(begin, seq);
             Resend(stored, now);
             begin = seq + 1;
         }
@@ -440,15 +440,10 @@ public sealed class FixSession
     /// <summary>Resends a stored application message with PossDupFlag=Y and its original SendingTime as OrigSendingTime.</summary>
     private void Resend(byte[] stored, long now)
     {
-        var original = new FixMessage();
+        var original = _resent;
         original.Parse(stored, 0, stored.Length);
-        var w = new FixWriter(_scratch, original.MsgType);
-        w.Field(FixTags.SenderCompID, _senderCompId);
-        w.Field(FixTags.TargetCompID, _targetCompId);
-        original.TryGet(FixTags.MsgSeqNum, out var seq);
-        w.Field(FixTags.MsgSeqNum, seq);
-        w.Field(FixTags.PossDupFlag, true);
-        w.Timestamp(FixTags.SendingTime, now);
+        original.TryGetInt(FixTags.MsgSeqNum, out int seq);
+        var w = BeginPossDup(original.MsgType, seq, now);
         if (original.TryGet(FixTags.SendingTime, out var sent)) w.Field(FixTags.OrigSendingTime, sent);
         for (int i = 0; i < original.FieldCount; i++)
         {
@@ -464,15 +459,22 @@ public sealed class FixSession
         Transmit(_scratch.AsSpan(start, length));
     }
 
-    private void SendGapFill(int seq, int newSeq)
+    /// <summary>The header of a message sent again under an earlier sequence number: PossDupFlag=Y and a new SendingTime.</summary>
+    private FixWriter BeginPossDup(ReadOnlySpan<byte> msgType, int seq, long now)
     {
-        var w = new FixWriter(_scratch, "4"u8);
+        var w = new FixWriter(_scratch, msgType);
         w.Field(FixTags.SenderCompID, _senderCompId);
         w.Field(FixTags.TargetCompID, _targetCompId);
         w.Field(FixTags.MsgSeqNum, seq);
         w.Field(FixTags.PossDupFlag, true);
-        long now = _clock();
         w.Timestamp(FixTags.SendingTime, now);
+        return w;
+    }
+
+    private void SendGapFill(int seq, int newSeq)
+    {
+        long now = _clock();
+        var w = BeginPossDup("4"u8, seq, now);
         w.Timestamp(FixTags.OrigSendingTime, now);
         w.Field(FixTags.GapFillFlag, true);
         w.Field(FixTags.NewSeqNo, newSeq);

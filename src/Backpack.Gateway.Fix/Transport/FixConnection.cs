@@ -39,8 +39,6 @@ internal sealed class FixConnection : IFixConnection
 
     public string RemoteEndPoint { get; }
 
-    public string? CloseReason => _closeReason;
-
     private const int PollMicros = 200_000;
 
     public Task RunAsync(CancellationToken stopping)
