@@ -67,14 +67,18 @@ public class EngineRunnerTests
         using var runner = new EngineRunner(engine, () => Interlocked.Read(ref now), new EngineRunnerOptions { TickInterval = TimeSpan.FromSeconds(1) });
         runner.AddConsumer(collector);
         runner.Start();
-        Interlocked.Add(ref now, 3_500_000); // 3.5 s later
-        SpinWait.SpinUntil(() => engine.LastSequence >= 1, TimeSpan.FromSeconds(5));
-        Thread.Sleep(200);
-        lock (collector.Events)
+        long[] TickTimes()
         {
-            var ticks = collector.Events.OfType<CommandAccepted>().Where(c => c.CommandType == MessageType.Tick).ToList();
-            Assert.NotEmpty(ticks);
-            Assert.All(ticks, t => Assert.True(t.Header.Time >= EngineHarness.StartTime + 1_000_000));
+            lock (collector.Events) return collector.Events.OfType<CommandAccepted>().Where(c => c.CommandType == MessageType.Tick).Select(c => c.Header.Time).ToArray();
         }
+        Thread.Sleep(300);
+        Assert.Empty(TickTimes()); // the fake clock has not reached the first tick (1 s)
+        Interlocked.Add(ref now, 3_500_000); // 3.5 s later: one catch-up tick, stamped with the clock's time
+        Assert.True(SpinWait.SpinUntil(() => TickTimes().Length >= 1, TimeSpan.FromSeconds(5)));
+        Thread.Sleep(300);
+        Assert.Equal([EngineHarness.StartTime + 3_500_000], TickTimes());
+        Interlocked.Add(ref now, 1_000_000); // the next one a whole interval later
+        Assert.True(SpinWait.SpinUntil(() => TickTimes().Length >= 2, TimeSpan.FromSeconds(5)));
+        Assert.Equal([EngineHarness.StartTime + 3_500_000, EngineHarness.StartTime + 4_500_000], TickTimes());
     }
 }

@@ -18,7 +18,7 @@ namespace Backpack.Gateway.Fix.Tests;
 /// </summary>
 public sealed class FixTestHost : IAsyncDisposable
 {
-    public static readonly FixDictionary Dictionary = FixDictionary.Load(Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml"));
+    public static readonly FixDictionary Dictionary = FixFrontEnd.LoadDictionary();
 
     public const string ClientA = "CLIENT_A";
     public const string ClientB = "CLIENT_B";
@@ -28,11 +28,12 @@ public sealed class FixTestHost : IAsyncDisposable
     public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null,
         Action<FixAcceptorOptions>? acceptor = null)
     {
+        DeleteStoreOnDispose = storeDirectory is null;
         StoreDirectory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
         Markets = markets ?? [Market()];
         Engine = new MatchingEngine(Markets, new EngineOptions());
         Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
-        var options = new FixOptions { Listen = "127.0.0.1:0", MaxMessageSize = 64 * 1024, StoreDirectory = StoreDirectory };
+        var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = StoreDirectory };
         foreach (var (number, client, account, key) in new[] { (1, ClientA, AccountA, PrivateKeyA), (2, ClientB, AccountB, PrivateKeyB) })
         {
             var settings = new FixSessionSettings
@@ -52,6 +53,9 @@ public sealed class FixTestHost : IAsyncDisposable
         FrontEnd.Start();
         Runner.Start();
     }
+
+    /// <summary>Whether disposing deletes the store folder (by default only one the host made itself).</summary>
+    public bool DeleteStoreOnDispose { get; set; }
 
     public static readonly byte[] PrivateKeyA = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
     public static readonly byte[] PrivateKeyB = Convert.FromHexString("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
@@ -90,7 +94,7 @@ public sealed class FixTestHost : IAsyncDisposable
         long before = Engine.LastSequence;
         byte[] frame = ProtocolCodec.ToArray(command);
         while (!Runner.TrySubmit(frame)) Thread.Yield();
-        SpinWait.SpinUntil(() => Engine.LastSequence > before, TimeSpan.FromSeconds(5));
+        Assert.True(SpinWait.SpinUntil(() => Engine.LastSequence > before, TimeSpan.FromSeconds(5)), $"the engine did not process {typeof(T).Name}");
     }
 
     public void Fund(int account, long usdc) => Command(new Deposit(new CommandHeader(0, 0, 0), account, usdc * 1_000_000));
@@ -106,5 +110,6 @@ public sealed class FixTestHost : IAsyncDisposable
         await Acceptor.StopAsync();
         Runner.Dispose();
         await FrontEnd.StopAsync();
+        if (DeleteStoreOnDispose && Directory.Exists(StoreDirectory)) Directory.Delete(StoreDirectory, recursive: true);
     }
 }

@@ -67,8 +67,9 @@ public class QuickFixInteropTests
         quickfix.Send("logout");
         quickfix.Expect("LOGOUT");
         quickfix.Send("quit");
-        Assert.DoesNotContain(quickfix.Lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT j ", StringComparison.Ordinal));
-        Assert.DoesNotContain(quickfix.Lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal)); // and we rejected nothing of QuickFIX's
+        var lines = quickfix.LinesAfterExit();
+        Assert.DoesNotContain(lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT j ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal)); // and we rejected nothing of QuickFIX's
     }
 }
 
@@ -104,7 +105,15 @@ internal sealed class QuickFixClient : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public List<string> Lines { get; } = [];
+    private List<string> Lines { get; } = [];
+
+    /// <summary>Everything the client printed, once it has exited (or after 10 s).</summary>
+    public List<string> LinesAfterExit()
+    {
+        _process.WaitForExit(10_000);
+        _process.WaitForExit(); // drains the redirected output
+        lock (Lines) return [.. Lines];
+    }
 
     public void Send(string command)
     {

@@ -47,6 +47,13 @@ public sealed class FixTestClient : IDisposable
     /// <summary>Logs on (signed unless told otherwise) and returns the gateway's reply.</summary>
     public FixMessage Logon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null)
     {
+        SendRaw(BuildLogon(heartBtInt, reset, sign, username, signWith, seq));
+        return Receive(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>The bytes of a Logon (signed unless told otherwise), without sending it.</summary>
+    public byte[] BuildLogon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null)
+    {
         int msgSeq = seq ?? NextSeq;
         string sendingTime = Now();
         string user = username ?? Convert.ToBase64String(Ed25519.PublicKeyOf(PrivateKey));
@@ -60,8 +67,7 @@ public sealed class FixTestClient : IDisposable
             fields.Add((FixTags.RawDataLength, raw.Length.ToString()));
             fields.Add((FixTags.RawData, raw));
         }
-        Send("A", fields, seq: msgSeq, sendingTime: sendingTime);
-        return Receive(TimeSpan.FromSeconds(5));
+        return Build("A", fields, seq: msgSeq, sendingTime: sendingTime);
     }
 
     /// <summary>Builds and sends a message; the header is ours unless overridden.</summary>

@@ -154,7 +154,10 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private void ProcessTick()
     {
         long now = _clock();
-        _nextTick = Math.Max(_nextTick + (long)_options.TickInterval.TotalMicroseconds, now);
+        long interval = (long)_options.TickInterval.TotalMicroseconds;
+        // On time, ticks keep their cadence; after a stall (or a clock jump) one tick catches up and
+        // the next comes a whole interval later, never a burst of ticks at the same time.
+        _nextTick = _nextTick + interval > now ? _nextTick + interval : now + interval;
         Process(_tick);
     }
 
