@@ -29,7 +29,7 @@ public static class GatewayHost
     public static IHost Build(IConfiguration configuration)
     {
         var settings = GatewaySettings.Load(configuration);
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Configuration = new ConfigurationManager() });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -13,12 +13,6 @@ namespace Backpack.Gateway.Fix.Tests;
 /// </summary>
 public class LiquidationOverFixTests
 {
-    private static (int, string)[] Order(string clOrdId, char side, string qty, string price) =>
-    [
-        (FixTags.ClOrdID, clOrdId), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, side.ToString()), (FixTags.TransactTime, FixTestClient.Now()),
-        (FixTags.OrderQty, qty), (FixTags.OrdType, "2"), (FixTags.Price, price),
-    ];
-
     [Fact]
     public async Task Margin_call_liquidation_adl_and_position_reports_reach_both_accounts_and_an_offline_session_catches_up()
     {
@@ -32,9 +26,9 @@ public class LiquidationOverFixTests
         using (var b = host.Client(FixTestHost.ClientB))
         {
             b.Logon();
-            b.Send("D", Order("short", '2', "100", "180"));
+            b.Send("D", FixTestClient.LimitOrder("short", '2', "100", "180"));
             b.Expect("8");
-            a.Send("D", Order("long", '1', "100", "180"));
+            a.Send("D", FixTestClient.LimitOrder("long", '1', "100", "180"));
             a.Expect("8");
             Assert.Equal("F", a.Expect("8").GetString(FixTags.ExecType));
             var bFill = b.Expect("8");

@@ -54,6 +54,7 @@ public class ConfigurationTests
     }
 
     [Theory]
+    [InlineData("--Fxi:Listen=127.0.0.1:1", "Fxi: unknown section")]
     [InlineData("--Fix:Lisen=127.0.0.1:1", "'Lisen'")]
     [InlineData("--Fix:Listen=nowhere", "Fix:Listen 'nowhere'")]
     [InlineData("--Markets:0:TickSize=abc", "'Markets:0:TickSize'")]

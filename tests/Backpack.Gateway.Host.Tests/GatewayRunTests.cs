@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Host.Configuration;
@@ -17,12 +18,6 @@ public class GatewayRunTests
 
     private static byte[] SecretOf(string name) => Convert.FromBase64String(Demo.Accounts.Single(a => a.Name == name).ApiSecret!);
 
-    private static (int, string)[] LimitOrder(string clOrdId, char side, string qty, string price) =>
-    [
-        (FixTags.ClOrdID, clOrdId), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, side.ToString()), (FixTags.TransactTime, FixTestClient.Now()),
-        (FixTags.OrderQty, qty), (FixTags.OrdType, "2"), (FixTags.Price, price),
-    ];
-
     [Fact]
     public async Task Demo_clients_trade_over_FIX_and_are_logged_out_when_the_host_stops()
     {
@@ -36,18 +31,24 @@ public class GatewayRunTests
         bob.Logon();
 
         // The demo accounts were funded and the index set from ReferencePrice (SOL 180), so orders near it trade.
-        alice.Send("D", LimitOrder("a-1", '2', "2", "180"));
+        alice.Send("D", FixTestClient.LimitOrder("a-1", '2', "2", "180"));
         var ack = alice.Expect("8");
         Assert.True(ack.GetString(FixTags.ExecType) == "0", ack.ToString());
-        bob.Send("D", LimitOrder("b-1", '1', "2", "180"));
+        bob.Send("D", FixTestClient.LimitOrder("b-1", '1', "2", "180"));
         Assert.Equal("0", bob.Expect("8").GetString(FixTags.ExecType));
         var fill = bob.Expect("8");
         Assert.Equal(("F", "2", "180"), (fill.GetString(FixTags.ExecType), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx)));
         Assert.Equal("F", alice.Expect("8").GetString(FixTags.ExecType));
 
-        await host.StopAsync();
-        Assert.Equal("Gateway shutting down", alice.Expect("5").GetString(FixTags.Text));
-        Directory.Delete(store, recursive: true);
+        try
+        {
+            await host.StopAsync();
+            Assert.Equal("Gateway shutting down", alice.Expect("5").GetString(FixTags.Text));
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public class GatewayRunTests
         string dll = Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll");
         string work = Path.Combine(Path.GetTempPath(), "bp-run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        var start = new ProcessStartInfo("dotnet", [dll, "--Fix:Listen=127.0.0.1:0"])
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--Fix:Listen=127.0.0.1:0"])
         {
             WorkingDirectory = work, // config/ is found beside the program; the stores go under the working directory
             RedirectStandardOutput = true,
@@ -89,10 +90,10 @@ public class GatewayRunTests
             using (var carol = new FixTestClient(endpoint, "CAROL", SecretOf("carol")))
             {
                 carol.Logon();
-                carol.Send("D", LimitOrder("c-1", '1', "1", "175"));
+                carol.Send("D", FixTestClient.LimitOrder("c-1", '1', "1", "175"));
                 Assert.Equal("0", carol.Expect("8").GetString(FixTags.ExecType));
             }
-            await Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExitAsync();
+            Assert.Equal(0, Kill(process.Id, SigTerm));
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
             Assert.Equal(0, process.ExitCode);
             lock (output) Assert.Contains(output, line => line.Contains("Engine stopped after", StringComparison.Ordinal));
@@ -104,4 +105,9 @@ public class GatewayRunTests
             Directory.Delete(work, recursive: true);
         }
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }

@@ -1,7 +1,5 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Backpack.Gateway.Protocol.Markets;
 
 namespace Backpack.Gateway.Protocol.Tests;
 
@@ -27,15 +25,6 @@ public partial class ProtocolDocumentationTests
             int first = parameters.Count == 0 || type.Namespace!.EndsWith("Commands") ? 1 + CommandHeader.FieldCount : 1 + EventHeader.FieldCount;
             Assert.Equal(parameters.Select((p, i) => (first + i, p.Name!)), documented);
         }
-    }
-
-    [Fact]
-    public void Shipped_market_configuration_is_valid()
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.PathOf("config/markets.json")));
-        var markets = json.RootElement.GetProperty("Markets").Deserialize<List<MarketDefinition>>()!;
-        Assert.Equal(["BTC_USDC_PERP", "ETH_USDC_PERP", "SOL_USDC_PERP"], markets.Select(m => m.Symbol));
-        Assert.All(markets, m => Assert.Empty(m.Validate()));
     }
 
     [GeneratedRegex(@"^### (\w+) \((\d+)\)", RegexOptions.Multiline)]

@@ -44,6 +44,13 @@ public sealed class FixTestClient : IDisposable
         return Encoding.ASCII.GetString(text[..n]);
     }
 
+    /// <summary>The fields of a limit NewOrderSingle.</summary>
+    public static (int Tag, string Value)[] LimitOrder(string clOrdId, char side, string qty, string price, string symbol = "SOL_USDC_PERP") =>
+    [
+        (FixTags.ClOrdID, clOrdId), (FixTags.Symbol, symbol), (FixTags.Side, side.ToString()), (FixTags.TransactTime, Now()),
+        (FixTags.OrderQty, qty), (FixTags.OrdType, "2"), (FixTags.Price, price),
+    ];
+
     /// <summary>Logs on (signed unless told otherwise) and returns the gateway's reply.</summary>
     public FixMessage Logon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null)
     {

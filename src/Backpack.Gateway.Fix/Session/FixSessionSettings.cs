@@ -1,3 +1,5 @@
+using Backpack.Gateway.Protocol.Security;
+
 namespace Backpack.Gateway.Fix.Session;
 
 /// <summary>One FIX session the acceptor knows (configuration: Fix:Sessions).</summary>
@@ -49,14 +51,8 @@ public sealed class FixSessionSettings
         if (RequireSignature && ApiKeys.Count == 0) errors.Add($"{path}:ApiKeys needs a key when RequireSignature is true");
         foreach (string key in ApiKeys)
         {
-            if (!IsKey(key)) errors.Add($"{path}:ApiKeys: '{key}' is not a base64 Ed25519 public key (32 bytes)");
+            if (!Ed25519.IsBase64Key(key)) errors.Add($"{path}:ApiKeys: '{key}' is not a base64 Ed25519 public key (32 bytes)");
         }
         return errors;
-    }
-
-    private static bool IsKey(string key)
-    {
-        Span<byte> buffer = stackalloc byte[64];
-        return Convert.TryFromBase64String(key, buffer, out int n) && n == 32;
     }
 }

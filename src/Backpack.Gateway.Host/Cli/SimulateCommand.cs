@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Backpack.Gateway.Engine.Scenarios;
+using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Protocol.Markets;
+using Microsoft.Extensions.Configuration;
 
 namespace Backpack.Gateway.Host.Cli;
 
@@ -29,7 +31,16 @@ public static class SimulateCommand
         foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, markets }) command.Options.Add(option);
         command.SetAction(parse =>
         {
-            var definitions = ConfigFiles.LoadMarkets(ConfigFiles.Resolve(parse.GetValue(markets)!));
+            IReadOnlyList<MarketDefinition> definitions;
+            try
+            {
+                definitions = GatewaySettings.LoadMarkets(new ConfigurationBuilder().AddJsonFile(ConfigFiles.Resolve(parse.GetValue(markets)!)).Build());
+            }
+            catch (Exception e) when (e is ConfigurationException or FileNotFoundException or InvalidDataException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
             var population = new PopulationOptions
             {
                 Accounts = parse.GetValue(accounts),
@@ -70,7 +81,7 @@ public static class SimulateCommand
 
     public static void Print(SimulationSummary s)
     {
-        static string Usd(long micros) => (micros / 1_000_000m).ToString("N0", CultureInfo.InvariantCulture);
+        static string Usd(long micros) => Usdc.ToDecimal(micros).ToString("N0", CultureInfo.InvariantCulture);
         static string Pct(double share) => (share * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
         Console.WriteLine($"  commands processed        {s.Commands:N0} ({s.Events:N0} events)");
         Console.WriteLine($"  liquidations              {s.LiquidationsStarted:N0} started, {s.AccountsLiquidated:N0} accounts " +

@@ -1,3 +1,6 @@
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Security;
+
 namespace Backpack.Gateway.Host.Configuration;
 
 /// <summary>An account the venue knows at start (section Accounts): its id, a name, an opening deposit and its API key.</summary>
@@ -9,7 +12,7 @@ public sealed class AccountSettings
     /// <summary>A name for people (the demo page's account list, logs).</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>USDC credited when the venue starts with an empty state.</summary>
+    /// <summary>USDC credited when the venue starts (every start, until the engine state is journaled).</summary>
     public decimal Deposit { get; set; }
 
     /// <summary>Base64 Ed25519 public key: what FIX Username(553) and the WebSocket X-API-Key name.</summary>
@@ -26,15 +29,12 @@ public sealed class AccountSettings
         var errors = new List<string>();
         if (Id is < 1 or > 16_777_215) errors.Add($"{path}:Id must be 1..16777215");
         if (Id == insuranceFundAccountId) errors.Add($"{path}:Id {Id} is the insurance fund's account");
-        if (Deposit < 0 || decimal.Round(Deposit, 6) != Deposit) errors.Add($"{path}:Deposit must be >= 0 with at most 6 decimals");
-        if (!IsBase64Key(ApiKey)) errors.Add($"{path}:ApiKey must be a base64 Ed25519 public key (32 bytes)");
-        if (ApiSecret is not null && !IsBase64Key(ApiSecret)) errors.Add($"{path}:ApiSecret must be a base64 Ed25519 seed (32 bytes)");
+        if (Deposit < 0 || !Usdc.TryFromDecimal(Deposit, out _)) errors.Add($"{path}:Deposit must be a USDC amount >= 0 with at most 6 decimals");
+        if (!Ed25519.IsBase64Key(ApiKey)) errors.Add($"{path}:ApiKey must be a base64 Ed25519 public key (32 bytes)");
+        if (ApiSecret is not null && !Ed25519.IsBase64Key(ApiSecret)) errors.Add($"{path}:ApiSecret must be a base64 Ed25519 seed (32 bytes)");
         return errors;
     }
 
-    private static bool IsBase64Key(string? text)
-    {
-        Span<byte> buffer = stackalloc byte[48];
-        return text is not null && Convert.TryFromBase64String(text, buffer, out int n) && n == 32;
-    }
+    /// <summary><see cref="Deposit"/> in micro-USDC (the settings were validated).</summary>
+    public long DepositMicros => Usdc.TryFromDecimal(Deposit, out long micros) ? micros : 0;
 }

@@ -27,12 +27,19 @@ public sealed class GatewaySettings
     public EngineRunnerOptions Sequencer { get; private set; } = new();
     public FixOptions Fix { get; private set; } = new();
 
+    /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Fix", "Logging"];
+
     public static GatewaySettings Load(IConfiguration configuration)
     {
         var problems = new List<string>();
+        foreach (var section in configuration.GetChildren())
+        {
+            if (!Sections.Contains(section.Key, StringComparer.OrdinalIgnoreCase)) problems.Add($"{section.Key}: unknown section (the sections are {string.Join(", ", Sections)})");
+        }
         var settings = new GatewaySettings
         {
-            Markets = Bind(configuration, "Markets", new List<MarketDefinition>(), problems),
+            Markets = BindMarkets(configuration, problems),
             Accounts = Bind(configuration, "Accounts", new List<AccountSettings>(), problems),
             Engine = Bind(configuration, "Engine", new EngineOptions(), problems),
             Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
@@ -62,15 +69,35 @@ public sealed class GatewaySettings
         return target;
     }
 
+    /// <summary>
+    /// The Markets section, numbered (a market's id is its position + 1) and checked: the same for
+    /// the gateway and for `simulate --markets file`.
+    /// </summary>
+    public static List<MarketDefinition> LoadMarkets(IConfiguration configuration)
+    {
+        var problems = new List<string>();
+        var markets = BindMarkets(configuration, problems);
+        if (problems.Count > 0) throw new ConfigurationException(problems);
+        return markets;
+    }
+
+    private static List<MarketDefinition> BindMarkets(IConfiguration configuration, List<string> problems)
+    {
+        int before = problems.Count;
+        var markets = Bind(configuration, "Markets", new List<MarketDefinition>(), problems);
+        if (problems.Count > before) return markets;
+        if (markets.Count == 0) problems.Add("Markets: at least one market is required");
+        for (int i = 0; i < markets.Count; i++)
+        {
+            markets[i].Id = i + 1;
+            problems.AddRange(markets[i].Validate($"Markets:{i}"));
+        }
+        foreach (var group in markets.GroupBy(m => m.Symbol).Where(g => g.Count() > 1)) problems.Add($"Markets: symbol {group.Key} is defined twice");
+        return markets;
+    }
+
     private void Check(List<string> problems)
     {
-        if (Markets.Count == 0) problems.Add("Markets: at least one market is required");
-        for (int i = 0; i < Markets.Count; i++)
-        {
-            Markets[i].Id = i + 1;
-            problems.AddRange(Markets[i].Validate($"Markets:{i}"));
-        }
-        foreach (var group in Markets.GroupBy(m => m.Symbol).Where(g => g.Count() > 1)) problems.Add($"Markets: symbol {group.Key} is defined twice");
         try
         {
             Engine.Validate();

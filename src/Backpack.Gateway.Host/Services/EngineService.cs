@@ -1,19 +1,20 @@
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
-using Backpack.Gateway.Protocol.Markets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Gateway.Host.Services;
 
 /// <summary>
-/// Starts the engine thread. On an empty venue it first queues the opening state from
-/// configuration: each market's index at its ReferencePrice and each account's Deposit.
+/// Starts the engine thread, then feeds it the opening state from configuration: each market's
+/// index at its ReferencePrice and each account's Deposit (every start, until the engine state is
+/// journaled). The FIX and WebSocket services start after this one, so clients see that state.
 /// </summary>
 public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        venue.Runner.Start();
         var header = new CommandHeader(0, 0, 0);
         foreach (var market in venue.Markets)
         {
@@ -24,9 +25,8 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
         }
         foreach (var account in venue.Settings.Accounts)
         {
-            if (account.Deposit > 0) Submit(new Deposit(header, account.Id, (long)(account.Deposit * Usdc.MicrosPerUnit)));
+            if (account.DepositMicros > 0) Submit(new Deposit(header, account.Id, account.DepositMicros));
         }
-        venue.Runner.Start();
         log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}",
             venue.Markets.Count, string.Join(", ", venue.Markets.Select(m => m.Symbol)), venue.Settings.Accounts.Count, venue.Settings.Sequencer.TickInterval);
         return Task.CompletedTask;
@@ -41,6 +41,8 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
 
     private void Submit<T>(T command) where T : struct, IProtocolMessage<T>
     {
-        if (!venue.Runner.TrySubmit(ProtocolCodec.ToArray(command))) throw new InvalidOperationException("The engine's inbound ring is too small for the opening state");
+        // The engine is running: a full ring drains, so wait for room rather than fail.
+        byte[] frame = ProtocolCodec.ToArray(command);
+        while (!venue.Runner.TrySubmit(frame)) Thread.Sleep(1);
     }
 }

@@ -53,6 +53,13 @@ public static class Ed25519
     /// Verifies against a base64 public key (an API key), keeping the parsed key for later calls.
     /// False for a key that is not base64 of 32 bytes.
     /// </summary>
+    /// <summary>True when <paramref name="text"/> is base64 of exactly <see cref="KeySize"/> bytes (an API key or a private seed).</summary>
+    public static bool IsBase64Key(string? text)
+    {
+        Span<byte> buffer = stackalloc byte[KeySize + 16];
+        return text is not null && Convert.TryFromBase64String(text, buffer, out int n) && n == KeySize;
+    }
+
     public static bool VerifyWithApiKey(string apiKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != SignatureSize) return false;

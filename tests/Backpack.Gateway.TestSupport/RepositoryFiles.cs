@@ -1,7 +1,7 @@
-namespace Backpack.Gateway.Protocol.Tests;
+namespace Backpack.Gateway.TestSupport;
 
 /// <summary>Finds files of this repository (docs, config) from the test's output folder.</summary>
-internal static class RepositoryFiles
+public static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();
 
