@@ -15,6 +15,7 @@ public sealed class FixService : IHostedService, IAsyncDisposable
         _log = log;
         _frontEnd = new FixFrontEnd(venue.Settings.Fix, venue.Markets, venue.Runner, venue.Clock);
         _frontEnd.Acceptor.OnError = (peer, e) => _log.LogError(e, "FIX connection from {Peer} failed", peer);
+        _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over FIX");
         venue.Runner.AddConsumer(_frontEnd.Gateway);
     }
 

@@ -49,10 +49,6 @@ public static class Ed25519
         }
     }
 
-    /// <summary>
-    /// Verifies against a base64 public key (an API key), keeping the parsed key for later calls.
-    /// False for a key that is not base64 of 32 bytes.
-    /// </summary>
     /// <summary>True when <paramref name="text"/> is base64 of exactly <see cref="KeySize"/> bytes (an API key or a private seed).</summary>
     public static bool IsBase64Key(string? text)
     {
@@ -60,6 +56,11 @@ public static class Ed25519
         return text is not null && Convert.TryFromBase64String(text, buffer, out int n) && n == KeySize;
     }
 
+    /// <summary>
+    /// Verifies against a base64 public key (an API key), keeping the parsed key for later calls
+    /// (callers pass only configured keys, so the cache stays as small as the configuration).
+    /// False for a key that is not base64 of 32 bytes.
+    /// </summary>
     public static bool VerifyWithApiKey(string apiKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != SignatureSize) return false;
@@ -75,7 +76,16 @@ public static class Ed25519
                 return false;
             }
             if (raw.Length != KeySize) return false;
-            key = PublicKeys.GetOrAdd(apiKey, _ => NewRawKey(raw, isPrivate: false));
+            IntPtr created = NewRawKey(raw, isPrivate: false);
+            if (PublicKeys.TryAdd(apiKey, created))
+            {
+                key = created;
+            }
+            else
+            {
+                EVP_PKEY_free(created); // another thread parsed the same key first
+                key = PublicKeys[apiKey];
+            }
         }
         return VerifyWith(key, message, signature);
     }
