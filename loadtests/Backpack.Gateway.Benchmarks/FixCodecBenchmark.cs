@@ -18,7 +18,7 @@ public class FixCodecBenchmark
     private readonly FixMessage _message = new();
     private readonly FixValidator _validator;
     private readonly MessageDefinition _definition;
-    private readonly FixMarkets _markets;
+    private readonly MarketDirectory _markets;
     private readonly byte[] _command = new byte[256];
     private readonly byte[] _output = new byte[4096];
     private static readonly byte[] Sender = "BACKPACK"u8.ToArray();
@@ -30,7 +30,7 @@ public class FixCodecBenchmark
         var dictionary = FixDictionary.Load(Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml"));
         _validator = new FixValidator(dictionary);
         _definition = dictionary.Message("D")!;
-        _markets = new FixMarkets([new MarketDefinition { Id = 1, Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m }]);
+        _markets = new MarketDirectory([new MarketDefinition { Id = 1, Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m }]);
         var w = new FixWriter(_output, "D"u8);
         w.Field(FixTags.SenderCompID, Target);
         w.Field(FixTags.TargetCompID, Sender);

@@ -1,5 +1,7 @@
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Host.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,10 +28,12 @@ public static class GatewayHost
     }
 
     /// <summary>The host for the settings (throws <see cref="ConfigurationException"/> when they are not usable).</summary>
-    public static IHost Build(IConfiguration configuration)
+    public static WebApplication Build(IConfiguration configuration)
     {
         var settings = GatewaySettings.Load(configuration);
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.WebSocket.ParseListen()));
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -43,6 +47,10 @@ public static class GatewayHost
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddSingleton<FixService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FixService>());
-        return builder.Build();
+        builder.Services.AddSingleton<WebSocketService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebSocketService>());
+        var app = builder.Build();
+        app.Services.GetRequiredService<WebSocketService>().FrontEnd.MapTo(app);
+        return app;
     }
 }

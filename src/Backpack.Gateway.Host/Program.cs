@@ -14,7 +14,7 @@ root.Options.Add(configFile);
 root.Subcommands.Add(SimulateCommand.Create());
 root.SetAction(async (parse, cancellation) =>
 {
-    IHost host;
+    Microsoft.AspNetCore.Builder.WebApplication host;
     try
     {
         host = GatewayHost.Build(GatewayHost.LoadConfiguration(parse.GetValue(configFile), parse.UnmatchedTokens.ToArray()));

@@ -178,6 +178,34 @@ public static class RejectCodes
 
     public static string Of(RejectReason reason) => Codes[(byte)reason] ?? ((byte)reason).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The reason in words, for people (FIX Text(58), the WebSocket error message).</summary>
+    public static string Text(RejectReason reason) => reason switch
+    {
+        RejectReason.MalformedCommand => "The command could not be decoded",
+        RejectReason.OutOfSequence => "Command out of sequence",
+        RejectReason.UnknownMarket => "Unknown market",
+        RejectReason.UnknownAccount => "Unknown account",
+        RejectReason.InvalidOrder => "Contradictory order options",
+        RejectReason.InvalidPrice => "Price must be positive",
+        RejectReason.InvalidQuantity => "Invalid quantity",
+        RejectReason.PriceOutOfBand => "Price outside the market's price band",
+        RejectReason.InsufficientMargin => "Insufficient margin",
+        RejectReason.InsufficientFunds => "Insufficient funds free of initial margin",
+        RejectReason.PostOnlyWouldTake => "Post-only order would take liquidity",
+        RejectReason.ReduceOnlyNotReducing => "Reduce-only order would not reduce the position",
+        RejectReason.AccountLiquidating => "Account is being liquidated",
+        RejectReason.OrderNotFound => "Unknown order",
+        RejectReason.DuplicateClientOrderId => "Client order id already used by an open order",
+        RejectReason.MarketNotReady => "Market not open yet",
+        RejectReason.MarketPaused => "Market paused",
+        RejectReason.InvalidAmount => "Amount must be positive",
+        RejectReason.UnsettledEquity => "Withdrawals blocked by unsettled equity",
+        RejectReason.TooManyOrders => "Too many open orders",
+        RejectReason.NothingToChange => "The replace changes nothing",
+        RejectReason.UnsupportedCommand => "Unsupported command",
+        _ => Of(reason),
+    };
+
     private static string[] Build()
     {
         var codes = new string[256];

@@ -22,7 +22,7 @@ public class GatewayRunTests
     public async Task Demo_clients_trade_over_FIX_and_are_logged_out_when_the_host_stops()
     {
         string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
-        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store]));
+        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store]));
         await host.StartAsync();
         var endpoint = host.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
         using var alice = new FixTestClient(endpoint, "ALICE", SecretOf("alice"));
@@ -57,7 +57,7 @@ public class GatewayRunTests
         string dll = Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll");
         string work = Path.Combine(Path.GetTempPath(), "bp-run-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--Fix:Listen=127.0.0.1:0"])
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0"])
         {
             WorkingDirectory = work, // config/ is found beside the program; the stores go under the working directory
             RedirectStandardOutput = true,

@@ -26,7 +26,7 @@ namespace Backpack.Gateway.Fix.Application;
 /// </summary>
 public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable
 {
-    private readonly FixMarkets _markets;
+    private readonly MarketDirectory _markets;
     private readonly ICommandSubmitter _submitter;
     private readonly Func<long> _clock;
     private readonly Dictionary<int, SessionState> _byNumber = [];
@@ -38,12 +38,12 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     public FixGateway(IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock)
     {
-        _markets = new FixMarkets(markets);
+        _markets = new MarketDirectory(markets);
         _submitter = submitter;
         _clock = clock;
     }
 
-    public FixMarkets Markets => _markets;
+    public MarketDirectory Markets => _markets;
 
     /// <summary>Orders and requests refused because the engine's inbound ring was full.</summary>
     public long Busy => Interlocked.Read(ref _busy);
@@ -99,13 +99,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         string? key = logon.GetString(FixTags.Username);
         if (key is null || !session.Settings.ApiKeys.Contains(key, StringComparer.Ordinal)) return "Unknown API key in Username(553)";
         if (!logon.TryGet(FixTags.RawData, out var rawData)) return "Missing signature in RawData(96)";
-        Span<byte> signature = stackalloc byte[Ed25519.SignatureSize + 8];
-        if (!Convert.TryFromBase64String(Encoding.ASCII.GetString(rawData), signature, out int length) || length != Ed25519.SignatureSize)
-        {
-            return "RawData(96) is not a base64 Ed25519 signature";
-        }
-        byte[] prehash = LogonSignature.PreHash(logon);
-        return Ed25519.VerifyWithApiKey(key, prehash, signature[..length]) ? null : "Invalid signature";
+        return Ed25519.VerifyBase64Signature(key, LogonSignature.PreHash(logon), rawData) ? null : "Invalid signature";
     }
 
     public void OnLogon(FixSession session)
@@ -593,7 +587,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');
         w.Field(FixTags.OrdRejReason, OrdRejReasonOf(e.Reason));
-        w.Field(FixTags.Text, TextOf(e.Reason));
+        w.Field(FixTags.Text, RejectCodes.Text(e.Reason));
         w.Field(FixTags.RejectCode, RejectCodes.Of(e.Reason));
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         s.Session.Send(ref w);
@@ -630,7 +624,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         w.Scaled(FixTags.OrderQty, (e.CumulativeQuantity + e.LeavesQuantity) * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.LeavesQty, e.LeavesQuantity * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.CumQty, e.CumulativeQuantity * market.StepUnits, market.QuantityScale);
-        w.Scaled(FixTags.AvgPx, AvgPrice(market, e.CumulativeQuote, e.CumulativeQuantity, out int scale), scale);
+        w.Scaled(FixTags.AvgPx, market.AveragePrice(e.CumulativeQuote, e.CumulativeQuantity, out int scale), scale);
         FillFields(ref w, e);
         s.Session.Send(ref w);
         s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
@@ -708,7 +702,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var pending = s.Orders.TakePending(e.RequestId);
         if (pending is null) return;
         SendCancelReject(s, pending.ClOrdId, pending.OrigClOrdId ?? "NONE", pending.Order,
-            e.ResponseTo == CancelRejectResponseTo.Cancel ? '1' : '2', e.Reason == RejectReason.OrderNotFound ? 1 : 99, TextOf(e.Reason), RejectCodes.Of(e.Reason));
+            e.ResponseTo == CancelRejectResponseTo.Cancel ? '1' : '2', e.Reason == RejectReason.OrderNotFound ? 1 : 99, RejectCodes.Text(e.Reason), RejectCodes.Of(e.Reason));
     }
 
     private void OnCommandRejected(SessionState s, CommandRejected e)
@@ -824,20 +818,10 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         w.Scaled(FixTags.OrderQty, order.Quantity * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.LeavesQty, order.Leaves * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.CumQty, order.CumQty * market.StepUnits, market.QuantityScale);
-        w.Scaled(FixTags.AvgPx, AvgPrice(market, order.CumQuote, order.CumQty, out int scale), scale);
+        w.Scaled(FixTags.AvgPx, market.AveragePrice(order.CumQuote, order.CumQty, out int scale), scale);
     }
 
     /// <summary>Average price (CumulativeQuote / quantity) with 4 more decimals than the tick, rounded half up.</summary>
-    private static long AvgPrice(in MarketUnits market, long cumQuote, long cumLots, out int scale)
-    {
-        scale = market.PriceScale + 4;
-        if (cumLots == 0) return 0;
-        // price x 10^scale = quote x TickUnits x 10^4 / (lots x QuotePerTickLot)
-        Int128 numerator = (Int128)cumQuote * market.TickUnits * 10_000 * 2;
-        Int128 denominator = (Int128)cumLots * market.QuotePerTickLot;
-        return (long)((numerator / denominator + 1) / 2);
-    }
-
     private void SendCancelReject(SessionState s, string clOrdId, string origClOrdId, FixOrder? order, char responseTo, int reason, string text, string code)
     {
         var w = s.Session.Begin("9"u8);
@@ -906,7 +890,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         long value = markPrice * quantity * market.QuotePerTickLot;
         long signedCost = quantity >= 0 ? entryNotional : -entryNotional;
         w.Scaled(FixTags.UnrealizedPnl, value - signedCost, 6);
-        if (quantity != 0) w.Scaled(FixTags.EntryPrice, AvgPrice(market, entryNotional, Math.Abs(quantity), out int scale), scale);
+        if (quantity != 0) w.Scaled(FixTags.EntryPrice, market.AveragePrice(entryNotional, Math.Abs(quantity), out int scale), scale);
         w.Scaled(FixTags.Collateral, collateral, 6);
         s.Session.Send(ref w);
     }
@@ -930,19 +914,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         RejectReason.UnknownAccount => 15,
         RejectReason.InvalidOrder or RejectReason.PostOnlyWouldTake or RejectReason.ReduceOnlyNotReducing => 11,
         _ => 99,
-    };
-
-    private static string TextOf(RejectReason reason) => reason switch
-    {
-        RejectReason.InsufficientMargin => "Insufficient margin",
-        RejectReason.PriceOutOfBand => "Price outside the market's price band",
-        RejectReason.PostOnlyWouldTake => "Post-only order would take liquidity",
-        RejectReason.ReduceOnlyNotReducing => "Reduce-only order would not reduce the position",
-        RejectReason.AccountLiquidating => "Account is being liquidated",
-        RejectReason.OrderNotFound => "Unknown order",
-        RejectReason.MarketNotReady => "Market not open yet",
-        RejectReason.InvalidQuantity => "Invalid quantity",
-        _ => RejectCodes.Of(reason),
     };
 
     private static string CancelTextOf(CancelReason reason) => reason switch

@@ -26,7 +26,7 @@ public static class OrderTranslator
     public static readonly OrderProblem BadStp = new(11, "SelfTradePrevention(5013) must be 0, 1 or 2", RejectCodes.Of(RejectReason.InvalidOrder));
 
     /// <summary>The order-describing fields of a NewOrderSingle or OrderCancelReplaceRequest, in engine units.</summary>
-    public static OrderProblem? ReadOrder(FixMessage m, FixMarkets markets, out int marketId, out Side side, out OrderType type,
+    public static OrderProblem? ReadOrder(FixMessage m, MarketDirectory markets, out int marketId, out Side side, out OrderType type,
         out TimeInForce tif, out long price, out long quantity, out OrderFlags flags, out SelfTradePrevention stp)
     {
         side = default;
@@ -77,14 +77,14 @@ public static class OrderTranslator
         }
         if (type == OrderType.Limit)
         {
-            if (!m.TryGet(FixTags.Price, out var priceText) || !TryTicks(market, priceText, out price)) return BadPrice;
+            if (!m.TryGet(FixTags.Price, out var priceText) || !market.TryParsePrice(priceText, out price)) return BadPrice;
         }
-        if (!m.TryGet(FixTags.OrderQty, out var qtyText) || !TryLots(market, qtyText, out quantity)) return BadQuantity;
+        if (!m.TryGet(FixTags.OrderQty, out var qtyText) || !market.TryParseQuantity(qtyText, out quantity)) return BadQuantity;
         return null;
     }
 
     /// <summary>Parse + map of a NewOrderSingle into an encoded NewOrder command (the benchmarked hot path).</summary>
-    public static OrderProblem? TranslateNewOrder(FixMessage m, FixMarkets markets, int accountId, long clientOrderId, long requestId,
+    public static OrderProblem? TranslateNewOrder(FixMessage m, MarketDirectory markets, int accountId, long clientOrderId, long requestId,
         Span<byte> command, out NewOrder order, out int length)
     {
         length = 0;
@@ -94,21 +94,5 @@ public static class OrderTranslator
         order = new NewOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientOrderId, side, type, tif, price, quantity, flags, stp);
         length = ProtocolCodec.Encode(order, command);
         return null;
-    }
-
-    public static bool TryTicks(in MarketUnits market, ReadOnlySpan<byte> text, out long ticks)
-    {
-        ticks = 0;
-        if (!FixValues.TryParseScaled(text, market.PriceScale, out long units) || units <= 0 || units % market.TickUnits != 0) return false;
-        ticks = units / market.TickUnits;
-        return true;
-    }
-
-    public static bool TryLots(in MarketUnits market, ReadOnlySpan<byte> text, out long lots)
-    {
-        lots = 0;
-        if (!FixValues.TryParseScaled(text, market.QuantityScale, out long units) || units <= 0 || units % market.StepUnits != 0) return false;
-        lots = units / market.StepUnits;
-        return true;
     }
 }

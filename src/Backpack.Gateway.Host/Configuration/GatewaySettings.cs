@@ -3,6 +3,7 @@ using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Fix;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Security;
+using Backpack.Gateway.WebSockets;
 using Microsoft.Extensions.Configuration;
 
 namespace Backpack.Gateway.Host.Configuration;
@@ -16,7 +17,7 @@ public sealed class ConfigurationException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
-/// Engine, Sequencer, Fix). Unknown keys and values that do not convert are errors that name the
+/// Engine, Sequencer, Fix, WebSocket). Unknown keys and values that do not convert are errors that name the
 /// key, as are the checks each part makes of itself.
 /// </summary>
 public sealed class GatewaySettings
@@ -26,9 +27,10 @@ public sealed class GatewaySettings
     public EngineOptions Engine { get; private set; } = new();
     public EngineRunnerOptions Sequencer { get; private set; } = new();
     public FixOptions Fix { get; private set; } = new();
+    public WebSocketOptions WebSocket { get; private set; } = new();
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
-    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Fix", "Logging"];
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Fix", "WebSocket", "Logging"];
 
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -44,6 +46,7 @@ public sealed class GatewaySettings
             Engine = Bind(configuration, "Engine", new EngineOptions(), problems),
             Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
             Fix = Bind(configuration, "Fix", new FixOptions(), problems),
+            WebSocket = Bind(configuration, "WebSocket", new WebSocketOptions(), problems),
         };
         if (problems.Count == 0) settings.Check(problems);
         if (problems.Count > 0) throw new ConfigurationException(problems);
@@ -126,6 +129,9 @@ public sealed class GatewaySettings
             session.ApiKeys = Accounts.Where(a => session.Accounts.Contains(a.Id) && a.ApiKey.Length > 0).Select(a => a.ApiKey).ToList();
         }
         problems.AddRange(Fix.Validate());
+        problems.AddRange(WebSocket.Validate());
+        // A WebSocket connection logs on with an account's API key (the signed SUBSCRIBE).
+        WebSocket.ApiKeys = Accounts.Where(a => a.ApiKey.Length > 0).ToDictionary(a => a.ApiKey, a => a.Id, StringComparer.Ordinal);
         for (int i = 0; i < Fix.Sessions.Count; i++)
         {
             foreach (int account in Fix.Sessions[i].Accounts)

@@ -90,6 +90,22 @@ public static class Ed25519
         return VerifyWith(key, message, signature);
     }
 
+    /// <summary>
+    /// Verifies a signature sent as base64 text (ASCII bytes), as both front ends receive it: the FIX
+    /// Logon's RawData(96) and the WebSocket subscription's signature. False if the text is not
+    /// base64 of exactly 64 bytes or the signature does not verify under the API key.
+    /// </summary>
+    public static bool VerifyBase64Signature(string apiKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signatureBase64)
+    {
+        Span<byte> signature = stackalloc byte[SignatureSize + 8];
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(signatureBase64, signature, out _, out int length) != System.Buffers.OperationStatus.Done
+            || length != SignatureSize)
+        {
+            return false;
+        }
+        return VerifyWithApiKey(apiKey, message, signature[..length]);
+    }
+
     /// <summary>Signs a message with a 32-byte private key (the seed).</summary>
     public static byte[] Sign(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> message)
     {

@@ -1,16 +1,18 @@
 using System.Text;
-using Backpack.Gateway.Protocol.Markets;
 
-namespace Backpack.Gateway.Fix.Application;
+namespace Backpack.Gateway.Protocol.Markets;
 
-/// <summary>The markets as FIX sees them: symbol bytes to definition, and the units conversions for prices and quantities.</summary>
-public sealed class FixMarkets
+/// <summary>
+/// The markets as the front ends see them: symbol bytes to protocol id, and each market's unit
+/// conversions precomputed (text prices and quantities to ticks and lots and back).
+/// </summary>
+public sealed class MarketDirectory
 {
     private readonly MarketDefinition[] _markets;
     private readonly byte[][] _symbols;
     private readonly MarketUnits[] _units;
 
-    public FixMarkets(IReadOnlyList<MarketDefinition> markets)
+    public MarketDirectory(IReadOnlyList<MarketDefinition> markets)
     {
         _markets = markets.ToArray();
         _symbols = _markets.Select(m => Encoding.ASCII.GetBytes(m.Symbol)).ToArray();
@@ -21,6 +23,9 @@ public sealed class FixMarkets
 
     /// <summary>Market by protocol id (1-based).</summary>
     public MarketDefinition this[int marketId] => _markets[marketId - 1];
+
+    /// <summary>True if the id names a market.</summary>
+    public bool Contains(int marketId) => (uint)(marketId - 1) < (uint)_markets.Length;
 
     /// <summary>The unit conversions of a market (by protocol id), precomputed.</summary>
     public ref readonly MarketUnits Units(int marketId) => ref _units[marketId - 1];

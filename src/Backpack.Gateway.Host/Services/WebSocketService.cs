@@ -1,0 +1,56 @@
+using Backpack.Gateway.WebSockets;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Gateway.Host.Services;
+
+/// <summary>
+/// The WebSocket API (section WebSocket) on the host's Kestrel server. Its connections are closed
+/// with a reason as soon as the host starts stopping, so that Kestrel's shutdown does not wait for them.
+/// </summary>
+public sealed class WebSocketService : IHostedService, IAsyncDisposable
+{
+    private readonly WsFrontEnd _frontEnd;
+    private readonly ILogger<WebSocketService> _log;
+    private readonly IServer _server;
+
+    public WebSocketService(Venue venue, IServer server, IHostApplicationLifetime lifetime, ILogger<WebSocketService> log)
+    {
+        _log = log;
+        _server = server;
+        _frontEnd = new WsFrontEnd(venue.Settings.WebSocket, venue.Markets, venue.Runner, venue.Clock);
+        _frontEnd.OnError = (peer, e) => _log.LogError(e, "WebSocket connection from {Peer} failed", peer);
+        _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over WebSocket");
+        venue.Runner.AddConsumer(_frontEnd.Gateway);
+        lifetime.ApplicationStarted.Register(() => _log.LogInformation("WebSocket API listening on {Url} ({Accounts} API keys)", Url, venue.Settings.WebSocket.ApiKeys.Count));
+        lifetime.ApplicationStopping.Register(() => _ = _frontEnd.StopAsync("Gateway shutting down"));
+    }
+
+    public WsFrontEnd FrontEnd => _frontEnd;
+
+    /// <summary>The endpoint's ws:// address once the server listens (the port is known then, also when configured as 0).</summary>
+    public string Url
+    {
+        get
+        {
+            string? address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            return address is null ? "(not listening)" : "ws" + address["http".Length..] + _frontEnd.Options.Path;
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _frontEnd.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _frontEnd.StopAsync("Gateway shutting down").ConfigureAwait(false);
+        _log.LogInformation("WebSocket API stopped");
+    }
+
+    public ValueTask DisposeAsync() => _frontEnd.DisposeAsync();
+}

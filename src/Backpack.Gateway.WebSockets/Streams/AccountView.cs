@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.WebSockets.Connections;
+
+namespace Backpack.Gateway.WebSockets.Streams;
+
+/// <summary>An open order as a private stream describes it (what the fill and cancel events do not repeat).</summary>
+internal struct OrderInfo
+{
+    public int MarketId;
+    public long OrderId;
+    public long ClientOrderId;
+    public Side Side;
+    public OrderType Type;
+    public TimeInForce TimeInForce;
+    public long Price;
+    public long Quantity;
+    public long Cumulative;
+    public long CumulativeQuote;
+    public OrderFlags Flags;
+    public SelfTradePrevention SelfTradePrevention;
+    public OrderOrigin Origin;
+    public long CreatedAt;
+
+    public static OrderInfo From(in OrderAccepted e) => new()
+    {
+        MarketId = e.MarketId,
+        OrderId = e.OrderId,
+        ClientOrderId = e.ClientOrderId,
+        Side = e.Side,
+        Type = e.OrderType,
+        TimeInForce = e.TimeInForce,
+        Price = e.Price,
+        Quantity = e.Quantity,
+        Flags = e.Flags,
+        SelfTradePrevention = e.SelfTradePrevention,
+        Origin = e.Origin,
+        CreatedAt = e.Header.Time,
+    };
+
+    public static OrderInfo From(in OrderSnapshot e) => new()
+    {
+        MarketId = e.MarketId,
+        OrderId = e.OrderId,
+        ClientOrderId = e.ClientOrderId,
+        Side = e.Side,
+        Type = e.OrderType,
+        TimeInForce = e.TimeInForce,
+        Price = e.Price,
+        Quantity = e.Quantity,
+        Cumulative = e.CumulativeQuantity,
+        CumulativeQuote = e.CumulativeQuote,
+        Flags = e.Flags,
+        Origin = e.Origin,
+        CreatedAt = e.Header.Time,
+    };
+}
+
+/// <summary>A position as the private streams describe it.</summary>
+internal struct PositionInfo
+{
+    public long Quantity;
+    public long EntryNotional;
+    public long RealizedPnl;
+    public long MarkPrice;
+    public int AdlQuintile;
+}
+
+/// <summary>
+/// What the dispatcher knows of one account while a connection of it is logged on: its open
+/// orders, positions and collateral, built from the engine's QueryAccount snapshot and then kept
+/// current from the event stream (which the dispatcher sees in engine order, so the two never
+/// disagree). The private streams read it for the fields an event does not carry.
+/// </summary>
+internal sealed class AccountView(int accountId)
+{
+    public int AccountId { get; } = accountId;
+    public List<WsConnection> Connections { get; } = [];
+    public Dictionary<long, OrderInfo> Orders { get; } = [];
+    public Dictionary<int, PositionInfo> Positions { get; } = [];
+    public long Collateral { get; set; }
+
+    public ref OrderInfo Order(long orderId) => ref CollectionsMarshal.GetValueRefOrNullRef(Orders, orderId);
+
+    public void Accepted(in OrderAccepted e) => Orders[e.OrderId] = OrderInfo.From(e);
+
+    public void Filled(in OrderFilled e)
+    {
+        ref var order = ref Order(e.OrderId);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order)) return;
+        order.Cumulative = e.CumulativeQuantity;
+        order.CumulativeQuote = e.CumulativeQuote;
+        if (e.LeavesQuantity == 0) Orders.Remove(e.OrderId);
+    }
+
+    public void Replaced(in OrderReplaced e)
+    {
+        ref var order = ref Order(e.OrderId);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order)) return;
+        order.ClientOrderId = e.ClientOrderId;
+        order.Price = e.Price;
+        order.Quantity = e.Quantity;
+        order.Cumulative = e.CumulativeQuantity;
+        if (e.LeavesQuantity == 0) Orders.Remove(e.OrderId);
+    }
+
+    public void PositionChanged(in PositionChanged e)
+    {
+        Collateral = e.Collateral;
+        if (e.Quantity == 0)
+        {
+            Positions.Remove(e.MarketId);
+            return;
+        }
+        Positions[e.MarketId] = new PositionInfo
+        {
+            Quantity = e.Quantity,
+            EntryNotional = e.EntryNotional,
+            RealizedPnl = e.RealizedPnl,
+            MarkPrice = e.MarkPrice,
+            AdlQuintile = e.AdlQuintile,
+        };
+    }
+}

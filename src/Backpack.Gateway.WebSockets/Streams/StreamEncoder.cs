@@ -1,0 +1,449 @@
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.WebSockets.Requests;
+
+namespace Backpack.Gateway.WebSockets.Streams;
+
+/// <summary>
+/// The bodies of every message the WebSocket API sends (docs/websocket.md). Backpack's own streams
+/// keep Backpack's short field names (e, E, s, S, o, f, q, p, X, i, c, l, L, z, Z, m, n, N, r, O, T);
+/// what Backpack does not have is spelled out (stage, adlQuintile, estLiquidationPrice, ...).
+/// Times are microseconds since the Unix epoch; prices, quantities and money are decimal strings.
+/// </summary>
+internal sealed class StreamEncoder(MarketDirectory markets)
+{
+    public MarketDirectory Markets { get; } = markets;
+
+    // ------------------------------------------------------------------ envelopes
+
+    public static void BeginStream(MessageWriter w, ReadOnlySpan<byte> stream)
+    {
+        w.BeginObject();
+        w.String("stream"u8, stream);
+        w.BeginObject("data"u8);
+    }
+
+    public static void EndStream(MessageWriter w)
+    {
+        w.EndObject();
+        w.EndObject();
+    }
+
+    /// <summary>Starts <c>{"id":..,"result":</c>; the caller writes the result value and calls <see cref="EndResponse"/>.</summary>
+    public static void BeginResult(MessageWriter w, in RequestId id)
+    {
+        w.BeginObject();
+        WriteId(w, id);
+    }
+
+    public static void EndResponse(MessageWriter w) => w.EndObject();
+
+    /// <summary><c>{"id":..,"result":null}</c></summary>
+    public static void Ok(MessageWriter w, in RequestId id)
+    {
+        BeginResult(w, id);
+        w.Null("result"u8);
+        EndResponse(w);
+    }
+
+    /// <summary><c>{"id":..,"error":{"code":..,"message":..}}</c></summary>
+    public static void Error(MessageWriter w, in RequestId id, string code, string message)
+    {
+        w.BeginObject();
+        WriteId(w, id);
+        w.BeginObject("error"u8);
+        w.String("code"u8, code);
+        w.String("message"u8, message);
+        w.EndObject();
+        w.EndObject();
+    }
+
+    private static void WriteId(MessageWriter w, in RequestId id)
+    {
+        if (id.IsNumber) w.Number("id"u8, id.Number);
+        else if (id.Text is not null) w.String("id"u8, id.Text);
+        else w.Null("id"u8);
+    }
+
+    // ------------------------------------------------------------------ public streams
+
+    public void DepthDelta(MessageWriter w, int marketId, List<(Side Side, long Price, long Quantity)> levels, long first, long last, long time)
+    {
+        ref readonly var units = ref Markets.Units(marketId);
+        w.String("e"u8, "depth"u8);
+        w.Number("E"u8, time);
+        w.String("s"u8, Markets.SymbolOf(marketId));
+        Levels(w, "a"u8, levels, Side.Sell, units);
+        Levels(w, "b"u8, levels, Side.Buy, units);
+        w.Number("U"u8, first);
+        w.Number("u"u8, last);
+        w.Number("T"u8, time);
+    }
+
+    private static void Levels(MessageWriter w, ReadOnlySpan<byte> name, List<(Side Side, long Price, long Quantity)> levels, Side side, in MarketUnits units)
+    {
+        w.BeginArray(name);
+        foreach (var level in levels)
+        {
+            if (level.Side != side) continue;
+            Level(w, level.Price, level.Quantity, units);
+        }
+        w.EndArray();
+    }
+
+    private static void Level(MessageWriter w, long price, long quantity, in MarketUnits units)
+    {
+        w.BeginArray();
+        w.Decimal(price * units.TickUnits, units.PriceScale);
+        w.Decimal(quantity * units.StepUnits, units.QuantityScale);
+        w.EndArray();
+    }
+
+    public void DepthSnapshot(MessageWriter w, int marketId, BookReplica book, int maxLevels, long time)
+    {
+        ref readonly var units = ref Markets.Units(marketId);
+        w.String("e"u8, "depthSnapshot"u8);
+        w.Number("E"u8, time);
+        w.String("s"u8, Markets.SymbolOf(marketId));
+        w.BeginArray("a"u8);
+        foreach (var (price, quantity) in book.Top(Side.Sell, maxLevels)) Level(w, price, quantity, units);
+        w.EndArray();
+        w.BeginArray("b"u8);
+        foreach (var (price, quantity) in book.Top(Side.Buy, maxLevels)) Level(w, price, quantity, units);
+        w.EndArray();
+        w.Number("u"u8, book.LastSequence);
+        w.Number("T"u8, time);
+    }
+
+    public void Trade(MessageWriter w, in Trade e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.String("e"u8, "trade"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.String("s"u8, Markets.SymbolOf(e.MarketId));
+        w.Price("p"u8, e.Price, units);
+        w.Quantity("q"u8, e.Quantity, units);
+        w.Number("t"u8, e.TradeId);
+        w.Bool("m"u8, e.TakerSide == Side.Sell); // the buyer is the maker
+        w.String("O"u8, OriginOf(e.Origin));
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    public void MarkPrice(MessageWriter w, in MarkPrice e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.String("e"u8, "markPrice"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.String("s"u8, Markets.SymbolOf(e.MarketId));
+        w.Price("p"u8, e.Price, units);
+        w.Price("i"u8, e.IndexPrice, units);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    /// <summary>The public liquidation event (every stage); the account is not named.</summary>
+    public void Liquidation(MessageWriter w, in LiquidationFill e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.String("e"u8, "liquidation"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.String("s"u8, Markets.SymbolOf(e.MarketId));
+        w.String("S"u8, SideOf(e.Side));
+        w.Price("p"u8, e.Price, units);
+        w.Quantity("q"u8, e.Quantity, units);
+        w.Number("t"u8, e.TradeId);
+        w.String("stage"u8, StageOf(e.Stage));
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    public static void InsuranceFund(MessageWriter w, in InsuranceFundChanged e)
+    {
+        w.String("e"u8, "insuranceFund"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Usdc("balance"u8, e.Balance);
+        w.Usdc("change"u8, e.Change);
+        w.String("reason"u8, e.Reason switch
+        {
+            InsuranceFundReason.LiquidationFee => "LiquidationFee"u8,
+            InsuranceFundReason.LiquidationShortfall => "LiquidationShortfall"u8,
+            InsuranceFundReason.BackstopShare => "BackstopShare"u8,
+            InsuranceFundReason.TakeoverPnl => "TakeoverPnl"u8,
+            _ => "Injection"u8,
+        });
+        if (e.LiquidationId != 0) w.Number("liquidationId"u8, e.LiquidationId);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    // ------------------------------------------------------------------ account.orderUpdate
+
+    /// <summary>An orderUpdate event for a known order (<paramref name="order"/> as it is after the event).</summary>
+    public void OrderUpdate(MessageWriter w, ReadOnlySpan<byte> eventName, in OrderInfo order, ReadOnlySpan<byte> status, long time)
+    {
+        OrderFields(w, eventName, order, status, time);
+        w.Number("T"u8, time);
+    }
+
+    /// <summary>An orderFill event: the order's fields and the fill's.</summary>
+    public void OrderUpdate(MessageWriter w, ReadOnlySpan<byte> eventName, in OrderInfo order, ReadOnlySpan<byte> status, long time, in OrderFilled fill)
+    {
+        OrderFields(w, eventName, order, status, time);
+        FillFields(w, fill);
+        w.Number("T"u8, time);
+    }
+
+    /// <summary>An orderCancelled or orderExpired event; an expiry carries its reason R.</summary>
+    public void OrderUpdate(MessageWriter w, ReadOnlySpan<byte> eventName, in OrderInfo order, ReadOnlySpan<byte> status, long time, CancelReason expiry)
+    {
+        OrderFields(w, eventName, order, status, time);
+        var reason = ExpiryReasonOf(expiry);
+        if (!reason.IsEmpty) w.String("R"u8, reason);
+        w.Number("T"u8, time);
+    }
+
+    private void OrderFields(MessageWriter w, ReadOnlySpan<byte> eventName, in OrderInfo order, ReadOnlySpan<byte> status, long time)
+    {
+        ref readonly var units = ref Markets.Units(order.MarketId);
+        w.String("e"u8, eventName);
+        w.Number("E"u8, time);
+        w.String("s"u8, Markets.SymbolOf(order.MarketId));
+        if (IsClientId(order.ClientOrderId)) w.Number("c"u8, order.ClientOrderId);
+        w.String("S"u8, SideOf(order.Side));
+        w.String("o"u8, order.Type == OrderType.Limit ? "LIMIT"u8 : "MARKET"u8);
+        w.String("f"u8, TimeInForceOf(order.TimeInForce));
+        w.Quantity("q"u8, order.Quantity, units);
+        if (order.Type == OrderType.Limit) w.Price("p"u8, order.Price, units);
+        w.String("X"u8, status);
+        w.IdString("i"u8, order.OrderId);
+        w.Quantity("z"u8, order.Cumulative, units);
+        w.Usdc("Z"u8, order.CumulativeQuote);
+        w.Bool("r"u8, (order.Flags & OrderFlags.ReduceOnly) != 0);
+        w.String("O"u8, OriginOf(order.Origin));
+    }
+
+    private void FillFields(MessageWriter w, in OrderFilled e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.Number("t"u8, e.TradeId);
+        w.Quantity("l"u8, e.Quantity, units);
+        w.Price("L"u8, e.Price, units);
+        w.Bool("m"u8, e.Liquidity == Liquidity.Maker);
+        w.Usdc("n"u8, e.Fee);
+        w.String("N"u8, "USDC"u8);
+        if (e.LiquidationId != 0) w.Number("liquidationId"u8, e.LiquidationId);
+    }
+
+    /// <summary>An orderFill without a book order behind it (a backstop take-over or an ADL close): the fill describes itself.</summary>
+    public void OffBookFill(MessageWriter w, in OrderFilled e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.String("e"u8, "orderFill"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.String("s"u8, Markets.SymbolOf(e.MarketId));
+        w.String("S"u8, SideOf(e.Side));
+        w.String("o"u8, "MARKET"u8);
+        w.String("f"u8, "IOC"u8);
+        w.Quantity("q"u8, e.CumulativeQuantity + e.LeavesQuantity, units);
+        w.String("X"u8, e.LeavesQuantity == 0 ? "Filled"u8 : "PartiallyFilled"u8);
+        w.Quantity("z"u8, e.CumulativeQuantity, units);
+        w.Usdc("Z"u8, e.CumulativeQuote);
+        w.Bool("r"u8, true);
+        w.String("O"u8, OriginOf(e.Origin));
+        FillFields(w, e);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    /// <summary>Why an order left the book without filling, as orderExpired's R (null = a plain cancel: orderCancelled).</summary>
+    public static ReadOnlySpan<byte> ExpiryReasonOf(CancelReason reason) => reason switch
+    {
+        CancelReason.Expired => "IMMEDIATE_OR_CANCEL"u8,
+        CancelReason.FillOrKillNotFilled => "FILL_OR_KILL"u8,
+        CancelReason.SelfTradePrevention => "SELF_TRADE_PREVENTION"u8,
+        CancelReason.ReduceOnly => "REDUCE_ONLY"u8,
+        CancelReason.Liquidation => "LIQUIDATION"u8,
+        _ => default,
+    };
+
+    // ------------------------------------------------------------------ orders as request results
+
+    /// <summary>An order object as orderExecute, orderCancel and orderQueryAll return it.</summary>
+    public void Order(MessageWriter w, in OrderInfo order, ReadOnlySpan<byte> status)
+    {
+        ref readonly var units = ref Markets.Units(order.MarketId);
+        w.BeginObject();
+        w.IdString("id"u8, order.OrderId);
+        if (IsClientId(order.ClientOrderId)) w.Number("clientId"u8, order.ClientOrderId);
+        w.String("symbol"u8, Markets.SymbolOf(order.MarketId));
+        w.String("side"u8, SideOf(order.Side));
+        w.String("orderType"u8, order.Type == OrderType.Limit ? "Limit"u8 : "Market"u8);
+        w.String("timeInForce"u8, TimeInForceOf(order.TimeInForce));
+        if (order.Type == OrderType.Limit) w.Price("price"u8, order.Price, units);
+        w.Quantity("quantity"u8, order.Quantity, units);
+        w.Quantity("executedQuantity"u8, order.Cumulative, units);
+        w.Usdc("executedQuoteQuantity"u8, order.CumulativeQuote);
+        w.String("status"u8, status);
+        w.Bool("postOnly"u8, (order.Flags & OrderFlags.PostOnly) != 0);
+        w.Bool("reduceOnly"u8, (order.Flags & OrderFlags.ReduceOnly) != 0);
+        w.String("selfTradePrevention"u8, order.SelfTradePrevention switch
+        {
+            SelfTradePrevention.RejectMaker => "RejectMaker"u8,
+            SelfTradePrevention.RejectBoth => "RejectBoth"u8,
+            _ => "RejectTaker"u8,
+        });
+        w.String("origin"u8, OriginOf(order.Origin));
+        w.Number("createdAt"u8, order.CreatedAt);
+        w.EndObject();
+    }
+
+    public static ReadOnlySpan<byte> StatusOf(in OrderInfo order, long leaves) =>
+        leaves == 0 ? (order.Cumulative >= order.Quantity ? "Filled"u8 : "Cancelled"u8)
+        : order.Cumulative > 0 ? "PartiallyFilled"u8 : "New"u8;
+
+    // ------------------------------------------------------------------ account.positionUpdate
+
+    /// <summary>
+    /// A position event. <paramref name="view"/> supplies the account's other positions and collateral
+    /// for the liquidation price estimate; <paramref name="marks"/> the latest mark of every market.
+    /// </summary>
+    public void Position(MessageWriter w, ReadOnlySpan<byte> eventName, int marketId, in PositionInfo position, long time, AccountView view, long[] marks)
+    {
+        var market = Markets[marketId];
+        ref readonly var units = ref Markets.Units(marketId);
+        long mark = marks[marketId] != 0 ? marks[marketId] : position.MarkPrice;
+        long quantity = position.Quantity;
+        long absolute = Math.Abs(quantity);
+        long value = quantity * mark * units.QuotePerTickLot;
+        long signedCost = Math.Sign(quantity) * position.EntryNotional;
+        w.String("e"u8, eventName);
+        w.Number("E"u8, time);
+        w.String("s"u8, Markets.SymbolOf(marketId));
+        w.Quantity("q"u8, quantity, units);
+        if (absolute != 0)
+        {
+            long entry = units.AveragePrice(position.EntryNotional, absolute, out int scale);
+            w.Decimal("B"u8, entry, scale);
+            w.Decimal("b"u8, entry, scale);
+        }
+        w.Price("M"u8, mark, units);
+        w.Usdc("n"u8, value);
+        w.Usdc("p"u8, position.RealizedPnl);
+        w.Usdc("P"u8, absolute == 0 ? 0 : value - signedCost);
+        w.Ratio("f"u8, MarginFractions.InitialPpm(market, Math.Abs(value)));
+        w.Ratio("m"u8, MarginFractions.MaintenancePpm(market, Math.Abs(value)));
+        w.Number("adlQuintile"u8, position.AdlQuintile);
+        if (absolute != 0 && MarginFractions.EstimatedLiquidationPrice(Markets, view, marketId, quantity, position.EntryNotional, marks) is { } liquidation)
+        {
+            w.Decimal("estLiquidationPrice"u8, liquidation, units.PriceScale);
+        }
+        w.Number("T"u8, time);
+    }
+
+    /// <summary>A position object as positionQuery returns it.</summary>
+    public void PositionObject(MessageWriter w, int marketId, in PositionInfo position, long time, AccountView view, long[] marks)
+    {
+        w.BeginObject();
+        Position(w, "position"u8, marketId, position, time, view, marks);
+        w.EndObject();
+    }
+
+    public static ReadOnlySpan<byte> PositionEventOf(long before, long after) =>
+        after == 0 ? "positionClosed"u8 : before == 0 || Math.Sign(before) != Math.Sign(after) ? "positionOpened"u8 : "positionAdjusted"u8;
+
+    // ------------------------------------------------------------------ account.liquidation and account.adl
+
+    public static void MarginCall(MessageWriter w, in MarginCall e)
+    {
+        w.String("e"u8, "marginCall"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Ratio("marginRatio"u8, e.MarginRatio);
+        w.Usdc("equity"u8, e.Equity);
+        w.Usdc("maintenanceMargin"u8, e.MaintenanceMargin);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    public static void LiquidationStarted(MessageWriter w, in LiquidationStarted e)
+    {
+        w.String("e"u8, "liquidationStarted"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Number("liquidationId"u8, e.LiquidationId);
+        w.Ratio("marginRatio"u8, e.MarginRatio);
+        w.Ratio("marginFraction"u8, e.MarginFraction);
+        w.Usdc("equity"u8, e.Equity);
+        w.Usdc("maintenanceMargin"u8, e.MaintenanceMargin);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    public void LiquidationStep(MessageWriter w, in LiquidationFill e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.String("e"u8, "liquidationFill"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Number("liquidationId"u8, e.LiquidationId);
+        w.String("s"u8, Markets.SymbolOf(e.MarketId));
+        w.String("S"u8, SideOf(e.Side));
+        w.String("stage"u8, StageOf(e.Stage));
+        w.Price("p"u8, e.Price, units);
+        w.Quantity("q"u8, e.Quantity, units);
+        w.Number("t"u8, e.TradeId);
+        w.Price("bankruptcyPrice"u8, e.BankruptcyPrice, units);
+        w.Usdc("fee"u8, e.Fee);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    public static void LiquidationEnded(MessageWriter w, in LiquidationEnded e)
+    {
+        w.String("e"u8, "liquidationEnded"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Number("liquidationId"u8, e.LiquidationId);
+        w.String("outcome"u8, e.Outcome switch
+        {
+            LiquidationOutcome.Averted => "Averted"u8,
+            LiquidationOutcome.Partial => "Partial"u8,
+            LiquidationOutcome.Full => "Full"u8,
+            _ => "Bankrupt"u8,
+        });
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    public void Adl(MessageWriter w, in AdlNotice e)
+    {
+        ref readonly var units = ref Markets.Units(e.MarketId);
+        w.String("e"u8, "adl"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Number("liquidationId"u8, e.LiquidationId);
+        w.String("role"u8, e.Role == AdlRole.Liquidated ? "Liquidated"u8 : "Counterparty"u8);
+        w.String("s"u8, Markets.SymbolOf(e.MarketId));
+        w.String("S"u8, SideOf(e.Side));
+        w.Price("p"u8, e.Price, units);
+        w.Quantity("q"u8, e.Quantity, units);
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    // ------------------------------------------------------------------ vocabulary
+
+    public static ReadOnlySpan<byte> SideOf(Side side) => side == Side.Buy ? "Bid"u8 : "Ask"u8;
+
+    public static ReadOnlySpan<byte> TimeInForceOf(TimeInForce tif) => tif switch
+    {
+        TimeInForce.Ioc => "IOC"u8,
+        TimeInForce.Fok => "FOK"u8,
+        _ => "GTC"u8,
+    };
+
+    public static ReadOnlySpan<byte> OriginOf(OrderOrigin origin) => origin switch
+    {
+        OrderOrigin.LiquidationAutoclose => "LIQUIDATION_AUTOCLOSE"u8,
+        OrderOrigin.BackstopLiquidityProvider => "BACKSTOP_LIQUIDITY_PROVIDER"u8,
+        OrderOrigin.AdlAutoclose => "ADL_AUTOCLOSE"u8,
+        _ => "USER"u8,
+    };
+
+    public static ReadOnlySpan<byte> StageOf(LiquidationStage stage) => stage switch
+    {
+        LiquidationStage.Book => "Book"u8,
+        LiquidationStage.Backstop => "Backstop"u8,
+        _ => "Adl"u8,
+    };
+
+    /// <summary>Client ids are a client's own 32-bit numbers; the FIX front end's internal ids are not shown.</summary>
+    private static bool IsClientId(long id) => id is > 0 and <= uint.MaxValue;
+}

@@ -1,0 +1,75 @@
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.WebSockets.Streams;
+
+internal enum StreamKind
+{
+    Depth,
+    Trade,
+    MarkPrice,
+    Liquidation,
+    InsuranceFund,
+    // Private streams (an authenticated connection, for its own account):
+    OrderUpdate,
+    PositionUpdate,
+    AccountLiquidation,
+    AccountAdl,
+}
+
+/// <summary>A stream a connection can subscribe to: its kind and, for per-market streams, the market (0 = none / every market).</summary>
+internal readonly record struct StreamKey(StreamKind Kind, int MarketId)
+{
+    public bool IsPrivate => Kind >= StreamKind.OrderUpdate;
+
+    /// <summary>
+    /// Parses a stream name: depth.&lt;symbol&gt;, trade.&lt;symbol&gt;, markPrice.&lt;symbol&gt;, liquidation,
+    /// insuranceFund, account.orderUpdate[.&lt;symbol&gt;], account.positionUpdate[.&lt;symbol&gt;],
+    /// account.liquidation, account.adl.
+    /// </summary>
+    public static bool TryParse(string name, MarketDirectory markets, out StreamKey key)
+    {
+        key = default;
+        int dot = name.StartsWith("account.", StringComparison.Ordinal) ? name.IndexOf('.', 8) : name.IndexOf('.');
+        string head = dot < 0 ? name : name[..dot];
+        int market = 0;
+        if (dot >= 0)
+        {
+            market = markets.Find(System.Text.Encoding.ASCII.GetBytes(name[(dot + 1)..]));
+            if (market == 0) return false;
+        }
+        StreamKind? kind = head switch
+        {
+            "depth" when market != 0 => StreamKind.Depth,
+            "trade" when market != 0 => StreamKind.Trade,
+            "markPrice" when market != 0 => StreamKind.MarkPrice,
+            "liquidation" when dot < 0 => StreamKind.Liquidation,
+            "insuranceFund" when dot < 0 => StreamKind.InsuranceFund,
+            "account.orderUpdate" => StreamKind.OrderUpdate,
+            "account.positionUpdate" => StreamKind.PositionUpdate,
+            "account.liquidation" when dot < 0 => StreamKind.AccountLiquidation,
+            "account.adl" when dot < 0 => StreamKind.AccountAdl,
+            _ => null,
+        };
+        if (kind is null) return false;
+        key = new StreamKey(kind.Value, market);
+        return true;
+    }
+
+    /// <summary>The stream's name as clients subscribe to it.</summary>
+    public string Name(MarketDirectory markets)
+    {
+        string head = Kind switch
+        {
+            StreamKind.Depth => "depth",
+            StreamKind.Trade => "trade",
+            StreamKind.MarkPrice => "markPrice",
+            StreamKind.Liquidation => "liquidation",
+            StreamKind.InsuranceFund => "insuranceFund",
+            StreamKind.OrderUpdate => "account.orderUpdate",
+            StreamKind.PositionUpdate => "account.positionUpdate",
+            StreamKind.AccountLiquidation => "account.liquidation",
+            _ => "account.adl",
+        };
+        return MarketId == 0 ? head : head + "." + markets[MarketId].Symbol;
+    }
+}

@@ -1,0 +1,810 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Framing;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Pipeline;
+using Backpack.Gateway.WebSockets.Connections;
+using Backpack.Gateway.WebSockets.Requests;
+using Backpack.Gateway.WebSockets.Streams;
+
+namespace Backpack.Gateway.WebSockets;
+
+/// <summary>
+/// The event side of the WebSocket front end. The engine hands over its event batches (on the
+/// engine thread, copied at once); one dispatcher thread then does everything else in engine
+/// order: it keeps the depth replicas and the views of logged-on accounts, answers the requests
+/// the engine replied to, and turns events into stream messages for the subscribed connections.
+/// Subscriptions, connections opening and closing, and logons reach the dispatcher through the
+/// same queue, so a depth snapshot or a position snapshot is always consistent with the updates
+/// that follow it. The dispatcher never waits for a client: each connection has its own bounded
+/// queue and send loop.
+/// </summary>
+public sealed class WsGateway : IEventConsumer, IAsyncDisposable
+{
+    private readonly MarketDirectory _markets;
+    private readonly StreamEncoder _encoder;
+    private readonly WebSocketOptions _options;
+    private readonly ICommandSubmitter _submitter;
+    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    // Owned by the dispatcher thread.
+    private readonly MessageWriter _writer = new();
+    private readonly Dictionary<int, WsConnection> _connections = [];
+    private readonly List<WsConnection>[] _subscribers;
+    private readonly byte[][] _streamNames;
+    private readonly BookReplica[] _books;
+    private readonly long[] _marks;
+    private readonly Dictionary<int, AccountView> _views = [];
+    private readonly List<(Side Side, long Price, long Quantity)> _depthChanges = [];
+    private long _lastTime;
+    private Task? _dispatcher;
+
+    private long _slowConsumers;
+    private long _busy;
+    private int _open;
+
+    public WsGateway(IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, WebSocketOptions options)
+    {
+        _markets = new MarketDirectory(markets);
+        _encoder = new StreamEncoder(_markets);
+        _options = options;
+        _submitter = submitter;
+        int keys = KeyCount;
+        _subscribers = new List<WsConnection>[keys];
+        _streamNames = new byte[keys][];
+        foreach (var kind in Enum.GetValues<StreamKind>())
+        {
+            for (int m = 0; m <= _markets.Count; m++)
+            {
+                var key = new StreamKey(kind, m);
+                _subscribers[Index(key)] = [];
+                _streamNames[Index(key)] = System.Text.Encoding.UTF8.GetBytes(key.Name(_markets));
+            }
+        }
+        _books = new BookReplica[_markets.Count + 1];
+        for (int m = 1; m <= _markets.Count; m++) _books[m] = new BookReplica();
+        _marks = new long[_markets.Count + 1];
+    }
+
+    public MarketDirectory Markets => _markets;
+    public WebSocketOptions Options => _options;
+
+    /// <summary>Connections open now.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>Connections closed because their outbound queue overflowed.</summary>
+    public long SlowConsumerDisconnects => Interlocked.Read(ref _slowConsumers);
+
+    /// <summary>Requests refused because the engine's inbound ring was full.</summary>
+    public long Busy => Interlocked.Read(ref _busy);
+
+    /// <summary>Event batches and control items waiting for the dispatcher.</summary>
+    public int Backlog => _work.Reader.Count;
+
+    /// <summary>Called on the dispatcher thread when an event could not be turned into messages (it is skipped).</summary>
+    public Action<Exception>? OnError { get; set; }
+
+    private int KeyCount => Enum.GetValues<StreamKind>().Length * (_markets.Count + 1);
+
+    private int Index(StreamKey key) => (int)key.Kind * (_markets.Count + 1) + key.MarketId;
+
+    public void Start()
+    {
+        var done = new TaskCompletionSource();
+        _dispatcher = done.Task;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                DispatchLoop();
+            }
+            finally
+            {
+                done.SetResult();
+            }
+        }) { Name = "ws-dispatch", IsBackground = true };
+        thread.Start();
+    }
+
+    // ------------------------------------------------------------------ from the connections (any thread)
+
+    internal void Opened(WsConnection connection)
+    {
+        Interlocked.Increment(ref _open);
+        Post(new WorkItem(WorkKind.Open, connection));
+    }
+
+    internal void Closed(WsConnection connection)
+    {
+        Interlocked.Decrement(ref _open);
+        Post(new WorkItem(WorkKind.Close, connection));
+    }
+
+    internal void Subscribe(WsConnection connection, List<StreamKey> streams, RequestId id) =>
+        Post(new WorkItem(WorkKind.Subscribe, connection) { Streams = streams, Id = id });
+
+    internal void Unsubscribe(WsConnection connection, List<StreamKey> streams, RequestId id) =>
+        Post(new WorkItem(WorkKind.Unsubscribe, connection) { Streams = streams, Id = id });
+
+    internal void CountSlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
+    /// <summary>Hands a command to the engine, retrying briefly while the ring is full; false = busy.</summary>
+    internal bool Submit(ReadOnlySpan<byte> command)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            if (_submitter.TrySubmit(command)) return true;
+            Thread.SpinWait(50);
+        }
+        Interlocked.Increment(ref _busy);
+        return false;
+    }
+
+    private void Post(WorkItem item)
+    {
+        if (!_work.Writer.TryWrite(item) && item.Kind == WorkKind.Events) ReturnBatch(item);
+    }
+
+    // ------------------------------------------------------------------ from the engine
+
+    /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
+    public void OnEvents(FrameBuffer events)
+    {
+        var span = events.WrittenSpan;
+        byte[] data = ArrayPool<byte>.Shared.Rent(Math.Max(span.Length, 1));
+        span.CopyTo(data);
+        int[] ends = ArrayPool<int>.Shared.Rent(Math.Max(events.Count, 1));
+        int end = 0;
+        for (int i = 0; i < events.Count; i++)
+        {
+            end += events[i].Length;
+            ends[i] = end;
+        }
+        Post(new WorkItem(WorkKind.Events, null) { Data = data, Ends = ends, Count = events.Count });
+    }
+
+    private static void ReturnBatch(WorkItem item)
+    {
+        ArrayPool<byte>.Shared.Return(item.Data!);
+        ArrayPool<int>.Shared.Return(item.Ends!);
+    }
+
+    private void DispatchLoop()
+    {
+        var reader = _work.Reader;
+        while (true)
+        {
+            if (!reader.TryRead(out var item))
+            {
+                var wait = reader.WaitToReadAsync();
+                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+                if (!more) return;
+                continue;
+            }
+            try
+            {
+                switch (item.Kind)
+                {
+                    case WorkKind.Events: Events(item); break;
+                    case WorkKind.Open: _connections[item.Connection!.Number] = item.Connection; break;
+                    case WorkKind.Close: Drop(item.Connection!); break;
+                    case WorkKind.Subscribe: SubscribeNow(item.Connection!, item.Streams!, item.Id); break;
+                    case WorkKind.Unsubscribe: UnsubscribeNow(item.Connection!, item.Streams!, item.Id); break;
+                }
+            }
+            catch (Exception e)
+            {
+                OnError?.Invoke(e);
+            }
+        }
+    }
+
+    private void Events(WorkItem batch)
+    {
+        try
+        {
+            int start = 0;
+            for (int i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    Route(batch.Data.AsSpan(start, batch.Ends![i] - start));
+                }
+                catch (Exception e)
+                {
+                    // A bug in one message must not stop the others.
+                    OnError?.Invoke(e);
+                }
+                start = batch.Ends![i];
+            }
+            for (int m = 1; m <= _markets.Count; m++)
+            {
+                if (_books[m].HasChanges) PublishDepth(m);
+            }
+        }
+        finally
+        {
+            ReturnBatch(batch);
+        }
+    }
+
+    // ------------------------------------------------------------------ control
+
+    private void Drop(WsConnection connection)
+    {
+        connection.Closed = true;
+        _connections.Remove(connection.Number);
+        foreach (var key in connection.Subscriptions)
+        {
+            if (!key.IsPrivate) _subscribers[Index(key)].Remove(connection);
+        }
+        connection.Subscriptions.Clear();
+        if (connection.AccountId != 0 && _views.TryGetValue(connection.AccountId, out var view))
+        {
+            view.Connections.Remove(connection);
+            if (view.Connections.Count == 0) _views.Remove(connection.AccountId);
+        }
+    }
+
+    private void SubscribeNow(WsConnection connection, List<StreamKey> streams, RequestId id)
+    {
+        if (connection.Closed) return;
+        Reply(connection, id);
+        foreach (var key in streams)
+        {
+            if (!connection.Subscriptions.Add(key)) continue;
+            if (key.IsPrivate)
+            {
+                if (key.Kind == StreamKind.PositionUpdate && connection.PrivateReady && _views.TryGetValue(connection.AccountId, out var view))
+                {
+                    PositionSnapshot(connection, view, key);
+                }
+                continue;
+            }
+            _subscribers[Index(key)].Add(connection);
+            if (key.Kind == StreamKind.Depth)
+            {
+                _writer.Begin(connection.Format);
+                StreamEncoder.BeginStream(_writer, _streamNames[Index(key)]);
+                _encoder.DepthSnapshot(_writer, key.MarketId, _books[key.MarketId], _options.DepthSnapshotLevels, _lastTime);
+                StreamEncoder.EndStream(_writer);
+                connection.Send(_writer.FinishOne());
+            }
+        }
+    }
+
+    private void UnsubscribeNow(WsConnection connection, List<StreamKey> streams, RequestId id)
+    {
+        if (connection.Closed) return;
+        foreach (var key in streams)
+        {
+            if (connection.Subscriptions.Remove(key) && !key.IsPrivate) _subscribers[Index(key)].Remove(connection);
+        }
+        Reply(connection, id);
+    }
+
+    private void Reply(WsConnection connection, RequestId id)
+    {
+        _writer.Begin(connection.Format);
+        StreamEncoder.Ok(_writer, id);
+        connection.Send(_writer.FinishOne());
+    }
+
+    private void PositionSnapshot(WsConnection connection, AccountView view, StreamKey key)
+    {
+        foreach (var (marketId, position) in view.Positions)
+        {
+            if (key.MarketId != 0 && key.MarketId != marketId) continue;
+            _writer.Begin(connection.Format);
+            StreamEncoder.BeginStream(_writer, _streamNames[Index(key)]);
+            _encoder.Position(_writer, "positionSnapshot"u8, marketId, position, _lastTime, view, _marks);
+            StreamEncoder.EndStream(_writer);
+            connection.Send(_writer.FinishOne());
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    private void Route(ReadOnlySpan<byte> frame)
+    {
+        if (!ProtocolCodec.TryReadType(frame, out var type, out _)) return;
+        switch (type)
+        {
+            case MessageType.OrderAccepted when Read(frame, out OrderAccepted e):
+            {
+                _lastTime = e.Header.Time;
+                var order = OrderInfo.From(e);
+                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) OrderResult(requester, pending.Id, order, "New"u8);
+                if (_views.TryGetValue(e.AccountId, out var view))
+                {
+                    view.Accepted(e);
+                    ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OrderUpdateBody(_encoder, "orderAccepted"u8, order, "New"u8, e.Header.Time));
+                }
+                break;
+            }
+            case MessageType.OrderRejected when Read(frame, out OrderRejected e):
+            {
+                _lastTime = e.Header.Time;
+                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) ErrorReply(requester, pending.Id, e.Reason);
+                break;
+            }
+            case MessageType.OrderFilled when Read(frame, out OrderFilled e):
+                _lastTime = e.Header.Time;
+                OnFilled(e);
+                break;
+            case MessageType.OrderCanceled when Read(frame, out OrderCanceled e):
+                _lastTime = e.Header.Time;
+                OnCanceled(e);
+                break;
+            case MessageType.OrderReplaced when Read(frame, out OrderReplaced e):
+            {
+                _lastTime = e.Header.Time;
+                if (!_views.TryGetValue(e.AccountId, out var view)) break;
+                view.Replaced(e);
+                ref var order = ref view.Order(e.OrderId);
+                if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order)) break;
+                ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OrderUpdateBody(_encoder, "orderModified"u8, order,
+                    e.CumulativeQuantity > 0 ? "PartiallyFilled"u8 : "New"u8, e.Header.Time));
+                break;
+            }
+            case MessageType.OrderCancelRejected when Read(frame, out OrderCancelRejected e):
+            {
+                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) ErrorReply(requester, pending.Id, e.Reason);
+                break;
+            }
+            case MessageType.CommandAccepted when Read(frame, out CommandAccepted e):
+            {
+                if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending))
+                {
+                    CanceledOrdersResult(requester, pending);
+                }
+                break;
+            }
+            case MessageType.CommandRejected when Read(frame, out CommandRejected e):
+            {
+                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) ErrorReply(requester, pending.Id, e.Reason);
+                break;
+            }
+            case MessageType.OrderSnapshot when Read(frame, out OrderSnapshot e):
+                Owner(e.RequestId)?.AddToPending(e.RequestId, e);
+                break;
+            case MessageType.PositionSnapshot when Read(frame, out PositionSnapshot e):
+                Owner(e.RequestId)?.AddToPending(e.RequestId, e);
+                break;
+            case MessageType.AccountSnapshot when Read(frame, out AccountSnapshot e):
+                _lastTime = e.Header.Time;
+                OnAccountSnapshot(e);
+                break;
+            case MessageType.PositionChanged when Read(frame, out PositionChanged e):
+            {
+                _lastTime = e.Header.Time;
+                if (!_views.TryGetValue(e.AccountId, out var view)) break;
+                long before = view.Positions.TryGetValue(e.MarketId, out var old) ? old.Quantity : 0;
+                view.PositionChanged(e);
+                var position = new PositionInfo { Quantity = e.Quantity, EntryNotional = e.EntryNotional, RealizedPnl = e.RealizedPnl, MarkPrice = e.MarkPrice, AdlQuintile = e.AdlQuintile };
+                ToAccount(view, StreamKind.PositionUpdate, e.MarketId, new PositionBody(_encoder, StreamEncoder.PositionEventOf(before, e.Quantity), e.MarketId, position, e.Header.Time, view, _marks));
+                break;
+            }
+            case MessageType.BalanceChanged when Read(frame, out BalanceChanged e):
+                if (_views.TryGetValue(e.AccountId, out var balanceView)) balanceView.Collateral = e.Balance;
+                break;
+            case MessageType.MarkPrice when Read(frame, out MarkPrice e):
+                _lastTime = e.Header.Time;
+                if (!_markets.Contains(e.MarketId)) break;
+                _marks[e.MarketId] = e.Price;
+                Publish(new StreamKey(StreamKind.MarkPrice, e.MarketId), new MarkPriceBody(_encoder, e));
+                break;
+            case MessageType.BookDelta when Read(frame, out BookDelta e):
+                _lastTime = e.Header.Time;
+                if (_markets.Contains(e.MarketId)) _books[e.MarketId].Apply(e.Side, e.Price, e.Quantity, e.BookSequence);
+                break;
+            case MessageType.Trade when Read(frame, out Trade e):
+                _lastTime = e.Header.Time;
+                Publish(new StreamKey(StreamKind.Trade, e.MarketId), new TradeBody(_encoder, e));
+                break;
+            case MessageType.MarginCall when Read(frame, out MarginCall e):
+            {
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new MarginCallBody(e));
+                break;
+            }
+            case MessageType.LiquidationStarted when Read(frame, out LiquidationStarted e):
+            {
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new LiquidationStartedBody(e));
+                break;
+            }
+            case MessageType.LiquidationFill when Read(frame, out LiquidationFill e):
+            {
+                _lastTime = e.Header.Time;
+                Publish(new StreamKey(StreamKind.Liquidation, 0), new LiquidationBody(_encoder, e, false));
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new LiquidationBody(_encoder, e, true));
+                break;
+            }
+            case MessageType.LiquidationEnded when Read(frame, out LiquidationEnded e):
+            {
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new LiquidationEndedBody(e));
+                break;
+            }
+            case MessageType.AdlNotice when Read(frame, out AdlNotice e):
+            {
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountAdl, 0, new AdlBody(_encoder, e));
+                break;
+            }
+            case MessageType.InsuranceFundChanged when Read(frame, out InsuranceFundChanged e):
+                _lastTime = e.Header.Time;
+                Publish(new StreamKey(StreamKind.InsuranceFund, 0), new InsuranceFundBody(e));
+                break;
+        }
+    }
+
+    /// <summary>Decodes an engine event; one that does not decode is a bug, reported and skipped.</summary>
+    private bool Read<T>(ReadOnlySpan<byte> frame, out T e) where T : struct, IProtocolMessage<T>
+    {
+        if (ProtocolCodec.TryDecode(frame, out e, out var error)) return true;
+        OnError?.Invoke(new ProtocolDecodeException(error));
+        return false;
+    }
+
+    private void OnFilled(in OrderFilled e)
+    {
+        if (!_views.TryGetValue(e.AccountId, out var view)) return;
+        ref var order = ref e.OrderId == 0 ? ref System.Runtime.CompilerServices.Unsafe.NullRef<OrderInfo>() : ref view.Order(e.OrderId);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order))
+        {
+            ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OffBookFillBody(_encoder, e));
+            return;
+        }
+        order.Cumulative = e.CumulativeQuantity;
+        order.CumulativeQuote = e.CumulativeQuote;
+        var snapshot = order;
+        view.Filled(e);
+        ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new FillBody(_encoder, snapshot, e));
+    }
+
+    private void OnCanceled(in OrderCanceled e)
+    {
+        OrderInfo order;
+        bool known = false;
+        if (_views.TryGetValue(e.AccountId, out var view))
+        {
+            ref var info = ref view.Order(e.OrderId);
+            known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref info);
+            order = known ? info : default;
+            if (known) view.Orders.Remove(e.OrderId);
+        }
+        else
+        {
+            order = default;
+        }
+        if (!known)
+        {
+            // Not in a view (the account has no connection logged on): what the event tells.
+            order = new OrderInfo
+            {
+                MarketId = e.MarketId, OrderId = e.OrderId, ClientOrderId = e.ClientOrderId, Side = e.Side, Price = e.Price,
+                Quantity = e.CanceledQuantity + e.CumulativeQuantity, Cumulative = e.CumulativeQuantity,
+            };
+        }
+        var reason = StreamEncoder.ExpiryReasonOf(e.Reason);
+        bool expired = !reason.IsEmpty;
+        if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending))
+        {
+            if (pending.Method == RequestMethod.OrderCancelAll)
+            {
+                // An orderCancelAll collects its orders until its CommandAccepted.
+                (pending.Items ??= []).Add(order);
+                requester.AddPending(e.RequestId, pending);
+            }
+            else
+            {
+                OrderResult(requester, pending.Id, order, "Cancelled"u8);
+            }
+        }
+        if (view is not null)
+        {
+            ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new CancelBody(_encoder, order, expired ? "orderExpired"u8 : "orderCancelled"u8,
+                expired ? "Expired"u8 : "Cancelled"u8, e.Reason, e.Header.Time));
+        }
+    }
+
+    private void OnAccountSnapshot(in AccountSnapshot e)
+    {
+        if (Owner(e.RequestId) is not { } requester || !requester.TryTakePending(e.RequestId, out var pending)) return;
+        switch (pending.Method)
+        {
+            case RequestMethod.Authenticate:
+            {
+                if (requester.Closed) return;
+                if (!_views.TryGetValue(e.AccountId, out var view))
+                {
+                    view = new AccountView(e.AccountId) { Collateral = e.Collateral };
+                    foreach (var item in pending.Items ?? [])
+                    {
+                        if (item is OrderSnapshot o) view.Orders[o.OrderId] = OrderInfo.From(o);
+                        else if (item is PositionSnapshot p && p.Quantity != 0)
+                        {
+                            view.Positions[p.MarketId] = new PositionInfo { Quantity = p.Quantity, EntryNotional = p.EntryNotional, RealizedPnl = p.RealizedPnl, MarkPrice = p.MarkPrice, AdlQuintile = p.AdlQuintile };
+                        }
+                    }
+                    _views.Add(e.AccountId, view);
+                }
+                view.Connections.Add(requester);
+                requester.PrivateReady = true;
+                foreach (var key in requester.Subscriptions)
+                {
+                    if (key.Kind == StreamKind.PositionUpdate) PositionSnapshot(requester, view, key);
+                }
+                break;
+            }
+            case RequestMethod.OrderQueryAll:
+            {
+                _writer.Begin(requester.Format);
+                StreamEncoder.BeginResult(_writer, pending.Id);
+                _writer.BeginArray("result"u8);
+                foreach (var item in pending.Items ?? [])
+                {
+                    if (item is OrderSnapshot o)
+                    {
+                        var order = OrderInfo.From(o);
+                        if (_views.TryGetValue(e.AccountId, out var view) && view.Orders.TryGetValue(o.OrderId, out var known)) order.SelfTradePrevention = known.SelfTradePrevention;
+                        _encoder.Order(_writer, order, o.CumulativeQuantity > 0 ? "PartiallyFilled"u8 : "New"u8);
+                    }
+                }
+                _writer.EndArray();
+                StreamEncoder.EndResponse(_writer);
+                requester.Send(_writer.FinishOne());
+                break;
+            }
+            case RequestMethod.PositionQuery:
+            {
+                var view = _views.GetValueOrDefault(e.AccountId) ?? new AccountView(e.AccountId) { Collateral = e.Collateral };
+                _writer.Begin(requester.Format);
+                StreamEncoder.BeginResult(_writer, pending.Id);
+                _writer.BeginArray("result"u8);
+                foreach (var item in pending.Items ?? [])
+                {
+                    if (item is PositionSnapshot p && p.Quantity != 0)
+                    {
+                        var position = new PositionInfo { Quantity = p.Quantity, EntryNotional = p.EntryNotional, RealizedPnl = p.RealizedPnl, MarkPrice = p.MarkPrice, AdlQuintile = p.AdlQuintile };
+                        _encoder.PositionObject(_writer, p.MarketId, position, e.Header.Time, view, _marks);
+                    }
+                }
+                _writer.EndArray();
+                StreamEncoder.EndResponse(_writer);
+                requester.Send(_writer.FinishOne());
+                break;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ replies
+
+    private WsConnection? Owner(long requestId) =>
+        requestId > 0 && RequestTag.FrontEnd(requestId) == RequestTag.WebSocket ? _connections.GetValueOrDefault(RequestTag.Connection(requestId)) : null;
+
+    private void OrderResult(WsConnection connection, RequestId id, in OrderInfo order, ReadOnlySpan<byte> status)
+    {
+        _writer.Begin(connection.Format);
+        StreamEncoder.BeginResult(_writer, id);
+        _writer.Name("result"u8);
+        _encoder.Order(_writer, order, status);
+        StreamEncoder.EndResponse(_writer);
+        connection.Send(_writer.FinishOne());
+    }
+
+    private void CanceledOrdersResult(WsConnection connection, PendingRequest pending)
+    {
+        _writer.Begin(connection.Format);
+        StreamEncoder.BeginResult(_writer, pending.Id);
+        _writer.BeginArray("result"u8);
+        foreach (var item in pending.Items ?? [])
+        {
+            if (item is OrderInfo order) _encoder.Order(_writer, order, "Cancelled"u8);
+        }
+        _writer.EndArray();
+        StreamEncoder.EndResponse(_writer);
+        connection.Send(_writer.FinishOne());
+    }
+
+    private void ErrorReply(WsConnection connection, RequestId id, RejectReason reason)
+    {
+        _writer.Begin(connection.Format);
+        StreamEncoder.Error(_writer, id, RejectCodes.Of(reason), RejectCodes.Text(reason));
+        connection.Send(_writer.FinishOne());
+    }
+
+    // ------------------------------------------------------------------ fan-out
+
+    /// <summary>A message body: writes the data object's fields for one event.</summary>
+    private interface IBody
+    {
+        void Write(MessageWriter w);
+    }
+
+    /// <summary>Writes a public stream message once per format its subscribers use and queues it to each.</summary>
+    private void Publish<TBody>(StreamKey key, in TBody body) where TBody : IBody, allows ref struct
+    {
+        var subscribers = _subscribers[Index(key)];
+        if (subscribers.Count == 0) return;
+        bool json = false, pack = false;
+        foreach (var c in subscribers)
+        {
+            if (c.Format == WireFormat.Json) json = true;
+            else pack = true;
+        }
+        _writer.Begin(json, pack);
+        StreamEncoder.BeginStream(_writer, _streamNames[Index(key)]);
+        body.Write(_writer);
+        StreamEncoder.EndStream(_writer);
+        var (jsonFrame, packFrame) = _writer.Finish();
+        foreach (var c in subscribers)
+        {
+            c.Enqueue(c.Format == WireFormat.Json ? jsonFrame! : packFrame!);
+        }
+        jsonFrame?.Release();
+        packFrame?.Release();
+    }
+
+    private void PublishDepth(int marketId)
+    {
+        var book = _books[marketId];
+        long first = book.FirstUnsent;
+        book.TakeChanges(_depthChanges);
+        Publish(new StreamKey(StreamKind.Depth, marketId), new DepthBody(_encoder, marketId, _depthChanges, first, book.LastSequence, _lastTime));
+    }
+
+    /// <summary>Writes a private stream message for each ready connection of the account subscribed to the stream (all markets or this one).</summary>
+    private void ToAccount<TBody>(AccountView view, StreamKind kind, int marketId, in TBody body) where TBody : IBody, allows ref struct
+    {
+        foreach (var c in view.Connections)
+        {
+            if (!c.PrivateReady) continue;
+            StreamKey key;
+            if (c.Subscriptions.Contains(new StreamKey(kind, 0))) key = new StreamKey(kind, 0);
+            else if (marketId != 0 && c.Subscriptions.Contains(new StreamKey(kind, marketId))) key = new StreamKey(kind, marketId);
+            else continue;
+            _writer.Begin(c.Format);
+            StreamEncoder.BeginStream(_writer, _streamNames[Index(key)]);
+            body.Write(_writer);
+            StreamEncoder.EndStream(_writer);
+            c.Send(_writer.FinishOne());
+        }
+    }
+
+    // The message bodies: one small ref struct per kind of event, so that the fan-out above is one
+    // generic method without closures or boxing.
+
+    private readonly ref struct OrderUpdateBody(StreamEncoder encoder, ReadOnlySpan<byte> eventName, in OrderInfo order, ReadOnlySpan<byte> status, long time) : IBody
+    {
+        private readonly ReadOnlySpan<byte> _eventName = eventName;
+        private readonly ReadOnlySpan<byte> _status = status;
+        private readonly OrderInfo _order = order;
+
+        public void Write(MessageWriter w) => encoder.OrderUpdate(w, _eventName, _order, _status, time);
+    }
+
+    private readonly ref struct FillBody(StreamEncoder encoder, in OrderInfo order, in OrderFilled fill) : IBody
+    {
+        private readonly OrderInfo _order = order;
+        private readonly OrderFilled _fill = fill;
+
+        public void Write(MessageWriter w) =>
+            encoder.OrderUpdate(w, "orderFill"u8, _order, _fill.LeavesQuantity == 0 ? "Filled"u8 : "PartiallyFilled"u8, _fill.Header.Time, _fill);
+    }
+
+    private readonly ref struct OffBookFillBody(StreamEncoder encoder, in OrderFilled fill) : IBody
+    {
+        private readonly OrderFilled _fill = fill;
+
+        public void Write(MessageWriter w) => encoder.OffBookFill(w, _fill);
+    }
+
+    private readonly ref struct CancelBody(StreamEncoder encoder, in OrderInfo order, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> status, CancelReason reason, long time) : IBody
+    {
+        private readonly OrderInfo _order = order;
+        private readonly ReadOnlySpan<byte> _eventName = eventName;
+        private readonly ReadOnlySpan<byte> _status = status;
+
+        public void Write(MessageWriter w) => encoder.OrderUpdate(w, _eventName, _order, _status, time, reason);
+    }
+
+    private readonly ref struct PositionBody(StreamEncoder encoder, ReadOnlySpan<byte> eventName, int marketId, in PositionInfo position, long time, AccountView view, long[] marks) : IBody
+    {
+        private readonly ReadOnlySpan<byte> _eventName = eventName;
+        private readonly PositionInfo _position = position;
+
+        public void Write(MessageWriter w) => encoder.Position(w, _eventName, marketId, _position, time, view, marks);
+    }
+
+    private readonly ref struct MarkPriceBody(StreamEncoder encoder, in MarkPrice e) : IBody
+    {
+        private readonly MarkPrice _e = e;
+
+        public void Write(MessageWriter w) => encoder.MarkPrice(w, _e);
+    }
+
+    private readonly ref struct TradeBody(StreamEncoder encoder, in Trade e) : IBody
+    {
+        private readonly Trade _e = e;
+
+        public void Write(MessageWriter w) => encoder.Trade(w, _e);
+    }
+
+    private readonly ref struct DepthBody(StreamEncoder encoder, int marketId, List<(Side Side, long Price, long Quantity)> levels, long first, long last, long time) : IBody
+    {
+        public void Write(MessageWriter w) => encoder.DepthDelta(w, marketId, levels, first, last, time);
+    }
+
+    private readonly ref struct LiquidationBody(StreamEncoder encoder, in LiquidationFill e, bool toAccount) : IBody
+    {
+        private readonly LiquidationFill _e = e;
+
+        public void Write(MessageWriter w)
+        {
+            if (toAccount) encoder.LiquidationStep(w, _e);
+            else encoder.Liquidation(w, _e);
+        }
+    }
+
+    private readonly ref struct MarginCallBody(in MarginCall e) : IBody
+    {
+        private readonly MarginCall _e = e;
+
+        public void Write(MessageWriter w) => StreamEncoder.MarginCall(w, _e);
+    }
+
+    private readonly ref struct LiquidationStartedBody(in LiquidationStarted e) : IBody
+    {
+        private readonly LiquidationStarted _e = e;
+
+        public void Write(MessageWriter w) => StreamEncoder.LiquidationStarted(w, _e);
+    }
+
+    private readonly ref struct LiquidationEndedBody(in LiquidationEnded e) : IBody
+    {
+        private readonly LiquidationEnded _e = e;
+
+        public void Write(MessageWriter w) => StreamEncoder.LiquidationEnded(w, _e);
+    }
+
+    private readonly ref struct AdlBody(StreamEncoder encoder, in AdlNotice e) : IBody
+    {
+        private readonly AdlNotice _e = e;
+
+        public void Write(MessageWriter w) => encoder.Adl(w, _e);
+    }
+
+    private readonly ref struct InsuranceFundBody(in InsuranceFundChanged e) : IBody
+    {
+        private readonly InsuranceFundChanged _e = e;
+
+        public void Write(MessageWriter w) => StreamEncoder.InsuranceFund(w, _e);
+    }
+
+    private enum WorkKind
+    {
+        Events,
+        Open,
+        Close,
+        Subscribe,
+        Unsubscribe,
+    }
+
+    /// <summary>One item for the dispatcher: an engine event batch or a connection's control request.</summary>
+    private readonly record struct WorkItem(WorkKind Kind, WsConnection? Connection)
+    {
+        public byte[]? Data { get; init; }
+        public int[]? Ends { get; init; }
+        public int Count { get; init; }
+        public List<StreamKey>? Streams { get; init; }
+        public RequestId Id { get; init; }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        if (_dispatcher is not null) await _dispatcher.ConfigureAwait(false);
+    }
+}
