@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Backpack.Gateway.WebSockets.Tests;
+
+/// <summary>
+/// A client that is not ours reads our frames: Node's `ws` and `@msgpack/msgpack` packages (from
+/// npm; the test installs them on first use) and Node's own Ed25519, in JSON and in MessagePack.
+/// </summary>
+public class NodeInteropTests
+{
+    private static readonly string ClientDirectory = RepositoryFiles.PathOf("tests/Backpack.Gateway.WebSockets.Tests/NodeClient");
+    private static readonly Lazy<Task> Installed = new(InstallAsync);
+
+    private static async Task InstallAsync()
+    {
+        if (Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "ws")) && Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "@msgpack"))) return;
+        var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
+        Assert.True(code == 0, "npm ci failed: " + output);
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("msgpack")]
+    public async Task Node_ws_client_logs_on_places_an_order_and_reads_the_streams(string mode)
+    {
+        await Installed.Value;
+        await using var host = new WsTestHost();
+        host.Index(18_000);
+        host.Fund(WsTestHost.AccountA, 10_000);
+
+        var (code, output) = await RunAsync("node", ["client.mjs", host.Uri.ToString(), Convert.ToHexString(WsTestHost.KeyA), mode], TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, "the Node client failed: " + output);
+        using var report = JsonDocument.Parse(output.Trim().Split('\n').Last());
+        var r = report.RootElement;
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("logon").GetProperty("result").ValueKind);
+        var order = r.GetProperty("order").GetProperty("result");
+        Assert.Equal(("New", "179.25", "0.5", 42), (order.GetProperty("status").GetString(), order.GetProperty("price").GetString(), order.GetProperty("quantity").GetString(), order.GetProperty("clientId").GetInt32()));
+        var update = r.GetProperty("update").GetProperty("data");
+        Assert.Equal((order.GetProperty("id").GetString(), "New", "Bid"), (update.GetProperty("i").GetString(), update.GetProperty("X").GetString(), update.GetProperty("S").GetString()));
+        var delta = r.GetProperty("delta").GetProperty("data");
+        Assert.Equal(r.GetProperty("snapshot").GetProperty("data").GetProperty("u").GetInt64() + 1, delta.GetProperty("U").GetInt64());
+        Assert.Equal("[[\"179.25\",\"0.5\"]]", delta.GetProperty("b").GetRawText());
+        Assert.Equal("UNKNOWN_METHOD", r.GetProperty("unknown").GetProperty("error").GetProperty("code").GetString());
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(program, arguments)
+        {
+            WorkingDirectory = ClientDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,107 @@
+using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backpack.Gateway.WebSockets.Tests;
+
+/// <summary>
+/// A whole WebSocket gateway in the test process: engine thread, the WebSocket front end on a
+/// real Kestrel server bound to a free loopback port, and three accounts with fresh keys.
+/// </summary>
+public sealed class WsTestHost : IAsyncDisposable
+{
+    public const int AccountA = 101;
+    public const int AccountB = 102;
+    public const int AccountC = 103;
+
+    public static readonly byte[] KeyA = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    public static readonly byte[] KeyB = Convert.FromHexString("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+    public static readonly byte[] KeyC = Convert.FromHexString("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7");
+
+    private readonly WebApplication _app;
+
+    public WsTestHost(Action<WebSocketOptions>? configure = null, TimeSpan? tick = null)
+    {
+        Markets = [Market()];
+        Engine = new MatchingEngine(Markets, new EngineOptions());
+        Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
+        var options = new WebSocketOptions { Listen = "127.0.0.1:0", PingInterval = TimeSpan.FromSeconds(30), PongTimeout = TimeSpan.FromSeconds(30) };
+        foreach (var (key, account) in new[] { (KeyA, AccountA), (KeyB, AccountB), (KeyC, AccountC) })
+        {
+            options.ApiKeys[Convert.ToBase64String(Ed25519.PublicKeyOf(key))] = account;
+        }
+        configure?.Invoke(options);
+        FrontEnd = new WsFrontEnd(options, Markets, Runner, EngineRunner.SystemClock);
+        Runner.AddConsumer(FrontEnd.Gateway);
+        FrontEnd.Start();
+        Runner.Start();
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.ParseListen()));
+        _app = builder.Build();
+        FrontEnd.MapTo(_app);
+        _app.StartAsync().GetAwaiter().GetResult();
+        string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Uri = new Uri("ws" + address["http".Length..] + options.Path);
+    }
+
+    public MarketDefinition[] Markets { get; }
+    public MatchingEngine Engine { get; }
+    public EngineRunner Runner { get; }
+    public WsFrontEnd FrontEnd { get; }
+    public WsGateway Gateway => FrontEnd.Gateway;
+    public Uri Uri { get; }
+
+    /// <summary>0.01 USDC ticks, 0.001 lots, 10% band, 2/5 bp fees, IMF 5%, MMF 2.5% (as the FIX tests).</summary>
+    public static MarketDefinition Market() => new()
+    {
+        Symbol = "SOL_USDC_PERP",
+        TickSize = 0.01m,
+        StepSize = 0.001m,
+        MinQuantity = 0.001m,
+        MaxQuantity = 100_000m,
+        PriceBand = 0.10m,
+        MakerFee = 0.0002m,
+        TakerFee = 0.0005m,
+        BaseImf = 0.05m,
+        ImfFactor = 0,
+        BaseMmf = 0.025m,
+        MmfFactor = 0,
+        ReferencePrice = 180m,
+    };
+
+    public Task<WsTestClient> ConnectAsync(bool messagePack = false) => WsTestClient.ConnectAsync(Uri, messagePack);
+
+    /// <summary>Sends a command straight to the engine (funding, prices) and waits until it is processed.</summary>
+    public void Command<T>(T command) where T : struct, IProtocolMessage<T>
+    {
+        long before = Engine.LastSequence;
+        byte[] frame = ProtocolCodec.ToArray(command);
+        while (!Runner.TrySubmit(frame)) Thread.Yield();
+        Assert.True(SpinWait.SpinUntil(() => Engine.LastSequence > before, TimeSpan.FromSeconds(5)), $"the engine did not process {typeof(T).Name}");
+    }
+
+    public void Fund(int account, long usdc) => Command(new Deposit(new CommandHeader(0, 0, 0), account, usdc * 1_000_000));
+
+    public void Index(long ticks) => Command(new SetIndexPrice(new CommandHeader(0, 0, 0), 1, ticks));
+
+    public void Tick() => Command(new Tick(new CommandHeader(0, 0, 0)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await FrontEnd.StopAsync("test over");
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Runner.Dispose();
+        await FrontEnd.DisposeAsync();
+    }
+}
