@@ -42,6 +42,14 @@ if (args.Length > 0 && args[0] == "fix-latency")
     return;
 }
 
+// "ws-latency [pings] [connections] [liquidations]": WebSocket order -> response over loopback, and
+// one liquidation event fanned out to many subscribed connections.
+if (args.Length > 0 && args[0] == "ws-latency")
+{
+    WsLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000, args.Length > 2 ? int.Parse(args[2]) : 1_000, args.Length > 3 ? int.Parse(args[3]) : 100);
+    return;
+}
+
 // "fix-codec [messages]": the FixCodecBenchmark methods in a plain loop (for a profiler).
 if (args.Length > 0 && args[0] == "fix-codec")
 {

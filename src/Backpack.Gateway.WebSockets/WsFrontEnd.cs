@@ -33,14 +33,14 @@ public sealed class WsFrontEnd : IAsyncDisposable
 
     private const int DefaultSignatureWindow = 5000;
 
-    private readonly WebSocketOptions _options;
+    private readonly WebSocketApiOptions _options;
     private readonly Func<long> _clock;
     private readonly ConcurrentDictionary<int, WsConnection> _live = new();
     private int _lastNumber;
     private volatile bool _stopping;
 
     /// <param name="clock">Wall clock in microseconds since the Unix epoch (to check signature timestamps).</param>
-    public WsFrontEnd(WebSocketOptions options, IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock)
+    public WsFrontEnd(WebSocketApiOptions options, IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock)
     {
         _options = options;
         _clock = clock;
@@ -48,7 +48,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
     }
 
     public WsGateway Gateway { get; }
-    public WebSocketOptions Options => _options;
+    public WebSocketApiOptions Options => _options;
     private MarketDirectory Markets => Gateway.Markets;
 
     /// <summary>Called when a connection's receive loop fails unexpectedly.</summary>
@@ -166,14 +166,22 @@ public sealed class WsFrontEnd : IAsyncDisposable
                 }
                 var result = await socket.ReceiveAsync(buffer.AsMemory(length), connection.AbortToken).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close) return;
+                if (connection.CloseReason is not null)
+                {
+                    // Closing from our side: read and drop what the client still sends until its close
+                    // frame (or the grace period), so the socket ends with a FIN and the client can read
+                    // our close frame, instead of a reset over unread bytes.
+                    length = 0;
+                    continue;
+                }
                 length += result.Count;
                 if (length > _options.MaxMessageSize)
                 {
                     connection.Close(WebSocketCloseStatus.MessageTooBig, $"Message larger than {_options.MaxMessageSize} bytes");
-                    return;
+                    length = 0;
+                    continue;
                 }
                 if (!result.EndOfMessage) continue;
-                if (connection.CloseReason is not null) return;
                 Handle(connection, buffer.AsSpan(0, length), result.MessageType == WebSocketMessageType.Binary);
                 length = 0;
             }

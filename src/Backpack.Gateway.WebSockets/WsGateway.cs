@@ -26,7 +26,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
 {
     private readonly MarketDirectory _markets;
     private readonly StreamEncoder _encoder;
-    private readonly WebSocketOptions _options;
+    private readonly WebSocketApiOptions _options;
     private readonly ICommandSubmitter _submitter;
     private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -46,7 +46,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     private long _busy;
     private int _open;
 
-    public WsGateway(IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, WebSocketOptions options)
+    public WsGateway(IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, WebSocketApiOptions options)
     {
         _markets = new MarketDirectory(markets);
         _encoder = new StreamEncoder(_markets);
@@ -70,7 +70,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     }
 
     public MarketDirectory Markets => _markets;
-    public WebSocketOptions Options => _options;
+    public WebSocketApiOptions Options => _options;
 
     /// <summary>Connections open now.</summary>
     public int OpenConnections => Volatile.Read(ref _open);

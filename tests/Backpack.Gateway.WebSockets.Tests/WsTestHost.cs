@@ -28,12 +28,12 @@ public sealed class WsTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    public WsTestHost(Action<WebSocketOptions>? configure = null, TimeSpan? tick = null)
+    public WsTestHost(Action<WebSocketApiOptions>? configure = null, TimeSpan? tick = null)
     {
         Markets = [Market()];
         Engine = new MatchingEngine(Markets, new EngineOptions());
         Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
-        var options = new WebSocketOptions { Listen = "127.0.0.1:0", PingInterval = TimeSpan.FromSeconds(30), PongTimeout = TimeSpan.FromSeconds(30) };
+        var options = new WebSocketApiOptions { Listen = "127.0.0.1:0", PingInterval = TimeSpan.FromSeconds(30), PongTimeout = TimeSpan.FromSeconds(30) };
         foreach (var (key, account) in new[] { (KeyA, AccountA), (KeyB, AccountB), (KeyC, AccountC) })
         {
             options.ApiKeys[Convert.ToBase64String(Ed25519.PublicKeyOf(key))] = account;

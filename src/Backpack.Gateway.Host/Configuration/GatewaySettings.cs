@@ -27,7 +27,7 @@ public sealed class GatewaySettings
     public EngineOptions Engine { get; private set; } = new();
     public EngineRunnerOptions Sequencer { get; private set; } = new();
     public FixOptions Fix { get; private set; } = new();
-    public WebSocketOptions WebSocket { get; private set; } = new();
+    public WebSocketApiOptions WebSocket { get; private set; } = new();
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
     public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Fix", "WebSocket", "Logging"];
@@ -46,7 +46,7 @@ public sealed class GatewaySettings
             Engine = Bind(configuration, "Engine", new EngineOptions(), problems),
             Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
             Fix = Bind(configuration, "Fix", new FixOptions(), problems),
-            WebSocket = Bind(configuration, "WebSocket", new WebSocketOptions(), problems),
+            WebSocket = Bind(configuration, "WebSocket", new WebSocketApiOptions(), problems),
         };
         if (problems.Count == 0) settings.Check(problems);
         if (problems.Count > 0) throw new ConfigurationException(problems);

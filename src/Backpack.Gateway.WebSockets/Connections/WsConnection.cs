@@ -28,7 +28,7 @@ internal sealed class WsConnection
     private readonly Channel<OutboundFrame> _outbound = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private readonly CancellationTokenSource _abort = new();
-    private readonly WebSocketOptions _options;
+    private readonly WebSocketApiOptions _options;
     private int _queued;
     private long _queuedBytes;
     private long _requestCounter;
@@ -37,7 +37,7 @@ internal sealed class WsConnection
 
     private readonly Action? _onSlowConsumer;
 
-    public WsConnection(int number, WebSocket socket, WireFormat format, WebSocketOptions options, string peer, Action? onSlowConsumer = null)
+    public WsConnection(int number, WebSocket socket, WireFormat format, WebSocketApiOptions options, string peer, Action? onSlowConsumer = null)
     {
         _onSlowConsumer = onSlowConsumer;
         Number = number;

@@ -3,7 +3,7 @@ using System.Net;
 namespace Backpack.Gateway.WebSockets;
 
 /// <summary>The WebSocket front end's configuration (section WebSocket).</summary>
-public sealed class WebSocketOptions
+public sealed class WebSocketApiOptions
 {
     /// <summary>Where the HTTP/WebSocket server listens (host:port, loopback by default).</summary>
     public string Listen { get; set; } = "127.0.0.1:8080";

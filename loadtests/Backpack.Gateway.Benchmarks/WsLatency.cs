@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Security;
+using Backpack.Gateway.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backpack.Gateway.Benchmarks;
+
+/// <summary>
+/// The WebSocket API over loopback through the whole path (Kestrel, request parsing, inbound
+/// ring, engine thread, dispatcher, per-connection queue, socket):
+/// 1. order -> response ping-pong on one connection (JSON, then MessagePack), latency percentiles;
+/// 2. one public liquidation event to N connections subscribed to the liquidation stream: for each
+///    event, the delay from its engine time to each connection's receipt, and to the last one.
+/// </summary>
+public static class WsLatency
+{
+    private static readonly byte[] TraderKey = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    private const int Trader = 1, Short = 2, FirstLong = 1000;
+
+    public static void Run(int pings, int connections, int liquidations) => RunAsync(pings, connections, liquidations).GetAwaiter().GetResult();
+
+    private static async Task RunAsync(int pings, int connections, int liquidations)
+    {
+        var market = new MarketDefinition
+        {
+            Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.001m, MinQuantity = 0.001m, MaxQuantity = 100_000m, PriceBand = 0.10m,
+            MakerFee = 0.0002m, TakerFee = 0.0005m, BaseImf = 0.05m, ImfFactor = 0, BaseMmf = 0.025m, MmfFactor = 0,
+        };
+        var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 20 });
+        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
+        var options = new WebSocketApiOptions
+        {
+            Listen = "127.0.0.1:0", RequestsPerSecond = 1_000_000, RequestBurst = 1_000_000, MaxConnections = connections + 10,
+        };
+        options.ApiKeys[Convert.ToBase64String(Ed25519.PublicKeyOf(TraderKey))] = Trader;
+        var frontEnd = new WsFrontEnd(options, [market], runner, EngineRunner.SystemClock);
+        runner.AddConsumer(frontEnd.Gateway);
+        frontEnd.Start();
+        runner.Start();
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.ParseListen()));
+        await using var app = builder.Build();
+        frontEnd.MapTo(app);
+        await app.StartAsync();
+        var uri = new Uri("ws" + app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()["http".Length..] + options.Path);
+
+        Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
+        Submit(runner, new Deposit(new CommandHeader(0, 0, 0), Trader, 1_000_000_000L * 1_000_000));
+        Submit(runner, new Deposit(new CommandHeader(0, 0, 0), Short, 1_000_000_000L * 1_000_000));
+
+        foreach (bool messagePack in new[] { false, true })
+        {
+            await PingPongAsync(uri, messagePack, 2_000, null); // warm-up
+            var latencies = new long[pings];
+            await PingPongAsync(uri, messagePack, pings, latencies);
+            Array.Sort(latencies);
+            Console.WriteLine($"WebSocket order -> response ping-pong over loopback, {(messagePack ? "MessagePack" : "JSON")}, {pings:N0} orders: " +
+                              $"p50 {Micros(latencies[pings / 2]):F1} us, p90 {Micros(latencies[pings * 9 / 10]):F1} us, p99 {Micros(latencies[pings * 99 / 100]):F1} us, " +
+                              $"p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us");
+        }
+
+        await FanOutAsync(uri, runner, connections, liquidations);
+        await frontEnd.StopAsync("benchmark over");
+        await app.StopAsync();
+    }
+
+    private static double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+
+    private static async Task PingPongAsync(Uri uri, bool messagePack, int count, long[]? latencies)
+    {
+        using var socket = new ClientWebSocket();
+        if (messagePack) socket.Options.AddSubProtocol(WsFrontEnd.MessagePackSubprotocol);
+        await socket.ConnectAsync(uri, CancellationToken.None);
+        var buffer = new byte[64 * 1024];
+        long timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        string signature = Convert.ToBase64String(Ed25519.Sign(TraderKey, Encoding.ASCII.GetBytes($"instruction=subscribe&timestamp={timestamp}&window=5000")));
+        await SendAsync(socket, messagePack, $"{{\"method\":\"SUBSCRIBE\",\"params\":[],\"signature\":[\"{Convert.ToBase64String(Ed25519.PublicKeyOf(TraderKey))}\",\"{signature}\",\"{timestamp}\",\"5000\"],\"id\":0}}");
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+        // The requests are prepared before the clock starts: the client's own serialization is not measured.
+        var orders = new byte[1000][];
+        for (int i = 0; i < orders.Length; i++)
+        {
+            string json = $"{{\"method\":\"orderExecute\",\"params\":{{\"symbol\":\"SOL_USDC_PERP\",\"side\":\"Bid\",\"orderType\":\"Limit\",\"price\":\"{100 + i % 500 * 0.01m}\",\"quantity\":\"1\"}},\"id\":{i + 1}}}";
+            orders[i] = messagePack ? JsonToMessagePack(json) : Encoding.UTF8.GetBytes(json);
+        }
+        byte[] cancelAll = Encoding.UTF8.GetBytes("{\"method\":\"orderCancelAll\",\"params\":{},\"id\":99999}");
+        if (messagePack) cancelAll = JsonToMessagePack(Encoding.UTF8.GetString(cancelAll));
+        var type = messagePack ? WebSocketMessageType.Binary : WebSocketMessageType.Text;
+        for (int i = 0; i < count; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await socket.SendAsync(orders[i % orders.Length], type, true, CancellationToken.None);
+            var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            while (!result.EndOfMessage) result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            if (latencies is not null) latencies[i] = Stopwatch.GetTimestamp() - start;
+            if (i % orders.Length == orders.Length - 1)
+            {
+                await socket.SendAsync(cancelAll, type, true, CancellationToken.None);
+                result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                while (!result.EndOfMessage) result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+            }
+        }
+        await socket.SendAsync(cancelAll, type, true, CancellationToken.None);
+        await socket.ReceiveAsync(buffer, CancellationToken.None);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+    }
+
+    private static Task SendAsync(ClientWebSocket socket, bool messagePack, string json) =>
+        messagePack
+            ? socket.SendAsync(JsonToMessagePack(json), WebSocketMessageType.Binary, true, CancellationToken.None)
+            : socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static byte[] JsonToMessagePack(string json) => TestSupport.WsTestClient.JsonToMessagePack(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>
+    /// N connections subscribe to the public liquidation stream; then, one at a time, a long account
+    /// is opened at 18x, the index drops 5.6% and a tick deleverages it (one public liquidation event).
+    /// Each connection notes when each event arrived; the event's T is its engine time.
+    /// </summary>
+    private static async Task FanOutAsync(Uri uri, EngineRunner runner, int connections, int liquidations)
+    {
+        var sockets = new ClientWebSocket[connections];
+        var arrivals = new long[connections][];
+        var received = new int[connections];
+        for (int c = 0; c < connections; c++)
+        {
+            sockets[c] = new ClientWebSocket();
+            await sockets[c].ConnectAsync(uri, CancellationToken.None);
+            await sockets[c].SendAsync(Encoding.UTF8.GetBytes("{\"method\":\"SUBSCRIBE\",\"params\":[\"liquidation\"],\"id\":1}"), WebSocketMessageType.Text, true, CancellationToken.None);
+            var ack = new byte[256];
+            await sockets[c].ReceiveAsync(ack, CancellationToken.None);
+            arrivals[c] = new long[liquidations];
+        }
+        var readers = new Task[connections];
+        for (int c = 0; c < connections; c++)
+        {
+            int index = c;
+            readers[c] = Task.Run(async () =>
+            {
+                var buffer = new byte[4096];
+                while (received[index] < liquidations)
+                {
+                    var result = await sockets[index].ReceiveAsync(buffer, CancellationToken.None);
+                    if (result.MessageType == WebSocketMessageType.Close) return;
+                    if (!result.EndOfMessage) continue;
+                    long now = EngineRunner.SystemClock();
+                    arrivals[index][received[index]++] = now - EngineTime(buffer.AsSpan(0, result.Count));
+                }
+            });
+        }
+        Console.WriteLine($"{connections:N0} connections subscribed to the liquidation stream; {liquidations} liquidations, one at a time ...");
+        for (int i = 0; i < liquidations; i++)
+        {
+            int account = FirstLong + i;
+            Submit(runner, new Deposit(new CommandHeader(0, 0, 0), account, 1_000L * 1_000_000));
+            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), Short, 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 18_000, 100_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), account, 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 18_000, 100_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 17_000));
+            Submit(runner, new Tick(new CommandHeader(0, 0, 0)));
+            var deadline = Stopwatch.StartNew();
+            while (received.Min() <= i && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
+            if (received.Min() <= i) throw new InvalidOperationException($"liquidation {i + 1} did not reach every connection within 10 s");
+            Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
+            await Task.Delay(20);
+        }
+        await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
+        var all = arrivals.SelectMany(a => a).Order().ToArray();
+        var lastPerEvent = Enumerable.Range(0, liquidations).Select(e => arrivals.Max(a => a[e])).Order().ToArray();
+        Console.WriteLine($"liquidation event -> {connections:N0} subscribers (engine time to receipt, {all.Length:N0} deliveries): " +
+                          $"p50 {all[all.Length / 2] / 1000.0:F2} ms, p99 {all[all.Length * 99 / 100] / 1000.0:F2} ms, max {all[^1] / 1000.0:F2} ms; " +
+                          $"until the last of the {connections:N0} got it: p50 {lastPerEvent[liquidations / 2] / 1000.0:F2} ms, p99 {lastPerEvent[Math.Min(liquidations - 1, liquidations * 99 / 100)] / 1000.0:F2} ms, max {lastPerEvent[^1] / 1000.0:F2} ms");
+        foreach (var socket in sockets) socket.Abort();
+    }
+
+    /// <summary>The "T" field (engine time, microseconds) of a JSON stream message, read without a parser.</summary>
+    private static long EngineTime(ReadOnlySpan<byte> json)
+    {
+        int at = json.LastIndexOf("\"T\":"u8);
+        if (at < 0) throw new FormatException("no T in " + Encoding.UTF8.GetString(json));
+        long value = 0;
+        for (int i = at + 4; i < json.Length && json[i] >= '0' && json[i] <= '9'; i++) value = value * 10 + (json[i] - '0');
+        return value;
+    }
+
+    private static void Submit<T>(EngineRunner runner, T command) where T : struct, IProtocolMessage<T>
+    {
+        long before = runner.Engine.LastSequence;
+        while (!runner.TrySubmit(ProtocolCodec.ToArray(command))) Thread.Yield();
+        SpinWait.SpinUntil(() => runner.Engine.LastSequence > before, 5000);
+    }
+}
