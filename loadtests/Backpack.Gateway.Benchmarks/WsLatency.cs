@@ -62,7 +62,8 @@ public static class WsLatency
 
         foreach (bool messagePack in new[] { false, true })
         {
-            await PingPongAsync(uri, messagePack, 2_000, null); // warm-up
+            await PingPongAsync(uri, messagePack, 10_000, null); // warm-up (JIT tiers, pools)
+            await Task.Delay(500);
             var latencies = new long[pings];
             await PingPongAsync(uri, messagePack, pings, latencies);
             Array.Sort(latencies);

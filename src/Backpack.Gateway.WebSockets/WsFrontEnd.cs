@@ -92,7 +92,6 @@ public sealed class WsFrontEnd : IAsyncDisposable
         var connection = new WsConnection(NextNumber(), socket, format, _options, context.Connection.RemoteIpAddress + ":" + context.Connection.RemotePort, Gateway.CountSlowConsumer);
         _live[connection.Number] = connection;
         Gateway.Opened(connection);
-        var sending = connection.SendLoopAsync();
         try
         {
             await ReceiveLoopAsync(connection).ConfigureAwait(false);
@@ -108,8 +107,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
         finally
         {
             Gateway.Closed(connection);
-            connection.CompleteOutbound();
-            await sending.ConfigureAwait(false);
+            await connection.FinishAsync().ConfigureAwait(false);
             await FinishCloseAsync(connection).ConfigureAwait(false);
             _live.TryRemove(connection.Number, out _);
             socket.Dispose();
@@ -164,7 +162,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length), connection.AbortToken).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close) return;
                 if (connection.CloseReason is not null)
                 {

@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Backpack.Gateway.Protocol.Pipeline;
 using Backpack.Gateway.WebSockets.Requests;
 using Backpack.Gateway.WebSockets.Streams;
@@ -17,7 +17,7 @@ internal struct PendingRequest
 }
 
 /// <summary>
-/// One client's WebSocket: its bounded outbound queue and the send loop that drains it, its
+/// One client's WebSocket: its bounded outbound queue and the pump that sends it, its
 /// requests waiting for the engine, and (owned by the gateway's dispatcher thread) its
 /// subscriptions. A client whose queue overflows is a slow consumer: nothing more is queued, it
 /// gets a close frame with the reason if its socket drains within the grace period, else the
@@ -25,11 +25,14 @@ internal struct PendingRequest
 /// </summary>
 internal sealed class WsConnection
 {
-    private readonly Channel<OutboundFrame> _outbound = Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly ConcurrentQueue<OutboundFrame> _queue = new();
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private readonly CancellationTokenSource _abort = new();
     private readonly WebSocketApiOptions _options;
     private int _queued;
+    private int _pumping;
+    private bool _closeSent;
+    private volatile bool _finished;
     private long _queuedBytes;
     private long _requestCounter;
     private volatile string? _closeReason;
@@ -46,6 +49,8 @@ internal sealed class WsConnection
         _options = options;
         Peer = peer;
         RateLimiter = new RateLimiter(options.RequestsPerSecond, options.RequestBurst);
+        // One registration for the connection's life rather than a cancellable token on every send.
+        _abort.Token.Register(static s => ((WebSocket)s!).Abort(), socket);
     }
 
     /// <summary>The connection's number (bits 60-40 of its request ids).</summary>
@@ -104,12 +109,13 @@ internal sealed class WsConnection
     }
 
     /// <summary>
-    /// Queues a frame (taking a reference). Returns false when the connection is closing or the
-    /// queue is over its bounds, in which case the connection is closed as a slow consumer.
+    /// Queues a frame (taking a reference) and starts sending it at once if nothing is in flight.
+    /// Returns false when the connection is closing or the queue is over its bounds, in which case
+    /// the connection is closed as a slow consumer.
     /// </summary>
     public bool Enqueue(OutboundFrame frame)
     {
-        if (_closeReason is not null) return false;
+        if (_closeReason is not null || _finished) return false;
         int queued = Interlocked.Increment(ref _queued);
         long bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
         if (queued > _options.MaxQueuedMessages || bytes > _options.MaxQueuedBytes)
@@ -123,13 +129,8 @@ internal sealed class WsConnection
             return false;
         }
         frame.AddReference();
-        if (!_outbound.Writer.TryWrite(frame))
-        {
-            Interlocked.Decrement(ref _queued);
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            frame.Release();
-            return false;
-        }
+        _queue.Enqueue(frame);
+        Pump();
         return true;
     }
 
@@ -141,68 +142,163 @@ internal sealed class WsConnection
     }
 
     /// <summary>
-    /// Starts closing from the server side: nothing more is queued; the send loop skips what is left,
-    /// sends a close frame with the reason and gives up after the grace period. False if already closing.
+    /// Starts closing from the server side: nothing more is queued, what is queued is dropped, a close
+    /// frame with the reason goes out once the frame in flight (if any) is sent, and the connection
+    /// is aborted if that has not happened within the grace period. False if already closing.
     /// </summary>
     public bool Close(WebSocketCloseStatus status, string reason)
     {
         if (Interlocked.CompareExchange(ref _closeReason, reason, null) is not null) return false;
         _closeStatus = status;
-        _outbound.Writer.TryComplete();
         _abort.CancelAfter(_options.SlowConsumerCloseGrace);
+        Pump();
         return true;
     }
 
-    /// <summary>Canceled when a server-side close did not complete within the grace period.</summary>
-    public CancellationToken AbortToken => _abort.Token;
 
-    /// <summary>Ends the send loop after what is queued (the client closed, or the receive loop ended).</summary>
-    public void CompleteOutbound() => _outbound.Writer.TryComplete();
+    // ------------------------------------------------------------------ the send pump
+    //
+    // Whoever queues a frame (the dispatcher, a receive loop) also tries to send it: one sender at a
+    // time (the _pumping flag), and a send that the socket takes at once (the usual case: Kestrel
+    // copies it into the connection's output pipe) costs no thread hop. A send that has to wait
+    // continues on the thread pool, still owning the flag, and the queueing thread moves on.
 
-    /// <summary>Sends queued frames until the queue completes; then the close frame if the server closed the connection.</summary>
-    public async Task SendLoopAsync()
+    private void Pump()
     {
-        var reader = _outbound.Reader;
+        if (Interlocked.CompareExchange(ref _pumping, 1, 0) == 0) PumpOwned();
+    }
+
+    private void PumpOwned()
+    {
+        while (true)
+        {
+            while (_queue.TryDequeue(out var frame))
+            {
+                if (_closeReason is not null || !CanSend)
+                {
+                    Done(frame);
+                    continue;
+                }
+                ValueTask send;
+                try
+                {
+                    send = Socket.SendAsync(frame.Memory, frame.Type, endOfMessage: true, CancellationToken.None);
+                }
+                catch (Exception e) when (IsConnectionFailure(e))
+                {
+                    Done(frame);
+                    Socket.Abort();
+                    continue;
+                }
+                if (!send.IsCompleted)
+                {
+                    _ = FinishSendAsync(send, frame);
+                    return;
+                }
+                Complete(send);
+                Done(frame);
+            }
+            if (_closeReason is not null && !_closeSent && CanSend)
+            {
+                _closeSent = true;
+                string reason = _closeReason.Length > 120 ? _closeReason[..120] : _closeReason; // a close reason is at most 123 bytes
+                Task close;
+                try
+                {
+                    close = Socket.CloseOutputAsync(_closeStatus, reason, CancellationToken.None);
+                }
+                catch (Exception e) when (IsConnectionFailure(e))
+                {
+                    close = Task.CompletedTask;
+                    Socket.Abort();
+                }
+                if (!close.IsCompleted)
+                {
+                    _ = FinishCloseAsync(close);
+                    return;
+                }
+                Observe(close);
+            }
+            Volatile.Write(ref _pumping, 0);
+            // A frame queued while the flag was being dropped: take the flag back, or leave it to its queuer.
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _pumping, 1, 0) != 0) return;
+        }
+    }
+
+    private async Task FinishSendAsync(ValueTask send, OutboundFrame frame)
+    {
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var frame))
-                {
-                    try
-                    {
-                        if (_closeReason is null && Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                        {
-                            await Socket.SendAsync(frame.Memory, frame.Type, endOfMessage: true, _abort.Token).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _queued);
-                        Interlocked.Add(ref _queuedBytes, -frame.Length);
-                        frame.Release();
-                    }
-                }
-            }
-            if (_closeReason is { } reason && Socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                // A close reason is at most 123 bytes of UTF-8.
-                await Socket.CloseOutputAsync(_closeStatus, reason.Length > 120 ? reason[..120] : reason, _abort.Token).ConfigureAwait(false);
-            }
+            await send.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             Socket.Abort();
         }
         finally
         {
-            // Whatever is still queued is dropped.
-            while (reader.TryRead(out var frame))
-            {
-                Interlocked.Decrement(ref _queued);
-                Interlocked.Add(ref _queuedBytes, -frame.Length);
-                frame.Release();
-            }
+            Done(frame);
+        }
+        PumpOwned();
+    }
+
+    private async Task FinishCloseAsync(Task close)
+    {
+        try
+        {
+            await close.ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            Socket.Abort();
+        }
+        PumpOwned();
+    }
+
+    private void Complete(ValueTask send)
+    {
+        try
+        {
+            send.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            Socket.Abort();
+        }
+    }
+
+    private void Observe(Task close)
+    {
+        if (close.IsFaulted && close.Exception!.InnerException is { } e && IsConnectionFailure(e)) Socket.Abort();
+    }
+
+    private bool CanSend => Socket.State is WebSocketState.Open or WebSocketState.CloseReceived;
+
+    private static bool IsConnectionFailure(Exception e) => e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException;
+
+    private void Done(OutboundFrame frame)
+    {
+        Interlocked.Decrement(ref _queued);
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
+        frame.Release();
+    }
+
+    /// <summary>
+    /// The connection is over (its receive loop ended): nothing more is queued; waits until the frame
+    /// in flight and the close frame (if any) went out, or the grace period ends, and drops the rest.
+    /// </summary>
+    public async Task FinishAsync()
+    {
+        _finished = true;
+        var deadline = DateTime.UtcNow + _options.SlowConsumerCloseGrace;
+        while (DateTime.UtcNow < deadline && (Volatile.Read(ref _pumping) != 0 || (!_queue.IsEmpty && CanSend)))
+        {
+            Pump();
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+        if (Interlocked.CompareExchange(ref _pumping, 1, 0) == 0)
+        {
+            while (_queue.TryDequeue(out var frame)) Done(frame);
         }
     }
 
