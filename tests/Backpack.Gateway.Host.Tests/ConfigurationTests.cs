@@ -67,6 +67,10 @@ public class ConfigurationTests
     [InlineData("--Fix:Sessions:1:TargetCompId=ALICE", "Fix:Sessions:1: the session BACKPACK-ALICE is defined twice")]
     [InlineData("--Fix:Sessions:0:MinHeartBtInt=0", "Fix:Sessions:0:MinHeartBtInt")]
     [InlineData("--Sequencer:RingCapacity=1000", "Sequencer:RingCapacity must be a power of two")]
+    [InlineData("--WebSocket:Listen=nowhere", "WebSocket:Listen 'nowhere'")]
+    [InlineData("--WebSocket:Path=ws", "WebSocket:Path must start with /")]
+    [InlineData("--WebSocket:RequestsPerSecond=0", "WebSocket:RequestsPerSecond must be at least 1")]
+    [InlineData("--WebSocket:PingInterval=soon", "'WebSocket:PingInterval'")]
     [InlineData("--Engine:MaxOpenOrdersPerAccount=0", "Engine:MaxOpenOrdersPerAccount")]
     public void A_bad_setting_stops_the_start_and_names_its_key(string setting, string expected)
     {

@@ -40,10 +40,21 @@ public class GatewayRunTests
         Assert.Equal(("F", "2", "180"), (fill.GetString(FixTags.ExecType), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx)));
         Assert.Equal("F", alice.Expect("8").GetString(FixTags.ExecType));
 
+        // The same venue over WebSocket: carol logs on with her demo key and trades against what rests.
+        var ws = host.Services.GetRequiredService<WebSocketService>();
+        await using var carol = await WsTestClient.ConnectAsync(new Uri(ws.Url));
+        var logon = await carol.LogOnAsync(SecretOf("carol"), "account.orderUpdate");
+        Assert.True(logon.GetProperty("result").ValueKind == System.Text.Json.JsonValueKind.Null, logon.GetRawText());
+        var placed = await carol.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "179", quantity = "1", clientId = 1 });
+        Assert.Equal("New", placed.GetProperty("result").GetProperty("status").GetString());
+        Assert.Equal("orderAccepted", (await carol.StreamAsync("account.orderUpdate")).GetProperty("e").GetString());
+
         try
         {
             await host.StopAsync();
             Assert.Equal("Gateway shutting down", alice.Expect("5").GetString(FixTags.Text));
+            await carol.WaitClosedAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, "Gateway shutting down"), (carol.CloseStatus, carol.CloseDescription));
         }
         finally
         {
@@ -96,7 +107,11 @@ public class GatewayRunTests
             Assert.Equal(0, Kill(process.Id, SigTerm));
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
             Assert.Equal(0, process.ExitCode);
-            lock (output) Assert.Contains(output, line => line.Contains("Engine stopped after", StringComparison.Ordinal));
+            lock (output)
+            {
+                Assert.Contains(output, line => line.Contains("Engine stopped after", StringComparison.Ordinal));
+                Assert.Contains(output, line => line.Contains("WebSocket API listening on ws://127.0.0.1:", StringComparison.Ordinal));
+            }
             Assert.True(Directory.Exists(Path.Combine(work, "data", "fix")));
         }
         finally
