@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Threading.Channels;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
@@ -93,20 +92,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
 
     public void Start()
     {
-        var done = new TaskCompletionSource();
-        _dispatcher = done.Task;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                DispatchLoop();
-            }
-            finally
-            {
-                done.SetResult();
-            }
-        }) { Name = "ws-dispatch", IsBackground = true };
-        thread.Start();
+        _dispatcher = EventBatch.StartDispatcher("ws-dispatch", DispatchLoop);
     }
 
     // ------------------------------------------------------------------ from the connections (any thread)
@@ -145,32 +131,14 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
 
     private void Post(WorkItem item)
     {
-        if (!_work.Writer.TryWrite(item) && item.Kind == WorkKind.Events) ReturnBatch(item);
+        if (!_work.Writer.TryWrite(item) && item.Kind == WorkKind.Events) item.Batch.Return();
     }
 
     // ------------------------------------------------------------------ from the engine
 
     /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
-    public void OnEvents(FrameBuffer events)
-    {
-        var span = events.WrittenSpan;
-        byte[] data = ArrayPool<byte>.Shared.Rent(Math.Max(span.Length, 1));
-        span.CopyTo(data);
-        int[] ends = ArrayPool<int>.Shared.Rent(Math.Max(events.Count, 1));
-        int end = 0;
-        for (int i = 0; i < events.Count; i++)
-        {
-            end += events[i].Length;
-            ends[i] = end;
-        }
-        Post(new WorkItem(WorkKind.Events, null) { Data = data, Ends = ends, Count = events.Count });
-    }
+    public void OnEvents(FrameBuffer events) => Post(new WorkItem(WorkKind.Events, null) { Batch = EventBatch.Copy(events) });
 
-    private static void ReturnBatch(WorkItem item)
-    {
-        ArrayPool<byte>.Shared.Return(item.Data!);
-        ArrayPool<int>.Shared.Return(item.Ends!);
-    }
 
     private void DispatchLoop()
     {
@@ -188,7 +156,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
             {
                 switch (item.Kind)
                 {
-                    case WorkKind.Events: Events(item); break;
+                    case WorkKind.Events: Events(item.Batch); break;
                     case WorkKind.Open: _connections[item.Connection!.Number] = item.Connection; break;
                     case WorkKind.Close: Drop(item.Connection!); break;
                     case WorkKind.Subscribe: SubscribeNow(item.Connection!, item.Streams!, item.Id); break;
@@ -202,23 +170,21 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
         }
     }
 
-    private void Events(WorkItem batch)
+    private void Events(EventBatch batch)
     {
         try
         {
-            int start = 0;
             for (int i = 0; i < batch.Count; i++)
             {
                 try
                 {
-                    Route(batch.Data.AsSpan(start, batch.Ends![i] - start));
+                    Route(batch[i]);
                 }
                 catch (Exception e)
                 {
                     // A bug in one message must not stop the others.
                     OnError?.Invoke(e);
                 }
-                start = batch.Ends![i];
             }
             for (int m = 1; m <= _markets.Count; m++)
             {
@@ -227,7 +193,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
         }
         finally
         {
-            ReturnBatch(batch);
+            batch.Return();
         }
     }
 
@@ -795,9 +761,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     /// <summary>One item for the dispatcher: an engine event batch or a connection's control request.</summary>
     private readonly record struct WorkItem(WorkKind Kind, WsConnection? Connection)
     {
-        public byte[]? Data { get; init; }
-        public int[]? Ends { get; init; }
-        public int Count { get; init; }
+        public EventBatch Batch { get; init; }
         public List<StreamKey>? Streams { get; init; }
         public RequestId Id { get; init; }
     }

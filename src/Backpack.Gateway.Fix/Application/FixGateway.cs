@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
 using Backpack.Gateway.Fix.Codec;
@@ -70,20 +69,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 list.Add(state);
             }
         }
-        var done = new TaskCompletionSource();
-        _dispatcher = done.Task;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                DispatchLoop();
-            }
-            finally
-            {
-                done.SetResult();
-            }
-        }) { Name = "fix-dispatch", IsBackground = true };
-        thread.Start();
+        _dispatcher = EventBatch.StartDispatcher("fix-dispatch", DispatchLoop);
     }
 
     // ------------------------------------------------------------------ logon
@@ -369,20 +355,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     // ------------------------------------------------------------------ events from the engine
 
     /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
-    public void OnEvents(FrameBuffer events)
-    {
-        var span = events.WrittenSpan;
-        byte[] data = ArrayPool<byte>.Shared.Rent(Math.Max(span.Length, 1));
-        span.CopyTo(data);
-        int[] ends = ArrayPool<int>.Shared.Rent(Math.Max(events.Count, 1));
-        int end = 0;
-        for (int i = 0; i < events.Count; i++)
-        {
-            end += events[i].Length;
-            ends[i] = end;
-        }
-        _events.Writer.TryWrite(new EventBatch(data, ends, events.Count));
-    }
+    public void OnEvents(FrameBuffer events) => _events.Writer.TryWrite(EventBatch.Copy(events));
 
     /// <summary>
     /// The dispatcher thread: takes event batches in engine order and turns them into FIX messages
@@ -404,25 +377,22 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             {
                 try
                 {
-                    int start = 0;
                     for (int i = 0; i < batch.Count; i++)
                     {
                         try
                         {
-                            Route(batch.Data.AsSpan(start, batch.Ends[i] - start));
+                            Route(batch[i]);
                         }
                         catch (Exception e)
                         {
                             // A bug in one report must not stop the reports of every session.
                             OnError?.Invoke(e);
                         }
-                        start = batch.Ends[i];
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(batch.Data);
-                    ArrayPool<int>.Shared.Return(batch.Ends);
+                    batch.Return();
                 }
                 // Each session's batch goes to its store and then to its socket in one write.
                 foreach (var state in _touched)
@@ -933,7 +903,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         if (_dispatcher is not null) await _dispatcher.ConfigureAwait(false);
     }
 
-    private readonly record struct EventBatch(byte[] Data, int[] Ends, int Count);
 
     /// <summary>What the gateway keeps per session.</summary>
     private sealed class SessionState(FixSession session, long now)
