@@ -331,7 +331,12 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
             }
             case MessageType.CommandRejected when Read(frame, out CommandRejected e):
             {
-                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) ErrorReply(requester, pending.Id, e.Reason);
+                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending))
+                {
+                    // A key whose account has not deposited yet: its streams start empty and fill once it does.
+                    if (pending.Method == RequestMethod.Authenticate) OpenPrivateStreams(requester, e.AccountId, null, 0);
+                    else ErrorReply(requester, pending.Id, e.Reason);
+                }
                 break;
             }
             case MessageType.OrderSnapshot when Read(frame, out OrderSnapshot e):
@@ -481,29 +486,8 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
         switch (pending.Method)
         {
             case RequestMethod.Authenticate:
-            {
-                if (requester.Closed) return;
-                if (!_views.TryGetValue(e.AccountId, out var view))
-                {
-                    view = new AccountView(e.AccountId) { Collateral = e.Collateral };
-                    foreach (var item in pending.Items ?? [])
-                    {
-                        if (item is OrderSnapshot o) view.Orders[o.OrderId] = OrderInfo.From(o);
-                        else if (item is PositionSnapshot p && p.Quantity != 0)
-                        {
-                            view.Positions[p.MarketId] = new PositionInfo { Quantity = p.Quantity, EntryNotional = p.EntryNotional, RealizedPnl = p.RealizedPnl, MarkPrice = p.MarkPrice, AdlQuintile = p.AdlQuintile };
-                        }
-                    }
-                    _views.Add(e.AccountId, view);
-                }
-                view.Connections.Add(requester);
-                requester.PrivateReady = true;
-                foreach (var key in requester.Subscriptions)
-                {
-                    if (key.Kind == StreamKind.PositionUpdate) PositionSnapshot(requester, view, key);
-                }
+                OpenPrivateStreams(requester, e.AccountId, pending.Items, e.Collateral);
                 break;
-            }
             case RequestMethod.OrderQueryAll:
             {
                 _writer.Begin(requester.Format);
@@ -542,6 +526,34 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                 requester.Send(_writer.FinishOne());
                 break;
             }
+        }
+    }
+
+    /// <summary>
+    /// A logon's account snapshot arrived: the account's view is built from it (unless another
+    /// connection of the account keeps one already) and the connection's private streams start.
+    /// </summary>
+    private void OpenPrivateStreams(WsConnection requester, int accountId, List<object>? items, long collateral)
+    {
+        if (requester.Closed) return;
+        if (!_views.TryGetValue(accountId, out var view))
+        {
+            view = new AccountView(accountId) { Collateral = collateral };
+            foreach (var item in items ?? [])
+            {
+                if (item is OrderSnapshot o) view.Orders[o.OrderId] = OrderInfo.From(o);
+                else if (item is PositionSnapshot p && p.Quantity != 0)
+                {
+                    view.Positions[p.MarketId] = new PositionInfo { Quantity = p.Quantity, EntryNotional = p.EntryNotional, RealizedPnl = p.RealizedPnl, MarkPrice = p.MarkPrice, AdlQuintile = p.AdlQuintile };
+                }
+            }
+            _views.Add(accountId, view);
+        }
+        view.Connections.Add(requester);
+        requester.PrivateReady = true;
+        foreach (var key in requester.Subscriptions)
+        {
+            if (key.Kind == StreamKind.PositionUpdate) PositionSnapshot(requester, view, key);
         }
     }
 

@@ -148,4 +148,19 @@ public class OrderFlowTests
         var ok = await c.LogOnAsync(WsTestHost.KeyA, "account.orderUpdate");
         Assert.Equal(JsonValueKind.Null, ok.GetProperty("result").ValueKind);
     }
+
+    [Fact]
+    public async Task A_key_whose_account_has_not_deposited_logs_on_and_its_streams_start_once_it_trades()
+    {
+        await using var host = new WsTestHost();
+        host.Index(18_000);
+        await using var c = await host.ConnectAsync();
+        var logon = await c.LogOnAsync(WsTestHost.KeyC, "account.orderUpdate");
+        Assert.Equal(JsonValueKind.Null, logon.GetProperty("result").ValueKind);
+        Assert.Equal("UNKNOWN_ACCOUNT", Str((await c.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "179", quantity = "1" })).GetProperty("error"), "code"));
+
+        host.Fund(WsTestHost.AccountC, 10_000);
+        await c.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "179", quantity = "1" });
+        Assert.Equal("179", Str(await c.StreamAsync("account.orderUpdate", "orderAccepted"), "p"));
+    }
 }
