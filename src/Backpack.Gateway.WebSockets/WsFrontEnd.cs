@@ -80,7 +80,8 @@ public sealed class WsFrontEnd : IAsyncDisposable
         }
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         string? subprotocol = requested.Contains(MessagePackSubprotocol) ? MessagePackSubprotocol : requested.Contains(JsonSubprotocol) ? JsonSubprotocol : null;
-        var format = subprotocol == MessagePackSubprotocol || string.Equals(context.Request.Query["format"], "msgpack", StringComparison.OrdinalIgnoreCase)
+        // A subprotocol decides; without one, ?format=msgpack asks for MessagePack.
+        var format = subprotocol == MessagePackSubprotocol || (subprotocol is null && string.Equals(context.Request.Query["format"], "msgpack", StringComparison.OrdinalIgnoreCase))
             ? WireFormat.MessagePack
             : WireFormat.Json;
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
@@ -278,10 +279,6 @@ public sealed class WsFrontEnd : IAsyncDisposable
         var signature = r.Signature;
         if (signature.Count is < 3 or > 4) return new RequestError("INVALID_SIGNATURE", "signature must be [apiKey, signature, timestamp, window]");
         if (!_options.ApiKeys.TryGetValue(signature[0], out int account)) return new RequestError("UNKNOWN_API_KEY", "Unknown API key");
-        if (connection.AccountId != 0)
-        {
-            return connection.AccountId == account ? null : new RequestError("INVALID_SIGNATURE", "The connection is already logged on to another account");
-        }
         if (!long.TryParse(signature[2], NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp)) return new RequestError("INVALID_SIGNATURE", "timestamp must be milliseconds since the Unix epoch");
         int window = DefaultSignatureWindow;
         if (signature.Count == 4 && (!int.TryParse(signature[3], NumberStyles.None, CultureInfo.InvariantCulture, out window) || window < 1 || window > _options.MaxSignatureWindow))
@@ -292,6 +289,11 @@ public sealed class WsFrontEnd : IAsyncDisposable
         if (Math.Abs(now - timestamp) > window) return new RequestError("SIGNATURE_EXPIRED", $"timestamp is more than the window ({window} ms) away from the server's time {now}");
         byte[] signed = Encoding.ASCII.GetBytes(FormattableString.Invariant($"instruction=subscribe&timestamp={timestamp}&window={window}"));
         if (!Ed25519.VerifyBase64Signature(signature[0], signed, Encoding.ASCII.GetBytes(signature[1]))) return new RequestError("INVALID_SIGNATURE", "The signature does not verify");
+        if (connection.AccountId != 0)
+        {
+            // Already logged on: a valid signature of the same account changes nothing.
+            return connection.AccountId == account ? null : new RequestError("INVALID_SIGNATURE", "The connection is already logged on to another account");
+        }
 
         // Ask for the account before any order this connection sends: the snapshot opens the
         // private streams and every later event of the account follows it.

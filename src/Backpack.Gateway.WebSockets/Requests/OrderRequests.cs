@@ -130,7 +130,7 @@ internal static class OrderRequests
     {
         foreach (var p in AllParams)
         {
-            if (r[p].Kind != ValueKind.Absent && Array.IndexOf(allowed, p) < 0) return Invalid($"{Name(p)} is not a parameter of {method}");
+            if (r[p].Kind != ValueKind.Absent && Array.IndexOf(allowed, p) < 0) return new RequestError("INVALID_REQUEST", $"{Name(p)} is not a parameter of {method}");
         }
         return null;
     }

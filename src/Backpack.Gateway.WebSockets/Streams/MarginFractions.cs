@@ -25,21 +25,21 @@ internal static class MarginFractions
     /// held at their marks: P = (MM_other - collateral - uPnL_other + cost) / (lotValue x (q - |q| x mmf)).
     /// Returns the price in units of 10^-PriceScale, rounded to a tick towards the position's
     /// adverse side (up for a long, down for a short), or null when there is none (a price at or below 0).
+    /// <paramref name="mark"/> is this market's mark (it sets the maintenance fraction).
     /// </summary>
-    public static long? EstimatedLiquidationPrice(MarketDirectory markets, AccountView view, int marketId, long quantity, long entryNotional, long[] marks)
+    public static long? EstimatedLiquidationPrice(MarketDirectory markets, AccountView view, int marketId, long quantity, long entryNotional, long mark, long[] marks)
     {
         decimal otherMaintenance = 0, otherUnrealized = 0;
         foreach (var (id, p) in view.Positions)
         {
             if (id == marketId || p.Quantity == 0) continue;
-            long mark = marks[id] != 0 ? marks[id] : p.MarkPrice;
-            decimal value = (decimal)p.Quantity * mark * markets.Units(id).QuotePerTickLot;
+            long otherMark = marks[id] != 0 ? marks[id] : p.MarkPrice;
+            decimal value = (decimal)p.Quantity * otherMark * markets.Units(id).QuotePerTickLot;
             otherUnrealized += value - Math.Sign(p.Quantity) * p.EntryNotional;
             otherMaintenance += Math.Abs(value) * MaintenancePpm(markets[id], (long)Math.Abs(value)) / 1_000_000m;
         }
         ref readonly var units = ref markets.Units(marketId);
-        long ownMark = marks[marketId];
-        decimal ownNotional = Math.Abs((decimal)quantity * ownMark * units.QuotePerTickLot);
+        decimal ownNotional = Math.Abs((decimal)quantity * mark * units.QuotePerTickLot);
         decimal mmf = MaintenancePpm(markets[marketId], (long)Math.Min(ownNotional, long.MaxValue)) / 1_000_000m;
         decimal numerator = otherMaintenance - view.Collateral - otherUnrealized + Math.Sign(quantity) * (decimal)entryNotional;
         decimal denominator = units.QuotePerTickLot * (quantity - Math.Abs(quantity) * mmf);

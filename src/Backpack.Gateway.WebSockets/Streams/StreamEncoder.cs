@@ -330,7 +330,7 @@ internal sealed class StreamEncoder(MarketDirectory markets)
         w.Ratio("f"u8, MarginFractions.InitialPpm(market, Math.Abs(value)));
         w.Ratio("m"u8, MarginFractions.MaintenancePpm(market, Math.Abs(value)));
         w.Number("adlQuintile"u8, position.AdlQuintile);
-        if (absolute != 0 && MarginFractions.EstimatedLiquidationPrice(Markets, view, marketId, quantity, position.EntryNotional, marks) is { } liquidation)
+        if (absolute != 0 && MarginFractions.EstimatedLiquidationPrice(Markets, view, marketId, quantity, position.EntryNotional, mark, marks) is { } liquidation)
         {
             w.Decimal("estLiquidationPrice"u8, liquidation, units.PriceScale);
         }

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Backpack.Gateway.WebSockets.Tests;
+
+/// <summary>docs/websocket.md stays true to the code: its examples are valid JSON and it names every method, stream, event and error code the code sends.</summary>
+public class DocumentationTests
+{
+    private static readonly string Doc = File.ReadAllText(RepositoryFiles.PathOf("docs/websocket.md"));
+    private static readonly string Source = string.Join("\n", Directory.GetFiles(RepositoryFiles.PathOf("src/Backpack.Gateway.WebSockets"), "*.cs", SearchOption.AllDirectories)
+        .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")).Select(File.ReadAllText));
+
+    [Fact]
+    public void Every_json_example_parses()
+    {
+        var blocks = Regex.Matches(Doc, "```json\n(.*?)```", RegexOptions.Singleline);
+        Assert.NotEmpty(blocks);
+        foreach (Match block in blocks)
+        {
+            foreach (string line in block.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                // One message per line, or one document over several lines.
+                if (line.TrimStart().StartsWith('{') && line.TrimEnd().EndsWith('}')) JsonDocument.Parse(line).Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_method_stream_event_and_error_code_is_documented()
+    {
+        var names = new HashSet<string>();
+        // Methods (WsRequest.MethodOf), stream heads (StreamKey.Name), event types ("e"), error codes.
+        foreach (Match m in Regex.Matches(Source, "SequenceEqual\\(\"(\\w+)\"u8\\) => RequestMethod")) names.Add(m.Groups[1].Value);
+        foreach (Match m in Regex.Matches(Source, "StreamKind\\.\\w+ => \"([\\w.]+)\"")) names.Add(m.Groups[1].Value);
+        foreach (Match m in Regex.Matches(Source, "\"((?:order|position|depth|margin|liquidation)[A-Z]\\w*|trade|markPrice|insuranceFund|adl|depth|liquidation)\"u8")) names.Add(m.Groups[1].Value);
+        foreach (Match m in Regex.Matches(Source, "\"([A-Z]+(?:_[A-Z]+)+)\"")) names.Add(m.Groups[1].Value);
+        Assert.Contains("orderExecute", names);
+        Assert.Contains("account.positionUpdate", names);
+        Assert.Contains("positionClosed", names);
+        Assert.Contains("SIGNATURE_EXPIRED", names);
+        var missing = names.Where(n => !Doc.Contains('`' + n, StringComparison.Ordinal) && !Doc.Contains('"' + n + '"', StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "not in docs/websocket.md: " + string.Join(", ", missing));
+    }
+}
