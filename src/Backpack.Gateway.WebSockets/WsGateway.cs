@@ -355,8 +355,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                 if (!_views.TryGetValue(e.AccountId, out var view)) break;
                 long before = view.Positions.TryGetValue(e.MarketId, out var old) ? old.Quantity : 0;
                 view.PositionChanged(e);
-                var position = new PositionInfo { Quantity = e.Quantity, EntryNotional = e.EntryNotional, RealizedPnl = e.RealizedPnl, MarkPrice = e.MarkPrice, AdlQuintile = e.AdlQuintile };
-                ToAccount(view, StreamKind.PositionUpdate, e.MarketId, new PositionBody(_encoder, StreamEncoder.PositionEventOf(before, e.Quantity), e.MarketId, position, e.Header.Time, view, _marks));
+                ToAccount(view, StreamKind.PositionUpdate, e.MarketId, new PositionBody(_encoder, StreamEncoder.PositionEventOf(before, e.Quantity), e.MarketId, PositionInfo.From(e), e.Header.Time, view, _marks));
                 break;
             }
             case MessageType.BalanceChanged when Read(frame, out BalanceChanged e):
@@ -421,35 +420,14 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     private void OnFilled(in OrderFilled e)
     {
         if (!_views.TryGetValue(e.AccountId, out var view)) return;
-        ref var order = ref e.OrderId == 0 ? ref System.Runtime.CompilerServices.Unsafe.NullRef<OrderInfo>() : ref view.Order(e.OrderId);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order))
-        {
-            ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OffBookFillBody(_encoder, e));
-            return;
-        }
-        order.Cumulative = e.CumulativeQuantity;
-        order.CumulativeQuote = e.CumulativeQuote;
-        var snapshot = order;
-        view.Filled(e);
-        ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new FillBody(_encoder, snapshot, e));
+        if (view.Filled(e, out var order)) ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new FillBody(_encoder, order, e));
+        else ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OffBookFillBody(_encoder, e));
     }
 
     private void OnCanceled(in OrderCanceled e)
     {
-        OrderInfo order;
-        bool known = false;
-        if (_views.TryGetValue(e.AccountId, out var view))
-        {
-            ref var info = ref view.Order(e.OrderId);
-            known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref info);
-            order = known ? info : default;
-            if (known) view.Orders.Remove(e.OrderId);
-        }
-        else
-        {
-            order = default;
-        }
-        if (!known)
+        var view = _views.GetValueOrDefault(e.AccountId);
+        if (view is null || !view.Orders.Remove(e.OrderId, out var order))
         {
             // Not in a view (the account has no connection logged on): what the event tells.
             order = new OrderInfo
@@ -517,8 +495,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                 {
                     if (item is PositionSnapshot p && p.Quantity != 0)
                     {
-                        var position = new PositionInfo { Quantity = p.Quantity, EntryNotional = p.EntryNotional, RealizedPnl = p.RealizedPnl, MarkPrice = p.MarkPrice, AdlQuintile = p.AdlQuintile };
-                        _encoder.PositionObject(_writer, p.MarketId, position, e.Header.Time, view, _marks);
+                        _encoder.PositionObject(_writer, p.MarketId, PositionInfo.From(p), e.Header.Time, view, _marks);
                     }
                 }
                 _writer.EndArray();
@@ -544,7 +521,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                 if (item is OrderSnapshot o) view.Orders[o.OrderId] = OrderInfo.From(o);
                 else if (item is PositionSnapshot p && p.Quantity != 0)
                 {
-                    view.Positions[p.MarketId] = new PositionInfo { Quantity = p.Quantity, EntryNotional = p.EntryNotional, RealizedPnl = p.RealizedPnl, MarkPrice = p.MarkPrice, AdlQuintile = p.AdlQuintile };
+                    view.Positions[p.MarketId] = PositionInfo.From(p);
                 }
             }
             _views.Add(accountId, view);

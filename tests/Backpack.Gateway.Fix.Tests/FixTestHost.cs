@@ -71,22 +71,7 @@ public sealed class FixTestHost : IAsyncDisposable
     public IPEndPoint EndPoint => Acceptor.LocalEndPoint!;
 
     /// <summary>0.01 USDC ticks, 0.001 lots, 10% band, 2/5 bp fees, IMF 5%.</summary>
-    public static MarketDefinition Market() => new()
-    {
-        Symbol = "SOL_USDC_PERP",
-        TickSize = 0.01m,
-        StepSize = 0.001m,
-        MinQuantity = 0.001m,
-        MaxQuantity = 100_000m,
-        PriceBand = 0.10m,
-        MakerFee = 0.0002m,
-        TakerFee = 0.0005m,
-        BaseImf = 0.05m,
-        ImfFactor = 0,
-        BaseMmf = 0.025m,
-        MmfFactor = 0,
-        ReferencePrice = 180m,
-    };
+    public static MarketDefinition Market() => TestMarkets.Sol();
 
     /// <summary>Sends a command straight to the engine (funding, prices) and waits until it is processed.</summary>
     public void Command<T>(T command) where T : struct, IProtocolMessage<T>

@@ -65,6 +65,16 @@ internal struct PositionInfo
     public long RealizedPnl;
     public long MarkPrice;
     public int AdlQuintile;
+
+    public static PositionInfo From(in PositionChanged e) => new()
+    {
+        Quantity = e.Quantity, EntryNotional = e.EntryNotional, RealizedPnl = e.RealizedPnl, MarkPrice = e.MarkPrice, AdlQuintile = e.AdlQuintile,
+    };
+
+    public static PositionInfo From(in PositionSnapshot e) => new()
+    {
+        Quantity = e.Quantity, EntryNotional = e.EntryNotional, RealizedPnl = e.RealizedPnl, MarkPrice = e.MarkPrice, AdlQuintile = e.AdlQuintile,
+    };
 }
 
 /// <summary>
@@ -85,13 +95,20 @@ internal sealed class AccountView(int accountId)
 
     public void Accepted(in OrderAccepted e) => Orders[e.OrderId] = OrderInfo.From(e);
 
-    public void Filled(in OrderFilled e)
+    /// <summary>Applies a fill to its book order; false for a fill without a known order (off-book, or opened before the view).</summary>
+    public bool Filled(in OrderFilled e, out OrderInfo after)
     {
-        ref var order = ref Order(e.OrderId);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order)) return;
+        ref var order = ref e.OrderId == 0 ? ref System.Runtime.CompilerServices.Unsafe.NullRef<OrderInfo>() : ref Order(e.OrderId);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order))
+        {
+            after = default;
+            return false;
+        }
         order.Cumulative = e.CumulativeQuantity;
         order.CumulativeQuote = e.CumulativeQuote;
+        after = order;
         if (e.LeavesQuantity == 0) Orders.Remove(e.OrderId);
+        return true;
     }
 
     public void Replaced(in OrderReplaced e)
@@ -113,13 +130,6 @@ internal sealed class AccountView(int accountId)
             Positions.Remove(e.MarketId);
             return;
         }
-        Positions[e.MarketId] = new PositionInfo
-        {
-            Quantity = e.Quantity,
-            EntryNotional = e.EntryNotional,
-            RealizedPnl = e.RealizedPnl,
-            MarkPrice = e.MarkPrice,
-            AdlQuintile = e.AdlQuintile,
-        };
+        Positions[e.MarketId] = PositionInfo.From(e);
     }
 }

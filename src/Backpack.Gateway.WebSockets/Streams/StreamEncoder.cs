@@ -294,10 +294,6 @@ internal sealed class StreamEncoder(MarketDirectory markets)
         w.EndObject();
     }
 
-    public static ReadOnlySpan<byte> StatusOf(in OrderInfo order, long leaves) =>
-        leaves == 0 ? (order.Cumulative >= order.Quantity ? "Filled"u8 : "Cancelled"u8)
-        : order.Cumulative > 0 ? "PartiallyFilled"u8 : "New"u8;
-
     // ------------------------------------------------------------------ account.positionUpdate
 
     /// <summary>
