@@ -408,6 +408,58 @@ public sealed class MatchingEngine
     public int AdlQuintile(int accountId, int marketId) =>
         _accounts.TryGetIndex(accountId, out int index) ? _liquidation.Adl.Quintile(index, marketId - 1) : 0;
 
+    /// <summary>
+    /// The venue in figures (see <see cref="VenueSummary"/>), including the money checks: cash
+    /// conservation and equal long and short open interest. Walks every account: cold path.
+    /// </summary>
+    public VenueSummary Summarize()
+    {
+        var longOi = new long[_markets.Length];
+        var shortOi = new long[_markets.Length];
+        long collateral = 0, cost = 0, negativeEquity = 0;
+        int traders = 0, withPositions = 0, negativeAccounts = 0, openOrders = 0;
+        for (int i = 0; i < _accounts.Count; i++)
+        {
+            ref Account a = ref _accounts[i];
+            collateral += a.Collateral;
+            openOrders += a.OpenOrders;
+            bool any = false;
+            for (int m = 0; m < _markets.Length; m++)
+            {
+                ref Position p = ref _accounts.PositionOf(i, m);
+                cost += p.Cost;
+                if (p.Quantity > 0) longOi[m] += p.Quantity;
+                else shortOi[m] -= p.Quantity;
+                any |= p.Quantity != 0;
+            }
+            if (any) withPositions++;
+            if (a.AccountId == _liquidation.Fund.AccountId) continue;
+            traders++;
+            long equity = _risk.Equity(i);
+            if (equity < 0)
+            {
+                negativeAccounts++;
+                negativeEquity += equity;
+            }
+        }
+        var markets = new MarketSummary[_markets.Length];
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            var market = _markets[m];
+            var bids = market.Book.SideOf(Side.Buy);
+            var asks = market.Book.SideOf(Side.Sell);
+            markets[m] = new MarketSummary(m + 1, market.Rules.Symbol, market.IndexPrice, market.MarkPrice, longOi[m], shortOi[m],
+                BestPrice(bids), BestPrice(asks), bids.LevelCount, asks.LevelCount);
+        }
+        return new VenueSummary(LastSequence, Time, traders, withPositions, openOrders, markets, InsuranceFundBalance, FeeIncome,
+            TotalDeposits, TotalWithdrawals, collateral, negativeAccounts, negativeEquity, _liquidation.ActiveAccounts.Count(), Liquidations.Copy())
+        {
+            CashDiscrepancy = TotalDeposits - TotalWithdrawals - (collateral - cost + FeeIncome),
+        };
+    }
+
+    private static long BestPrice(BookSide side) => side.LevelCount == 0 ? 0 : side.Level(side.BestLevel).Price;
+
     private OrderView ToView(int slot)
     {
         ref Order o = ref _orders[slot];

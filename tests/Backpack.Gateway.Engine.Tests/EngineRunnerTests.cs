@@ -82,3 +82,33 @@ public class EngineRunnerTests
         Assert.Equal([EngineHarness.StartTime + 3_500_000, EngineHarness.StartTime + 4_500_000], TickTimes());
     }
 }
+
+public class EngineInspectionTests
+{
+    [Fact]
+    public async Task An_inspection_runs_on_the_engine_thread_after_the_commands_submitted_before_it()
+    {
+        var engine = new MatchingEngine([TestMarkets.Simple()]);
+        using var runner = new EngineRunner(engine, () => EngineHarness.StartTime, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
+        runner.Start();
+        for (int i = 1; i <= 100; i++)
+        {
+            while (!runner.TrySubmit(ProtocolCodec.ToArray(new Deposit(new CommandHeader(0, 0, i), i, 1_000_000)))) Thread.Yield();
+        }
+        var (summary, thread) = await runner.InspectAsync(e => (e.Summarize(), Environment.CurrentManagedThreadId)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
+        Assert.Equal((100, 100, 100_000_000L), (summary.Accounts, summary.Sequence, summary.Collateral));
+        Assert.Equal(0, summary.CashDiscrepancy);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => runner.InspectAsync<int>(_ => throw new InvalidOperationException("bad read")));
+    }
+
+    [Fact]
+    public async Task An_inspection_after_the_engine_stopped_fails_instead_of_waiting_forever()
+    {
+        var runner = new EngineRunner(new MatchingEngine([TestMarkets.Simple()]), () => EngineHarness.StartTime);
+        runner.Start();
+        runner.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => runner.InspectAsync(e => e.LastSequence).WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+}

@@ -6,25 +6,15 @@ internal static class MoneyInvariants
     /// <summary>
     /// Cash is conserved (collateral - cost basis + fee income = deposits - withdrawals; with the
     /// long and short quantities equal in every market, unrealized PnL at any common price sums to
-    /// minus the cost basis) and long open interest equals short open interest in every market.
+    /// minus the cost basis) and long open interest equals short open interest in every market,
+    /// as <see cref="MatchingEngine.Summarize"/> reports them.
     /// </summary>
     public static void Check(MatchingEngine engine)
     {
-        long cash = engine.FeeIncome;
-        var longOi = new long[engine.Markets.Count + 1];
-        var shortOi = new long[engine.Markets.Count + 1];
-        foreach (int id in engine.AccountIds())
-        {
-            var a = engine.GetAccount(id)!;
-            cash += a.Collateral;
-            foreach (var p in a.Positions)
-            {
-                cash -= p.Cost;
-                if (p.Quantity > 0) longOi[p.MarketId] += p.Quantity;
-                else shortOi[p.MarketId] -= p.Quantity;
-            }
-        }
-        Assert.Equal(longOi, shortOi);
-        Assert.Equal(engine.TotalDeposits - engine.TotalWithdrawals, cash);
+        var summary = engine.Summarize();
+        Assert.Equal(summary.Markets.Select(m => m.LongOpenInterest), summary.Markets.Select(m => m.ShortOpenInterest));
+        Assert.True(summary.OpenInterestBalanced);
+        Assert.Equal(0, summary.CashDiscrepancy);
+        Assert.Equal(engine.TotalDeposits - engine.TotalWithdrawals, summary.TotalDeposits - summary.TotalWithdrawals);
     }
 }

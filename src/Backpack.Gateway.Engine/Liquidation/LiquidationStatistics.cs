@@ -28,4 +28,7 @@ public sealed class LiquidationStatistics
     public long Active { get; internal set; }
 
     public long TotalNotional => BookNotional + ProviderNotional + FundNotional + AdlNotional;
+
+    /// <summary>A copy of the totals now (the engine keeps counting in this instance).</summary>
+    public LiquidationStatistics Copy() => (LiquidationStatistics)MemberwiseClone();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
@@ -39,6 +40,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private readonly ManualResetEventSlim _wake = new(false);
     // Encoded once; the sequencer stamps each copy's sequence and time in place.
     private readonly byte[] _tick = ProtocolCodec.ToArray(new Tick(new CommandHeader(0, 0, 0)));
+    private readonly ConcurrentQueue<IInspection> _inspections = new();
     private Thread? _thread;
     private volatile bool _stopping;
     private volatile bool _sleeping;
@@ -90,6 +92,33 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> on the engine thread between two batches (after the earlier
+    /// batch's events went to the consumers) and completes with its result: the one way to look at
+    /// the engine's state while it runs. <paramref name="read"/> must not change that state.
+    /// </summary>
+    public Task<T> InspectAsync<T>(Func<MatchingEngine, T> read)
+    {
+        if (_thread is null) throw new InvalidOperationException("the engine has not started");
+        var inspection = new Inspection<T>(read);
+        _inspections.Enqueue(inspection);
+        Interlocked.MemoryBarrier();
+        if (_sleeping) _wake.Set();
+        // Stopped (or stopping) before the engine thread took it: it will not run now.
+        if (_stopping && !_thread.IsAlive) FailInspections();
+        return inspection.Task;
+    }
+
+    private void RunInspections()
+    {
+        while (_inspections.TryDequeue(out var inspection)) inspection.Run(_engine);
+    }
+
+    private void FailInspections()
+    {
+        while (_inspections.TryDequeue(out var inspection)) inspection.Fail();
+    }
+
     private void Run()
     {
         var spin = new SpinWait();
@@ -106,6 +135,12 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
             if (_options.TickInterval > TimeSpan.Zero && _clock() >= _nextTick)
             {
                 ProcessTick();
+                done++;
+            }
+            if (!_inspections.IsEmpty)
+            {
+                Publish();
+                RunInspections();
                 done++;
             }
             if (done > 0)
@@ -125,7 +160,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
             }
             _sleeping = true;
             Interlocked.MemoryBarrier();
-            if (!_ring.TryPeek(out _)) _wake.Wait(SleepTimeout());
+            if (!_ring.TryPeek(out _) && _inspections.IsEmpty) _wake.Wait(SleepTimeout());
             _sleeping = false;
             _wake.Reset();
             spinUntil = 0;
@@ -174,6 +209,31 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         _stopping = true;
         _wake.Set();
         _thread?.Join();
+        FailInspections();
         _wake.Dispose();
+    }
+
+    private interface IInspection
+    {
+        void Run(MatchingEngine engine);
+
+        void Fail();
+    }
+
+    private sealed class Inspection<T>(Func<MatchingEngine, T> read) : TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously), IInspection
+    {
+        public void Run(MatchingEngine engine)
+        {
+            try
+            {
+                TrySetResult(read(engine));
+            }
+            catch (Exception e)
+            {
+                TrySetException(e);
+            }
+        }
+
+        public void Fail() => TrySetException(new ObjectDisposedException(nameof(EngineRunner), "the engine has stopped"));
     }
 }
