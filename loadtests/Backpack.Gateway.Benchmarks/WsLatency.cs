@@ -85,9 +85,8 @@ public static class WsLatency
         if (messagePack) socket.Options.AddSubProtocol(WsFrontEnd.MessagePackSubprotocol);
         await socket.ConnectAsync(uri, CancellationToken.None);
         var buffer = new byte[64 * 1024];
-        long timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        string signature = Convert.ToBase64String(Ed25519.Sign(TraderKey, Encoding.ASCII.GetBytes($"instruction=subscribe&timestamp={timestamp}&window=5000")));
-        await SendAsync(socket, messagePack, $"{{\"method\":\"SUBSCRIBE\",\"params\":[],\"signature\":[\"{Convert.ToBase64String(Ed25519.PublicKeyOf(TraderKey))}\",\"{signature}\",\"{timestamp}\",\"5000\"],\"id\":0}}");
+        string[] signature = SubscribeSignature.Create(TraderKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await SendAsync(socket, messagePack, $"{{\"method\":\"SUBSCRIBE\",\"params\":[],\"signature\":[\"{string.Join("\",\"", signature)}\"],\"id\":0}}");
         await socket.ReceiveAsync(buffer, CancellationToken.None);
         // The requests are prepared before the clock starts: the client's own serialization is not measured.
         var orders = new byte[1000][];

@@ -1,4 +1,9 @@
+using Backpack.Gateway.Host.Admin;
 using Backpack.Gateway.Host.Configuration;
+using Backpack.Gateway.Host.Demo;
+using Backpack.Gateway.Host.Metrics;
+using Backpack.Gateway.Host.PriceFeed;
+using Backpack.Gateway.Host.Web;
 using Backpack.Gateway.Host.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +36,11 @@ public static class GatewayHost
     public static WebApplication Build(IConfiguration configuration)
     {
         var settings = GatewaySettings.Load(configuration);
+        var scenarios = ScenarioLibrary.Load(settings.PriceFeed.ScenarioDirectory);
+        if (settings.PriceFeed.Scenario is { } atLaunch && !scenarios.TryGet(atLaunch, out _))
+        {
+            throw new ConfigurationException([$"PriceFeed:Scenario: unknown scenario '{atLaunch}' (the scenarios are {scenarios.Names})"]);
+        }
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.WebSocket.ParseListen()));
@@ -41,16 +51,29 @@ public static class GatewayHost
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Services.AddRouting();
+        builder.Services.AddMetrics();
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(scenarios);
         builder.Services.AddSingleton<Venue>();
-        // Started in this order and stopped in reverse: the engine runs before clients can connect and after they are gone.
+        // Started in this order and stopped in reverse: the engine runs before clients can connect and
+        // after they are gone; the demo's clients leave before the front ends close.
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddSingleton<FixService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FixService>());
         builder.Services.AddSingleton<WebSocketService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebSocketService>());
+        builder.Services.AddSingleton<IndexFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexFeed>());
+        builder.Services.AddHostedService<DemoActivity>();
+        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<GatewayMetrics>().Meter));
         var app = builder.Build();
+        // The metrics count from the first command: their consumer joins the engine before it starts.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.Services.GetRequiredService<WebSocketService>().FrontEnd.MapTo(app);
+        AdminEndpoints.Map(app);
+        WebPage.Map(app);
         return app;
     }
 }

@@ -10,21 +10,36 @@ var root = new RootCommand("Backpack.Gateway: a FIX 4.4 and WebSocket trading ga
     TreatUnmatchedTokensAsErrors = false,
 };
 var configFile = new Option<string?>("--config") { Description = "An extra JSON configuration file, applied over config/gateway.json" };
+var scenario = new Option<string?>("--scenario") { Description = "Start this crash scenario of config/scenarios after PriceFeed:ScenarioDelay (20 s by default)" };
+var scenarioSpeed = new Option<double?>("--scenario-speed") { Description = "Playback speed of --scenario (10 plays it ten times faster)" };
 root.Options.Add(configFile);
+root.Options.Add(scenario);
+root.Options.Add(scenarioSpeed);
 root.Subcommands.Add(SimulateCommand.Create());
 root.SetAction(async (parse, cancellation) =>
 {
     Microsoft.AspNetCore.Builder.WebApplication host;
     try
     {
-        host = GatewayHost.Build(GatewayHost.LoadConfiguration(parse.GetValue(configFile), parse.UnmatchedTokens.ToArray()));
+        var overrides = parse.UnmatchedTokens.ToList();
+        if (parse.GetValue(scenario) is { } name) overrides.Add("--PriceFeed:Scenario=" + name);
+        if (parse.GetValue(scenarioSpeed) is { } speed) overrides.Add("--PriceFeed:ScenarioSpeed=" + speed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        host = GatewayHost.Build(GatewayHost.LoadConfiguration(parse.GetValue(configFile), overrides.ToArray()));
     }
     catch (Exception e) when (e is ConfigurationException or FileNotFoundException or FormatException or InvalidDataException)
     {
         Console.Error.WriteLine(e.Message);
         return 2;
     }
-    await host.RunAsync(cancellation);
+    try
+    {
+        await host.RunAsync(cancellation);
+    }
+    catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        Console.Error.WriteLine(e.Message + " (set another port with --WebSocket:Listen=127.0.0.1:<port>)");
+        return 1;
+    }
     return 0;
 });
 return await root.Parse(args).InvokeAsync();

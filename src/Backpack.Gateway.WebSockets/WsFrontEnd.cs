@@ -287,7 +287,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
         }
         long now = _clock() / 1000;
         if (Math.Abs(now - timestamp) > window) return new RequestError("SIGNATURE_EXPIRED", $"timestamp is more than the window ({window} ms) away from the server's time {now}");
-        byte[] signed = Encoding.ASCII.GetBytes(FormattableString.Invariant($"instruction=subscribe&timestamp={timestamp}&window={window}"));
+        byte[] signed = SubscribeSignature.Instruction(timestamp, window);
         if (!Ed25519.VerifyBase64Signature(signature[0], signed, Encoding.ASCII.GetBytes(signature[1]))) return new RequestError("INVALID_SIGNATURE", "The signature does not verify");
         if (connection.AccountId != 0)
         {

@@ -27,6 +27,8 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     private readonly StreamEncoder _encoder;
     private readonly WebSocketApiOptions _options;
     private readonly ICommandSubmitter _submitter;
+    // Items in _work (the single-reader channel cannot count them).
+    private int _backlog;
     private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     // Owned by the dispatcher thread.
@@ -81,7 +83,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     public long Busy => Interlocked.Read(ref _busy);
 
     /// <summary>Event batches and control items waiting for the dispatcher.</summary>
-    public int Backlog => _work.Reader.Count;
+    public int Backlog => Volatile.Read(ref _backlog);
 
     /// <summary>Called on the dispatcher thread when an event could not be turned into messages (it is skipped).</summary>
     public Action<Exception>? OnError { get; set; }
@@ -131,7 +133,8 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
 
     private void Post(WorkItem item)
     {
-        if (!_work.Writer.TryWrite(item) && item.Kind == WorkKind.Events) item.Batch.Return();
+        if (_work.Writer.TryWrite(item)) Interlocked.Increment(ref _backlog);
+        else if (item.Kind == WorkKind.Events) item.Batch.Return();
     }
 
     // ------------------------------------------------------------------ from the engine
@@ -145,7 +148,11 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
         var reader = _work.Reader;
         while (true)
         {
-            if (!reader.TryRead(out var item))
+            if (reader.TryRead(out var item))
+            {
+                Interlocked.Decrement(ref _backlog);
+            }
+            else
             {
                 var wait = reader.WaitToReadAsync();
                 bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();

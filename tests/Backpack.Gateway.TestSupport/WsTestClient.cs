@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Backpack.Gateway.Protocol.MessagePack;
-using Backpack.Gateway.Protocol.Security;
+using Backpack.Gateway.WebSockets;
 
 namespace Backpack.Gateway.TestSupport;
 
@@ -131,9 +131,7 @@ public sealed class WsTestClient : IAsyncDisposable
     /// <summary>The signature array for a private subscription, signed now with the private key.</summary>
     public static string[] Signature(byte[] privateKey, long? timestampMs = null, int window = 5000)
     {
-        long timestamp = timestampMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        byte[] signed = Encoding.ASCII.GetBytes($"instruction=subscribe&timestamp={timestamp}&window={window}");
-        return [Convert.ToBase64String(Ed25519.PublicKeyOf(privateKey)), Convert.ToBase64String(Ed25519.Sign(privateKey, signed)), timestamp.ToString(), window.ToString()];
+        return SubscribeSignature.Create(privateKey, timestampMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), window);
     }
 
     /// <summary>A signed SUBSCRIBE (logs the connection on to the key's account); returns the response.</summary>

@@ -31,6 +31,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     private readonly Dictionary<int, SessionState> _byNumber = [];
     private readonly Dictionary<FixSession, SessionState> _bySession = [];
     private readonly Dictionary<int, List<SessionState>> _byAccount = [];
+    // Batches in _events (the single-reader channel cannot count them).
+    private int _backlog;
     private readonly Channel<EventBatch> _events = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly HashSet<SessionState> _touched = [];
     private Task? _dispatcher;
@@ -53,7 +55,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     public Action<Exception>? OnError { get; set; }
 
     /// <summary>Event batches waiting for the dispatcher.</summary>
-    public int Backlog => _events.Reader.Count;
+    public int Backlog => Volatile.Read(ref _backlog);
 
     /// <summary>Registers the sessions (created with this gateway as their application) and starts the dispatcher.</summary>
     public void Start(IEnumerable<FixSession> sessions)
@@ -355,7 +357,10 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     // ------------------------------------------------------------------ events from the engine
 
     /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
-    public void OnEvents(FrameBuffer events) => _events.Writer.TryWrite(EventBatch.Copy(events));
+    public void OnEvents(FrameBuffer events)
+    {
+        if (_events.Writer.TryWrite(EventBatch.Copy(events))) Interlocked.Increment(ref _backlog);
+    }
 
     /// <summary>
     /// The dispatcher thread: takes event batches in engine order and turns them into FIX messages
@@ -367,7 +372,11 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         var reader = _events.Reader;
         while (true)
         {
-            if (!reader.TryRead(out var batch))
+            if (reader.TryRead(out var batch))
+            {
+                Interlocked.Decrement(ref _backlog);
+            }
+            else
             {
                 var wait = reader.WaitToReadAsync();
                 bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();

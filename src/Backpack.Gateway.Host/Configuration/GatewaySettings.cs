@@ -1,6 +1,9 @@
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Fix;
+using Backpack.Gateway.Host.Admin;
+using Backpack.Gateway.Host.Demo;
+using Backpack.Gateway.Host.PriceFeed;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Security;
 using Backpack.Gateway.WebSockets;
@@ -17,7 +20,7 @@ public sealed class ConfigurationException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
-/// Engine, Sequencer, Fix, WebSocket). Unknown keys and values that do not convert are errors that name the
+/// Engine, Sequencer, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin). Unknown keys and values that do not convert are errors that name the
 /// key, as are the checks each part makes of itself.
 /// </summary>
 public sealed class GatewaySettings
@@ -28,9 +31,13 @@ public sealed class GatewaySettings
     public EngineRunnerOptions Sequencer { get; private set; } = new();
     public FixOptions Fix { get; private set; } = new();
     public WebSocketApiOptions WebSocket { get; private set; } = new();
+    public BackstopSettings Backstop { get; private set; } = new();
+    public PriceFeedOptions PriceFeed { get; private set; } = new();
+    public DemoOptions Demo { get; private set; } = new();
+    public AdminOptions Admin { get; private set; } = new();
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
-    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Fix", "WebSocket", "Logging"];
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "Logging"];
 
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -47,6 +54,10 @@ public sealed class GatewaySettings
             Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
             Fix = Bind(configuration, "Fix", new FixOptions(), problems),
             WebSocket = Bind(configuration, "WebSocket", new WebSocketApiOptions(), problems),
+            Backstop = Bind(configuration, "Backstop", new BackstopSettings(), problems),
+            PriceFeed = Bind(configuration, "PriceFeed", new PriceFeedOptions(), problems),
+            Demo = Bind(configuration, "Demo", new DemoOptions(), problems),
+            Admin = Bind(configuration, "Admin", new AdminOptions(), problems),
         };
         if (problems.Count == 0) settings.Check(problems);
         if (problems.Count > 0) throw new ConfigurationException(problems);
@@ -130,6 +141,10 @@ public sealed class GatewaySettings
         }
         problems.AddRange(Fix.Validate());
         problems.AddRange(WebSocket.Validate());
+        problems.AddRange(Backstop.Validate(ids));
+        problems.AddRange(PriceFeed.Validate());
+        problems.AddRange(Admin.Validate());
+        problems.AddRange(Demo.Validate(Accounts.GroupBy(a => a.Id).ToDictionary(g => g.Key, g => g.First().ApiSecret is not null)));
         // A WebSocket connection logs on with an account's API key (the signed SUBSCRIBE).
         WebSocket.ApiKeys = Accounts.Where(a => a.ApiKey.Length > 0).ToDictionary(a => a.ApiKey, a => a.Id, StringComparer.Ordinal);
         for (int i = 0; i < Fix.Sessions.Count; i++)

@@ -1,5 +1,6 @@
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Markets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +8,8 @@ namespace Backpack.Gateway.Host.Services;
 
 /// <summary>
 /// Starts the engine thread, then feeds it the opening state from configuration: each market's
-/// index at its ReferencePrice and each account's Deposit (every start, until the engine state is
-/// journaled). The FIX and WebSocket services start after this one, so clients see that state.
+/// index at its ReferencePrice, each account's Deposit, the insurance fund's deposit and the backstop
+/// providers (every start, until the engine state is journaled). The FIX and WebSocket services start after this one, so clients see that state.
 /// </summary>
 public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHostedService
 {
@@ -27,6 +28,12 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
         {
             if (account.DepositMicros > 0) Submit(new Deposit(header, account.Id, account.DepositMicros));
         }
+        var backstop = venue.Settings.Backstop;
+        if (backstop.InsuranceFundDeposit > 0) Submit(new Deposit(header, venue.Engine.InsuranceFundAccountId, Micros(backstop.InsuranceFundDeposit)));
+        foreach (var provider in backstop.Providers)
+        {
+            Submit(new RegisterBackstopProvider(header, provider.Account, Micros(provider.NotionalPerMinute), Micros(provider.NotionalPerHour)));
+        }
         log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}",
             venue.Markets.Count, string.Join(", ", venue.Markets.Select(m => m.Symbol)), venue.Settings.Accounts.Count, venue.Settings.Sequencer.TickInterval);
         return Task.CompletedTask;
@@ -38,6 +45,8 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
         log.LogInformation("Engine stopped after {Commands} commands (sequence {Sequence})", venue.Runner.Processed, venue.Engine.LastSequence);
         return Task.CompletedTask;
     }
+
+    private static long Micros(decimal usdc) => Usdc.TryFromDecimal(usdc, out long micros) ? micros : 0;
 
     private void Submit<T>(T command) where T : struct, IProtocolMessage<T>
     {

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using Backpack.Gateway.Engine.State;
+using Backpack.Gateway.Host.Metrics;
+using Backpack.Gateway.Host.PriceFeed;
+using Backpack.Gateway.Host.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backpack.Gateway.Host.Admin;
+
+/// <summary>
+/// Health, metrics and admin over HTTP on the host's Kestrel server (docs/operations.md):
+/// <list type="bullet">
+/// <item>GET /health, /health/live, /health/ready: no token.</item>
+/// <item>GET /metrics: Prometheus text. GET /admin/summary, GET /admin/scenarios, POST
+/// /admin/scenarios/{name}/start?speed=x, POST /admin/scenarios/stop: bearer token (Admin:Token).</item>
+/// </list>
+/// </summary>
+public static class AdminEndpoints
+{
+    /// <summary>How long the engine may take to answer before it is reported not live.</summary>
+    public static readonly TimeSpan EngineAnswerTimeout = TimeSpan.FromSeconds(2);
+
+    public static void Map(WebApplication app)
+    {
+        var venue = app.Services.GetRequiredService<Venue>();
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var feed = app.Services.GetRequiredService<IndexFeed>();
+        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        byte[] token = Encoding.UTF8.GetBytes(venue.Settings.Admin.Token);
+        var started = DateTime.UtcNow;
+
+        app.MapGet("/health/live", async () =>
+        {
+            long? sequence = await EngineSequenceAsync(venue);
+            return sequence is null
+                ? Results.Json(new { status = "down", reason = "the engine did not answer within " + EngineAnswerTimeout.TotalSeconds + " s" }, statusCode: 503)
+                : Results.Json(new { status = "live", sequence });
+        });
+        app.MapGet("/health/ready", async () =>
+        {
+            var health = await HealthAsync(venue, lifetime, started);
+            return Results.Json(health, statusCode: health.Ready ? 200 : 503);
+        });
+        app.MapGet("/health", async () =>
+        {
+            var health = await HealthAsync(venue, lifetime, started);
+            return Results.Json(health, statusCode: health.Ready ? 200 : 503);
+        });
+
+        app.MapGet("/metrics", (HttpContext http) =>
+            Authorize(http, token) ?? Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
+
+        app.MapGet("/admin/summary", async (HttpContext http) =>
+        {
+            if (Authorize(http, token) is { } refused) return refused;
+            var summary = await venue.Runner.InspectAsync(e => e.Summarize()).WaitAsync(EngineAnswerTimeout);
+            return Results.Json(SummaryDocument.From(summary, venue, feed.Status));
+        });
+        app.MapGet("/admin/scenarios", (HttpContext http) => Authorize(http, token) ?? Results.Json(new
+        {
+            feed = feed.Status,
+            scenarios = feed.Scenarios.All.OrderBy(s => s.Name, StringComparer.Ordinal)
+                .Select(s => new { name = s.Name, description = s.Description, durationSeconds = s.DurationSeconds }),
+        }));
+        app.MapPost("/admin/scenarios/stop", (HttpContext http) => Authorize(http, token) ?? Results.Json(feed.StopScenario()));
+        app.MapPost("/admin/scenarios/{name}/start", (HttpContext http, string name, double? speed) =>
+        {
+            if (Authorize(http, token) is { } refused) return refused;
+            try
+            {
+                return Results.Json(feed.StartScenario(name, speed ?? 1), statusCode: 202);
+            }
+            catch (KeyNotFoundException e)
+            {
+                return Results.Json(new { error = e.Message }, statusCode: 404);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return Results.Json(new { error = "speed must be 0.01 to 1000" }, statusCode: 400);
+            }
+        });
+    }
+
+    /// <summary>Null when the request carries the admin token, else the refusal to send.</summary>
+    private static IResult? Authorize(HttpContext http, byte[] token)
+    {
+        if (token.Length == 0) return Results.Json(new { error = "The admin endpoints are off: set Admin:Token" }, statusCode: 403);
+        string header = http.Request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        if (header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim()), token))
+        {
+            return null;
+        }
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Json(new { error = "Authorization: Bearer <Admin:Token> required" }, statusCode: 401);
+    }
+
+    private static async Task<long?> EngineSequenceAsync(Venue venue)
+    {
+        try
+        {
+            return await venue.Runner.InspectAsync(e => e.LastSequence).WaitAsync(EngineAnswerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or ObjectDisposedException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<HealthDocument> HealthAsync(Venue venue, IHostApplicationLifetime lifetime, DateTime started)
+    {
+        long? sequence = await EngineSequenceAsync(venue);
+        bool stopping = lifetime.ApplicationStopping.IsCancellationRequested;
+        bool running = lifetime.ApplicationStarted.IsCancellationRequested;
+        bool ready = sequence is not null && running && !stopping;
+        string status = sequence is null ? "down" : stopping ? "stopping" : running ? "ready" : "starting";
+        return new HealthDocument(status, sequence is not null, ready, sequence ?? 0, Math.Round((DateTime.UtcNow - started).TotalSeconds, 1));
+    }
+
+    private sealed record HealthDocument(string Status, bool Live, bool Ready, long Sequence, double UptimeSeconds);
+}

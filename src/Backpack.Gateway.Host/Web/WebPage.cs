@@ -1,0 +1,53 @@
+using System.Reflection;
+using Backpack.Gateway.Host.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backpack.Gateway.Host.Web;
+
+/// <summary>
+/// The retail web page at / (docs/web-page.md): index.html, app.js and style.css from the assembly's
+/// resources, and /web/config.json with the markets and the accounts the page can log on as, i.e.
+/// those whose ApiSecret is in the configuration (the demo's published keys; a production
+/// configuration lists none, and the page then has no account to pick).
+/// </summary>
+public static class WebPage
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        [".html"] = "text/html; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".css"] = "text/css; charset=utf-8",
+    };
+
+    public static void Map(WebApplication app)
+    {
+        var assembly = typeof(WebPage).Assembly;
+        foreach (string resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith("wwwroot/", StringComparison.Ordinal)))
+        {
+            byte[] content = Read(assembly, resource);
+            string file = resource["wwwroot/".Length..];
+            string type = ContentTypes.GetValueOrDefault(Path.GetExtension(file), "application/octet-stream");
+            app.MapGet(file == "index.html" ? "/" : "/" + file, () => Results.Bytes(content, type));
+        }
+        var venue = app.Services.GetRequiredService<Venue>();
+        var config = new
+        {
+            wsPath = venue.Settings.WebSocket.Path,
+            markets = venue.Markets.Select(m => new { symbol = m.Symbol, tickSize = m.TickSize, stepSize = m.StepSize, minQuantity = m.MinQuantity }),
+            accounts = venue.Settings.Accounts.Where(a => a.ApiSecret is not null)
+                .Select(a => new { id = a.Id, name = a.Name, apiKey = a.ApiKey, apiSecret = a.ApiSecret }),
+        };
+        app.MapGet("/web/config.json", () => Results.Json(config));
+    }
+
+    private static byte[] Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
