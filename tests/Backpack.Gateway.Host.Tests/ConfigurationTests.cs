@@ -72,9 +72,33 @@ public class ConfigurationTests
     [InlineData("--WebSocket:RequestsPerSecond=0", "WebSocket:RequestsPerSecond must be at least 1")]
     [InlineData("--WebSocket:PingInterval=soon", "'WebSocket:PingInterval'")]
     [InlineData("--Engine:MaxOpenOrdersPerAccount=0", "Engine:MaxOpenOrdersPerAccount")]
+    [InlineData("--PriceFeed:Volatility=2", "PriceFeed:Volatility must be 0 to 0.05")]
+    [InlineData("--PriceFeed:Interval=00:00:00", "PriceFeed:Interval must be at least")]
+    [InlineData("--PriceFeed:ScenarioSpeed=0", "PriceFeed:ScenarioSpeed must be 0.01 to 1000")]
+    [InlineData("--Demo:Traders:0:Account=9999", "Demo:Traders:0:Account: account 9999 is not in Accounts")]
+    [InlineData("--Demo:Traders:0:Leverage=0", "Demo:Traders:0:Leverage must be 1 to 50")]
+    [InlineData("--Demo:LiquidityProvider:Levels=0", "Demo:LiquidityProvider:Levels must be 1 to 50")]
+    [InlineData("--Admin:Token=short", "Admin:Token must be at least 16 characters")]
+    [InlineData("--Backstop:Providers:0:Account=5", "Backstop:Providers:0:Account: account 5 is not in Accounts")]
+    [InlineData("--Backstop:InsuranceFundDeposit=-1", "Backstop:InsuranceFundDeposit must be")]
     public void A_bad_setting_stops_the_start_and_names_its_key(string setting, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(setting));
         Assert.Contains(error.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_scenario_to_start_at_launch_stops_the_start_and_lists_the_scenarios()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--PriceFeed:Scenario=nope"])));
+        Assert.Equal("PriceFeed:Scenario: unknown scenario 'nope' (the scenarios are flash-crash, gap-down, october-10-2025, slow-bleed)", Assert.Single(error.Problems));
+    }
+
+    [Fact]
+    public void The_production_style_example_turns_the_demo_off_and_keeps_the_admin_endpoints_closed()
+    {
+        var settings = GatewaySettings.Load(GatewayHost.LoadConfiguration(ConfigFiles.Resolve("config/production.example.json"), []));
+        Assert.False(settings.Demo.Enabled);
+        Assert.Equal("", settings.Admin.Token);
     }
 }

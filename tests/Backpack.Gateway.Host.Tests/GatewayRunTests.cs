@@ -14,15 +14,15 @@ namespace Backpack.Gateway.Host.Tests;
 /// <summary>The venue as a user starts it: demo markets, accounts and FIX sessions from config/, a FIX client signing with a demo key.</summary>
 public class GatewayRunTests
 {
-    private static readonly GatewaySettings Demo = GatewaySettings.Load(GatewayHost.LoadConfiguration(null, []));
-
-    private static byte[] SecretOf(string name) => Convert.FromBase64String(Demo.Accounts.Single(a => a.Name == name).ApiSecret!);
+    private static byte[] SecretOf(string name) => Demo.SecretOf(name);
 
     [Fact]
     public async Task Demo_clients_trade_over_FIX_and_are_logged_out_when_the_host_stops()
     {
         string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
-        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store]));
+        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store,
+            // No market maker and a still index: alice and bob trade with each other at 180.
+            "--Demo:Enabled=false", "--PriceFeed:Walk=false"]));
         await host.StartAsync();
         var endpoint = host.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
         using var alice = new FixTestClient(endpoint, "ALICE", SecretOf("alice"));

@@ -16,8 +16,12 @@ public sealed class DemoActivity(Venue venue, IndexFeed feed, WebSocketService w
 {
     public static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stopping)
+    protected override async Task ExecuteAsync(CancellationToken stoppingService)
     {
+        // The front ends close their connections as soon as the host starts stopping: the demo's
+        // clients stop then too, rather than see their connections drop and try again.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingService, lifetime.ApplicationStopping);
+        var stopping = linked.Token;
         var options = venue.Settings.Demo;
         if (!options.Enabled) return;
         var listening = new TaskCompletionSource();

@@ -9,9 +9,9 @@ namespace Backpack.Gateway.Host.Web;
 
 /// <summary>
 /// The retail web page at / (docs/web-page.md): index.html, app.js and style.css from the assembly's
-/// resources, and /web/config.json with the markets and the accounts the page can log on as, i.e.
-/// those whose ApiSecret is in the configuration (the demo's published keys; a production
-/// configuration lists none, and the page then has no account to pick).
+/// resources, and /web/config.json with the markets and, when the demo is on (Demo:Enabled), the
+/// accounts the page can log on as: those whose ApiSecret is in the configuration (the demo's
+/// published keys). Otherwise the page has no account to pick and only watches.
 /// </summary>
 public static class WebPage
 {
@@ -37,7 +37,7 @@ public static class WebPage
         {
             wsPath = venue.Settings.WebSocket.Path,
             markets = venue.Markets.Select(m => new { symbol = m.Symbol, tickSize = m.TickSize, stepSize = m.StepSize, minQuantity = m.MinQuantity }),
-            accounts = venue.Settings.Accounts.Where(a => a.ApiSecret is not null)
+            accounts = venue.Settings.Accounts.Where(a => venue.Settings.Demo.Enabled && a.ApiSecret is not null)
                 .Select(a => new { id = a.Id, name = a.Name, apiKey = a.ApiKey, apiSecret = a.ApiSecret }),
         };
         app.MapGet("/web/config.json", () => Results.Json(config));

@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Backpack.Gateway.Host.Tests;
+
+/// <summary>The demo configuration as a newcomer runs it: a live book, traders with positions, and a crash that liquidates them.</summary>
+public class DemoActivityTests
+{
+    [Fact]
+    public async Task The_demo_keeps_every_book_alive_and_a_crash_liquidates_leveraged_traders_with_the_money_checks_holding()
+    {
+        await using var venue = await HostTestVenue.StartAsync("--Demo:TradeInterval=00:00:00.300");
+        await venue.WaitForSummaryAsync(s => s.GetProperty("markets").EnumerateArray().All(m => m.GetProperty("bidLevels").GetInt32() >= 8 && m.GetProperty("askLevels").GetInt32() >= 8)
+            && s.GetProperty("accountsWithPositions").GetInt32() >= 5, "two-sided books and traders in position", TimeSpan.FromSeconds(30));
+
+        await venue.PostAsync("admin/scenarios/gap-down/start?speed=30");
+        var after = await venue.WaitForSummaryAsync(s => Liquidations(s).GetProperty("started").GetInt64() > 0 && Liquidations(s).GetProperty("active").GetInt64() == 0
+            && s.GetProperty("feed").GetProperty("mode").GetString() == "walk", "settled liquidations after the gap", TimeSpan.FromSeconds(30));
+
+        var l = Liquidations(after);
+        Assert.True(l.GetProperty("totalNotional").GetDecimal() > 0, after.GetRawText());
+        var checks = after.GetProperty("moneyChecks");
+        Assert.Equal(0m, checks.GetProperty("cashDiscrepancy").GetDecimal());
+        Assert.True(checks.GetProperty("openInterestBalanced").GetBoolean());
+        Assert.Equal(0, checks.GetProperty("negativeEquityAccounts").GetInt32());
+
+        // The clients of the demo are real WebSocket connections of the venue.
+        string metrics = await venue.Http.GetStringAsync("metrics");
+        Assert.Contains("backpack_websocket_connections 7\n", metrics);
+        Assert.DoesNotContain("backpack_liquidations_started_total 0\n", metrics);
+    }
+
+    [Fact]
+    public async Task Without_the_demo_nobody_trades_and_the_page_offers_no_account()
+    {
+        await using var venue = await HostTestVenue.StartAsync("--Demo:Enabled=false");
+        await Task.Delay(1500);
+        var summary = await venue.GetJsonAsync("admin/summary");
+        Assert.Equal(0, summary.GetProperty("openOrders").GetInt32());
+        var page = JsonDocument.Parse(await venue.Http.GetStringAsync("web/config.json")).RootElement;
+        Assert.Equal(0, page.GetProperty("accounts").GetArrayLength());
+        Assert.Equal(3, page.GetProperty("markets").GetArrayLength());
+    }
+
+    private static JsonElement Liquidations(JsonElement summary) => summary.GetProperty("liquidations");
+}

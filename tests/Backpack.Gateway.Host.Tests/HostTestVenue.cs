@@ -1,0 +1,88 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Backpack.Gateway.Host.Services;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backpack.Gateway.Host.Tests;
+
+/// <summary>
+/// The demo venue as the program builds it, on ports chosen by the system, with a temporary FIX
+/// store and extra --Section:Key=value overrides; an HTTP client for its health, metrics and admin
+/// endpoints (carrying the demo's admin token).
+/// </summary>
+public sealed class HostTestVenue : IAsyncDisposable
+{
+    public const string AdminToken = "demo-admin-token-change-me";
+
+    private readonly string _store;
+
+    private HostTestVenue(WebApplication app, string store)
+    {
+        App = app;
+        _store = store;
+    }
+
+    public WebApplication App { get; }
+    public HttpClient Http { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+    public Uri WebSocketUri { get; private set; } = null!;
+
+    public static async Task<HostTestVenue> StartAsync(params string[] overrides)
+    {
+        string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
+        string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store, .. overrides];
+        var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store);
+        await venue.App.StartAsync();
+        string ws = venue.App.Services.GetRequiredService<WebSocketService>().Url;
+        venue.WebSocketUri = new Uri(ws);
+        venue.BaseAddress = new Uri("http" + ws["ws".Length..^venue.WebSocketUri.AbsolutePath.Length] + "/");
+        venue.Http = new HttpClient { BaseAddress = venue.BaseAddress };
+        venue.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return venue;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(path);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> PostAsync(string path)
+    {
+        using var response = await Http.PostAsync(path, null);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Polls the engine summary until <paramref name="condition"/> holds; returns that summary.</summary>
+    public async Task<JsonElement> WaitForSummaryAsync(Func<JsonElement, bool> condition, string what, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement summary;
+        while (true)
+        {
+            summary = await GetJsonAsync("admin/summary");
+            if (condition(summary)) return summary;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} within {timeout}: {summary.GetRawText()}");
+            await Task.Delay(200);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        try
+        {
+            await App.StopAsync();
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            if (Directory.Exists(_store)) Directory.Delete(_store, recursive: true);
+        }
+    }
+}
