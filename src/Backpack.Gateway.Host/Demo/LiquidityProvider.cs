@@ -8,9 +8,10 @@ namespace Backpack.Gateway.Host.Demo;
 /// <summary>
 /// The demo's market maker. Every <see cref="LiquidityProviderOptions.RequoteInterval"/> it lays a
 /// fresh post-only ladder on both sides of each market's index (best quote HalfSpread away, then a
-/// level every LevelSpacing, LevelNotional USDC each), and only then cancels the previous ladder, so
-/// the book is never empty in between. Quotes that would cross (the index jumped) are refused by the
-/// engine as post-only and simply left out.
+/// level every LevelSpacing, LevelNotional USDC each), and only then cancels the rest of the previous
+/// ladder, so the book is never empty in between. Old quotes that the new ladder would cross (the
+/// index moved more than the spread) are canceled first, or the new ones would meet them and be
+/// refused as post-only.
 /// </summary>
 public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadOnlyList<MarketDefinition> markets, LiquidityProviderOptions options, ILogger log)
 {
@@ -18,7 +19,7 @@ public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadO
 
     public async Task RunAsync(CancellationToken cancellation)
     {
-        var resting = new List<string>[markets.Count];
+        var resting = new List<Quote>[markets.Count];
         for (int m = 0; m < resting.Length; m++) resting[m] = [];
         while (!cancellation.IsCancellationRequested)
         {
@@ -26,54 +27,57 @@ public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadO
             {
                 long index = feed.IndexTicks(markets[m].Id);
                 if (index <= 0) continue;
-                var placed = await Task.WhenAll(Ladder(markets[m], index).Select(order => PlaceAsync(order, cancellation)));
-                await Task.WhenAll(resting[m].Select(id => CancelAsync(markets[m].Symbol, id, cancellation)));
-                resting[m] = placed.Where(id => id is not null).Select(id => id!).ToList();
+                var ladder = Ladder(markets[m], index).ToList();
+                long bestBid = ladder.Where(q => q.Side == "Bid").Max(q => q.Price);
+                long bestAsk = ladder.Where(q => q.Side == "Ask").Min(q => q.Price);
+                bool Crossed(Quote q) => q.Side == "Bid" ? q.Price >= bestAsk : q.Price <= bestBid;
+                string symbol = markets[m].Symbol;
+                await Task.WhenAll(resting[m].Where(Crossed).Select(q => CancelAsync(symbol, q.OrderId!, cancellation)));
+                var placed = await Task.WhenAll(ladder.Select(q => PlaceAsync(markets[m], q, cancellation)));
+                await Task.WhenAll(resting[m].Where(q => !Crossed(q)).Select(q => CancelAsync(symbol, q.OrderId!, cancellation)));
+                resting[m] = placed.Where(q => q.OrderId is not null).ToList();
             }
             await Task.Delay(options.RequoteInterval, cancellation);
         }
     }
 
-    /// <summary>The orderExecute parameters of one ladder around <paramref name="index"/> (ticks).</summary>
-    public IEnumerable<Dictionary<string, object>> Ladder(MarketDefinition market, long index)
+    /// <summary>The quotes of one ladder around <paramref name="index"/> (ticks), best first on each side.</summary>
+    public IEnumerable<Quote> Ladder(MarketDefinition market, long index)
     {
         for (int level = 0; level < options.Levels; level++)
         {
             decimal distance = options.HalfSpread + level * options.LevelSpacing;
             long bid = (long)decimal.Floor(index * (1 - distance));
             long ask = (long)decimal.Ceiling(index * (1 + distance));
-            if (bid > 0) yield return Order(market, "Bid", bid);
-            yield return Order(market, "Ask", ask);
+            if (bid > 0) yield return new Quote("Bid", bid, Lots(market, bid));
+            yield return new Quote("Ask", ask, Lots(market, ask));
         }
     }
 
-    private Dictionary<string, object> Order(MarketDefinition market, string side, long priceTicks)
+    /// <summary>LevelNotional USDC at the price, in whole steps, at least the market's minimum.</summary>
+    private decimal Lots(MarketDefinition market, long priceTicks) =>
+        Math.Max(decimal.Floor(options.LevelNotional / (priceTicks * market.TickSize) / market.StepSize) * market.StepSize, market.MinQuantity);
+
+    private async Task<Quote> PlaceAsync(MarketDefinition market, Quote quote, CancellationToken cancellation)
     {
-        decimal price = priceTicks * market.TickSize;
-        decimal lots = decimal.Floor(options.LevelNotional / price / market.StepSize);
-        decimal quantity = Math.Max(lots * market.StepSize, market.MinQuantity);
-        return new Dictionary<string, object>
+        var order = new Dictionary<string, object>
         {
             ["symbol"] = market.Symbol,
-            ["side"] = side,
+            ["side"] = quote.Side,
             ["orderType"] = "Limit",
-            ["price"] = price.ToString(CultureInfo.InvariantCulture),
-            ["quantity"] = quantity.ToString(CultureInfo.InvariantCulture),
+            ["price"] = (quote.Price * market.TickSize).ToString(CultureInfo.InvariantCulture),
+            ["quantity"] = quote.Quantity.ToString(CultureInfo.InvariantCulture),
             ["postOnly"] = true,
         };
-    }
-
-    private async Task<string?> PlaceAsync(Dictionary<string, object> order, CancellationToken cancellation)
-    {
         try
         {
             var result = await client.RequestAsync("orderExecute", order, cancellation);
-            return result.GetProperty("id").GetString();
+            return quote with { OrderId = result.GetProperty("id").GetString() };
         }
         catch (VenueRequestException e)
         {
-            log.LogDebug("Quote {Side} {Symbol} {Price} refused: {Error}", order["side"], order["symbol"], order["price"], e.Message);
-            return null;
+            log.LogDebug("Quote {Side} {Symbol} {Price} refused: {Error}", quote.Side, market.Symbol, order["price"], e.Message);
+            return quote;
         }
     }
 
@@ -89,3 +93,6 @@ public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadO
         }
     }
 }
+
+/// <summary>One quote of the ladder: side (Bid/Ask), price in ticks, quantity, and the engine's order id once accepted.</summary>
+public sealed record Quote(string Side, long Price, decimal Quantity, string? OrderId = null);
