@@ -58,8 +58,15 @@ public static class AdminEndpoints
         app.MapGet("/admin/summary", async (HttpContext http) =>
         {
             if (Authorize(http, token) is { } refused) return refused;
-            var summary = await venue.Runner.InspectAsync(e => e.Summarize()).WaitAsync(EngineAnswerTimeout);
-            return Results.Json(SummaryDocument.From(summary, venue, feed.Status));
+            try
+            {
+                var summary = await venue.Runner.InspectAsync(e => e.Summarize()).WaitAsync(EngineAnswerTimeout);
+                return Results.Json(SummaryDocument.From(summary, venue, feed.Status));
+            }
+            catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
+            {
+                return Results.Json(new { error = "The engine did not answer: " + e.Message }, statusCode: 503);
+            }
         });
         app.MapGet("/admin/scenarios", (HttpContext http) => Authorize(http, token) ?? Results.Json(new
         {
