@@ -152,7 +152,7 @@ public sealed class IndexFeed : BackgroundService
             }
             for (int m = 0; m < _prices.Length; m++)
             {
-                if (_prices[m] > 0) Submit(new SetIndexPrice(new CommandHeader(0, 0, 0), m + 1, _prices[m]));
+                if (_prices[m] > 0) _venue.Submit(new SetIndexPrice(new CommandHeader(0, 0, 0), m + 1, _prices[m]));
             }
         }
         if (ended is not null) _log.LogWarning("Scenario {Scenario} ended; the index walks on from {Index}", ended, string.Join(", ", Status.Index.Select(i => $"{i.Key} {i.Value}")));
@@ -169,12 +169,6 @@ public sealed class IndexFeed : BackgroundService
         catch (OperationCanceledException)
         {
         }
-    }
-
-    private void Submit(SetIndexPrice command)
-    {
-        byte[] frame = ProtocolCodec.ToArray(command);
-        while (!_venue.Runner.TrySubmit(frame)) Thread.Sleep(1);
     }
 
     private long Now() => _venue.Clock();

@@ -21,18 +21,18 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
         {
             if (market.ReferencePrice > 0 && market.TryPriceToTicks(market.ReferencePrice, out long ticks))
             {
-                Submit(new SetIndexPrice(header, market.Id, ticks));
+                venue.Submit(new SetIndexPrice(header, market.Id, ticks));
             }
         }
         foreach (var account in venue.Settings.Accounts)
         {
-            if (account.DepositMicros > 0) Submit(new Deposit(header, account.Id, account.DepositMicros));
+            if (account.DepositMicros > 0) venue.Submit(new Deposit(header, account.Id, account.DepositMicros));
         }
         var backstop = venue.Settings.Backstop;
-        if (backstop.InsuranceFundDeposit > 0) Submit(new Deposit(header, venue.Engine.InsuranceFundAccountId, Micros(backstop.InsuranceFundDeposit)));
+        if (backstop.InsuranceFundDeposit > 0) venue.Submit(new Deposit(header, venue.Engine.InsuranceFundAccountId, Micros(backstop.InsuranceFundDeposit)));
         foreach (var provider in backstop.Providers)
         {
-            Submit(new RegisterBackstopProvider(header, provider.Account, Micros(provider.NotionalPerMinute), Micros(provider.NotionalPerHour)));
+            venue.Submit(new RegisterBackstopProvider(header, provider.Account, Micros(provider.NotionalPerMinute), Micros(provider.NotionalPerHour)));
         }
         log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}",
             venue.Markets.Count, string.Join(", ", venue.Markets.Select(m => m.Symbol)), venue.Settings.Accounts.Count, venue.Settings.Sequencer.TickInterval);
@@ -47,11 +47,4 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
     }
 
     private static long Micros(decimal usdc) => Usdc.TryFromDecimal(usdc, out long micros) ? micros : 0;
-
-    private void Submit<T>(T command) where T : struct, IProtocolMessage<T>
-    {
-        // The engine is running: a full ring drains, so wait for room rather than fail.
-        byte[] frame = ProtocolCodec.ToArray(command);
-        while (!venue.Runner.TrySubmit(frame)) Thread.Sleep(1);
-    }
 }

@@ -1,6 +1,7 @@
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Host.Configuration;
+using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Markets;
 
 namespace Backpack.Gateway.Host.Services;
@@ -23,6 +24,16 @@ public sealed class Venue : IDisposable
 
     /// <summary>The sequencer's clock (microseconds since the Unix epoch); the engine itself reads none.</summary>
     public Func<long> Clock { get; } = EngineRunner.SystemClock;
+
+    /// <summary>
+    /// Submits a command of the host itself (opening state, index prices). The engine is running, so
+    /// a full ring drains: this waits for room rather than fail.
+    /// </summary>
+    public void Submit<T>(T command) where T : struct, IProtocolMessage<T>
+    {
+        byte[] frame = ProtocolCodec.ToArray(command);
+        while (!Runner.TrySubmit(frame)) Thread.Sleep(1);
+    }
 
     public void Dispose() => Runner.Dispose();
 }
