@@ -37,7 +37,12 @@ root.SetAction(async (parse, cancellation) =>
     }
     catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
     {
-        Console.Error.WriteLine(e.Message + " (set another port with --WebSocket:Listen=127.0.0.1:<port>)");
+        Console.Error.WriteLine(e.Message + " (set another with --WebSocket:Listen=127.0.0.1:<port>)");
+        return 1;
+    }
+    catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException)
+    {
+        Console.Error.WriteLine(e.Message);
         return 1;
     }
     return 0;

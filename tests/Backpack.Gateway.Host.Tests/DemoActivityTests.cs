@@ -23,6 +23,10 @@ public class DemoActivityTests
         Assert.True(checks.GetProperty("openInterestBalanced").GetBoolean());
         Assert.Equal(0, checks.GetProperty("negativeEquityAccounts").GetInt32());
 
+        // The page offers the people's demo accounts, not the market maker's or the traders'.
+        var page = JsonDocument.Parse(await venue.Http.GetStringAsync("web/config.json")).RootElement;
+        Assert.Equal(["alice", "bob", "carol"], page.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+
         // The clients of the demo are real WebSocket connections of the venue.
         string metrics = await venue.Http.GetStringAsync("metrics");
         Assert.Contains("backpack_websocket_connections 7\n", metrics);

@@ -121,6 +121,15 @@ public class GatewayRunTests
         }
     }
 
+    [Fact]
+    public async Task A_second_gateway_on_a_taken_FIX_port_does_not_start_and_says_why()
+    {
+        await using var first = await HostTestVenue.StartAsync("--Demo:Enabled=false");
+        var taken = first.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+        var refused = await Assert.ThrowsAsync<IOException>(() => HostTestVenue.StartAsync("--Demo:Enabled=false", "--Fix:Listen=" + taken));
+        Assert.Equal($"FIX: cannot listen on {taken}: address already in use (set another with --Fix:Listen=127.0.0.1:<port>)", refused.Message);
+    }
+
     private const int SigTerm = 15;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

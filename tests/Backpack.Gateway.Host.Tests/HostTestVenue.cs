@@ -33,7 +33,15 @@ public sealed class HostTestVenue : IAsyncDisposable
         string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
         string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store, .. overrides];
         var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store);
-        await venue.App.StartAsync();
+        try
+        {
+            await venue.App.StartAsync();
+        }
+        catch
+        {
+            await venue.App.DisposeAsync();
+            throw;
+        }
         string ws = venue.App.Services.GetRequiredService<WebSocketService>().Url;
         venue.WebSocketUri = new Uri(ws);
         venue.BaseAddress = new Uri("http" + ws["ws".Length..^venue.WebSocketUri.AbsolutePath.Length] + "/");

@@ -64,9 +64,11 @@ public class ScenarioControlTests
                 Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
                 Assert.Contains("Unknown scenario 'flash-crash'; the scenarios are drop", await unknown.Content.ReadAsStringAsync());
             }
-            using (var tooFast = await venue.Http.PostAsync("admin/scenarios/drop/start?speed=5000", null))
+            foreach (string speed in new[] { "5000", "abc" })
             {
-                Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooFast.StatusCode);
+                using var refused = await venue.Http.PostAsync("admin/scenarios/drop/start?speed=" + speed, null);
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Contains("speed must be a number 0.01 to 1000", await refused.Content.ReadAsStringAsync());
             }
 
             var started = await venue.PostAsync("admin/scenarios/drop/start?speed=4");

@@ -80,8 +80,17 @@ public sealed class FixAcceptor : IAsyncDisposable
     {
         var endpoint = _options.ParseListen();
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(endpoint);
+        // No SO_REUSEPORT (which .NET's ReuseAddress would also set on Linux): a second gateway on
+        // the same port must fail here, not share the port's connections with this one.
+        try
+        {
+            _listener.Bind(endpoint);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            _listener.Dispose();
+            throw new IOException($"FIX: cannot listen on {endpoint}: address already in use (set another with --Fix:Listen=127.0.0.1:<port>)", e);
+        }
         _listener.Listen(128);
         _acceptLoop = AcceptLoop();
         _timerLoop = TimerLoop();

@@ -75,12 +75,17 @@ public static class AdminEndpoints
                 .Select(s => new { name = s.Name, description = s.Description, durationSeconds = s.DurationSeconds }),
         }));
         app.MapPost("/admin/scenarios/stop", (HttpContext http) => Authorize(http, token) ?? Results.Json(feed.StopScenario()));
-        app.MapPost("/admin/scenarios/{name}/start", (HttpContext http, string name, double? speed) =>
+        app.MapPost("/admin/scenarios/{name}/start", (HttpContext http, string name, string? speed) =>
         {
             if (Authorize(http, token) is { } refused) return refused;
+            double playback = 1;
+            if (speed is not null && !double.TryParse(speed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out playback))
+            {
+                return Results.Json(new { error = "speed must be a number 0.01 to 1000" }, statusCode: 400);
+            }
             try
             {
-                return Results.Json(feed.StartScenario(name, speed ?? 1), statusCode: 202);
+                return Results.Json(feed.StartScenario(name, playback), statusCode: 202);
             }
             catch (KeyNotFoundException e)
             {
@@ -88,7 +93,7 @@ public static class AdminEndpoints
             }
             catch (ArgumentOutOfRangeException)
             {
-                return Results.Json(new { error = "speed must be 0.01 to 1000" }, statusCode: 400);
+                return Results.Json(new { error = "speed must be a number 0.01 to 1000" }, statusCode: 400);
             }
         });
     }

@@ -8,7 +8,7 @@ namespace Backpack.Gateway.Host.Demo;
 /// <summary>
 /// The demo's market maker. Every <see cref="LiquidityProviderOptions.RequoteInterval"/> it lays a
 /// fresh post-only ladder on both sides of each market's index (best quote HalfSpread away, then a
-/// level every LevelSpacing, LevelNotional USDC each), and only then cancels the rest of the previous
+/// level every LevelSpacing, LevelNotional USDC each, times the liquidity of a playing scenario), and only then cancels the rest of the previous
 /// ladder, so the book is never empty in between. Old quotes that the new ladder would cross (the
 /// index moved more than the spread) are canceled first, or the new ones would meet them and be
 /// refused as post-only.
@@ -27,7 +27,7 @@ public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadO
             {
                 long index = feed.IndexTicks(markets[m].Id);
                 if (index <= 0) continue;
-                var ladder = Ladder(markets[m], index).ToList();
+                var ladder = Ladder(markets[m], index, feed.Liquidity).ToList();
                 long bestBid = ladder.Where(q => q.Side == "Bid").Max(q => q.Price);
                 long bestAsk = ladder.Where(q => q.Side == "Ask").Min(q => q.Price);
                 bool Crossed(Quote q) => q.Side == "Bid" ? q.Price >= bestAsk : q.Price <= bestBid;
@@ -41,22 +41,25 @@ public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadO
         }
     }
 
-    /// <summary>The quotes of one ladder around <paramref name="index"/> (ticks), best first on each side.</summary>
-    public IEnumerable<Quote> Ladder(MarketDefinition market, long index)
+    /// <summary>
+    /// The quotes of one ladder around <paramref name="index"/> (ticks), best first on each side, with
+    /// <paramref name="liquidity"/> times LevelNotional at each level (a scenario's thin books).
+    /// </summary>
+    public IEnumerable<Quote> Ladder(MarketDefinition market, long index, decimal liquidity = 1)
     {
         for (int level = 0; level < options.Levels; level++)
         {
             decimal distance = options.HalfSpread + level * options.LevelSpacing;
             long bid = (long)decimal.Floor(index * (1 - distance));
             long ask = (long)decimal.Ceiling(index * (1 + distance));
-            if (bid > 0) yield return new Quote("Bid", bid, Lots(market, bid));
-            yield return new Quote("Ask", ask, Lots(market, ask));
+            if (bid > 0) yield return new Quote("Bid", bid, Lots(market, bid, liquidity));
+            yield return new Quote("Ask", ask, Lots(market, ask, liquidity));
         }
     }
 
-    /// <summary>LevelNotional USDC at the price, in whole steps, at least the market's minimum.</summary>
-    private decimal Lots(MarketDefinition market, long priceTicks) =>
-        Math.Max(decimal.Floor(options.LevelNotional / (priceTicks * market.TickSize) / market.StepSize) * market.StepSize, market.MinQuantity);
+    /// <summary>LevelNotional x liquidity USDC at the price, in whole steps, at least the market's minimum.</summary>
+    private decimal Lots(MarketDefinition market, long priceTicks, decimal liquidity) =>
+        Math.Max(decimal.Floor(options.LevelNotional * liquidity / (priceTicks * market.TickSize) / market.StepSize) * market.StepSize, market.MinQuantity);
 
     private async Task<Quote> PlaceAsync(MarketDefinition market, Quote quote, CancellationToken cancellation)
     {

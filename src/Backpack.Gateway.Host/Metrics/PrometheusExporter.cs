@@ -143,7 +143,7 @@ public sealed class PrometheusExporter : IDisposable
     }
 
     private static string Format(double value) =>
-        double.IsPositiveInfinity(value) ? "+Inf" : double.IsNegativeInfinity(value) ? "-Inf" : value.ToString("R", CultureInfo.InvariantCulture);
+        double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? "+Inf" : double.IsNegativeInfinity(value) ? "-Inf" : value.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant();
 
     /// <summary>A counter's running sum, or a histogram's buckets, sum and count (thread-safe, allocation-free to add).</summary>
     private sealed class Aggregate(string labels, double[]? bounds)

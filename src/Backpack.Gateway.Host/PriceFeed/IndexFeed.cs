@@ -34,6 +34,7 @@ public sealed class IndexFeed : BackgroundService
     private readonly object _gate = new();
     private readonly SemaphoreSlim _changed = new(0);
     private Playback? _playing;
+    private long _nextWalk;
 
     public IndexFeed(Venue venue, ScenarioLibrary scenarios, ILogger<IndexFeed> log)
     {
@@ -46,6 +47,18 @@ public sealed class IndexFeed : BackgroundService
     }
 
     public ScenarioLibrary Scenarios { get; }
+
+    /// <summary>
+    /// How much liquidity market makers should show now: the playing scenario's <c>liquidity</c>
+    /// (0.25 = a quarter of the usual size), else 1.
+    /// </summary>
+    public decimal Liquidity
+    {
+        get
+        {
+            lock (_gate) return _playing?.Scenario.Liquidity ?? 1m;
+        }
+    }
 
     /// <summary>The index of a market as last submitted, in ticks (0 when it has none).</summary>
     public long IndexTicks(int marketId)
@@ -94,6 +107,7 @@ public sealed class IndexFeed : BackgroundService
         {
             stopped = _playing?.Scenario.Name;
             _playing = null;
+            _nextWalk = Now() + Micros(_options.Interval);
         }
         _changed.Release();
         if (stopped is not null) _log.LogWarning("Scenario {Scenario} stopped", stopped);
@@ -103,19 +117,14 @@ public sealed class IndexFeed : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         if (_options.Scenario is { } atLaunch) _ = StartLaterAsync(atLaunch, stopping);
-        long nextWalk = Now() + Micros(_options.Interval);
+        lock (_gate) _nextWalk = Now() + Micros(_options.Interval);
         while (!stopping.IsCancellationRequested)
         {
             long due;
-            lock (_gate) due = _playing?.NextDue ?? (_options.Walk ? nextWalk : long.MaxValue);
+            lock (_gate) due = _playing?.NextDue ?? _nextWalk;
             try
             {
                 // Woken early when a scenario starts or stops: the plan is made again.
-                if (due == long.MaxValue)
-                {
-                    await _changed.WaitAsync(stopping);
-                    continue;
-                }
                 long wait = due - Now();
                 if (wait > 0 && await _changed.WaitAsync(TimeSpan.FromMicroseconds(wait), stopping)) continue;
             }
@@ -123,11 +132,11 @@ public sealed class IndexFeed : BackgroundService
             {
                 break;
             }
-            Step(ref nextWalk);
+            Step();
         }
     }
 
-    private void Step(ref long nextWalk)
+    private void Step()
     {
         string? ended = null;
         lock (_gate)
@@ -140,15 +149,19 @@ public sealed class IndexFeed : BackgroundService
                 {
                     ended = p.Scenario.Name;
                     _playing = null;
-                    nextWalk = Now() + Micros(_options.Interval);
+                    _nextWalk = Now() + Micros(_options.Interval);
                 }
             }
             else
             {
-                for (int m = 0; m < _prices.Length; m++) _prices[m] = _walk.Next(_prices[m]);
+                // Still or walking, the index is published every interval: a feed that goes quiet makes marks stale.
+                if (_options.Walk)
+                {
+                    for (int m = 0; m < _prices.Length; m++) _prices[m] = _walk.Next(_prices[m]);
+                }
                 long now = Now();
-                nextWalk += Micros(_options.Interval);
-                if (nextWalk < now) nextWalk = now + Micros(_options.Interval); // after a stall: no burst of steps
+                _nextWalk += Micros(_options.Interval);
+                if (_nextWalk < now) _nextWalk = now + Micros(_options.Interval); // after a stall: no burst of steps
             }
             for (int m = 0; m < _prices.Length; m++)
             {

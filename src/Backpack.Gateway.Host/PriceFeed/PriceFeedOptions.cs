@@ -3,7 +3,10 @@ namespace Backpack.Gateway.Host.PriceFeed;
 /// <summary>The simulated index feed (section PriceFeed).</summary>
 public sealed class PriceFeedOptions
 {
-    /// <summary>Move every market's index by a random walk between scenarios; false keeps it still (scenarios still play).</summary>
+    /// <summary>
+    /// Move every market's index by a random walk between scenarios; false keeps it still (it is
+    /// still published every Interval, so marks do not go stale, and scenarios still play).
+    /// </summary>
     public bool Walk { get; set; } = true;
 
     /// <summary>Time between two random-walk steps.</summary>
@@ -15,7 +18,7 @@ public sealed class PriceFeedOptions
     /// <summary>Seed of the random walk: the same seed gives the same sequence of prices.</summary>
     public int Seed { get; set; } = 1;
 
-    /// <summary>Where the crash scenarios are (one JSON file each; the name is the file name).</summary>
+    /// <summary>Where the crash scenarios are: one JSON file each, known by its "name" field (two files may not share one).</summary>
     public string ScenarioDirectory { get; set; } = "config/scenarios";
 
     /// <summary>A scenario to start by itself after <see cref="ScenarioDelay"/> (command line: --scenario name).</summary>

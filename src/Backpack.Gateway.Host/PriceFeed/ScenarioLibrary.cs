@@ -9,7 +9,10 @@ public sealed class ScenarioLibrary
 
     public ScenarioLibrary(IEnumerable<CrashScenario> scenarios)
     {
-        foreach (var scenario in scenarios) _byName[scenario.Name] = scenario;
+        foreach (var scenario in scenarios)
+        {
+            if (!_byName.TryAdd(scenario.Name, scenario)) throw new FormatException($"two scenarios are named '{scenario.Name}'");
+        }
     }
 
     /// <summary>Every *.json file of the folder; a file that does not parse stops the start with its name.</summary>

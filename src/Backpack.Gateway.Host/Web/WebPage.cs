@@ -11,7 +11,8 @@ namespace Backpack.Gateway.Host.Web;
 /// The retail web page at / (docs/web-page.md): index.html, app.js and style.css from the assembly's
 /// resources, and /web/config.json with the markets and, when the demo is on (Demo:Enabled), the
 /// accounts the page can log on as: those whose ApiSecret is in the configuration (the demo's
-/// published keys). Otherwise the page has no account to pick and only watches.
+/// published keys), except the demo's own market maker and traders. Otherwise the page has no
+/// account to pick and only watches.
 /// </summary>
 public static class WebPage
 {
@@ -33,11 +34,14 @@ public static class WebPage
             app.MapGet(file == "index.html" ? "/" : "/" + file, () => Results.Bytes(content, type));
         }
         var venue = app.Services.GetRequiredService<Venue>();
+        var demo = venue.Settings.Demo;
+        // The demo's own market maker and traders are not offered: the page would trade against their plans.
+        var actors = demo.Traders.Select(t => t.Account).Append(demo.LiquidityProvider.Account).ToHashSet();
         var config = new
         {
             wsPath = venue.Settings.WebSocket.Path,
             markets = venue.Markets.Select(m => new { symbol = m.Symbol, tickSize = m.TickSize, stepSize = m.StepSize, minQuantity = m.MinQuantity }),
-            accounts = venue.Settings.Accounts.Where(a => venue.Settings.Demo.Enabled && a.ApiSecret is not null)
+            accounts = venue.Settings.Accounts.Where(a => demo.Enabled && a.ApiSecret is not null && !actors.Contains(a.Id))
                 .Select(a => new { id = a.Id, name = a.Name, apiKey = a.ApiKey, apiSecret = a.ApiSecret }),
         };
         app.MapGet("/web/config.json", () => Results.Json(config));

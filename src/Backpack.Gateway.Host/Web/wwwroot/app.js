@@ -11,7 +11,7 @@ const state = {
   socket: null,
   nextId: 1,
   pending: new Map(),   // request id -> { resolve, reject }
-  book: { bids: new Map(), asks: new Map(), u: 0 },
+  book: { bids: new Map(), asks: new Map(), u: 0, resyncing: false },
   orders: new Map(),    // order id -> order
   positions: new Map(), // symbol -> position
 };
@@ -90,7 +90,7 @@ function connect() {
       if (state.account) {
         await request('SUBSCRIBE', PRIVATE_STREAMS, await signature(state.account));
         const orders = await request('orderQueryAll', {});
-        for (const o of orders) state.orders.set(o.id, { symbol: o.symbol, side: o.side, type: o.orderType, price: o.price, quantity: o.quantity, filled: o.executedQuantity, status: o.status });
+        for (const o of orders) state.orders.set(o.id, { symbol: o.symbol, side: o.side, type: o.orderType.toUpperCase(), price: o.price, quantity: o.quantity, filled: o.executedQuantity, status: o.status });
         renderOrders();
         setStatus(`logged on as ${state.account.name}`, 'ok');
       } else {
@@ -148,7 +148,7 @@ function onStream(stream, d) {
     case 'markPrice': if (d.s === state.symbol) { $('mark').textContent = d.p; $('index').textContent = d.i; } break;
     case 'liquidation': addFeed(`${time(d.E)} ${d.stage} liquidation ${d.s}: ${d.S === 'Ask' ? 'long' : 'short'} ${d.q} closed at ${d.p}`, d.stage === 'Adl' ? 'adl' : ''); break;
     case 'insuranceFund': $('fund').textContent = d.balance; break;
-    case 'orderAccepted': case 'orderFill': case 'orderCancelled': case 'orderExpired': onOrderUpdate(d); break;
+    case 'orderAccepted': case 'orderModified': case 'orderFill': case 'orderCancelled': case 'orderExpired': onOrderUpdate(d); break;
     case 'positionSnapshot': case 'positionOpened': case 'positionAdjusted': case 'positionClosed': onPosition(d); break;
     case 'marginCall': addFeed(`${time(d.E)} MARGIN CALL for ${state.account.name}: margin ratio ${d.marginRatio}, equity ${d.equity}`, 'mine'); break;
     case 'liquidationStarted': addFeed(`${time(d.E)} ${state.account.name} is being LIQUIDATED (#${d.liquidationId}): equity ${d.equity}, maintenance ${d.maintenanceMargin}`, 'mine'); break;
@@ -161,7 +161,7 @@ function onStream(stream, d) {
 // ---------------------------------------------------------------- market data
 
 function resetMarket() {
-  state.book = { bids: new Map(), asks: new Map(), u: 0 };
+  state.book = { bids: new Map(), asks: new Map(), u: 0, resyncing: false };
   $('trades').replaceChildren();
   $('mark').textContent = '–';
   $('index').textContent = '–';
@@ -169,13 +169,15 @@ function resetMarket() {
 }
 
 function onDepthSnapshot(d) {
-  state.book = { bids: new Map(d.b), asks: new Map(d.a), u: d.u };
+  state.book = { bids: new Map(d.b), asks: new Map(d.a), u: d.u, resyncing: false };
   renderBook();
 }
 
 function onDepth(d) {
+  if (state.book.resyncing) return; // deltas before the fresh snapshot are already in it
   if (d.U !== state.book.u + 1) {
-    // A gap: take a fresh snapshot.
+    // A gap: take a fresh snapshot (once; the deltas until it arrives are dropped).
+    state.book.resyncing = true;
     request('UNSUBSCRIBE', [`depth.${state.symbol}`]).then(() => request('SUBSCRIBE', [`depth.${state.symbol}`])).catch(showError);
     return;
   }
