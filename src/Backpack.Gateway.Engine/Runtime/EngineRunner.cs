@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Backpack.Gateway.Engine.Journal;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Framing;
@@ -41,19 +42,31 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     // Encoded once; the sequencer stamps each copy's sequence and time in place.
     private readonly byte[] _tick = ProtocolCodec.ToArray(new Tick(new CommandHeader(0, 0, 0)));
     private readonly ConcurrentQueue<IInspection> _inspections = new();
+    private readonly JournalWriter? _journal;
+    private readonly FsyncPolicy _fsync;
+    private readonly long _fsyncIntervalTicks;
+    private long _lastSync;
+    private bool _held;
     private Thread? _thread;
     private volatile bool _stopping;
     private volatile bool _sleeping;
     private long _nextTick;
 
     /// <param name="clock">microseconds since the Unix epoch; the sequencer's clock, read only here</param>
-    public EngineRunner(MatchingEngine engine, Func<long> clock, EngineRunnerOptions? options = null)
+    /// <param name="journal">where every command the engine takes is appended before its events leave (null: no journal)</param>
+    public EngineRunner(MatchingEngine engine, Func<long> clock, EngineRunnerOptions? options = null, JournalWriter? journal = null, JournalOptions? journalOptions = null)
     {
         _engine = engine;
         _clock = clock;
         _options = options ?? new EngineRunnerOptions();
         _ring = new CommandRing(_options.RingCapacity);
+        _journal = journal;
+        _fsync = journalOptions?.Fsync ?? FsyncPolicy.Batch;
+        _fsyncIntervalTicks = (long)((journalOptions?.FsyncInterval ?? TimeSpan.FromMilliseconds(2)).TotalSeconds * Stopwatch.Frequency);
     }
+
+    /// <summary>The journal writer, if the runner journals.</summary>
+    public JournalWriter? Journal => _journal;
 
     public MatchingEngine Engine => _engine;
 
@@ -150,6 +163,12 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
                 spinUntil = 0;
                 continue;
             }
+            // Idle with events held for an interval fsync: commit them now rather than wait.
+            if (_held)
+            {
+                Commit(force: true);
+                continue;
+            }
             // Idle: spin a little for latency, then sleep until signalled (or the next tick is due).
             long now = Stopwatch.GetTimestamp();
             if (spinUntil == 0) spinUntil = now + (long)(_options.SpinBeforeSleep.TotalSeconds * Stopwatch.Frequency);
@@ -165,6 +184,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
             _wake.Reset();
             spinUntil = 0;
         }
+        Commit(force: true);
     }
 
     private TimeSpan SleepTimeout()
@@ -177,8 +197,11 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private void Process(Span<byte> frame)
     {
         long started = Stopwatch.GetTimestamp();
-        CommandStamp.TryStamp(frame, _engine.LastSequence + 1, _clock());
+        long before = _engine.LastSequence;
+        CommandStamp.TryStamp(frame, before + 1, _clock());
         _engine.Process(frame, _output);
+        // Journaled: every command that took a sequence number (what replay must feed again).
+        if (_journal is not null && _engine.LastSequence != before) _journal.Append(frame, _engine.LastSequence);
         Processed++;
         if (OnCommandProcessed is { } observe && CommandStamp.TryRead(frame, out var type, out _, out _))
         {
@@ -196,8 +219,36 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         Process(_tick);
     }
 
-    private void Publish()
+    /// <summary>Writes the batch's journal records, syncs as the policy says, then lets the events out.</summary>
+    private void Publish() => Commit(force: false);
+
+    private void Commit(bool force)
     {
+        if (_journal is not null)
+        {
+            bool wrote = _journal.HasBuffered;
+            _journal.Write();
+            if (wrote || _held)
+            {
+                switch (_fsync)
+                {
+                    case FsyncPolicy.Batch:
+                        _journal.Sync();
+                        break;
+                    case FsyncPolicy.Interval:
+                        long now = Stopwatch.GetTimestamp();
+                        if (!force && now - _lastSync < _fsyncIntervalTicks)
+                        {
+                            _held = true; // the events wait for the fsync that covers their commands
+                            return;
+                        }
+                        _journal.Sync();
+                        _lastSync = now;
+                        break;
+                }
+            }
+            _held = false;
+        }
         if (_output.Count == 0) return;
         foreach (var consumer in _consumers) consumer.OnEvents(_output);
         _output.Clear();

@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using Backpack.Gateway.Protocol;
+
+namespace Backpack.Gateway.Engine.Journal;
+
+/// <summary>Called for each journaled command, in sequence order (the span is valid during the call only).</summary>
+public delegate void JournalRecordHandler(ReadOnlySpan<byte> frame, long sequence);
+
+/// <summary>What a read of the journal found.</summary>
+/// <param name="LastSequence">sequence number of the last good record (0 for an empty journal)</param>
+/// <param name="Records">good records handed to the handler</param>
+/// <param name="LastSegment">the last segment file, or null when there is none</param>
+/// <param name="GoodLength">length of the last segment up to the end of its last good record</param>
+/// <param name="TornBytes">bytes after that which belong to a record cut short by a crash (0 when the tail is clean)</param>
+public sealed record JournalScan(long LastSequence, long Records, string? LastSegment, long GoodLength, long TornBytes);
+
+/// <summary>
+/// Reads a journal folder front to back, checking every record's length, CRC and sequence number.
+/// A record cut short at the very end of the last segment (a crash during the write) is a torn tail:
+/// it is reported, not handed on, and the writer cuts it off. Any other damage — a bad CRC with
+/// records after it, a gap in the sequence, a bad segment header, a cut record in an older segment —
+/// throws <see cref="JournalCorruptException"/> naming the file and the offset.
+/// </summary>
+public static class JournalReader
+{
+    private const int BufferSize = 1 << 22;
+
+    /// <param name="afterSequence">records up to this sequence number are checked but not handed on (a snapshot covers them)</param>
+    public static JournalScan Read(string directory, long afterSequence, JournalRecordHandler onRecord)
+    {
+        var segments = JournalFormat.Segments(directory);
+        long expected = 0, records = 0, goodLength = 0, torn = 0;
+        var buffer = new byte[BufferSize];
+        for (int s = 0; s < segments.Count; s++)
+        {
+            var (path, first) = segments[s];
+            bool last = s == segments.Count - 1;
+            // Segments wholly before the part wanted are skipped unread when the next one starts early enough.
+            if (!last && segments[s + 1].FirstSequence <= afterSequence + 1 && expected == 0)
+            {
+                continue;
+            }
+            if (expected != 0 && first != expected) throw new JournalCorruptException(path, 0, $"the segment starts at sequence {first}, the previous one ended at {expected - 1}");
+            expected = first;
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            long length = file.Length;
+            int filled = Fill(file, buffer, 0);
+            if (filled < JournalFormat.SegmentHeaderSize)
+            {
+                if (last && filled == length) { torn = length; goodLength = 0; break; } // the crash came while the header was written
+                throw new JournalCorruptException(path, 0, "the segment header is cut short");
+            }
+            if (!buffer.AsSpan(0, 8).SequenceEqual(JournalFormat.Magic)) throw new JournalCorruptException(path, 0, "not a journal segment (bad magic)");
+            if (BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(8)) != first) throw new JournalCorruptException(path, 8, "the header's first sequence does not match the file name");
+
+            long fileOffset = 0;   // file offset of buffer[0]
+            int position = JournalFormat.SegmentHeaderSize;
+            while (true)
+            {
+                // Keep a whole record in the buffer: move the rest to the front and read more.
+                if (filled - position < JournalFormat.RecordHeaderSize + JournalFormat.MaxPayload && fileOffset + filled < length)
+                {
+                    Buffer.BlockCopy(buffer, position, buffer, 0, filled - position);
+                    fileOffset += position;
+                    filled -= position;
+                    position = 0;
+                    filled = Fill(file, buffer, filled);
+                }
+                long recordOffset = fileOffset + position;
+                int available = filled - position;
+                if (available == 0) break; // clean end of the segment
+                string? problem = null;
+                int payloadLength = 0;
+                if (available < JournalFormat.RecordHeaderSize) problem = "a record header is cut short";
+                else
+                {
+                    payloadLength = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(position));
+                    if (payloadLength <= 0 || payloadLength > JournalFormat.MaxPayload) problem = $"a record length of {payloadLength}";
+                    else if (available < JournalFormat.RecordHeaderSize + payloadLength) problem = "a record is cut short";
+                    else
+                    {
+                        var payload = buffer.AsSpan(position + JournalFormat.RecordHeaderSize, payloadLength);
+                        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(position + 4));
+                        if (Crc32C.Compute(payload) != crc) problem = "the record's CRC does not match";
+                        else if (!CommandStamp.TryRead(payload, out _, out long sequence, out _)) problem = "the record is not a command frame";
+                        else if (sequence != expected) problem = $"sequence {sequence} where {expected} was due";
+                        else
+                        {
+                            if (sequence > afterSequence)
+                            {
+                                onRecord(payload, sequence);
+                                records++;
+                            }
+                            expected++;
+                            position += JournalFormat.RecordHeaderSize + payloadLength;
+                            continue;
+                        }
+                    }
+                }
+                // A damaged record: the torn tail of the journal, or corruption.
+                long recordEnd = problem is "a record header is cut short" or "a record is cut short" ? length
+                    : recordOffset + JournalFormat.RecordHeaderSize + Math.Max(payloadLength, 0);
+                bool tail = last && (recordEnd >= length || problem.StartsWith("a record length", StringComparison.Ordinal) && ZerosToEnd(buffer, position, filled, fileOffset, length));
+                if (!tail) throw new JournalCorruptException(path, recordOffset, problem);
+                torn = length - recordOffset;
+                goodLength = recordOffset;
+                return new JournalScan(expected - 1, records, path, goodLength, torn);
+            }
+            goodLength = length;
+        }
+        return new JournalScan(Math.Max(expected - 1, 0), records, segments.Count == 0 ? null : segments[^1].Path, goodLength, torn);
+    }
+
+    private static bool ZerosToEnd(byte[] buffer, int position, int filled, long fileOffset, long length) =>
+        fileOffset + filled >= length && buffer.AsSpan(position, filled - position).IndexOfAnyExcept((byte)0) < 0;
+
+    private static int Fill(FileStream file, byte[] buffer, int filled)
+    {
+        while (filled < buffer.Length)
+        {
+            int read = file.Read(buffer, filled, buffer.Length - filled);
+            if (read == 0) break;
+            filled += read;
+        }
+        return filled;
+    }
+}

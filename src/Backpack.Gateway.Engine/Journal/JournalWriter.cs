@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+
+namespace Backpack.Gateway.Engine.Journal;
+
+/// <summary>
+/// Appends commands to the journal on the engine thread. <see cref="Append"/> copies a record into
+/// the write buffer; <see cref="Write"/> hands the buffer to the operating system in one write;
+/// <see cref="Sync"/> makes what was written durable (fsync). The engine runner calls Write after each
+/// batch and Sync as the <see cref="FsyncPolicy"/> says, and only then lets the batch's events out.
+/// A segment longer than <see cref="JournalOptions.SegmentBytes"/> is closed (synced) at a write
+/// boundary and the next record starts a new one.
+/// </summary>
+public sealed class JournalWriter : IDisposable
+{
+    private readonly JournalOptions _options;
+    private byte[] _buffer = new byte[1 << 20];
+    private int _buffered;
+    private FileStream _file;
+    private long _nextSequence;
+    private long _bufferedFrom;  // sequence number of the first buffered record
+    private bool _rollDue;
+
+    /// <summary>Opens the journal for appending after <paramref name="scan"/> (the recovery's read): cuts a torn tail off, continues the last segment.</summary>
+    public JournalWriter(JournalOptions options, JournalScan scan)
+    {
+        _options = options;
+        System.IO.Directory.CreateDirectory(options.Directory);
+        _nextSequence = scan.LastSequence + 1;
+        if (scan.LastSegment is { } last && scan.GoodLength >= JournalFormat.SegmentHeaderSize)
+        {
+            _file = new FileStream(last, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
+            if (_file.Length != scan.GoodLength) _file.SetLength(scan.GoodLength); // the torn tail goes
+            _file.Seek(0, SeekOrigin.End);
+            SegmentPath = last;
+        }
+        else
+        {
+            if (scan.LastSegment is { } headless) File.Delete(headless); // torn while its header was written: holds nothing
+            _file = OpenSegment(_nextSequence, out string path);
+            SegmentPath = path;
+        }
+    }
+
+    /// <summary>The segment being written.</summary>
+    public string SegmentPath { get; private set; }
+
+    public long Records { get; private set; }
+    public long Bytes { get; private set; }
+    public long Syncs { get; private set; }
+
+    /// <summary>Buffers one command frame (the sequence number it was processed with must follow the last one's).</summary>
+    public void Append(ReadOnlySpan<byte> frame, long sequence)
+    {
+        if (sequence != _nextSequence) throw new InvalidOperationException($"journal: sequence {sequence} appended where {_nextSequence} was due");
+        int size = JournalFormat.RecordHeaderSize + frame.Length;
+        if (_buffered + size > _buffer.Length) Grow(size);
+        if (_buffered == 0) _bufferedFrom = sequence;
+        var record = _buffer.AsSpan(_buffered, size);
+        BinaryPrimitives.WriteInt32LittleEndian(record, frame.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Compute(frame));
+        frame.CopyTo(record[JournalFormat.RecordHeaderSize..]);
+        _buffered += size;
+        _nextSequence++;
+        Records++;
+    }
+
+    /// <summary>True when records were appended since the last <see cref="Write"/>.</summary>
+    public bool HasBuffered => _buffered > 0;
+
+    /// <summary>Hands the buffered records to the operating system (they survive the process from here on).</summary>
+    public void Write()
+    {
+        if (_buffered == 0) return;
+        if (_rollDue) Roll();
+        _file.Write(_buffer, 0, _buffered);
+        Bytes += _buffered;
+        _buffered = 0;
+        if (_file.Position >= _options.SegmentBytes) _rollDue = true;
+    }
+
+    /// <summary>Makes everything written durable on the disk (fsync).</summary>
+    public void Sync()
+    {
+        _file.Flush(flushToDisk: true);
+        Syncs++;
+    }
+
+    private void Roll()
+    {
+        _rollDue = false;
+        _file.Flush(flushToDisk: true);
+        _file.Dispose();
+        _file = OpenSegment(_bufferedFrom, out string path);
+        SegmentPath = path;
+    }
+
+    private FileStream OpenSegment(long firstSequence, out string path)
+    {
+        path = Path.Combine(_options.Directory, JournalFormat.SegmentName(firstSequence));
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1);
+        Span<byte> header = stackalloc byte[JournalFormat.SegmentHeaderSize];
+        JournalFormat.Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt64LittleEndian(header[8..], firstSequence);
+        file.Write(header);
+        file.Flush(flushToDisk: true);
+        return file;
+    }
+
+    private void Grow(int needed)
+    {
+        var bigger = new byte[Math.Max(_buffer.Length * 2, _buffered + needed)];
+        _buffer.AsSpan(0, _buffered).CopyTo(bigger);
+        _buffer = bigger;
+    }
+
+    public void Dispose()
+    {
+        Write();
+        _file.Flush(flushToDisk: true);
+        _file.Dispose();
+    }
+}
