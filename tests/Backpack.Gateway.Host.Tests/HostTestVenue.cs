@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Backpack.Gateway.Host.Tests;
 
 /// <summary>
-/// The demo venue as the program builds it, on ports chosen by the system, with a temporary FIX
-/// store and extra --Section:Key=value overrides; an HTTP client for its health, metrics and admin
+/// The demo venue as the program builds it, on ports chosen by the system, with a temporary folder
+/// for its FIX store and journal, and extra --Section:Key=value overrides; an HTTP client for its health, metrics and admin
 /// endpoints (carrying the demo's admin token).
 /// </summary>
 public sealed class HostTestVenue : IAsyncDisposable
@@ -31,7 +31,8 @@ public sealed class HostTestVenue : IAsyncDisposable
     public static async Task<HostTestVenue> StartAsync(params string[] overrides)
     {
         string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
-        string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store, .. overrides];
+        string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + Path.Combine(store, "fix"),
+            "--Journal:Directory=" + Path.Combine(store, "journal"), .. overrides];
         var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store);
         try
         {

@@ -113,8 +113,13 @@ public sealed class JournalWriter : IDisposable
         _buffer = bigger;
     }
 
+    private bool _disposed;
+
+    /// <summary>Writes what is buffered, syncs and closes (once).</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Write();
         _file.Flush(flushToDisk: true);
         _file.Dispose();

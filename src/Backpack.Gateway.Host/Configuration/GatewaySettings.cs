@@ -1,4 +1,5 @@
 using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Journal;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Fix;
 using Backpack.Gateway.Host.Admin;
@@ -20,7 +21,7 @@ public sealed class ConfigurationException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
-/// Engine, Sequencer, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin). Unknown keys and values that do not convert are errors that name the
+/// Engine, Sequencer, Journal, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin). Unknown keys and values that do not convert are errors that name the
 /// key, as are the checks each part makes of itself.
 /// </summary>
 public sealed class GatewaySettings
@@ -29,6 +30,7 @@ public sealed class GatewaySettings
     public List<AccountSettings> Accounts { get; private set; } = [];
     public EngineOptions Engine { get; private set; } = new();
     public EngineRunnerOptions Sequencer { get; private set; } = new();
+    public JournalOptions Journal { get; private set; } = new();
     public FixOptions Fix { get; private set; } = new();
     public WebSocketApiOptions WebSocket { get; private set; } = new();
     public BackstopSettings Backstop { get; private set; } = new();
@@ -37,7 +39,7 @@ public sealed class GatewaySettings
     public AdminOptions Admin { get; private set; } = new();
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
-    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "Logging"];
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "Logging"];
 
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -52,6 +54,7 @@ public sealed class GatewaySettings
             Accounts = Bind(configuration, "Accounts", new List<AccountSettings>(), problems),
             Engine = Bind(configuration, "Engine", new EngineOptions(), problems),
             Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
+            Journal = Bind(configuration, "Journal", new JournalOptions(), problems),
             Fix = Bind(configuration, "Fix", new FixOptions(), problems),
             WebSocket = Bind(configuration, "WebSocket", new WebSocketApiOptions(), problems),
             Backstop = Bind(configuration, "Backstop", new BackstopSettings(), problems),
@@ -141,6 +144,7 @@ public sealed class GatewaySettings
         }
         problems.AddRange(Fix.Validate());
         problems.AddRange(WebSocket.Validate());
+        problems.AddRange(Journal.Validate());
         problems.AddRange(Backstop.Validate(ids));
         problems.AddRange(PriceFeed.Validate());
         problems.AddRange(Admin.Validate());

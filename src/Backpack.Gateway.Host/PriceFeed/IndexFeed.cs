@@ -43,7 +43,9 @@ public sealed class IndexFeed : BackgroundService
         _log = log;
         _walk = new RandomWalk(_options.Seed, _options.Volatility);
         Scenarios = scenarios;
-        _prices = venue.Markets.Select(m => m.ReferencePrice > 0 && m.TryPriceToTicks(m.ReferencePrice, out long t) ? t : 0).ToArray();
+        // A recovered engine's index goes on from where it was (read before the engine thread starts).
+        _prices = venue.Markets.Select(m => venue.Engine.GetIndexPrice(m.Id) is > 0 and var index ? index
+            : m.ReferencePrice > 0 && m.TryPriceToTicks(m.ReferencePrice, out long t) ? t : 0).ToArray();
     }
 
     public ScenarioLibrary Scenarios { get; }

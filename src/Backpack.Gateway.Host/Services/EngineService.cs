@@ -7,15 +7,33 @@ using Microsoft.Extensions.Logging;
 namespace Backpack.Gateway.Host.Services;
 
 /// <summary>
-/// Starts the engine thread, then feeds it the opening state from configuration: each market's
-/// index at its ReferencePrice, each account's Deposit, the insurance fund's deposit and the backstop
-/// providers (every start, until the engine state is journaled). The FIX and WebSocket services start after this one, so clients see that state.
+/// Starts the engine thread (its state already recovered from the journal by <see cref="Venue"/>).
+/// On a first start, with an empty journal (or none), it then feeds the engine the opening state from
+/// configuration: each market's index at its ReferencePrice, each account's Deposit, the insurance
+/// fund's deposit and the backstop providers; a recovered engine already holds it. The FIX and
+/// WebSocket services start after this one, so clients see that state.
 /// </summary>
 public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        bool recovered = venue.Recovered; // read before the engine thread owns the state
+        if (venue.Recovery is { } r)
+        {
+            log.LogInformation("Journal {Directory}: replayed {Commands} commands to sequence {Sequence} in {Elapsed} ms, state hash {Hash:x16}{Torn}",
+                venue.Settings.Journal.Directory, r.Commands, r.LastSequence, (long)r.Elapsed.TotalMilliseconds, r.StateHash,
+                r.TornBytes > 0 ? $"; a torn last record ({r.TornBytes} bytes) was cut off" : "");
+        }
         venue.Runner.Start();
+        if (!recovered) ApplyOpeningState();
+        log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}{Recovered}",
+            venue.Markets.Count, string.Join(", ", venue.Markets.Select(m => m.Symbol)), venue.Settings.Accounts.Count, venue.Settings.Sequencer.TickInterval,
+            recovered ? "; resumed from the journal (opening deposits not applied again)" : "");
+        return Task.CompletedTask;
+    }
+
+    private void ApplyOpeningState()
+    {
         var header = new CommandHeader(0, 0, 0);
         foreach (var market in venue.Markets)
         {
@@ -34,15 +52,17 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
         {
             venue.Submit(new RegisterBackstopProvider(header, provider.Account, Micros(provider.NotionalPerMinute), Micros(provider.NotionalPerHour)));
         }
-        log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}",
-            venue.Markets.Count, string.Join(", ", venue.Markets.Select(m => m.Symbol)), venue.Settings.Accounts.Count, venue.Settings.Sequencer.TickInterval);
-        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         venue.Runner.Dispose();
         log.LogInformation("Engine stopped after {Commands} commands (sequence {Sequence})", venue.Runner.Processed, venue.Engine.LastSequence);
+        if (venue.Runner.Journal is { } journal)
+        {
+            journal.Dispose();
+            log.LogInformation("Journal closed: {Records} records, {Bytes} bytes, {Syncs} fsyncs this run", journal.Records, journal.Bytes, journal.Syncs);
+        }
         return Task.CompletedTask;
     }
 

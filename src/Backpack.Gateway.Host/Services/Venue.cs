@@ -1,4 +1,5 @@
 using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Journal;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Protocol;
@@ -6,7 +7,10 @@ using Backpack.Gateway.Protocol.Markets;
 
 namespace Backpack.Gateway.Host.Services;
 
-/// <summary>The venue's core: the markets, the matching engine and the sequencer thread that feeds it (started by <see cref="EngineService"/>).</summary>
+/// <summary>
+/// The venue's core: the markets, the matching engine (recovered from its journal) and the sequencer
+/// thread that feeds it and journals every command (started by <see cref="EngineService"/>).
+/// </summary>
 public sealed class Venue : IDisposable
 {
     public Venue(GatewaySettings settings)
@@ -14,8 +18,20 @@ public sealed class Venue : IDisposable
         Settings = settings;
         Markets = settings.Markets;
         Engine = new MatchingEngine(Markets, settings.Engine);
-        Runner = new EngineRunner(Engine, Clock, settings.Sequencer);
+        JournalWriter? journal = null;
+        if (settings.Journal.Enabled)
+        {
+            // Before anything else sees the engine: its state is the journal's, replayed.
+            (Recovery, journal) = JournalRecovery.Recover(Engine, settings.Journal);
+        }
+        Runner = new EngineRunner(Engine, Clock, settings.Sequencer, journal, settings.Journal);
     }
+
+    /// <summary>What the start-up recovery did, or null when the journal is off.</summary>
+    public RecoveryReport? Recovery { get; }
+
+    /// <summary>True when the engine starts from a journal that already held commands (the opening state is not applied again).</summary>
+    public bool Recovered => Engine.LastSequence > 0;
 
     public GatewaySettings Settings { get; }
     public IReadOnlyList<MarketDefinition> Markets { get; }
@@ -35,5 +51,10 @@ public sealed class Venue : IDisposable
         while (!Runner.TrySubmit(frame)) Thread.Sleep(1);
     }
 
-    public void Dispose() => Runner.Dispose();
+    public void Dispose()
+    {
+        Runner.Dispose();
+        Runner.Journal?.Dispose();
+    }
+
 }

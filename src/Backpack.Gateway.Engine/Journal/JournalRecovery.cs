@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Backpack.Gateway.Protocol.Framing;
+
+namespace Backpack.Gateway.Engine.Journal;
+
+/// <summary>What a start-up recovery did.</summary>
+/// <param name="Commands">commands replayed from the journal</param>
+/// <param name="LastSequence">the engine's sequence number afterwards</param>
+/// <param name="TornBytes">bytes of a torn last record cut off (0 when the journal ended cleanly)</param>
+/// <param name="Elapsed">time the read and the replay took</param>
+/// <param name="StateHash">the engine's state hash afterwards</param>
+public sealed record RecoveryReport(long Commands, long LastSequence, long TornBytes, TimeSpan Elapsed, ulong StateHash);
+
+/// <summary>
+/// Rebuilds the engine from its journal before the engine thread starts: every record after the
+/// engine's current sequence number is processed again in order (the engine is deterministic, so
+/// the state comes out the same). A record the engine does not take in sequence stops the start:
+/// the journal and the engine disagree.
+/// </summary>
+public static class JournalRecovery
+{
+    public static (RecoveryReport Report, JournalWriter Writer) Recover(MatchingEngine engine, JournalOptions options)
+    {
+        var watch = Stopwatch.StartNew();
+        var output = new FrameBuffer(1 << 20, 1 << 12);
+        long from = engine.LastSequence;
+        var scan = JournalReader.Read(options.Directory, from, (frame, sequence) =>
+        {
+            output.Clear();
+            engine.Process(frame, output);
+            if (engine.LastSequence != sequence) throw new InvalidDataException($"journal record {sequence} was not taken by the engine (at sequence {engine.LastSequence})");
+        });
+        if (scan.LastSequence > from && engine.LastSequence != scan.LastSequence)
+        {
+            throw new InvalidDataException($"the journal ends at sequence {scan.LastSequence} but the engine is at {engine.LastSequence}");
+        }
+        var writer = new JournalWriter(options, scan);
+        watch.Stop();
+        return (new RecoveryReport(scan.Records, engine.LastSequence, scan.TornBytes, watch.Elapsed, engine.ComputeStateHash()), writer);
+    }
+}
