@@ -340,6 +340,24 @@ public sealed class MatchingEngine
         return ids;
     }
 
+    /// <summary>
+    /// An account's open orders as the protocol's OrderSnapshot events describe them (oldest first,
+    /// request id 0), for a front end that rebuilds its view after a recovery. Cold path.
+    /// </summary>
+    public IReadOnlyList<OrderSnapshot> SnapshotOrders(int accountId)
+    {
+        var list = new List<OrderSnapshot>();
+        if (!_accounts.TryGetIndex(accountId, out int account)) return list;
+        var h = new EventHeader(LastSequence, Time);
+        for (int slot = _accounts[account].OrderTail; slot != OrderStore.None; slot = _orders[slot].AccountPrev)
+        {
+            ref Order o = ref _orders[slot];
+            list.Add(new OrderSnapshot(h, 0, accountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type,
+                o.TimeInForce, o.Price, o.Quantity, o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin));
+        }
+        return list;
+    }
+
     /// <summary>Resting orders of one side of a book, best price first, in time priority within a level.</summary>
     public IReadOnlyList<OrderView> GetOrders(int marketId, Side side)
     {
@@ -380,6 +398,9 @@ public sealed class MatchingEngine
         }
         return list;
     }
+
+    /// <summary>The book's sequence number: how many level changes (BookDelta events) it has had.</summary>
+    public long GetBookSequence(int marketId) => _markets[marketId - 1].Book.Sequence;
 
     public long GetMarkPrice(int marketId) => _markets[marketId - 1].MarkPrice;
 

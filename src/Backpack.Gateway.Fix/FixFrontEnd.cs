@@ -2,6 +2,7 @@ using Backpack.Gateway.Fix.Application;
 using Backpack.Gateway.Fix.Dictionary;
 using Backpack.Gateway.Fix.Session;
 using Backpack.Gateway.Fix.Transport;
+using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Pipeline;
 
@@ -15,6 +16,7 @@ namespace Backpack.Gateway.Fix;
 public sealed class FixFrontEnd : IAsyncDisposable
 {
     private readonly List<IMessageStore> _stores = [];
+    private readonly List<FixOrderLog> _orderLogs = [];
     private bool _stopped;
 
     public FixFrontEnd(FixOptions options, IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock, FixDictionary? dictionary = null)
@@ -32,6 +34,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
                 : new FileMessageStore(options.StoreDirectory, settings.Id);
             _stores.Add(store);
             sessions.Add(new FixSession(settings, store, Dictionary, Gateway, clock));
+            _orderLogs.Add(new FixOrderLog(options.StoreDirectory, settings.Id));
         }
         Sessions = sessions;
         Acceptor = new FixAcceptor(options, sessions);
@@ -46,10 +49,14 @@ public sealed class FixFrontEnd : IAsyncDisposable
     public IReadOnlyList<FixSession> Sessions { get; }
     public FixAcceptor Acceptor { get; }
 
-    /// <summary>Starts the gateway's dispatcher and listens (the engine should be running or about to).</summary>
-    public void Start()
+    /// <summary>
+    /// Starts the gateway's dispatcher and listens (the engine should be running or about to). After a
+    /// recovery, <paramref name="openOrders"/> gives each account's open orders read off the engine
+    /// before its thread started (see <see cref="FixGateway.Start"/>).
+    /// </summary>
+    public void Start(Func<int, IReadOnlyList<OrderSnapshot>>? openOrders = null)
     {
-        Gateway.Start(Sessions);
+        Gateway.Start(Sessions.Zip(_orderLogs), openOrders);
         Acceptor.Start();
     }
 
@@ -62,6 +69,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
         await Acceptor.DisposeAsync().ConfigureAwait(false);
         await Gateway.DisposeAsync().ConfigureAwait(false);
         foreach (var store in _stores) store.Dispose();
+        foreach (var log in _orderLogs) log.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

@@ -73,6 +73,17 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     public MarketDirectory Markets => _markets;
     public WebSocketApiOptions Options => _options;
 
+    /// <summary>
+    /// Gives the depth replica of a market the engine's book as it stands (levels and book sequence
+    /// number), for an engine recovered from its journal. Call before <see cref="Start"/>: the
+    /// replica then follows the BookDelta events that come after that sequence.
+    /// </summary>
+    public void SeedBook(int marketId, IEnumerable<(Side Side, long Price, long Quantity)> levels, long bookSequence)
+    {
+        if (_dispatcher is not null) throw new InvalidOperationException("seed the books before Start");
+        _books[marketId].Seed(levels, bookSequence);
+    }
+
     /// <summary>Connections open now.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 

@@ -57,12 +57,18 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     /// <summary>Event batches waiting for the dispatcher.</summary>
     public int Backlog => Volatile.Read(ref _backlog);
 
-    /// <summary>Registers the sessions (created with this gateway as their application) and starts the dispatcher.</summary>
-    public void Start(IEnumerable<FixSession> sessions)
+    /// <summary>
+    /// Registers the sessions (created with this gateway as their application) with their order logs,
+    /// and starts the dispatcher. After a recovery, <paramref name="openOrders"/> gives each account's
+    /// open orders as the engine holds them (read before the engine thread started): the orders a
+    /// session's log names are known again by their ClOrdIDs, so their fills and cancels are reported.
+    /// </summary>
+    public void Start(IEnumerable<(FixSession Session, FixOrderLog Log)> sessions, Func<int, IReadOnlyList<OrderSnapshot>>? openOrders = null)
     {
-        foreach (var session in sessions)
+        foreach (var (session, log) in sessions)
         {
-            var state = new SessionState(session, _clock());
+            var state = new SessionState(session, log, _clock());
+            if (openOrders is not null) Restore(state, openOrders);
             _byNumber.Add(session.Settings.Number, state);
             _bySession.Add(session, state);
             foreach (int account in session.Settings.Accounts)
@@ -162,6 +168,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             Leaves = command.Quantity,
         };
         state.Orders.Add(order);
+        state.OrderLog.New(clientOrderId, clOrdId);
         if (!Submit(state.Command.AsSpan(0, length)))
         {
             order.OrdStatus = '8';
@@ -226,6 +233,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         long requestId = state.NextRequestId();
         long newClientOrderId = state.NextClientOrderId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Replace, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order, NewClientOrderId = newClientOrderId });
+        state.OrderLog.Replaced(newClientOrderId, clOrdId);
         int length = ProtocolCodec.Encode(new ReplaceOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId, order.OrderId,
             order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity), state.Command);
         if (!Submit(state.Command.AsSpan(0, length)))
@@ -914,7 +922,37 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
 
     /// <summary>What the gateway keeps per session.</summary>
-    private sealed class SessionState(FixSession session, long now)
+    private static void Restore(SessionState state, Func<int, IReadOnlyList<OrderSnapshot>> openOrders)
+    {
+        foreach (string clOrdId in state.OrderLog.ClOrdIds.Values) state.Orders.UseClOrdId(clOrdId);
+        foreach (int account in state.Session.Settings.Accounts)
+        {
+            foreach (var o in openOrders(account))
+            {
+                if (!state.OrderLog.ClOrdIds.TryGetValue(o.ClientOrderId, out string? clOrdId)) continue; // not this session's
+                var order = new FixOrder
+                {
+                    ClOrdId = clOrdId,
+                    ClientOrderId = o.ClientOrderId,
+                    AccountId = o.AccountId,
+                    MarketId = o.MarketId,
+                    Side = o.Side,
+                    Type = o.OrderType,
+                    TimeInForce = o.TimeInForce,
+                    Price = o.Price,
+                    Quantity = o.Quantity,
+                    Leaves = o.LeavesQuantity,
+                    CumQty = o.CumulativeQuantity,
+                    CumQuote = o.CumulativeQuote,
+                    OrdStatus = o.CumulativeQuantity > 0 ? '1' : '0',
+                };
+                state.Orders.Add(order);
+                state.Orders.Accepted(order, o.OrderId);
+            }
+        }
+    }
+
+    private sealed class SessionState(FixSession session, FixOrderLog orderLog, long now)
     {
         // Counters start from the clock so ids stay unique across restarts of the gateway: the tagged
         // ids have 40 bits of counter, so they start from the time in milliseconds (2^40 ms is 34
@@ -927,6 +965,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
         public FixSession Session { get; } = session;
         public FixOrders Orders { get; } = new();
+        public FixOrderLog OrderLog { get; } = orderLog;
 
         /// <summary>Where the session's commands are encoded: its messages are handled on its connection's reader thread, under the session's lock.</summary>
         public byte[] Command { get; } = new byte[ProtocolCodec.MaxMessageSize];

@@ -72,13 +72,16 @@ public sealed class FileMessageStore : IMessageStore
     public FileMessageStore(string directory, string sessionId)
     {
         Directory.CreateDirectory(directory);
-        string safe = string.Concat(sessionId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+        string safe = FileName(sessionId);
         SeqNumsPath = Path.Combine(directory, safe + ".seqnums");
         MessagesPath = Path.Combine(directory, safe + ".messages");
         _seqNums = new FileStream(SeqNumsPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1);
         _log = new FileStream(MessagesPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         Load();
     }
+
+    /// <summary>A session id as a file name: letters, digits, '-', '_' and '.' kept, anything else '_'.</summary>
+    public static string FileName(string sessionId) => string.Concat(sessionId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 
     public string SeqNumsPath { get; }
     public string MessagesPath { get; }

@@ -1,10 +1,14 @@
 using Backpack.Gateway.Fix;
+using Backpack.Gateway.Protocol.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Backpack.Gateway.Host.Services;
 
-/// <summary>The FIX 4.4 acceptor with the configured sessions (section Fix).</summary>
+/// <summary>
+/// The FIX 4.4 acceptor with the configured sessions (section Fix). After a recovery the gateway
+/// knows the sessions' open orders again (their ClOrdIDs from the sessions' order logs).
+/// </summary>
 public sealed class FixService : IHostedService, IAsyncDisposable
 {
     private readonly FixFrontEnd _frontEnd;
@@ -17,13 +21,22 @@ public sealed class FixService : IHostedService, IAsyncDisposable
         _frontEnd.Acceptor.OnError = (peer, e) => _log.LogError(e, "FIX connection from {Peer} failed", peer);
         _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over FIX");
         venue.Runner.AddConsumer(_frontEnd.Gateway);
+        if (venue.Recovered)
+        {
+            // Read now, before the engine thread owns the state; the gateway takes up every event after it.
+            var accounts = venue.Settings.Fix.Sessions.SelectMany(s => s.Accounts).Distinct();
+            var open = accounts.ToDictionary(a => a, a => venue.Engine.SnapshotOrders(a));
+            _openOrders = account => open.GetValueOrDefault(account, []);
+        }
     }
+
+    private readonly Func<int, IReadOnlyList<OrderSnapshot>>? _openOrders;
 
     public FixFrontEnd FrontEnd => _frontEnd;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _frontEnd.Start();
+        _frontEnd.Start(_openOrders);
         _log.LogInformation("FIX 4.4 acceptor listening on {Endpoint} as {CompId}; sessions: {Sessions}",
             _frontEnd.Acceptor.LocalEndPoint, _frontEnd.Options.CompId,
             string.Join(", ", _frontEnd.Sessions.Select(s => $"{s.Settings.TargetCompId} (accounts {string.Join("/", s.Settings.Accounts)})")));

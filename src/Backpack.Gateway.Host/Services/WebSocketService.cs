@@ -1,3 +1,4 @@
+using Backpack.Gateway.Protocol;
 using Backpack.Gateway.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -7,8 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Backpack.Gateway.Host.Services;
 
 /// <summary>
-/// The WebSocket API (section WebSocket) on the host's Kestrel server. Its connections are closed
-/// with a reason as soon as the host starts stopping, so that Kestrel's shutdown does not wait for them.
+/// The WebSocket API (section WebSocket) on the host's Kestrel server. After a recovery its depth
+/// replicas start from the engine's books (read before the engine thread starts). Its connections
+/// are closed with a reason as soon as the host starts stopping, so that Kestrel's shutdown does not
+/// wait for them.
 /// </summary>
 public sealed class WebSocketService : IHostedService, IAsyncDisposable
 {
@@ -23,6 +26,16 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
         _frontEnd = new WsFrontEnd(venue.Settings.WebSocket, venue.Markets, venue.Runner, venue.Clock);
         _frontEnd.OnError = (peer, e) => _log.LogError(e, "WebSocket connection from {Peer} failed", peer);
         _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over WebSocket");
+        if (venue.Recovered)
+        {
+            // The depth replica would otherwise know only the book changes from now on.
+            foreach (var market in venue.Markets)
+            {
+                var levels = venue.Engine.GetDepth(market.Id, Side.Buy).Select(l => (Side.Buy, l.Price, l.Quantity))
+                    .Concat(venue.Engine.GetDepth(market.Id, Side.Sell).Select(l => (Side.Sell, l.Price, l.Quantity)));
+                _frontEnd.Gateway.SeedBook(market.Id, levels, venue.Engine.GetBookSequence(market.Id));
+            }
+        }
         venue.Runner.AddConsumer(_frontEnd.Gateway);
         lifetime.ApplicationStarted.Register(() => _log.LogInformation("WebSocket API listening on {Url} ({Accounts} API keys)", Url, venue.Settings.WebSocket.ApiKeys.Count));
         lifetime.ApplicationStopping.Register(() => _ = _frontEnd.StopAsync("Gateway shutting down"));

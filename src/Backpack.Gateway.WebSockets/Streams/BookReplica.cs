@@ -33,6 +33,16 @@ internal sealed class BookReplica
         LastSequence = sequence;
     }
 
+    /// <summary>Starts the replica from a book read off the engine (after a recovery), at that book's sequence number.</summary>
+    public void Seed(IEnumerable<(Side Side, long Price, long Quantity)> levels, long sequence)
+    {
+        _bids.Clear();
+        _asks.Clear();
+        _changed.Clear();
+        foreach (var (side, price, quantity) in levels) (side == Side.Buy ? _bids : _asks)[price] = quantity;
+        LastSequence = sequence;
+    }
+
     public long QuantityAt(Side side, long price) => (side == Side.Buy ? _bids : _asks).GetValueOrDefault(price);
 
     /// <summary>The levels changed since the last call, each once, with their quantity now (0 = gone); clears the list.</summary>
