@@ -16,11 +16,13 @@ public sealed class HostTestVenue : IAsyncDisposable
     public const string AdminToken = "demo-admin-token-change-me";
 
     private readonly string _store;
+    private readonly bool _keep;
 
-    private HostTestVenue(WebApplication app, string store)
+    private HostTestVenue(WebApplication app, string store, bool keep)
     {
         App = app;
         _store = store;
+        _keep = keep;
     }
 
     public WebApplication App { get; }
@@ -28,12 +30,15 @@ public sealed class HostTestVenue : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public Uri WebSocketUri { get; private set; } = null!;
 
-    public static async Task<HostTestVenue> StartAsync(params string[] overrides)
+    public static Task<HostTestVenue> StartAsync(params string[] overrides) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N")), keep: false, overrides);
+
+    /// <summary>A venue whose FIX store and journal are in <paramref name="store"/>; kept after it stops when <paramref name="keep"/> (to start it again).</summary>
+    public static async Task<HostTestVenue> StartInAsync(string store, bool keep, params string[] overrides)
     {
-        string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
         string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + Path.Combine(store, "fix"),
             "--Journal:Directory=" + Path.Combine(store, "journal"), .. overrides];
-        var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store);
+        var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store, keep);
         try
         {
             await venue.App.StartAsync();
@@ -81,6 +86,14 @@ public sealed class HostTestVenue : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the host (as Ctrl+C would) and returns the engine's state hash and sequence as it stopped.</summary>
+    public async Task<(ulong Hash, long Sequence)> StopAsync()
+    {
+        await App.StopAsync();
+        var engine = App.Services.GetRequiredService<Venue>().Engine; // its thread has ended
+        return (engine.ComputeStateHash(), engine.LastSequence);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
@@ -91,7 +104,7 @@ public sealed class HostTestVenue : IAsyncDisposable
         finally
         {
             await App.DisposeAsync();
-            if (Directory.Exists(_store)) Directory.Delete(_store, recursive: true);
+            if (!_keep && Directory.Exists(_store)) Directory.Delete(_store, recursive: true);
         }
     }
 }

@@ -60,8 +60,8 @@ public static class AdminEndpoints
             if (Authorize(http, token) is { } refused) return refused;
             try
             {
-                var summary = await venue.Runner.InspectAsync(e => e.Summarize()).WaitAsync(EngineAnswerTimeout);
-                return Results.Json(SummaryDocument.From(summary, venue, feed.Status));
+                var (summary, hash) = await venue.Runner.InspectAsync(e => (e.Summarize(), e.ComputeStateHash())).WaitAsync(EngineAnswerTimeout);
+                return Results.Json(SummaryDocument.From(summary, hash, venue, feed.Status));
             }
             catch (Exception e) when (e is TimeoutException or ObjectDisposedException)
             {

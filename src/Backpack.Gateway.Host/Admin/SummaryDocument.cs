@@ -9,6 +9,7 @@ namespace Backpack.Gateway.Host.Admin;
 public sealed record SummaryDocument(
     long Sequence,
     long Time,
+    string StateHash,
     int Accounts,
     int AccountsWithPositions,
     int OpenOrders,
@@ -32,7 +33,8 @@ public sealed record SummaryDocument(
     /// <summary>Money checks: both must hold at every sequence number.</summary>
     public sealed record Checks(decimal CashDiscrepancy, bool OpenInterestBalanced, int NegativeEquityAccounts, decimal NegativeEquity);
 
-    public static SummaryDocument From(VenueSummary s, Venue venue, FeedStatus feed)
+    /// <param name="stateHash">the engine's state hash at the same sequence (hex, as the journal replay tool prints it)</param>
+    public static SummaryDocument From(VenueSummary s, ulong stateHash, Venue venue, FeedStatus feed)
     {
         var markets = s.Markets.Select(m =>
         {
@@ -48,7 +50,7 @@ public sealed record SummaryDocument(
             Usdc.ToDecimal(l.BookNotional), Usdc.ToDecimal(l.ProviderNotional), Usdc.ToDecimal(l.FundNotional), Usdc.ToDecimal(l.AdlNotional),
             Usdc.ToDecimal(l.TotalNotional), l.TotalNotional == 0 ? null : Math.Round((decimal)l.BookNotional / l.TotalNotional, 6),
             Usdc.ToDecimal(l.LiquidationFees), Usdc.ToDecimal(l.ShortfallsPaid), Usdc.ToDecimal(l.LargestShortfall));
-        return new SummaryDocument(s.Sequence, s.Time, s.Accounts, s.AccountsWithPositions, s.OpenOrders, markets,
+        return new SummaryDocument(s.Sequence, s.Time, stateHash.ToString("x16"), s.Accounts, s.AccountsWithPositions, s.OpenOrders, markets,
             Usdc.ToDecimal(s.InsuranceFund), Usdc.ToDecimal(s.FeeIncome), Usdc.ToDecimal(s.TotalDeposits), Usdc.ToDecimal(s.TotalWithdrawals),
             liquidations, new Checks(Usdc.ToDecimal(s.CashDiscrepancy), s.OpenInterestBalanced, s.NegativeEquityAccounts, Usdc.ToDecimal(s.NegativeEquity)),
             feed);

@@ -57,7 +57,8 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
     public Task StopAsync(CancellationToken cancellationToken)
     {
         venue.Runner.Dispose();
-        log.LogInformation("Engine stopped after {Commands} commands (sequence {Sequence})", venue.Runner.Processed, venue.Engine.LastSequence);
+        log.LogInformation("Engine stopped after {Commands} commands (sequence {Sequence}, state hash {Hash:x16})",
+            venue.Runner.Processed, venue.Engine.LastSequence, venue.Engine.ComputeStateHash());
         if (venue.Runner.Journal is { } journal)
         {
             journal.Dispose();

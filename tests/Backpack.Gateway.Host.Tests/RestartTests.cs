@@ -1,0 +1,87 @@
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Host.Services;
+using Backpack.Gateway.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backpack.Gateway.Host.Tests;
+
+/// <summary>A venue stopped and started again on its journal and FIX stores: the same state, orders known to both front ends, FIX catching up.</summary>
+public class RestartTests
+{
+    private static readonly string[] Quiet = ["--Demo:Enabled=false", "--PriceFeed:Walk=false", "--Sequencer:TickInterval=00:00:00"];
+
+    [Fact]
+    public async Task After_a_restart_the_state_is_the_journals_and_FIX_and_WebSocket_clients_find_their_orders()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-restart-").FullName;
+        try
+        {
+            int aliceSeq;
+            ulong hashAtStop;
+            long sequenceAtStop;
+            await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                var endpoint = first.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+                using (var alice = new FixTestClient(endpoint, "ALICE", Demo.SecretOf("alice")))
+                {
+                    alice.Logon();
+                    alice.Send("D", FixTestClient.LimitOrder("a-1", '2', "2", "181"));
+                    Assert.Equal("0", alice.Expect("8").GetString(FixTags.ExecType));
+                    aliceSeq = alice.NextSeq;
+                }
+                await using (var carol = await WsTestClient.ConnectAsync(first.WebSocketUri))
+                {
+                    await carol.LogOnAsync(Demo.SecretOf("carol"));
+                    var placed = await carol.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "179", quantity = "1", clientId = 42 });
+                    Assert.Equal("New", placed.GetProperty("result").GetProperty("status").GetString());
+                }
+                (hashAtStop, sequenceAtStop) = await first.StopAsync();
+            }
+
+            await using var second = await HostTestVenue.StartInAsync(folder, keep: false, Quiet);
+            var recovery = second.App.Services.GetRequiredService<Venue>().Recovery!;
+            Assert.Equal((sequenceAtStop, hashAtStop, 0L), (recovery.LastSequence, recovery.StateHash, recovery.TornBytes));
+            var summary = await second.GetJsonAsync("admin/summary");
+            Assert.Equal(Demo.Settings.Accounts.Sum(a => a.Deposit) + Demo.Settings.Backstop.InsuranceFundDeposit, summary.GetProperty("deposits").GetDecimal()); // not paid twice
+            Assert.Equal(2, summary.GetProperty("openOrders").GetInt32());
+
+            // bob takes alice's order while she is away; her fill waits in the FIX store.
+            var endpoint2 = second.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+            using (var bob = new FixTestClient(endpoint2, "BOB", Demo.SecretOf("bob")))
+            {
+                bob.Logon();
+                bob.Send("D", FixTestClient.LimitOrder("b-1", '1', "1", "181"));
+                Assert.Equal("0", bob.Expect("8").GetString(FixTags.ExecType));
+                Assert.Equal("F", bob.Expect("8").GetString(FixTags.ExecType));
+            }
+
+            // alice logs on without a reset, asks for what she missed and gets her fill by its ClOrdID.
+            using var aliceAgain = new FixTestClient(endpoint2, "ALICE", Demo.SecretOf("alice")) { NextSeq = aliceSeq };
+            var logon = aliceAgain.Logon(reset: false);
+            Assert.Equal("A", logon.GetString(FixTags.MsgType));
+            aliceAgain.Send("2", (FixTags.BeginSeqNo, "1"), (FixTags.EndSeqNo, "0"));
+            var fill = Enumerable.Range(0, 20).Select(_ => aliceAgain.Receive(TimeSpan.FromSeconds(5)))
+                .First(m => m.GetString(FixTags.MsgType) == "8" && m.GetString(FixTags.ExecType) == "F");
+            Assert.Equal(("a-1", "1", "181", "Y"), (fill.GetString(FixTags.ClOrdID), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx), fill.GetString(FixTags.PossDupFlag)));
+
+            // The rest of her order is still hers to cancel by ClOrdID.
+            aliceAgain.Send("F", (FixTags.OrigClOrdID, "a-1"), (FixTags.ClOrdID, "a-2"), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, "2"), (FixTags.TransactTime, FixTestClient.Now()));
+            var canceled = Enumerable.Range(0, 30).Select(_ => aliceAgain.Receive(TimeSpan.FromSeconds(5)))
+                .First(m => m.GetString(FixTags.MsgType) == "8" && m.GetString(FixTags.ExecType) == "4"); // after the rest of the resend
+            Assert.Equal(("4", "a-1", "1"), (canceled.GetString(FixTags.ExecType), canceled.GetString(FixTags.OrigClOrdID), canceled.GetString(FixTags.CumQty)));
+
+            // carol's WebSocket order is in her open orders, and in the depth snapshot.
+            await using var carolAgain = await WsTestClient.ConnectAsync(second.WebSocketUri);
+            await carolAgain.LogOnAsync(Demo.SecretOf("carol"));
+            var open = (await carolAgain.RequestAsync("orderQueryAll", new { })).GetProperty("result");
+            Assert.Equal((42, "179"), (open[0].GetProperty("clientId").GetInt32(), open[0].GetProperty("price").GetString()));
+            await carolAgain.SubscribeAsync("depth.SOL_USDC_PERP");
+            var depth = await carolAgain.StreamAsync("depth.SOL_USDC_PERP", "depthSnapshot");
+            Assert.Equal("[[\"179\",\"1\"]]", depth.GetProperty("b").GetRawText());
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
