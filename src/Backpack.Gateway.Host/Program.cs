@@ -9,13 +9,14 @@ var root = new RootCommand("Backpack.Gateway: a FIX 4.4 and WebSocket trading ga
 {
     TreatUnmatchedTokensAsErrors = false,
 };
-var configFile = new Option<string?>("--config") { Description = "An extra JSON configuration file, applied over config/gateway.json" };
+var configFile = new Option<string?>("--config") { Description = "An extra JSON configuration file, applied over config/gateway.json", Recursive = true };
 var scenario = new Option<string?>("--scenario") { Description = "Start this crash scenario of config/scenarios after PriceFeed:ScenarioDelay (20 s by default)" };
 var scenarioSpeed = new Option<double?>("--scenario-speed") { Description = "Playback speed of --scenario (10 plays it ten times faster)" };
 root.Options.Add(configFile);
 root.Options.Add(scenario);
 root.Options.Add(scenarioSpeed);
 root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create(configFile));
 root.SetAction(async (parse, cancellation) =>
 {
     Microsoft.AspNetCore.Builder.WebApplication host;

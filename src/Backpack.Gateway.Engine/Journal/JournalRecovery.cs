@@ -19,12 +19,20 @@ public sealed record RecoveryReport(long Commands, long LastSequence, long TornB
 /// </summary>
 public static class JournalRecovery
 {
+    /// <summary>Replays the journal into the engine and opens it for appending (a torn tail is cut off).</summary>
     public static (RecoveryReport Report, JournalWriter Writer) Recover(MatchingEngine engine, JournalOptions options)
+    {
+        var (report, scan) = Replay(engine, options.Directory);
+        return (report, new JournalWriter(options, scan));
+    }
+
+    /// <summary>Replays the journal of a folder into the engine, changing no file (the replay tool's read).</summary>
+    public static (RecoveryReport Report, JournalScan Scan) Replay(MatchingEngine engine, string directory)
     {
         var watch = Stopwatch.StartNew();
         var output = new FrameBuffer(1 << 20, 1 << 12);
         long from = engine.LastSequence;
-        var scan = JournalReader.Read(options.Directory, from, (frame, sequence) =>
+        var scan = JournalReader.Read(directory, from, (frame, sequence) =>
         {
             output.Clear();
             engine.Process(frame, output);
@@ -34,8 +42,7 @@ public static class JournalRecovery
         {
             throw new InvalidDataException($"the journal ends at sequence {scan.LastSequence} but the engine is at {engine.LastSequence}");
         }
-        var writer = new JournalWriter(options, scan);
         watch.Stop();
-        return (new RecoveryReport(scan.Records, engine.LastSequence, scan.TornBytes, watch.Elapsed, engine.ComputeStateHash()), writer);
+        return (new RecoveryReport(scan.Records, engine.LastSequence, scan.TornBytes, watch.Elapsed, engine.ComputeStateHash()), scan);
     }
 }

@@ -19,6 +19,9 @@ public sealed class LiquidityProvider(VenueClient client, IndexFeed feed, IReadO
 
     public async Task RunAsync(CancellationToken cancellation)
     {
+        // Quotes of an earlier connection (or run: the engine recovers them from its journal) are not
+        // this ladder's to track: clear them first.
+        await client.RequestAsync("orderCancelAll", new Dictionary<string, object>(), cancellation);
         var resting = new List<Quote>[markets.Count];
         for (int m = 0; m < resting.Length; m++) resting[m] = [];
         while (!cancellation.IsCancellationRequested)
