@@ -50,6 +50,13 @@ if (args.Length > 0 && args[0] == "ws-latency")
     return;
 }
 
+// "journal [commands] [recoveryCommands]": runner throughput with each fsync policy, and the recovery time of a long journal.
+if (args.Length > 0 && args[0] == "journal")
+{
+    JournalBench.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, args.Length > 2 ? int.Parse(args[2]) : 10_000_000);
+    return;
+}
+
 // "fix-codec [messages]": the FixCodecBenchmark methods in a plain loop (for a profiler).
 if (args.Length > 0 && args[0] == "fix-codec")
 {

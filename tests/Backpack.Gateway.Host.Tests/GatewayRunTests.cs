@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Host.Services;
@@ -65,58 +61,25 @@ public class GatewayRunTests
     [Fact]
     public async Task The_program_starts_with_its_embedded_defaults_and_stops_cleanly_on_SIGTERM()
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll");
-        string work = Path.Combine(Path.GetTempPath(), "bp-run-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [dll, "--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0"])
-        {
-            WorkingDirectory = work, // config/ is found beside the program; the stores go under the working directory
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = new List<string>();
-        var listening = new TaskCompletionSource<IPEndPoint>();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (output) output.Add(e.Data);
-            var match = Regex.Match(e.Data, @"FIX 4\.4 acceptor listening on (\S+) ");
-            if (match.Success) listening.TrySetResult(IPEndPoint.Parse(match.Groups[1].Value));
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        string work = Directory.CreateTempSubdirectory("bp-run-").FullName;
         try
         {
-            IPEndPoint endpoint;
-            try
-            {
-                endpoint = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            catch (TimeoutException)
-            {
-                lock (output) Assert.Fail("no 'listening' line in: " + string.Join("\n", output));
-                throw;
-            }
-            using (var carol = new FixTestClient(endpoint, "CAROL", SecretOf("carol")))
+            using var process = await HostProcess.StartAsync(work);
+            using (var carol = new FixTestClient(process.FixEndpoint, "CAROL", SecretOf("carol")))
             {
                 carol.Logon();
                 carol.Send("D", FixTestClient.LimitOrder("c-1", '1', "1", "175"));
                 Assert.Equal("0", carol.Expect("8").GetString(FixTags.ExecType));
             }
-            Assert.Equal(0, Kill(process.Id, SigTerm));
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-            Assert.Equal(0, process.ExitCode);
-            lock (output)
-            {
-                Assert.Contains(output, line => line.Contains("Engine stopped after", StringComparison.Ordinal));
-                Assert.Contains(output, line => line.Contains("WebSocket API listening on ws://127.0.0.1:", StringComparison.Ordinal));
-            }
+            Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(15)));
+            var lines = process.Lines;
+            Assert.Contains(lines, line => line.Contains("Engine stopped after", StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.Contains("Journal closed:", StringComparison.Ordinal));
             Assert.True(Directory.Exists(Path.Combine(work, "data", "fix")));
+            Assert.True(Directory.Exists(Path.Combine(work, "data", "journal")));
         }
         finally
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
             Directory.Delete(work, recursive: true);
         }
     }
@@ -130,8 +93,4 @@ public class GatewayRunTests
         Assert.Equal($"FIX: cannot listen on {taken}: address already in use (set another with --Fix:Listen=127.0.0.1:<port>)", refused.Message);
     }
 
-    private const int SigTerm = 15;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
