@@ -481,6 +481,57 @@ public sealed class MatchingEngine
 
     private static long BestPrice(BookSide side) => side.LevelCount == 0 ? 0 : side.Level(side.BestLevel).Price;
 
+    // ---- Snapshot (engine thread, between commands; see State/EngineSnapshot) ----
+
+    private const int SnapshotMarker = 0x534E4150; // "SNAP"
+
+    internal void SaveState(SnapshotWriter w)
+    {
+        w.Int(SnapshotMarker);
+        w.Long(LastSequence);
+        w.Long(Time);
+        w.Long(TotalDeposits);
+        w.Long(TotalWithdrawals);
+        w.Long(_clearing.FeeIncome);
+        w.Long(_matcher.LastTradeId);
+        _accounts.Save(w);
+        _orders.Save(w);
+        w.Int(_markets.Length);
+        foreach (var market in _markets)
+        {
+            market.Save(w);
+            market.Book.Save(w);
+        }
+        _monitor.Save(w);
+        _liquidation.Save(w);
+        w.Int(SnapshotMarker);
+    }
+
+    /// <summary>Takes the state of a snapshot (into an engine made with the same markets and options, before its first command).</summary>
+    internal void LoadState(ref SnapshotReader r)
+    {
+        if (LastSequence != 0) throw new InvalidOperationException("load a snapshot into a new engine");
+        r.Expect(SnapshotMarker);
+        LastSequence = r.Long();
+        Time = r.Long();
+        TotalDeposits = r.Long();
+        TotalWithdrawals = r.Long();
+        _clearing.FeeIncome = r.Long();
+        _matcher.LastTradeId = r.Long();
+        _accounts.Load(ref r);
+        _orders.Load(ref r);
+        if (r.Int() != _markets.Length) throw new InvalidDataException("snapshot of another number of markets");
+        foreach (var market in _markets)
+        {
+            market.Load(ref r);
+            market.Book.Load(ref r);
+        }
+        _monitor.Load(ref r);
+        _liquidation.Load(ref r);
+        r.Expect(SnapshotMarker);
+        if (!r.End) throw new InvalidDataException("snapshot has bytes after the engine state");
+    }
+
     private OrderView ToView(int slot)
     {
         ref Order o = ref _orders[slot];

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Accounts;
 
@@ -59,5 +60,25 @@ internal sealed class AccountStore
         _accounts[index] = new Account { AccountId = accountId, OrderHead = -1, OrderTail = -1 };
         _indexById[accountId] = index + 1;
         return index;
+    }
+
+    // ---- Snapshot (engine thread, between commands) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Structs<Account>(_accounts.AsSpan(0, Count));
+        w.Structs<Position>(_positions.AsSpan(0, Count * _marketCount));
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        _accounts = r.Structs<Account>(out int count, _accounts.Length);
+        _positions = r.Structs<Position>(out int positions, _accounts.Length * _marketCount);
+        if (positions != count * _marketCount) throw new InvalidDataException($"snapshot: {positions} positions for {count} accounts in {_marketCount} markets");
+        Count = count;
+        int maxId = 0;
+        for (int i = 0; i < count; i++) maxId = Math.Max(maxId, _accounts[i].AccountId);
+        _indexById = new int[Math.Max(_indexById.Length, maxId + 1)];
+        for (int i = 0; i < count; i++) _indexById[_accounts[i].AccountId] = i + 1;
     }
 }

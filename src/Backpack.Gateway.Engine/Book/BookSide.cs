@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Book;
 
@@ -150,5 +151,31 @@ internal sealed class BookSide
         }
         if (_levelsUsed == _levels.Length) Array.Resize(ref _levels, _levels.Length * 2);
         return _levelsUsed++;
+    }
+
+    // ---- Snapshot (engine thread, between commands) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Structs<long>(_keys.AsSpan(0, _count));
+        w.Structs<int>(_levelOf.AsSpan(0, _count));
+        w.Structs<PriceLevel>(_levels.AsSpan(0, _levelsUsed));
+        w.Int(_freeHead);
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        _keys = r.Structs<long>(out _count, _keys.Length);
+        _levelOf = r.Structs<int>(out int levels, _keys.Length);
+        if (levels != _count) throw new InvalidDataException("snapshot: book side keys and levels differ in number");
+        _levels = r.Structs<PriceLevel>(out _levelsUsed, _levels.Length);
+        _freeHead = r.Int();
+        if (_keys.Length != _levelOf.Length)
+        {
+            // The key and level-of arrays grow together: keep their capacities equal.
+            int capacity = Math.Max(_keys.Length, _levelOf.Length);
+            Array.Resize(ref _keys, capacity);
+            Array.Resize(ref _levelOf, capacity);
+        }
     }
 }

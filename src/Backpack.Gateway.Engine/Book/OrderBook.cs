@@ -109,4 +109,22 @@ internal sealed class OrderBook
         Changed = true;
         _events.Emit(new BookDelta(_events.Header, MarketId, Sequence, side, price, quantity));
     }
+
+    // ---- Snapshot ----
+
+    internal void Save(State.SnapshotWriter w)
+    {
+        w.Long(Sequence);
+        w.Bool(Changed);
+        Bids.Save(w);
+        Asks.Save(w);
+    }
+
+    internal void Load(ref State.SnapshotReader r)
+    {
+        Sequence = r.Long();
+        Changed = r.Bool();
+        Bids.Load(ref r);
+        Asks.Load(ref r);
+    }
 }

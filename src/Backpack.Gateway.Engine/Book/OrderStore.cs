@@ -1,3 +1,4 @@
+using Backpack.Gateway.Engine.State;
 namespace Backpack.Gateway.Engine.Book;
 
 /// <summary>
@@ -102,5 +103,30 @@ internal sealed class OrderStore
     private readonly record struct ClientOrderKey(int Account, long ClientOrderId)
     {
         public override int GetHashCode() => HashCode.Combine(Account, ClientOrderId);
+    }
+
+    // ---- Snapshot (engine thread, between commands) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Structs<Order>(_slots.AsSpan(0, _used));
+        w.Int(_freeHead);
+        w.Long(AcceptedCount);
+        w.Int(Count);
+    }
+
+    /// <summary>The slots as they were (free list included, so slot reuse and order ids continue the same); the client id index is rebuilt.</summary>
+    internal void Load(ref SnapshotReader r)
+    {
+        _slots = r.Structs<Order>(out _used, _slots.Length);
+        _freeHead = r.Int();
+        AcceptedCount = r.Long();
+        Count = r.Int();
+        _byClientId.Clear();
+        for (int slot = 0; slot < _used; slot++)
+        {
+            ref Order o = ref _slots[slot];
+            if (o.OrderId != 0 && o.ClientOrderId != 0) _byClientId.Add(new ClientOrderKey(o.Account, o.ClientOrderId), slot);
+        }
     }
 }

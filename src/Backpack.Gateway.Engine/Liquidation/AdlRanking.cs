@@ -1,6 +1,7 @@
 using Backpack.Gateway.Engine.Accounts;
 using Backpack.Gateway.Engine.Markets;
 using Backpack.Gateway.Engine.Risk;
+using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Liquidation;
 
@@ -105,5 +106,23 @@ internal sealed class AdlRanking
         }
         candidates.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Account.CompareTo(y.Account));
         return candidates.ConvertAll(c => c.Account);
+    }
+
+    // ---- Snapshot: the quintile cut points in force (they change only when the ranking is refreshed) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Int(_thresholds.Length);
+        foreach (var cuts in _thresholds) w.Structs<double>(cuts);
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        if (r.Int() != _thresholds.Length) throw new InvalidDataException("snapshot: ADL ranking for another number of markets");
+        for (int i = 0; i < _thresholds.Length; i++)
+        {
+            var cuts = r.Structs<double>(out int count);
+            _thresholds[i] = cuts.Length == count ? cuts : cuts[..count];
+        }
     }
 }

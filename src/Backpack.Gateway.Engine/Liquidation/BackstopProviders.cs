@@ -1,3 +1,4 @@
+using Backpack.Gateway.Engine.State;
 namespace Backpack.Gateway.Engine.Liquidation;
 
 /// <summary>
@@ -50,6 +51,36 @@ internal sealed class BackstopProviders
     }
 
     public void RecordTake(int i, long now, long notional) => _providers[i].Taken.Enqueue((now, notional));
+
+    // ---- Snapshot ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Int(_providers.Count);
+        foreach (var p in _providers)
+        {
+            w.Int(p.Account);
+            w.Long(p.PerMinute);
+            w.Long(p.PerHour);
+            w.Int(p.Taken.Count);
+            foreach (var (time, notional) in p.Taken)
+            {
+                w.Long(time);
+                w.Long(notional);
+            }
+        }
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        _providers.Clear();
+        for (int i = r.Count(); i > 0; i--)
+        {
+            var p = new Provider(r.Int(), r.Long(), r.Long());
+            for (int t = r.Count(); t > 0; t--) p.Taken.Enqueue((r.Long(), r.Long()));
+            _providers.Add(p);
+        }
+    }
 
     private sealed class Provider(int account, long perMinute, long perHour)
     {

@@ -2,6 +2,7 @@ using Backpack.Gateway.Engine.Accounts;
 using Backpack.Gateway.Engine.Events;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Liquidation;
 
@@ -51,5 +52,21 @@ internal sealed class InsuranceFund
         _totals[(int)reason] += amount;
         Entries++;
         _events.Emit(new InsuranceFundChanged(_events.Header, liquidationId, amount, Balance, reason));
+    }
+
+    // ---- Snapshot (the balance is the fund account's collateral, saved with the accounts) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Structs<long>(_totals);
+        w.Int(Entries);
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        var totals = r.Structs<long>(out int count);
+        if (count != _totals.Length) throw new InvalidDataException("snapshot: insurance fund reasons differ");
+        totals.AsSpan(0, count).CopyTo(_totals);
+        Entries = r.Int();
     }
 }

@@ -5,6 +5,7 @@ using Backpack.Gateway.Engine.Matching;
 using Backpack.Gateway.Engine.Risk;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Liquidation;
 
@@ -401,6 +402,73 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     {
         Fund.Move(-amount, InsuranceFundReason.LiquidationShortfall, liquidationId);
         Statistics.ShortfallsPaid += amount;
+    }
+
+    // ---- Snapshot (engine thread, between commands) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        w.Long(LastLiquidationId);
+        w.Long(_ticks);
+        Statistics.Save(w);
+        w.Int(_active.Count);
+        foreach (var liq in _active)
+        {
+            w.Int(liq.Account);
+            w.Long(liq.Id);
+            w.Long(liq.StartTime);
+            w.Long(liq.LastFillTime);
+            w.Bool(liq.ClosedAny);
+            w.Bool(liq.UsedBackstop);
+            w.Int(liq.SliceMarket);
+            w.Long(liq.SliceBankruptcyPrice);
+        }
+        // The ADL queues ranked in the last tick (cleared at the next one).
+        w.Int(_adlQueues.Length);
+        foreach (var queue in _adlQueues)
+        {
+            w.Bool(queue is not null);
+            if (queue is null) continue;
+            w.Structs<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(queue.Accounts));
+            w.Int(queue.Next);
+        }
+        Fund.Save(w);
+        Providers.Save(w);
+        Adl.Save(w);
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        LastLiquidationId = r.Long();
+        _ticks = r.Long();
+        Statistics.Load(ref r);
+        _active.Clear();
+        for (int i = r.Count(); i > 0; i--)
+        {
+            var liq = new Active(r.Int(), r.Long(), r.Long())
+            {
+                LastFillTime = r.Long(),
+                ClosedAny = r.Bool(),
+                UsedBackstop = r.Bool(),
+                SliceMarket = r.Int(),
+                SliceBankruptcyPrice = r.Long(),
+            };
+            _active.Add(liq);
+        }
+        if (r.Int() != _adlQueues.Length) throw new InvalidDataException("snapshot: ADL queues for another number of markets");
+        for (int i = 0; i < _adlQueues.Length; i++)
+        {
+            if (!r.Bool())
+            {
+                _adlQueues[i] = null;
+                continue;
+            }
+            var accounts = r.Structs<int>(out int count);
+            _adlQueues[i] = new AdlCursor([.. accounts.AsSpan(0, count)]) { Next = r.Int() };
+        }
+        Fund.Load(ref r);
+        Providers.Load(ref r);
+        Adl.Load(ref r);
     }
 
     private bool IsPaused(int market) => _markets[market].IsStale(_events.Time, _options.StaleMarkMicros);

@@ -31,4 +31,20 @@ public sealed class LiquidationStatistics
 
     /// <summary>A copy of the totals now (the engine keeps counting in this instance).</summary>
     public LiquidationStatistics Copy() => (LiquidationStatistics)MemberwiseClone();
+
+    internal void Save(State.SnapshotWriter w)
+    {
+        foreach (long value in (long[])[Started, Averted, Partial, Full, Bankrupt, BookNotional, ProviderNotional, FundNotional, AdlNotional,
+                     LiquidationFees, ShortfallsPaid, LargestShortfall, Active])
+        {
+            w.Long(value);
+        }
+    }
+
+    internal void Load(ref State.SnapshotReader r)
+    {
+        Started = r.Long(); Averted = r.Long(); Partial = r.Long(); Full = r.Long(); Bankrupt = r.Long();
+        BookNotional = r.Long(); ProviderNotional = r.Long(); FundNotional = r.Long(); AdlNotional = r.Long();
+        LiquidationFees = r.Long(); ShortfallsPaid = r.Long(); LargestShortfall = r.Long(); Active = r.Long();
+    }
 }

@@ -74,4 +74,26 @@ internal sealed class Market
     }
 
     public bool InBand(long price) => price >= BandLow && price <= BandHigh;
+
+    // ---- Snapshot (the book is saved by the engine beside it) ----
+
+    internal void Save(State.SnapshotWriter w)
+    {
+        w.Long(IndexPrice);
+        w.Long(MarkPrice);
+        w.Long(IndexTime);
+        w.Long(BandLow);
+        w.Long(BandHigh);
+        w.Long(LastTradePrice);
+    }
+
+    internal void Load(ref State.SnapshotReader r)
+    {
+        IndexPrice = r.Long();
+        MarkPrice = r.Long();
+        IndexTime = r.Long();
+        BandLow = r.Long();
+        BandHigh = r.Long();
+        LastTradePrice = r.Long();
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class Clearing
     public void UseAdlRanking(Liquidation.AdlRanking adl) => _adl = adl;
 
     /// <summary>Fees collected by the venue (taker and maker fees, less maker rebates), micro-USDC.</summary>
-    public long FeeIncome { get; private set; }
+    public long FeeIncome { get; internal set; }
 
     /// <summary>Positions touched by the current command, in the order first touched.</summary>
     public int ChangedCount => _changedCount;

@@ -3,6 +3,7 @@ using Backpack.Gateway.Engine.Events;
 using Backpack.Gateway.Engine.Markets;
 using Backpack.Gateway.Engine.Liquidation;
 using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Risk;
 
@@ -38,6 +39,7 @@ internal sealed class MarginMonitor
     private int[] _queue = new int[64];
     private int _queued;
     private long _pass = 1;
+    private readonly TriggerPositions _positions;
 
     public MarginMonitor(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationLimits options)
     {
@@ -46,7 +48,7 @@ internal sealed class MarginMonitor
         _margin = margin;
         _events = events;
         _options = options;
-        var positions = new TriggerPositions();
+        var positions = _positions = new TriggerPositions();
         _down = new TriggerHeap[markets.Length];
         _up = new TriggerHeap[markets.Length];
         for (int m = 0; m < markets.Length; m++)
@@ -233,5 +235,34 @@ internal sealed class MarginMonitor
         long divisor = lotValue * (levelPpm + mHi);
         long ticks = FixedMath.MulDivFloor(budget, levelPpm, divisor) - FixedMath.MulDivCeil(notional, mHi - mLo, divisor);
         return Math.Clamp(ticks, 0, cap);
+    }
+
+    // ---- Snapshot (engine thread, between commands: nothing is queued then) ----
+
+    internal void Save(SnapshotWriter w)
+    {
+        if (_queued != 0) throw new InvalidOperationException("snapshot in the middle of a margin pass");
+        w.Long(_pass);
+        w.Long(Evaluations);
+        w.Long(TriggersFired);
+        _positions.Save(w);
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            _down[m].Save(w);
+            _up[m].Save(w);
+        }
+    }
+
+    internal void Load(ref SnapshotReader r)
+    {
+        _pass = r.Long();
+        Evaluations = r.Long();
+        TriggersFired = r.Long();
+        _positions.Load(ref r);
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            _down[m].Load(ref r);
+            _up[m].Load(ref r);
+        }
     }
 }

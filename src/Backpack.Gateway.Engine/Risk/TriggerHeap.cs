@@ -1,3 +1,5 @@
+using Backpack.Gateway.Engine.State;
+
 namespace Backpack.Gateway.Engine.Risk;
 
 /// <summary>
@@ -100,6 +102,22 @@ internal sealed class TriggerHeap
         Place(i, key, handle);
     }
 
+    internal void Save(SnapshotWriter w)
+    {
+        w.Structs<long>(_keys.AsSpan(0, Count));
+        w.Structs<int>(_handles.AsSpan(0, Count));
+    }
+
+    /// <summary>The heap array as it was (its positions are loaded with <see cref="TriggerPositions"/>).</summary>
+    internal void Load(ref SnapshotReader r)
+    {
+        _keys = r.Structs<long>(out int count, 64);
+        _handles = r.Structs<int>(out int handles, _keys.Length);
+        if (handles != count) throw new InvalidDataException("snapshot: trigger heap keys and handles differ in number");
+        if (_handles.Length != _keys.Length) Array.Resize(ref _handles, _keys.Length);
+        Count = count;
+    }
+
     private void Place(int i, long key, int handle)
     {
         _keys[i] = key;
@@ -126,4 +144,8 @@ internal sealed class TriggerPositions
     }
 
     public void Clear(int handle) => _slots[handle] = 0;
+
+    internal void Save(SnapshotWriter w) => w.Structs<int>(_slots);
+
+    internal void Load(ref SnapshotReader r) => _slots = r.Structs<int>(out _, 256);
 }
