@@ -59,6 +59,7 @@ public static class GatewayHost
         // Started in this order and stopped in reverse: the engine runs before clients can connect and
         // after they are gone; the demo's clients leave before the front ends close.
         builder.Services.AddHostedService<EngineService>();
+        builder.Services.AddHostedService<SnapshotService>();
         builder.Services.AddSingleton<FixService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FixService>());
         builder.Services.AddSingleton<WebSocketService>();

@@ -8,7 +8,7 @@ namespace Backpack.Gateway.Host.Tests;
 
 /// <summary>
 /// The demo venue as the program builds it, on ports chosen by the system, with a temporary folder
-/// for its FIX store and journal, and extra --Section:Key=value overrides; an HTTP client for its health, metrics and admin
+/// for its FIX store, journal and snapshots, and extra --Section:Key=value overrides; an HTTP client for its health, metrics and admin
 /// endpoints (carrying the demo's admin token).
 /// </summary>
 public sealed class HostTestVenue : IAsyncDisposable
@@ -37,7 +37,7 @@ public sealed class HostTestVenue : IAsyncDisposable
     public static async Task<HostTestVenue> StartInAsync(string store, bool keep, params string[] overrides)
     {
         string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + Path.Combine(store, "fix"),
-            "--Journal:Directory=" + Path.Combine(store, "journal"), .. overrides];
+            "--Journal:Directory=" + Path.Combine(store, "journal"), "--Snapshots:Directory=" + Path.Combine(store, "snapshots"), .. overrides];
         var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store, keep);
         try
         {

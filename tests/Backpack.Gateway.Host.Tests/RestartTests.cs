@@ -84,4 +84,58 @@ public class RestartTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_restart_starts_from_the_shutdown_snapshot_and_without_a_usable_one_replays_the_whole_journal()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-snapshot-restart-").FullName;
+        string snapshots = Path.Combine(folder, "snapshots");
+        try
+        {
+            (ulong Hash, long Sequence) stopped;
+            await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                await using var carol = await WsTestClient.ConnectAsync(first.WebSocketUri);
+                await carol.LogOnAsync(Demo.SecretOf("carol"));
+                for (int i = 0; i < 5; i++) await carol.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = (175 + i).ToString(), quantity = "1" });
+                stopped = await first.StopAsync();
+            }
+            Assert.Equal(stopped.Sequence, Assert.Single(Backpack.Gateway.Engine.State.EngineSnapshot.Files(snapshots)).Sequence);
+
+            // From the snapshot: nothing to replay.
+            await using (var second = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                var venue = second.App.Services.GetRequiredService<Venue>();
+                Assert.NotNull(venue.SnapshotLoaded);
+                Assert.Equal((0L, stopped.Sequence, stopped.Hash), (venue.Recovery!.Commands, venue.Recovery.LastSequence, venue.Recovery.StateHash));
+                Assert.Equal(5, (await second.GetJsonAsync("admin/summary")).GetProperty("openOrders").GetInt32());
+                stopped = await second.StopAsync();
+            }
+
+            // The newest snapshot damaged and the older one gone: the whole journal is replayed to the same state.
+            var files = Backpack.Gateway.Engine.State.EngineSnapshot.Files(snapshots);
+            foreach (var old in files.Skip(1)) File.Delete(old.Path);
+            var bytes = File.ReadAllBytes(files[0].Path);
+            bytes[^1] ^= 0xFF;
+            File.WriteAllBytes(files[0].Path, bytes);
+            await using (var third = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                var venue = third.App.Services.GetRequiredService<Venue>();
+                Assert.Null(venue.SnapshotLoaded);
+                Assert.Contains("CRC does not match", Assert.Single(venue.SnapshotsSkipped));
+                Assert.Equal((stopped.Sequence, stopped.Sequence, stopped.Hash), (venue.Recovery!.Commands, venue.Recovery.LastSequence, venue.Recovery.StateHash));
+                stopped = await third.StopAsync();
+            }
+
+            // No snapshot folder at all: the same.
+            Directory.Delete(snapshots, recursive: true);
+            await using var fourth = await HostTestVenue.StartInAsync(folder, keep: false, Quiet);
+            var recovery = fourth.App.Services.GetRequiredService<Venue>().Recovery!;
+            Assert.Equal((stopped.Sequence, stopped.Hash), (recovery.LastSequence, recovery.StateHash));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }

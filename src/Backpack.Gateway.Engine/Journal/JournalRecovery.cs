@@ -38,6 +38,10 @@ public static class JournalRecovery
             engine.Process(frame, output);
             if (engine.LastSequence != sequence) throw new InvalidDataException($"journal record {sequence} was not taken by the engine (at sequence {engine.LastSequence})");
         });
+        if (scan.LastSequence < from)
+        {
+            throw new InvalidDataException($"the journal in {directory} ends at sequence {scan.LastSequence}, before the snapshot's {from}: commands are missing");
+        }
         if (scan.LastSequence > from && engine.LastSequence != scan.LastSequence)
         {
             throw new InvalidDataException($"the journal ends at sequence {scan.LastSequence} but the engine is at {engine.LastSequence}");

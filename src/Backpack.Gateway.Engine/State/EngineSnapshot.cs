@@ -78,6 +78,12 @@ public sealed class EngineSnapshot
         return path;
     }
 
+    /// <summary>Deletes all but the <paramref name="keep"/> newest snapshot files of a folder.</summary>
+    public static void Prune(string directory, int keep)
+    {
+        foreach (var (path, _) in Files(directory).Skip(keep)) File.Delete(path);
+    }
+
     /// <summary>The snapshot files of a folder, newest (highest sequence) first.</summary>
     public static IReadOnlyList<(string Path, long Sequence)> Files(string directory)
     {

@@ -1,6 +1,7 @@
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Journal;
 using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Engine.State;
 using Backpack.Gateway.Fix;
 using Backpack.Gateway.Host.Admin;
 using Backpack.Gateway.Host.Demo;
@@ -21,7 +22,7 @@ public sealed class ConfigurationException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
-/// Engine, Sequencer, Journal, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin). Unknown keys and values that do not convert are errors that name the
+/// Engine, Sequencer, Journal, Snapshots, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin). Unknown keys and values that do not convert are errors that name the
 /// key, as are the checks each part makes of itself.
 /// </summary>
 public sealed class GatewaySettings
@@ -31,6 +32,7 @@ public sealed class GatewaySettings
     public EngineOptions Engine { get; private set; } = new();
     public EngineRunnerOptions Sequencer { get; private set; } = new();
     public JournalOptions Journal { get; private set; } = new();
+    public SnapshotOptions Snapshots { get; private set; } = new();
     public FixOptions Fix { get; private set; } = new();
     public WebSocketApiOptions WebSocket { get; private set; } = new();
     public BackstopSettings Backstop { get; private set; } = new();
@@ -39,7 +41,7 @@ public sealed class GatewaySettings
     public AdminOptions Admin { get; private set; } = new();
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
-    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "Logging"];
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Snapshots", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "Logging"];
 
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -55,6 +57,7 @@ public sealed class GatewaySettings
             Engine = Bind(configuration, "Engine", new EngineOptions(), problems),
             Sequencer = Bind(configuration, "Sequencer", new EngineRunnerOptions(), problems),
             Journal = Bind(configuration, "Journal", new JournalOptions(), problems),
+            Snapshots = Bind(configuration, "Snapshots", new SnapshotOptions(), problems),
             Fix = Bind(configuration, "Fix", new FixOptions(), problems),
             WebSocket = Bind(configuration, "WebSocket", new WebSocketApiOptions(), problems),
             Backstop = Bind(configuration, "Backstop", new BackstopSettings(), problems),
@@ -145,6 +148,8 @@ public sealed class GatewaySettings
         problems.AddRange(Fix.Validate());
         problems.AddRange(WebSocket.Validate());
         problems.AddRange(Journal.Validate());
+        problems.AddRange(Snapshots.Validate());
+        if (Snapshots.Enabled && !Journal.Enabled) problems.Add("Snapshots:Enabled needs Journal:Enabled (a snapshot without the journal after it would lose commands)");
         problems.AddRange(Backstop.Validate(ids));
         problems.AddRange(PriceFeed.Validate());
         problems.AddRange(Admin.Validate());

@@ -1,3 +1,4 @@
+using Backpack.Gateway.Engine.State;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Markets;
@@ -18,6 +19,8 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
     public Task StartAsync(CancellationToken cancellationToken)
     {
         bool recovered = venue.Recovered; // read before the engine thread owns the state
+        foreach (string skipped in venue.SnapshotsSkipped) log.LogWarning("Snapshot passed over: {Reason}", skipped);
+        if (venue.SnapshotLoaded is { } snapshot) log.LogInformation("Started from snapshot {Path}", snapshot);
         if (venue.Recovery is { } r)
         {
             log.LogInformation("Journal {Directory}: replayed {Commands} commands to sequence {Sequence} in {Elapsed} ms, state hash {Hash:x16}{Torn}",
@@ -63,6 +66,11 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
         {
             journal.Dispose();
             log.LogInformation("Journal closed: {Records} records, {Bytes} bytes, {Syncs} fsyncs this run", journal.Records, journal.Bytes, journal.Syncs);
+        }
+        if (venue.Settings.Snapshots is { Enabled: true, AtShutdown: true })
+        {
+            // The engine thread has ended: the state can be read here.
+            SnapshotService.Write(venue, EngineSnapshot.Capture(venue.Engine), log);
         }
         return Task.CompletedTask;
     }

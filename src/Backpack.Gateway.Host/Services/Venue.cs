@@ -1,5 +1,6 @@
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Journal;
+using Backpack.Gateway.Engine.State;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Protocol;
@@ -8,8 +9,9 @@ using Backpack.Gateway.Protocol.Markets;
 namespace Backpack.Gateway.Host.Services;
 
 /// <summary>
-/// The venue's core: the markets, the matching engine (recovered from its journal) and the sequencer
-/// thread that feeds it and journals every command (started by <see cref="EngineService"/>).
+/// The venue's core: the markets, the matching engine (recovered from its newest valid snapshot and
+/// the journal after it) and the sequencer thread that feeds it and journals every command (started
+/// by <see cref="EngineService"/>).
 /// </summary>
 public sealed class Venue : IDisposable
 {
@@ -17,7 +19,17 @@ public sealed class Venue : IDisposable
     {
         Settings = settings;
         Markets = settings.Markets;
-        Engine = new MatchingEngine(Markets, settings.Engine);
+        if (settings.Snapshots.Enabled)
+        {
+            // The newest valid snapshot, if any; each one passed over is reported.
+            var loaded = EngineSnapshot.LoadLatest(settings.Snapshots.Directory, Markets, settings.Engine, SnapshotsSkipped);
+            SnapshotLoaded = loaded?.Path;
+            Engine = loaded?.Engine ?? new MatchingEngine(Markets, settings.Engine);
+        }
+        else
+        {
+            Engine = new MatchingEngine(Markets, settings.Engine);
+        }
         JournalWriter? journal = null;
         if (settings.Journal.Enabled)
         {
@@ -26,6 +38,12 @@ public sealed class Venue : IDisposable
         }
         Runner = new EngineRunner(Engine, Clock, settings.Sequencer, journal, settings.Journal);
     }
+
+    /// <summary>The snapshot the engine started from, or null.</summary>
+    public string? SnapshotLoaded { get; }
+
+    /// <summary>Snapshots passed over at start, with the reason.</summary>
+    public List<string> SnapshotsSkipped { get; } = [];
 
     /// <summary>What the start-up recovery did, or null when the journal is off.</summary>
     public RecoveryReport? Recovery { get; }

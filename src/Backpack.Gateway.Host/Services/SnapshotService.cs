@@ -1,0 +1,47 @@
+using Backpack.Gateway.Engine.State;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Backpack.Gateway.Host.Services;
+
+/// <summary>
+/// Takes a snapshot of the engine every Snapshots:Interval while the venue runs: the copy is made on
+/// the engine thread between two batches (an inspection, a few milliseconds), the file is written
+/// here, off that thread, and the oldest files beyond Snapshots:Keep are deleted. The one at
+/// shutdown is taken by <see cref="EngineService"/> once the engine thread has ended.
+/// </summary>
+public sealed class SnapshotService(Venue venue, ILogger<SnapshotService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var options = venue.Settings.Snapshots;
+        if (!options.Enabled || options.Interval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(options.Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                var snapshot = await venue.Runner.InspectAsync(EngineSnapshot.Capture);
+                Write(venue, snapshot, log);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+            // The engine stopped first.
+        }
+    }
+
+    /// <summary>Writes a captured snapshot, prunes old ones and logs the figures.</summary>
+    public static void Write(Venue venue, EngineSnapshot snapshot, ILogger log)
+    {
+        var options = venue.Settings.Snapshots;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string path = snapshot.Write(options.Directory, venue.Markets);
+        EngineSnapshot.Prune(options.Directory, options.Keep);
+        log.LogInformation("Snapshot at sequence {Sequence} ({Size:F1} MB, state hash {Hash:x16}): engine paused {Pause:F1} ms, written in {Written} ms to {Path}",
+            snapshot.Sequence, snapshot.Payload.Length / 1e6, snapshot.StateHash, snapshot.Pause.TotalMilliseconds, watch.ElapsedMilliseconds, path);
+    }
+}
