@@ -22,18 +22,19 @@ public static class JournalBench
         Console.WriteLine("Mixed flow: " + flow.Mix);
         Throughput(flow, null);
         foreach (var policy in new[] { FsyncPolicy.Never, FsyncPolicy.Batch, FsyncPolicy.Interval }) Throughput(flow, policy);
+        Throughput(flow, FsyncPolicy.Batch, maxBatch: 4096);
         flow = null;
         GC.Collect();
         Recovery(recoveryCommands);
     }
 
-    private static void Throughput(MixedFlow flow, FsyncPolicy? policy)
+    private static void Throughput(MixedFlow flow, FsyncPolicy? policy, int maxBatch = 256)
     {
         var engine = flow.PrepareEngine();
         string folder = Directory.CreateTempSubdirectory("bp-journal-bench-").FullName;
         var options = new JournalOptions { Directory = folder, Fsync = policy ?? FsyncPolicy.Never };
         var writer = policy is null ? null : new JournalWriter(options, new JournalScan(engine.LastSequence, 0, null, 0, 0));
-        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero }, writer, options);
+        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero, MaxBatch = maxBatch }, writer, options);
         var batches = new BatchCounter(engine);
         runner.AddConsumer(batches);
         runner.Start();
@@ -50,9 +51,9 @@ public static class JournalBench
         watch.Stop();
         runner.Dispose();
         writer?.Dispose();
-        string label = policy is null ? "no journal" : $"journal, fsync {policy}";
+        string label = (policy is null ? "no journal" : $"journal, fsync {policy}") + (maxBatch != 256 ? $", batch {maxBatch}" : "");
         string disk = writer is null ? "" : $", {writer.Bytes / 1e6:F1} MB written, {writer.Syncs:N0} fsyncs ({flow.Count / (double)Math.Max(1, writer.Syncs):F0} commands per fsync)";
-        Console.WriteLine($"{label,-26} {flow.Count / watch.Elapsed.TotalSeconds / 1e6:F2} M commands/s ({watch.Elapsed.TotalSeconds:F2} s){disk}");
+        Console.WriteLine($"{label,-37} {flow.Count / watch.Elapsed.TotalSeconds / 1e6:F2} M commands/s ({watch.Elapsed.TotalSeconds:F2} s){disk}");
         Directory.Delete(folder, recursive: true);
     }
 
@@ -96,6 +97,22 @@ public static class JournalBench
         Console.WriteLine($"recovery: {report.Commands:N0} commands replayed in {report.Elapsed.TotalSeconds:F2} s ({report.Commands / report.Elapsed.TotalSeconds / 1e6:F2} M commands/s), " +
                           $"state hash {report.StateHash:x16} {(report.StateHash == expected ? "= the original's" : $"DIFFERS from the original's {expected:x16}")}");
         Directory.Delete(folder, recursive: true);
+
+        // A snapshot of that engine: the pause on the engine thread, the write, the load.
+        Backpack.Gateway.Engine.State.EngineSnapshot.Capture(recovered); // a first one sizes the buffer, as a running venue's earlier snapshots do
+        var snapshot = Backpack.Gateway.Engine.State.EngineSnapshot.Capture(recovered);
+        string snapshots = Directory.CreateTempSubdirectory("bp-snapshot-bench-").FullName;
+        var written = Stopwatch.StartNew();
+        string path = snapshot.Write(snapshots, MixedFlow.DefaultMarkets());
+        written.Stop();
+        var loading = Stopwatch.StartNew();
+        var loaded = Backpack.Gateway.Engine.State.EngineSnapshot.Load(path, MixedFlow.DefaultMarkets(), MixedFlow.Options(10_000));
+        loading.Stop();
+        var summary = recovered.Summarize();
+        Console.WriteLine($"snapshot of it ({summary.Accounts:N0} accounts, {summary.OpenOrders:N0} open orders): {snapshot.Payload.Count / 1e6:F1} MB, " +
+                          $"engine paused {snapshot.Pause.TotalMilliseconds:F1} ms (copy {snapshot.Copy.TotalMilliseconds:F1} ms, state hash the rest), written in {written.ElapsedMilliseconds} ms (fsync included), " +
+                          $"loaded and checked in {loading.ElapsedMilliseconds} ms, hash {(loaded.ComputeStateHash() == report.StateHash ? "equal" : "DIFFERENT")}");
+        Directory.Delete(snapshots, recursive: true);
     }
 
     /// <summary>Runs on the engine thread after each published batch: the engine's sequence then is the last command whose events left.</summary>

@@ -25,8 +25,12 @@ public sealed class EngineSnapshot
     private const int FormatVersion = 1;
     public const string Extension = ".bps";
 
-    private EngineSnapshot(long sequence, long time, ulong stateHash, byte[] payload, TimeSpan pause)
+    // The size of the last snapshot taken, to size the next one's buffer at once.
+    private static int _lastSize;
+
+    private EngineSnapshot(long sequence, long time, ulong stateHash, ArraySegment<byte> payload, TimeSpan pause, TimeSpan copy)
     {
+        Copy = copy;
         Sequence = sequence;
         Time = time;
         StateHash = stateHash;
@@ -37,19 +41,25 @@ public sealed class EngineSnapshot
     public long Sequence { get; }
     public long Time { get; }
     public ulong StateHash { get; }
-    public byte[] Payload { get; }
+    public ArraySegment<byte> Payload { get; }
 
     /// <summary>How long <see cref="Capture"/> held the engine thread.</summary>
     public TimeSpan Pause { get; }
+
+    /// <summary>The part of <see cref="Pause"/> spent copying the state (the rest computes the state hash).</summary>
+    public TimeSpan Copy { get; }
 
     /// <summary>Copies the engine's state (engine thread only, between commands).</summary>
     public static EngineSnapshot Capture(MatchingEngine engine)
     {
         long started = Stopwatch.GetTimestamp();
-        var writer = new SnapshotWriter();
+        var writer = new SnapshotWriter(Volatile.Read(ref _lastSize) * 5 / 4);
         engine.SaveState(writer);
+        var payload = writer.Detach();
+        Volatile.Write(ref _lastSize, payload.Count);
+        var copy = Stopwatch.GetElapsedTime(started);
         ulong hash = engine.ComputeStateHash();
-        return new EngineSnapshot(engine.LastSequence, engine.Time, hash, writer.Written.ToArray(), Stopwatch.GetElapsedTime(started));
+        return new EngineSnapshot(engine.LastSequence, engine.Time, hash, payload, Stopwatch.GetElapsedTime(started), copy);
     }
 
     public static string FileName(long sequence) => $"snapshot-{sequence:D19}{Extension}";
@@ -66,7 +76,7 @@ public sealed class EngineSnapshot
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(12), Sequence);
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(20), Time);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(28), StateHash);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(36), Payload.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(36), Payload.Count);
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), Crc32C.Compute(Payload));
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {

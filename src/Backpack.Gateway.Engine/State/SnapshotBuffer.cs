@@ -10,11 +10,17 @@ namespace Backpack.Gateway.Engine.State;
 /// </summary>
 internal sealed class SnapshotWriter
 {
-    private byte[] _buffer = new byte[1 << 16];
+    private byte[] _buffer;
+
+    /// <param name="capacity">bytes to start with (a good guess saves the copies of growing)</param>
+    public SnapshotWriter(int capacity = 1 << 16) => _buffer = new byte[Math.Max(capacity, 1 << 10)];
 
     public int Length { get; private set; }
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
+    /// <summary>The bytes written, without a copy (the writer must not be used afterwards).</summary>
+    public ArraySegment<byte> Detach() => new(_buffer, 0, Length);
 
     private Span<byte> Take(int size)
     {
