@@ -41,7 +41,7 @@ public sealed class SnapshotService(Venue venue, ILogger<SnapshotService> log) :
         var watch = System.Diagnostics.Stopwatch.StartNew();
         string path = snapshot.Write(options.Directory, venue.Markets);
         EngineSnapshot.Prune(options.Directory, options.Keep);
-        log.LogInformation("Snapshot at sequence {Sequence} ({Size:F1} MB, state hash {Hash:x16}): engine paused {Pause:F1} ms (copy {Copy:F1} ms), written in {Written} ms to {Path}",
-            snapshot.Sequence, snapshot.Payload.Count / 1e6, snapshot.StateHash, snapshot.Pause.TotalMilliseconds, snapshot.Copy.TotalMilliseconds, watch.ElapsedMilliseconds, path);
+        log.LogInformation("Snapshot at sequence {Sequence} ({Bytes:N0} bytes, state hash {Hash:x16}): engine paused {Pause:F1} ms (copy {Copy:F1} ms), written in {Written} ms to {Path}",
+            snapshot.Sequence, snapshot.Payload.Count, snapshot.StateHash, snapshot.Pause.TotalMilliseconds, snapshot.Copy.TotalMilliseconds, watch.ElapsedMilliseconds, path);
     }
 }
