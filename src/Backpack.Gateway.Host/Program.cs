@@ -2,6 +2,7 @@ using System.CommandLine;
 using Backpack.Gateway.Host;
 using Backpack.Gateway.Host.Cli;
 using Backpack.Gateway.Host.Configuration;
+using Backpack.Gateway.Host.Services;
 using Microsoft.Extensions.Hosting;
 
 var root = new RootCommand("Backpack.Gateway: a FIX 4.4 and WebSocket trading gateway for a perpetual-futures venue. " +
@@ -31,6 +32,12 @@ root.SetAction(async (parse, cancellation) =>
     {
         Console.Error.WriteLine(e.Message);
         return 2;
+    }
+    catch (RecoveryFailedException e)
+    {
+        // Nothing is opened on a state that may be wrong: the journal must be looked at (docs/durability.md).
+        Console.Error.WriteLine(e.Message);
+        return 3;
     }
     try
     {

@@ -96,8 +96,43 @@ public class GatewayRunTests
         }
     }
 
-    /// <summary>Runs a subcommand of the program in <paramref name="work"/> and returns what it printed (it must exit 0).</summary>
-    private static async Task<string> RunToolAsync(string work, params string[] arguments)
+    [Fact]
+    public async Task A_journal_damaged_before_its_tail_stops_the_start_naming_the_file_and_offset()
+    {
+        string work = Directory.CreateTempSubdirectory("bp-damaged-").FullName;
+        try
+        {
+            using (var first = await HostProcess.StartAsync(work, "--Demo:Enabled=false"))
+            {
+                using var carol = new FixTestClient(first.FixEndpoint, "CAROL", SecretOf("carol"));
+                carol.Logon();
+                for (int i = 0; i < 5; i++)
+                {
+                    carol.Send("D", FixTestClient.LimitOrder("d-" + i, '1', "1", "175"));
+                    carol.Expect("8");
+                }
+                Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(15)));
+            }
+            string segment = Directory.GetFiles(Path.Combine(work, "data", "journal")).Single();
+            var bytes = File.ReadAllBytes(segment);
+            bytes[40] ^= 0x55; // inside the second record, with many after it
+            File.WriteAllBytes(segment, bytes);
+
+            string output = await RunToolAsync(work, expectedExit: 3);
+            Assert.Contains("Recovery failed: Journal " + segment + " is damaged at offset ", output);
+            Assert.Contains("nothing was dropped", output);
+            Assert.Contains("is damaged at offset", await RunToolAsync(work, expectedExit: 3, "replay"));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Runs the program (or a subcommand) in <paramref name="work"/> and returns what it printed; it must exit with <paramref name="expectedExit"/>.</summary>
+    private static Task<string> RunToolAsync(string work, params string[] arguments) => RunToolAsync(work, 0, arguments);
+
+    private static async Task<string> RunToolAsync(string work, int expectedExit, params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
             [Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll"), .. arguments])
@@ -110,8 +145,8 @@ public class GatewayRunTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await output}{await errors}");
-        return await output;
+        Assert.True(process.ExitCode == expectedExit, $"exit {process.ExitCode}: {await output}{await errors}");
+        return await output + await errors;
     }
 
     [Fact]

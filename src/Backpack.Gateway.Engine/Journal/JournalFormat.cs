@@ -39,8 +39,8 @@ public static class JournalFormat
 
 /// <summary>The journal is damaged before its tail: recovery must stop (nothing is dropped silently).</summary>
 public sealed class JournalCorruptException(string file, long offset, string problem)
-    : Exception($"Journal {file} is damaged at offset {offset}: {problem}. Recovery stopped; nothing was dropped.")
+    : Exception($"Journal {Path.GetFullPath(file)} is damaged at offset {offset}: {problem}. Recovery stopped; nothing was dropped.")
 {
-    public string File { get; } = file;
+    public string File { get; } = Path.GetFullPath(file);
     public long Offset { get; } = offset;
 }

@@ -34,7 +34,14 @@ public sealed class Venue : IDisposable
         if (settings.Journal.Enabled)
         {
             // Before anything else sees the engine: its state is the journal's, replayed.
-            (Recovery, journal) = JournalRecovery.Recover(Engine, settings.Journal);
+            try
+            {
+                (Recovery, journal) = JournalRecovery.Recover(Engine, settings.Journal);
+            }
+            catch (Exception e) when (e is JournalCorruptException or InvalidDataException)
+            {
+                throw new RecoveryFailedException(e.Message, e);
+            }
         }
         Runner = new EngineRunner(Engine, Clock, settings.Sequencer, journal, settings.Journal);
     }
@@ -76,3 +83,6 @@ public sealed class Venue : IDisposable
     }
 
 }
+
+/// <summary>The start-up recovery could not rebuild the state (a damaged journal, missing commands): the venue must not open.</summary>
+public sealed class RecoveryFailedException(string message, Exception inner) : Exception("Recovery failed: " + message, inner);
