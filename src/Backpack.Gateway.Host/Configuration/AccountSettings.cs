@@ -12,7 +12,7 @@ public sealed class AccountSettings
     /// <summary>A name for people (the demo page's account list, logs).</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>USDC credited when the venue starts (every start, until the engine state is journaled).</summary>
+    /// <summary>USDC credited on the venue's first start (an empty journal); a recovered venue already holds it.</summary>
     public decimal Deposit { get; set; }
 
     /// <summary>Base64 Ed25519 public key: what FIX Username(553) and the WebSocket X-API-Key name.</summary>

@@ -5,7 +5,7 @@ namespace Backpack.Gateway.Host.Configuration;
 /// <summary>
 /// Stage 2 of the liquidation pipeline as the venue sets it up at start (section Backstop): the
 /// insurance fund's opening deposit and the backstop liquidity providers with their limits. Applied
-/// every start, like the accounts' deposits, until the engine state is journaled.
+/// on the first start (an empty journal), like the accounts' deposits.
 /// </summary>
 public sealed class BackstopSettings
 {
