@@ -79,7 +79,8 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                     }
                 }
             });
-            output.WriteLine($"journal after kill -9: {scan.Records} commands, torn bytes {scan.TornBytes}, hash {engine.ComputeStateHash():x16}, liquidations {engine.Liquidations.Started}");
+            output.WriteLine($"journal after kill -9: {scan.Records} commands, torn bytes {scan.TornBytes}, hash {engine.ComputeStateHash():x16}, liquidations {engine.Liquidations.Started}; " +
+                             $"acknowledged before the kill: {ackedFix.Count} orders over FIX, {ackedWs.Count} over WebSocket");
             Assert.Subset(accepted, ackedFix.Values.ToHashSet());
             Assert.Subset(accepted, ackedWs);
             Assert.True(engine.Liquidations.Started > 0, "the crash should have liquidated someone before the kill");
