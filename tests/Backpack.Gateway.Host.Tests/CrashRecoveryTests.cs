@@ -30,9 +30,10 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                 alice.Logon();
                 await using var carol = await WsTestClient.ConnectAsync(first.WebSocketUri);
                 await carol.LogOnAsync(Demo.SecretOf("carol"));
-                await Task.Delay(3000); // the demo traders take positions
+                await WaitForAsync(http, s => s.GetProperty("accountsWithPositions").GetInt32() >= 5, "the demo traders in position");
 
-                (await http.PostAsync("admin/scenarios/gap-down/start?speed=30", null)).EnsureSuccessStatusCode();
+                // gap-down at speed 10: the index gaps 12% three seconds in, the scenario ends after 12 s.
+                (await http.PostAsync("admin/scenarios/gap-down/start?speed=10", null)).EnsureSuccessStatusCode();
                 // Orders from both channels while the index gaps and the liquidations run.
                 string price = "";
                 for (int i = 0; i < 40; i++)
@@ -55,6 +56,9 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                     await Task.Delay(25);
                 }
                 aliceNextSeq = alice.NextSeq;
+                await WaitForAsync(http, s => s.GetProperty("liquidations").GetProperty("started").GetInt64() > 0, "a liquidation");
+                var feed = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/scenarios")).RootElement.GetProperty("feed");
+                Assert.Equal("scenario", feed.GetProperty("mode").GetString()); // the crash is still playing
                 first.KillHard();
                 Assert.True(ackedFix.Count >= 10 && ackedWs.Count >= 10, $"acknowledged: {ackedFix.Count} over FIX, {ackedWs.Count} over WebSocket");
                 Assert.Contains(first.Lines, l => l.Contains("Scenario gap-down started", StringComparison.Ordinal));
@@ -123,6 +127,18 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task WaitForAsync(HttpClient http, Func<System.Text.Json.JsonElement, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var summary = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/summary")).RootElement;
+            if (condition(summary)) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} within 30 s: {summary.GetRawText()}");
+            await Task.Delay(100);
         }
     }
 
