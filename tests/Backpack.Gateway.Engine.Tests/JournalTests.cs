@@ -134,6 +134,67 @@ public sealed class JournalTests : IDisposable
         Assert.Contains("nothing was dropped", error.Message);
     }
 
+    /// <summary>The offset of record <paramref name="index"/> (0-based) of a single-segment journal of <paramref name="frames"/>.</summary>
+    private static long OffsetOf(List<byte[]> frames, int index) =>
+        JournalFormat.SegmentHeaderSize + frames.Take(index).Sum(f => (long)JournalFormat.RecordHeaderSize + f.Length);
+
+    [Theory]
+    [InlineData(0x7FFF0000)] // far past the end of the file
+    [InlineData(60_000)]     // plausible, and running past the end: it must not pass for a cut-short last record
+    public void A_damaged_length_field_is_damage_not_a_torn_tail(int length)
+    {
+        var history = History();
+        WriteAll(Options(), history.Journal);
+        string segment = JournalFormat.Segments(_folder).Single().Path;
+        int victim = history.Journal.Count - 10;
+        var bytes = File.ReadAllBytes(segment);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((int)OffsetOf(history.Journal, victim)), length);
+        File.WriteAllBytes(segment, bytes);
+
+        var error = Assert.Throws<JournalCorruptException>(() => JournalReader.Read(_folder, 0, (_, _) => { }));
+        Assert.Equal(OffsetOf(history.Journal, victim), error.Offset);
+        Assert.Contains("header's CRC does not match", error.Message);
+    }
+
+    [Fact]
+    public void A_last_record_whose_CRCs_check_but_whose_sequence_is_wrong_is_damage()
+    {
+        var history = History();
+        WriteAll(Options(), history.Journal);
+        var scan = JournalReader.Read(_folder, 0, (_, _) => { });
+        using (var writer = new JournalWriter(Options(), scan))
+        {
+            // A well-formed record whose frame says sequence 5: never what a crash leaves behind.
+            writer.Append(history.Journal[4], history.Journal.Count + 1);
+        }
+        var error = Assert.Throws<JournalCorruptException>(() => JournalReader.Read(_folder, 0, (_, _) => { }));
+        Assert.Contains($"sequence 5 where {history.Journal.Count + 1} was due", error.Message);
+    }
+
+    [Fact]
+    public void A_last_record_followed_only_by_zeros_is_a_torn_tail_and_is_kept_aside_when_cut()
+    {
+        var history = History();
+        WriteAll(Options(), history.Journal);
+        string segment = JournalFormat.Segments(_folder).Single().Path;
+        long full = new FileInfo(segment).Length;
+        using (var file = new FileStream(segment, FileMode.Open))
+        {
+            // A power cut: the last record's payload half zeroed, and zero pages after it.
+            file.Position = full - 6;
+            file.Write(new byte[4096 + 6]);
+        }
+        var scan = JournalReader.Read(_folder, 0, (_, _) => { });
+        Assert.Equal(history.Journal.Count - 1, scan.LastSequence);
+        Assert.Equal(OffsetOf(history.Journal, history.Journal.Count - 1), scan.GoodLength);
+        using (new JournalWriter(Options(), scan))
+        {
+        }
+        Assert.Equal(scan.GoodLength, new FileInfo(segment).Length);
+        Assert.Equal(scan.TornBytes, new FileInfo($"{segment}.torn-{scan.GoodLength}").Length);
+        Assert.Equal(history.Journal.Count - 1, JournalReader.Read(_folder, 0, (_, _) => { }).LastSequence);
+    }
+
     [Fact]
     public void A_gap_between_segments_is_damage_and_records_spread_over_segments_read_in_order()
     {

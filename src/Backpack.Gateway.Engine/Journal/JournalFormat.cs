@@ -2,7 +2,7 @@ namespace Backpack.Gateway.Engine.Journal;
 
 /// <summary>
 /// The journal on disk: a folder of segment files <c>journal-&lt;first sequence, 19 digits&gt;.bpj</c>.
-/// A segment starts with a 16-byte header (the 8 ASCII bytes <c>BPJOURN1</c>, then the sequence
+/// A segment starts with a 16-byte header (the 8 ASCII bytes <c>BPJOURN2</c>, then the sequence
 /// number of its first record as a little-endian int64), then records: a little-endian uint32
 /// payload length, the little-endian uint32 CRC-32C of the payload, and the payload, which is the
 /// command frame exactly as the engine processed it (shared binary protocol, stamped with its
@@ -10,10 +10,10 @@ namespace Backpack.Gateway.Engine.Journal;
 /// </summary>
 public static class JournalFormat
 {
-    public static ReadOnlySpan<byte> Magic => "BPJOURN1"u8;
+    public static ReadOnlySpan<byte> Magic => "BPJOURN2"u8;
 
     public const int SegmentHeaderSize = 16;
-    public const int RecordHeaderSize = 8;
+    public const int RecordHeaderSize = 12;
 
     /// <summary>Largest payload a record may have (a command frame is far smaller); a longer length field is damage.</summary>
     public const int MaxPayload = 64 * 1024;

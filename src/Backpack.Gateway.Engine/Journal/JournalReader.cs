@@ -15,11 +15,13 @@ public delegate void JournalRecordHandler(ReadOnlySpan<byte> frame, long sequenc
 public sealed record JournalScan(long LastSequence, long Records, string? LastSegment, long GoodLength, long TornBytes);
 
 /// <summary>
-/// Reads a journal folder front to back, checking every record's length, CRC and sequence number.
-/// A record cut short at the very end of the last segment (a crash during the write) is a torn tail:
-/// it is reported, not handed on, and the writer cuts it off. Any other damage — a bad CRC with
-/// records after it, a gap in the sequence, a bad segment header, a cut record in an older segment —
-/// throws <see cref="JournalCorruptException"/> naming the file and the offset.
+/// Reads a journal folder front to back, checking every record's header CRC, payload CRC and
+/// sequence number. The last record of the last segment is a torn tail (reported, not handed on,
+/// cut off by the writer) only when a crash during its write explains it: its header cut short, its
+/// payload running past the end of the file, or a bad CRC with nothing but zero bytes after it.
+/// Anything else — a bad CRC with data after it, a record whose CRCs check but whose sequence
+/// number or content is wrong, a gap between segments, a bad segment header, damage in an older
+/// segment — throws <see cref="JournalCorruptException"/> naming the file and the offset.
 /// </summary>
 public static class JournalReader
 {
@@ -69,19 +71,38 @@ public static class JournalReader
                 long recordOffset = fileOffset + position;
                 int available = filled - position;
                 if (available == 0) break; // clean end of the segment
+                // What is wrong with this record, and whether a crash while writing it explains it
+                // (only the last segment's last record can be torn; it is then cut off, not an error).
                 string? problem = null;
+                bool crashCut = false;
                 int payloadLength = 0;
-                if (available < JournalFormat.RecordHeaderSize) problem = "a record header is cut short";
+                if (available < JournalFormat.RecordHeaderSize)
+                {
+                    problem = "a record header is cut short";
+                    crashCut = true; // at the end of the file: a prefix of what was written
+                }
+                else if (Crc32C.Compute(buffer.AsSpan(position, 8)) != BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(position + 8)))
+                {
+                    problem = "the record header's CRC does not match";
+                    crashCut = AllZero(file, recordOffset, length); // a zero-filled tail (a power cut), nothing else
+                }
                 else
                 {
                     payloadLength = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(position));
                     if (payloadLength <= 0 || payloadLength > JournalFormat.MaxPayload) problem = $"a record length of {payloadLength}";
-                    else if (available < JournalFormat.RecordHeaderSize + payloadLength) problem = "a record is cut short";
+                    else if (available < JournalFormat.RecordHeaderSize + payloadLength)
+                    {
+                        problem = "a record is cut short";
+                        crashCut = true; // its header checks, its payload runs past the end of the file
+                    }
                     else
                     {
                         var payload = buffer.AsSpan(position + JournalFormat.RecordHeaderSize, payloadLength);
-                        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(position + 4));
-                        if (Crc32C.Compute(payload) != crc) problem = "the record's CRC does not match";
+                        if (Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(position + 4)))
+                        {
+                            problem = "the record's CRC does not match";
+                            crashCut = AllZero(file, recordOffset + JournalFormat.RecordHeaderSize + payloadLength, length); // nothing written after it
+                        }
                         else if (!CommandStamp.TryRead(payload, out _, out long sequence, out _)) problem = "the record is not a command frame";
                         else if (sequence != expected) problem = $"sequence {sequence} where {expected} was due";
                         else
@@ -97,22 +118,35 @@ public static class JournalReader
                         }
                     }
                 }
-                // A damaged record: the torn tail of the journal, or corruption.
-                long recordEnd = problem is "a record header is cut short" or "a record is cut short" ? length
-                    : recordOffset + JournalFormat.RecordHeaderSize + Math.Max(payloadLength, 0);
-                bool tail = last && (recordEnd >= length || problem.StartsWith("a record length", StringComparison.Ordinal) && ZerosToEnd(buffer, position, filled, fileOffset, length));
-                if (!tail) throw new JournalCorruptException(path, recordOffset, problem);
-                torn = length - recordOffset;
-                goodLength = recordOffset;
-                return new JournalScan(expected - 1, records, path, goodLength, torn);
+                if (!(last && crashCut)) throw new JournalCorruptException(path, recordOffset, problem);
+                return new JournalScan(expected - 1, records, path, recordOffset, length - recordOffset);
             }
             goodLength = length;
         }
         return new JournalScan(Math.Max(expected - 1, 0), records, segments.Count == 0 ? null : segments[^1].Path, goodLength, torn);
     }
 
-    private static bool ZerosToEnd(byte[] buffer, int position, int filled, long fileOffset, long length) =>
-        fileOffset + filled >= length && buffer.AsSpan(position, filled - position).IndexOfAnyExcept((byte)0) < 0;
+    /// <summary>True when the file holds only zero bytes from <paramref name="from"/> to its end (true for an empty range).</summary>
+    private static bool AllZero(FileStream file, long from, long length)
+    {
+        if (from >= length) return true;
+        long position = file.Position;
+        var chunk = new byte[1 << 16];
+        try
+        {
+            file.Position = from;
+            int read;
+            while ((read = file.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (chunk.AsSpan(0, read).IndexOfAnyExcept((byte)0) >= 0) return false;
+            }
+            return true;
+        }
+        finally
+        {
+            file.Position = position;
+        }
+    }
 
     private static int Fill(FileStream file, byte[] buffer, int filled)
     {

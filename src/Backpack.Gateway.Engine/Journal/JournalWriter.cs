@@ -28,8 +28,14 @@ public sealed class JournalWriter : IDisposable
         _nextSequence = scan.LastSequence + 1;
         if (scan.LastSegment is { } last && scan.GoodLength >= JournalFormat.SegmentHeaderSize)
         {
-            _file = new FileStream(last, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
-            if (_file.Length != scan.GoodLength) _file.SetLength(scan.GoodLength); // the torn tail goes
+            _file = new FileStream(last, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1);
+            if (_file.Length != scan.GoodLength)
+            {
+                // The torn tail goes, kept aside in case someone wants to look at it.
+                _file.Position = scan.GoodLength;
+                using (var aside = new FileStream($"{last}.torn-{scan.GoodLength}", FileMode.Create, FileAccess.Write)) _file.CopyTo(aside);
+                _file.SetLength(scan.GoodLength);
+            }
             _file.Seek(0, SeekOrigin.End);
             SegmentPath = last;
         }
@@ -58,6 +64,7 @@ public sealed class JournalWriter : IDisposable
         var record = _buffer.AsSpan(_buffered, size);
         BinaryPrimitives.WriteInt32LittleEndian(record, frame.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Compute(frame));
+        BinaryPrimitives.WriteUInt32LittleEndian(record[8..], Crc32C.Compute(record[..8]));
         frame.CopyTo(record[JournalFormat.RecordHeaderSize..]);
         _buffered += size;
         _nextSequence++;
