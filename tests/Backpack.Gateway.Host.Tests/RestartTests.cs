@@ -138,4 +138,31 @@ public class RestartTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_second_venue_on_the_same_data_does_not_start_and_leaves_the_journal_alone()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-twice-").FullName;
+        try
+        {
+            await using var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet);
+            await using (var carol = await WsTestClient.ConnectAsync(first.WebSocketUri))
+            {
+                await carol.LogOnAsync(Demo.SecretOf("carol"));
+                await carol.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "175", quantity = "1" });
+            }
+            var refused = await Assert.ThrowsAsync<RecoveryFailedException>(() => HostTestVenue.StartInAsync(folder, keep: true, Quiet));
+            Assert.Contains("is in use by another process", refused.Message);
+
+            // The first venue goes on journaling; its state survives its own restart.
+            var (hash, sequence) = await first.StopAsync();
+            await using var again = await HostTestVenue.StartInAsync(folder, keep: false, Quiet);
+            var recovery = again.App.Services.GetRequiredService<Venue>().Recovery!;
+            Assert.Equal((sequence, hash, 0L), (recovery.LastSequence, recovery.StateHash, recovery.TornBytes));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }

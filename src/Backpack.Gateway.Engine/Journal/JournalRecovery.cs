@@ -19,11 +19,21 @@ public sealed record RecoveryReport(long Commands, long LastSequence, long TornB
 /// </summary>
 public static class JournalRecovery
 {
-    /// <summary>Replays the journal into the engine and opens it for appending (a torn tail is cut off).</summary>
+    /// <summary>Locks the journal, replays it into the engine and opens it for appending (a torn tail is cut off); the writer holds the lock.</summary>
     public static (RecoveryReport Report, JournalWriter Writer) Recover(MatchingEngine engine, JournalOptions options)
     {
-        var (report, scan) = Replay(engine, options.Directory);
-        return (report, new JournalWriter(options, scan));
+        // Taken before reading: nobody else may be writing what is read (and cut) here.
+        var journalLock = JournalLock.Acquire(options.Directory);
+        try
+        {
+            var (report, scan) = Replay(engine, options.Directory);
+            return (report, new JournalWriter(options, scan, journalLock));
+        }
+        catch
+        {
+            journalLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Replays the journal of a folder into the engine, changing no file (the replay tool's read).</summary>

@@ -19,11 +19,14 @@ public sealed class JournalWriter : IDisposable
     private long _nextSequence;
     private long _bufferedFrom;  // sequence number of the first buffered record
     private bool _rollDue;
+    private readonly JournalLock? _lock;
 
     /// <summary>Opens the journal for appending after <paramref name="scan"/> (the recovery's read): cuts a torn tail off, continues the last segment.</summary>
-    public JournalWriter(JournalOptions options, JournalScan scan)
+    /// <param name="journalLock">the folder's lock (see <see cref="JournalLock"/>), released when the writer closes</param>
+    public JournalWriter(JournalOptions options, JournalScan scan, JournalLock? journalLock = null)
     {
         _options = options;
+        _lock = journalLock;
         System.IO.Directory.CreateDirectory(options.Directory);
         _nextSequence = scan.LastSequence + 1;
         if (scan.LastSegment is { } last && scan.GoodLength >= JournalFormat.SegmentHeaderSize)
@@ -130,5 +133,6 @@ public sealed class JournalWriter : IDisposable
         Write();
         _file.Flush(flushToDisk: true);
         _file.Dispose();
+        _lock?.Dispose();
     }
 }

@@ -38,7 +38,7 @@ public sealed class Venue : IDisposable
             {
                 (Recovery, journal) = JournalRecovery.Recover(Engine, settings.Journal);
             }
-            catch (Exception e) when (e is JournalCorruptException or InvalidDataException)
+            catch (Exception e) when (e is JournalCorruptException or InvalidDataException or JournalInUseException)
             {
                 throw new RecoveryFailedException(e.Message, e);
             }
