@@ -60,17 +60,35 @@ public sealed class FixFrontEnd : IAsyncDisposable
         Acceptor.Start();
     }
 
-    /// <summary>Logs the sessions out, stops listening, and closes the stores.</summary>
+    /// <summary>
+    /// Stops the FIX intake: stops listening and logs every session out. The gateway goes on
+    /// turning engine events into stored reports (they reach the clients by resend on their next
+    /// Logon) until <see cref="StopAsync"/>.
+    /// </summary>
+    public async Task StopAcceptingAsync(string reason = "Gateway shutting down")
+    {
+        if (_acceptorStopped) return;
+        _acceptorStopped = true;
+        await Acceptor.StopAsync(reason).ConfigureAwait(false);
+        await Acceptor.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the intake (if not yet), then lets the gateway's dispatcher finish the event batches it
+    /// has (call it after the engine has stopped, so that every event the engine made is stored),
+    /// and closes the stores and order logs.
+    /// </summary>
     public async Task StopAsync(string reason = "Gateway shutting down")
     {
         if (_stopped) return;
         _stopped = true;
-        await Acceptor.StopAsync(reason).ConfigureAwait(false);
-        await Acceptor.DisposeAsync().ConfigureAwait(false);
+        await StopAcceptingAsync(reason).ConfigureAwait(false);
         await Gateway.DisposeAsync().ConfigureAwait(false);
         foreach (var store in _stores) store.Dispose();
         foreach (var log in _orderLogs) log.Dispose();
     }
+
+    private bool _acceptorStopped;
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 }

@@ -57,7 +57,9 @@ public static class GatewayHost
         builder.Services.AddSingleton(scenarios);
         builder.Services.AddSingleton<Venue>();
         // Started in this order and stopped in reverse: the engine runs before clients can connect and
-        // after they are gone; the demo's clients leave before the front ends close.
+        // after they are gone; the demo's clients leave before the front ends close; the front ends'
+        // dispatchers and stores close last, after the engine's final events (FrontEndCloser).
+        builder.Services.AddHostedService<FrontEndCloser>();
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<SnapshotService>();
         builder.Services.AddSingleton<FixService>();

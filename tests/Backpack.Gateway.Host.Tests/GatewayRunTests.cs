@@ -113,7 +113,7 @@ public class GatewayRunTests
                 }
                 Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(15)));
             }
-            string segment = Directory.GetFiles(Path.Combine(work, "data", "journal")).Single();
+            string segment = Directory.GetFiles(Path.Combine(work, "data", "journal"), "*.bpj").Single();
             var bytes = File.ReadAllBytes(segment);
             bytes[40] ^= 0x55; // inside the second record, with many after it
             File.WriteAllBytes(segment, bytes);

@@ -45,7 +45,8 @@ public sealed class FixService : IHostedService, IAsyncDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _frontEnd.StopAsync("Gateway shutting down").ConfigureAwait(false);
+        // Intake only: the gateway goes on storing reports until the engine has stopped (FrontEndCloser).
+        await _frontEnd.StopAcceptingAsync("Gateway shutting down").ConfigureAwait(false);
         _log.LogInformation("FIX acceptor stopped");
     }
 
