@@ -50,7 +50,7 @@ public static class JournalRecovery
         });
         if (scan.LastSequence < from)
         {
-            throw new InvalidDataException($"the journal in {directory} ends at sequence {scan.LastSequence}, before the snapshot's {from}: commands are missing");
+            throw new JournalBehindSnapshotException($"the journal in {directory} ends at sequence {scan.LastSequence}, before the snapshot's {from}: commands are missing");
         }
         if (scan.LastSequence > from && engine.LastSequence != scan.LastSequence)
         {
@@ -60,3 +60,6 @@ public static class JournalRecovery
         return (new RecoveryReport(scan.Records, engine.LastSequence, scan.TornBytes, watch.Elapsed, engine.ComputeStateHash()), scan);
     }
 }
+
+/// <summary>The journal ends before the snapshot the engine was loaded from (an older snapshot may still do).</summary>
+public sealed class JournalBehindSnapshotException(string message) : Exception(message);

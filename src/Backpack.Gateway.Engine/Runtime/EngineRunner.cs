@@ -152,7 +152,9 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
             }
             if (!_inspections.IsEmpty)
             {
-                Publish();
+                // Everything processed so far is committed (synced, as an Interval policy would later)
+                // and its events are out before anyone looks: a snapshot is never ahead of the journal.
+                Commit(force: true);
                 RunInspections();
                 done++;
             }

@@ -70,7 +70,7 @@ public static class ReplayCommand
             {
                 (report, _) = JournalRecovery.Replay(engine, folder);
             }
-            catch (Exception e) when (e is JournalCorruptException or InvalidDataException)
+            catch (Exception e) when (e is JournalCorruptException or InvalidDataException or JournalBehindSnapshotException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 3;

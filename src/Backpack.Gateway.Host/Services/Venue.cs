@@ -19,30 +19,45 @@ public sealed class Venue : IDisposable
     {
         Settings = settings;
         Markets = settings.Markets;
-        if (settings.Snapshots.Enabled)
-        {
-            // The newest valid snapshot, if any; each one passed over is reported.
-            var loaded = EngineSnapshot.LoadLatest(settings.Snapshots.Directory, Markets, settings.Engine, SnapshotsSkipped);
-            SnapshotLoaded = loaded?.Path;
-            Engine = loaded?.Engine ?? new MatchingEngine(Markets, settings.Engine);
-        }
-        else
-        {
-            Engine = new MatchingEngine(Markets, settings.Engine);
-        }
         JournalWriter? journal = null;
-        if (settings.Journal.Enabled)
+        // Newest snapshot first; one that does not load, or that the journal does not reach (a power
+        // cut can leave the journal behind a snapshot written with Fsync Never), is passed over.
+        var candidates = settings.Snapshots.Enabled ? EngineSnapshot.Files(settings.Snapshots.Directory).Select(f => f.Path).ToList() : [];
+        candidates.Add(""); // no snapshot: an empty engine and the whole journal
+        foreach (string candidate in candidates)
         {
-            // Before anything else sees the engine: its state is the journal's, replayed.
+            MatchingEngine engine;
             try
             {
-                (Recovery, journal) = JournalRecovery.Recover(Engine, settings.Journal);
+                engine = candidate.Length == 0 ? new MatchingEngine(Markets, settings.Engine) : EngineSnapshot.Load(candidate, Markets, settings.Engine);
             }
-            catch (Exception e) when (e is JournalCorruptException or InvalidDataException or JournalInUseException)
+            catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                throw new RecoveryFailedException(e.Message, e);
+                SnapshotsSkipped.Add($"{candidate}: {e.Message}");
+                continue;
             }
+            if (settings.Journal.Enabled)
+            {
+                // Before anything else sees the engine: its state is the journal's, replayed.
+                try
+                {
+                    (Recovery, journal) = JournalRecovery.Recover(engine, settings.Journal);
+                }
+                catch (JournalBehindSnapshotException e) when (candidate.Length > 0)
+                {
+                    SnapshotsSkipped.Add($"{candidate}: {e.Message}");
+                    continue;
+                }
+                catch (Exception e) when (e is JournalCorruptException or InvalidDataException or JournalInUseException or JournalBehindSnapshotException)
+                {
+                    throw new RecoveryFailedException(e.Message, e);
+                }
+            }
+            Engine = engine;
+            SnapshotLoaded = candidate.Length == 0 ? null : candidate;
+            break;
         }
+        if (Engine is null) throw new RecoveryFailedException("no snapshot and no journal could be used", new InvalidOperationException());
         Runner = new EngineRunner(Engine, Clock, settings.Sequencer, journal, settings.Journal);
     }
 
