@@ -181,4 +181,29 @@ public class RestartTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Opening_deposits_interrupted_or_added_later_are_completed_and_never_paid_twice()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-opening-").FullName;
+        try
+        {
+            // As if the first start had stopped after alice's deposit: nobody else has one yet.
+            string[] onlyAlice = [.. Quiet, .. Enumerable.Range(1, Demo.Settings.Accounts.Count - 1).Select(i => $"--Accounts:{i}:Deposit=0"), "--Backstop:InsuranceFundDeposit=0"];
+            await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, onlyAlice))
+            {
+                var summary = await first.WaitForSummaryAsync(s => s.GetProperty("accounts").GetInt32() == 1, "alice's deposit", TimeSpan.FromSeconds(10));
+                Assert.Equal(100_000m, summary.GetProperty("deposits").GetDecimal());
+                await first.StopAsync();
+            }
+            await using var second = await HostTestVenue.StartInAsync(folder, keep: false, Quiet);
+            var after = await second.WaitForSummaryAsync(s => s.GetProperty("accounts").GetInt32() == Demo.Settings.Accounts.Count, "the other deposits", TimeSpan.FromSeconds(10));
+            Assert.Equal(Demo.Settings.Accounts.Sum(a => a.Deposit) + Demo.Settings.Backstop.InsuranceFundDeposit, after.GetProperty("deposits").GetDecimal());
+            Assert.Equal(Demo.Settings.Backstop.InsuranceFundDeposit, after.GetProperty("insuranceFund").GetDecimal());
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }
