@@ -27,6 +27,10 @@ public class RestartTests
                     alice.Logon();
                     alice.Send("D", FixTestClient.LimitOrder("a-1", '2', "2", "181"));
                     Assert.Equal("0", alice.Expect("8").GetString(FixTags.ExecType));
+                    // A replace before the restart: the order then goes by a-1r (a-1 before it).
+                    alice.Send("G", (FixTags.OrigClOrdID, "a-1"), (FixTags.ClOrdID, "a-1r"), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, "2"),
+                        (FixTags.OrderQty, "2"), (FixTags.OrdType, "2"), (FixTags.Price, "181.5"), (FixTags.TransactTime, FixTestClient.Now()));
+                    Assert.Equal("5", alice.Expect("8").GetString(FixTags.ExecType));
                     aliceSeq = alice.NextSeq;
                 }
                 await using (var carol = await WsTestClient.ConnectAsync(first.WebSocketUri))
@@ -50,7 +54,7 @@ public class RestartTests
             using (var bob = new FixTestClient(endpoint2, "BOB", Demo.SecretOf("bob")))
             {
                 bob.Logon();
-                bob.Send("D", FixTestClient.LimitOrder("b-1", '1', "1", "181"));
+                bob.Send("D", FixTestClient.LimitOrder("b-1", '1', "1", "181.5"));
                 Assert.Equal("0", bob.Expect("8").GetString(FixTags.ExecType));
                 Assert.Equal("F", bob.Expect("8").GetString(FixTags.ExecType));
             }
@@ -62,13 +66,13 @@ public class RestartTests
             aliceAgain.Send("2", (FixTags.BeginSeqNo, "1"), (FixTags.EndSeqNo, "0"));
             var fill = Enumerable.Range(0, 20).Select(_ => aliceAgain.Receive(TimeSpan.FromSeconds(5)))
                 .First(m => m.GetString(FixTags.MsgType) == "8" && m.GetString(FixTags.ExecType) == "F");
-            Assert.Equal(("a-1", "1", "181", "Y"), (fill.GetString(FixTags.ClOrdID), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx), fill.GetString(FixTags.PossDupFlag)));
+            Assert.Equal(("a-1r", "1", "181.5", "Y"), (fill.GetString(FixTags.ClOrdID), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx), fill.GetString(FixTags.PossDupFlag)));
 
-            // The rest of her order is still hers to cancel by ClOrdID.
+            // The rest of her order is still hers to cancel, also by the ClOrdID it had before the replace.
             aliceAgain.Send("F", (FixTags.OrigClOrdID, "a-1"), (FixTags.ClOrdID, "a-2"), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, "2"), (FixTags.TransactTime, FixTestClient.Now()));
             var canceled = Enumerable.Range(0, 30).Select(_ => aliceAgain.Receive(TimeSpan.FromSeconds(5)))
                 .First(m => m.GetString(FixTags.MsgType) == "8" && m.GetString(FixTags.ExecType) == "4"); // after the rest of the resend
-            Assert.Equal(("4", "a-1", "1"), (canceled.GetString(FixTags.ExecType), canceled.GetString(FixTags.OrigClOrdID), canceled.GetString(FixTags.CumQty)));
+            Assert.Equal(("4", "a-2", "a-1", "1"), (canceled.GetString(FixTags.ExecType), canceled.GetString(FixTags.ClOrdID), canceled.GetString(FixTags.OrigClOrdID), canceled.GetString(FixTags.CumQty)));
 
             // carol's WebSocket order is in her open orders, and in the depth snapshot.
             await using var carolAgain = await WsTestClient.ConnectAsync(second.WebSocketUri);

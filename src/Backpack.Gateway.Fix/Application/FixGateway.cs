@@ -233,7 +233,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         long requestId = state.NextRequestId();
         long newClientOrderId = state.NextClientOrderId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Replace, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order, NewClientOrderId = newClientOrderId });
-        state.OrderLog.Replaced(newClientOrderId, clOrdId);
+        state.OrderLog.Replaced(newClientOrderId, order.ClientOrderId, clOrdId);
         int length = ProtocolCodec.Encode(new ReplaceOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId, order.OrderId,
             order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity), state.Command);
         if (!Submit(state.Command.AsSpan(0, length)))
@@ -924,16 +924,19 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     /// <summary>What the gateway keeps per session.</summary>
     private static void Restore(SessionState state, Func<int, IReadOnlyList<OrderSnapshot>> openOrders)
     {
-        foreach (string clOrdId in state.OrderLog.ClOrdIds.Values) state.Orders.UseClOrdId(clOrdId);
+        state.AdvanceOrderCounter(state.OrderLog.MaxClientOrderId);
+        foreach (string clOrdId in state.OrderLog.ClOrdIds) state.Orders.UseClOrdId(clOrdId);
         foreach (int account in state.Session.Settings.Accounts)
         {
             foreach (var o in openOrders(account))
             {
-                if (!state.OrderLog.ClOrdIds.TryGetValue(o.ClientOrderId, out string? clOrdId)) continue; // not this session's
+                var chain = state.OrderLog.Chain(o.ClientOrderId);
+                if (chain.Count == 0) continue; // not this session's
+                // Known by its first ClOrdID, then renamed by each replace, as it was before the restart.
                 var order = new FixOrder
                 {
-                    ClOrdId = clOrdId,
-                    ClientOrderId = o.ClientOrderId,
+                    ClOrdId = chain[0].ClOrdId,
+                    ClientOrderId = chain[0].ClientOrderId,
                     AccountId = o.AccountId,
                     MarketId = o.MarketId,
                     Side = o.Side,
@@ -947,6 +950,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                     OrdStatus = o.CumulativeQuantity > 0 ? '1' : '0',
                 };
                 state.Orders.Add(order);
+                for (int i = 1; i < chain.Count; i++) state.Orders.Renamed(order, chain[i].ClOrdId, chain[i].ClientOrderId);
                 state.Orders.Accepted(order, o.OrderId);
             }
         }
@@ -973,6 +977,9 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         private int Number => Session.Settings.Number;
 
         public long NextClientOrderId() => RequestTag.Make(RequestTag.Fix, Number, ++_orderCounter);
+
+        /// <summary>Keeps new client order ids above <paramref name="used"/> (an id of this session from an earlier run).</summary>
+        public void AdvanceOrderCounter(long used) => _orderCounter = Math.Max(_orderCounter, RequestTag.Counter(used));
         public long NextRequestId() => RequestTag.Make(RequestTag.Fix, Number, ++_requestCounter);
         public ExecId NextExecId() => new('X', Number, ++_execCounter, -1);
         public ExecId NextExecId(long sequence) => new('E', sequence, Number, ++_execCounter);

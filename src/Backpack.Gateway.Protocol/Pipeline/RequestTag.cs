@@ -20,5 +20,8 @@ public static class RequestTag
 
     public static int Connection(long id) => (int)((id >> 40) & 0x1F_FFFF);
 
+    /// <summary>The counter part of a tagged id (its low 40 bits).</summary>
+    public static long Counter(long id) => id & CounterMask;
+
     public static bool IsFrom(long id, int frontEnd, int connection) => id > 0 && FrontEnd(id) == frontEnd && Connection(id) == connection;
 }
