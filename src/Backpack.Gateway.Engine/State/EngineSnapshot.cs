@@ -121,7 +121,7 @@ public sealed class EngineSnapshot
             {
                 return (Load(path, markets, options), path);
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
             {
                 skipped.Add($"{path}: {e.Message}");
             }
@@ -151,15 +151,21 @@ public sealed class EngineSnapshot
     }
 
     /// <summary>
-    /// The format version, the sizes of the structs copied as memory, and the markets' definitions,
-    /// as a CRC-32C of their text (the same in every process, unlike <see cref="HashCode"/>).
+    /// The format version, the sizes of the structs copied as memory, and the markets' definitions
+    /// (units, band, fees, margin curves), as a CRC-32C of their text (the same in every process,
+    /// unlike <see cref="HashCode"/>). Engine options are not in it: a changed option makes the
+    /// journal replay follow the new rule as well.
     /// </summary>
     private static int Fingerprint(IReadOnlyList<MarketDefinition> markets)
     {
         var text = new System.Text.StringBuilder();
         text.Append(System.Globalization.CultureInfo.InvariantCulture,
             $"v{FormatVersion}|{Unsafe.SizeOf<Account>()}|{Unsafe.SizeOf<Position>()}|{Unsafe.SizeOf<Order>()}|{Unsafe.SizeOf<PriceLevel>()}");
-        foreach (var m in markets) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"|{m.Symbol}:{m.TickSize}:{m.StepSize}");
+        foreach (var m in markets)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"|{m.Symbol}:{m.TickSize}:{m.StepSize}:{m.MinQuantity}:{m.MaxQuantity}:{m.PriceBand}:{m.MakerFee}:{m.TakerFee}:{m.BaseImf}:{m.ImfFactor}:{m.BaseMmf}:{m.MmfFactor}");
+        }
         return (int)Crc32C.Compute(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }
 }

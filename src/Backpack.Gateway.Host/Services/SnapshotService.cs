@@ -21,8 +21,16 @@ public sealed class SnapshotService(Venue venue, ILogger<SnapshotService> log) :
         {
             while (await timer.WaitForNextTickAsync(stopping))
             {
-                var snapshot = await venue.Runner.InspectAsync(EngineSnapshot.Capture);
-                Write(venue, snapshot, log);
+                try
+                {
+                    var snapshot = await venue.Runner.InspectAsync(EngineSnapshot.Capture);
+                    Write(venue, snapshot, log);
+                }
+                catch (IOException e)
+                {
+                    // A full disk or a bad folder must not stop the venue: the journal still has everything.
+                    log.LogError(e, "Snapshot failed; the next one is due in {Interval}", options.Interval);
+                }
             }
         }
         catch (OperationCanceledException)

@@ -31,7 +31,7 @@ public sealed class Venue : IDisposable
             {
                 engine = candidate.Length == 0 ? new MatchingEngine(Markets, settings.Engine) : EngineSnapshot.Load(candidate, Markets, settings.Engine);
             }
-            catch (Exception e) when (e is InvalidDataException or IOException)
+            catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
             {
                 SnapshotsSkipped.Add($"{candidate}: {e.Message}");
                 continue;
