@@ -17,6 +17,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
 {
     private readonly List<IMessageStore> _stores = [];
     private readonly List<FixOrderLog> _orderLogs = [];
+    private readonly AppliedSequence _applied;
     private bool _stopped;
 
     public FixFrontEnd(FixOptions options, IReadOnlyList<MarketDefinition> markets, ICommandSubmitter submitter, Func<long> clock, FixDictionary? dictionary = null)
@@ -37,6 +38,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
             _orderLogs.Add(new FixOrderLog(options.StoreDirectory, settings.Id));
         }
         Sessions = sessions;
+        Gateway.Applied = _applied = new AppliedSequence(options.StoreDirectory);
         Acceptor = new FixAcceptor(options, sessions);
     }
 
@@ -86,6 +88,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
         await Gateway.DisposeAsync().ConfigureAwait(false);
         foreach (var store in _stores) store.Dispose();
         foreach (var log in _orderLogs) log.Dispose();
+        _applied.Dispose();
     }
 
     private bool _acceptorStopped;

@@ -53,4 +53,14 @@ public readonly record struct EventHeader(long Sequence, long Time)
     }
 
     public static EventHeader Decode(ref MessagePackReader r) => new(r.ReadInt64(), r.ReadInt64());
+
+    /// <summary>Reads the header of an encoded event without decoding the rest.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> frame, out EventHeader header)
+    {
+        var r = new MessagePackReader(frame);
+        r.ReadArrayHeader();
+        r.ReadInt64();
+        header = Decode(ref r);
+        return !r.HasError;
+    }
 }

@@ -210,4 +210,72 @@ public class RestartTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Reports_the_FIX_stores_missed_at_a_crash_are_made_again_from_the_journal()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-catchup-").FullName;
+        string copy = Directory.CreateTempSubdirectory("bp-catchup-copy-").FullName;
+        var release = new ManualResetEventSlim();
+        try
+        {
+            int aliceSeq;
+            await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                var fix = first.App.Services.GetRequiredService<FixService>().FrontEnd;
+                var endpoint = fix.Acceptor.LocalEndPoint!;
+                using var alice = new FixTestClient(endpoint, "ALICE", Demo.SecretOf("alice"));
+                alice.Logon();
+                alice.Send("D", FixTestClient.LimitOrder("a-1", '2', "2", "181"));
+                Assert.Equal("0", alice.Expect("8").GetString(FixTags.ExecType));
+                aliceSeq = alice.NextSeq;
+
+                // The FIX dispatcher stalls on alice's session (as if the process died before it stored her fill).
+                var session = fix.Sessions.Single(s => s.Settings.TargetCompId == "ALICE");
+                var holding = new ManualResetEventSlim();
+                var holder = new Thread(() => { lock (session.Lock) { holding.Set(); release.Wait(); } }) { IsBackground = true };
+                holder.Start();
+                holding.Wait();
+                await using (var bob = await WsTestClient.ConnectAsync(first.WebSocketUri))
+                {
+                    await bob.LogOnAsync(Demo.SecretOf("bob"));
+                    var taken = await bob.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "181", quantity = "1" });
+                    Assert.Equal("New", taken.GetProperty("result").GetProperty("status").GetString()); // journaled before this answer
+                }
+                // The crash: what is on disk now is all the next start gets (the lock file is the live process's).
+                try
+                {
+                    foreach (string dir in new[] { "journal", "fix" })
+                    {
+                        Directory.CreateDirectory(Path.Combine(copy, dir));
+                        foreach (var file in Directory.GetFiles(Path.Combine(folder, dir)).Where(f => Path.GetFileName(f) != Backpack.Gateway.Engine.Journal.JournalLock.FileName))
+                        {
+                            File.Copy(file, Path.Combine(copy, dir, Path.GetFileName(file)));
+                        }
+                    }
+                }
+                finally
+                {
+                    release.Set();
+                }
+            }
+
+            await using var second = await HostTestVenue.StartInAsync(copy, keep: false, Quiet);
+            var catchUp = second.App.Services.GetRequiredService<Venue>().FixCatchUp;
+            Assert.NotNull(catchUp);
+            Assert.True(catchUp.Batches.Count > 0);
+            var endpoint2 = second.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+            using var aliceAgain = new FixTestClient(endpoint2, "ALICE", Demo.SecretOf("alice")) { NextSeq = aliceSeq };
+            Assert.Equal("A", aliceAgain.Logon(reset: false).GetString(FixTags.MsgType));
+            aliceAgain.Send("2", (FixTags.BeginSeqNo, "1"), (FixTags.EndSeqNo, "0"));
+            var fill = Enumerable.Range(0, 20).Select(_ => aliceAgain.Receive(TimeSpan.FromSeconds(5)))
+                .First(m => m.GetString(FixTags.MsgType) == "8" && m.GetString(FixTags.ExecType) == "F");
+            Assert.Equal(("a-1", "1", "181", "1"), (fill.GetString(FixTags.ClOrdID), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LastPx), fill.GetString(FixTags.LeavesQty)));
+        }
+        finally
+        {
+            release.Set();
+            foreach (string dir in new[] { folder, copy }) if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }

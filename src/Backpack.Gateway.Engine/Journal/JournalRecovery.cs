@@ -20,13 +20,15 @@ public sealed record RecoveryReport(long Commands, long LastSequence, long TornB
 public static class JournalRecovery
 {
     /// <summary>Locks the journal, replays it into the engine and opens it for appending (a torn tail is cut off); the writer holds the lock.</summary>
-    public static (RecoveryReport Report, JournalWriter Writer) Recover(MatchingEngine engine, JournalOptions options)
+    /// <param name="afterCommand">called on each replayed command with its sequence number and events (and the engine after it)</param>
+    public static (RecoveryReport Report, JournalWriter Writer) Recover(MatchingEngine engine, JournalOptions options,
+        Action<long, FrameBuffer, MatchingEngine>? afterCommand = null)
     {
         // Taken before reading: nobody else may be writing what is read (and cut) here.
         var journalLock = JournalLock.Acquire(options.Directory);
         try
         {
-            var (report, scan) = Replay(engine, options.Directory);
+            var (report, scan) = Replay(engine, options.Directory, afterCommand);
             return (report, new JournalWriter(options, scan, journalLock));
         }
         catch
@@ -37,7 +39,7 @@ public static class JournalRecovery
     }
 
     /// <summary>Replays the journal of a folder into the engine, changing no file (the replay tool's read).</summary>
-    public static (RecoveryReport Report, JournalScan Scan) Replay(MatchingEngine engine, string directory)
+    public static (RecoveryReport Report, JournalScan Scan) Replay(MatchingEngine engine, string directory, Action<long, FrameBuffer, MatchingEngine>? afterCommand = null)
     {
         var watch = Stopwatch.StartNew();
         var output = new FrameBuffer(1 << 20, 1 << 12);
@@ -47,6 +49,7 @@ public static class JournalRecovery
             output.Clear();
             engine.Process(frame, output);
             if (engine.LastSequence != sequence) throw new InvalidDataException($"journal record {sequence} was not taken by the engine (at sequence {engine.LastSequence})");
+            afterCommand?.Invoke(sequence, output, engine);
         });
         if (scan.LastSequence < from)
         {

@@ -57,6 +57,9 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     /// <summary>Event batches waiting for the dispatcher.</summary>
     public int Backlog => Volatile.Read(ref _backlog);
 
+    /// <summary>Where the sequence of the last event batch saved in the stores is kept (set before <see cref="Start"/>).</summary>
+    public AppliedSequence? Applied { get; set; }
+
     /// <summary>
     /// Registers the sessions (created with this gateway as their application) with their order logs,
     /// and starts the dispatcher. After a recovery, <paramref name="openOrders"/> gives each account's
@@ -378,6 +381,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
     private void DispatchLoop()
     {
         var reader = _events.Reader;
+        long lastSequence;
         while (true)
         {
             if (reader.TryRead(out var batch))
@@ -409,6 +413,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 }
                 finally
                 {
+                    lastSequence = batch.Count > 0 && EventHeader.TryRead(batch[batch.Count - 1], out var header) ? header.Sequence : -1;
                     batch.Return();
                 }
                 // Each session's batch goes to its store and then to its socket in one write.
@@ -417,6 +422,8 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                     lock (state.Session.Lock) state.Session.Flush();
                 }
                 _touched.Clear();
+                // Every event of the batch is in the stores now.
+                if (lastSequence >= 0) Applied?.Record(lastSequence);
             }
         }
     }

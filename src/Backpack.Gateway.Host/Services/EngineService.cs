@@ -28,6 +28,10 @@ public sealed class EngineService(Venue venue, ILogger<EngineService> log) : IHo
                 r.TornBytes > 0 ? $"; a torn last record ({r.TornBytes} bytes) was cut off" : "");
         }
         var opening = OpeningState(); // read before the engine thread owns the state
+        if (venue.FixStoresAhead is { } ahead)
+        {
+            log.LogWarning("The FIX stores saved events up to sequence {Ahead}, past the journal's end {End}: the journal lost commands (a power cut with Fsync Never?)", ahead, venue.Engine.LastSequence);
+        }
         venue.Runner.Start();
         foreach (var submit in opening) submit();
         log.LogInformation("Engine started: {Markets} markets ({Symbols}), {Accounts} accounts, tick every {Tick}{Recovered}; {Opening} opening commands",

@@ -20,14 +20,22 @@ public sealed class FixService : IHostedService, IAsyncDisposable
         _frontEnd = new FixFrontEnd(venue.Settings.Fix, venue.Markets, venue.Runner, venue.Clock);
         _frontEnd.Acceptor.OnError = (peer, e) => _log.LogError(e, "FIX connection from {Peer} failed", peer);
         _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over FIX");
-        venue.Runner.AddConsumer(_frontEnd.Gateway);
-        if (venue.Recovered)
+        if (venue.FixCatchUp is { } catchUp)
+        {
+            // The gateway first makes the reports it missed (from the sessions' orders at that point), then takes live events.
+            _openOrders = catchUp.OpenOrders;
+            foreach (var batch in catchUp.Batches) _frontEnd.Gateway.OnEvents(batch);
+            _log.LogWarning("FIX stores were saved up to sequence {Applied}: the reports of {Commands} later commands are made again from the journal (the last batch's may repeat, with the same ExecIDs)",
+                catchUp.Applied, catchUp.Batches.Count);
+        }
+        else if (venue.Recovered)
         {
             // Read now, before the engine thread owns the state; the gateway takes up every event after it.
             var accounts = venue.Settings.Fix.Sessions.SelectMany(s => s.Accounts).Distinct();
             var open = accounts.ToDictionary(a => a, a => venue.Engine.SnapshotOrders(a));
             _openOrders = account => open.GetValueOrDefault(account, []);
         }
+        venue.Runner.AddConsumer(_frontEnd.Gateway);
     }
 
     private readonly Func<int, IReadOnlyList<OrderSnapshot>>? _openOrders;

@@ -1,6 +1,7 @@
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Journal;
 using Backpack.Gateway.Engine.State;
+using Backpack.Gateway.Fix.Application;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Protocol;
@@ -22,7 +23,16 @@ public sealed class Venue : IDisposable
         JournalWriter? journal = null;
         // Newest snapshot first; one that does not load, or that the journal does not reach (a power
         // cut can leave the journal behind a snapshot written with Fsync Never), is passed over.
-        var candidates = settings.Snapshots.Enabled ? EngineSnapshot.Files(settings.Snapshots.Directory).Select(f => f.Path).ToList() : [];
+        // The FIX stores saved the reports of events up to this sequence (-1: a new store); a start
+        // from a snapshot after it could not produce the reports they miss.
+        long fixApplied = AppliedSequence.Read(settings.Fix.StoreDirectory);
+        var fixAccounts = settings.Fix.Sessions.SelectMany(s => s.Accounts).Distinct().ToList();
+        var candidates = new List<string>();
+        foreach (var (path, sequence) in settings.Snapshots.Enabled ? EngineSnapshot.Files(settings.Snapshots.Directory) : [])
+        {
+            if (fixApplied >= 0 && sequence > fixApplied) SnapshotsSkipped.Add($"{path}: newer than the FIX stores' last saved event ({fixApplied}); an older start point lets their missing reports be made");
+            else candidates.Add(path);
+        }
         candidates.Add(""); // no snapshot: an empty engine and the whole journal
         foreach (string candidate in candidates)
         {
@@ -39,9 +49,13 @@ public sealed class Venue : IDisposable
             if (settings.Journal.Enabled)
             {
                 // Before anything else sees the engine: its state is the journal's, replayed.
+                var catchUp = fixApplied >= 0 ? new FixCatchUp(fixApplied, fixAccounts) : null;
+                catchUp?.Start(engine);
                 try
                 {
-                    (Recovery, journal) = JournalRecovery.Recover(engine, settings.Journal);
+                    (Recovery, journal) = JournalRecovery.Recover(engine, settings.Journal, catchUp is null ? null : catchUp.After);
+                    FixCatchUp = catchUp is { Ready: true } && catchUp.Applied < engine.LastSequence ? catchUp : null;
+                    if (fixApplied > engine.LastSequence) FixStoresAhead = fixApplied;
                 }
                 catch (JournalBehindSnapshotException e) when (candidate.Length > 0)
                 {
@@ -60,6 +74,12 @@ public sealed class Venue : IDisposable
         if (Engine is null) throw new RecoveryFailedException("no snapshot and no journal could be used", new InvalidOperationException());
         Runner = new EngineRunner(Engine, Clock, settings.Sequencer, journal, settings.Journal);
     }
+
+    /// <summary>The reports the FIX stores missed at the last stop (a crash), to be made before the engine starts; null when none.</summary>
+    public FixCatchUp? FixCatchUp { get; private set; }
+
+    /// <summary>Set when the FIX stores saved events past the journal's end (the journal lost commands): their sequence.</summary>
+    public long? FixStoresAhead { get; private set; }
 
     /// <summary>The snapshot the engine started from, or null.</summary>
     public string? SnapshotLoaded { get; }
