@@ -25,21 +25,21 @@ public class CrashRecoveryTests(ITestOutputHelper output)
             string[] fast = ["--Demo:TradeInterval=00:00:00.200"];
             using (var first = await HostProcess.StartAsync(work, fast))
             {
-                using var http = Admin(first.BaseAddress);
+                using var admin = new AdminClient(first.BaseAddress);
                 using var alice = new FixTestClient(first.FixEndpoint, "ALICE", Demo.SecretOf("alice"));
                 alice.Logon();
                 await using var carol = await WsTestClient.ConnectAsync(first.WebSocketUri);
                 await carol.LogOnAsync(Demo.SecretOf("carol"));
-                await WaitForAsync(http, s => s.GetProperty("accountsWithPositions").GetInt32() >= 5, "the demo traders in position");
+                await admin.WaitForSummaryAsync(s => s.GetProperty("accountsWithPositions").GetInt32() >= 5, "the demo traders in position", Patience);
 
                 // gap-down at speed 10: the index gaps 12% three seconds in, the scenario ends after 12 s.
-                (await http.PostAsync("admin/scenarios/gap-down/start?speed=10", null)).EnsureSuccessStatusCode();
+                await admin.PostAsync("admin/scenarios/gap-down/start?speed=10");
                 // Orders from both channels while the index gaps and the liquidations run.
                 string price = "";
                 for (int i = 0; i < 40; i++)
                 {
                     // 3% under the index as it falls: inside the price band, resting (or filled once the gap is through).
-                    if (i % 8 == 0) price = decimal.Round(await IndexAsync(http) * 0.97m, 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (i % 8 == 0) price = decimal.Round(await IndexAsync(admin) * 0.97m, 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     string clOrdId = "k-" + i;
                     alice.Send("D", FixTestClient.LimitOrder(clOrdId, '1', "1", price));
                     // Only acknowledged orders count (in a gap the mark lags the index, and some prices fall outside
@@ -56,8 +56,8 @@ public class CrashRecoveryTests(ITestOutputHelper output)
                     await Task.Delay(25);
                 }
                 aliceNextSeq = alice.NextSeq;
-                await WaitForAsync(http, s => s.GetProperty("liquidations").GetProperty("started").GetInt64() > 0, "a liquidation");
-                var feed = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/scenarios")).RootElement.GetProperty("feed");
+                await admin.WaitForSummaryAsync(s => s.GetProperty("liquidations").GetProperty("started").GetInt64() > 0, "a liquidation", Patience);
+                var feed = (await admin.GetJsonAsync("admin/scenarios")).GetProperty("feed");
                 Assert.Equal("scenario", feed.GetProperty("mode").GetString()); // the crash is still playing
                 first.KillHard();
                 Assert.True(ackedFix.Count >= 10 && ackedWs.Count >= 10, $"acknowledged: {ackedFix.Count} over FIX, {ackedWs.Count} over WebSocket");
@@ -97,9 +97,9 @@ public class CrashRecoveryTests(ITestOutputHelper output)
             Assert.True(recovered.Success, second.Log);
             Assert.Equal((scan.LastSequence, engine.ComputeStateHash().ToString("x16")), (long.Parse(recovered.Groups[2].Value), recovered.Groups[3].Value));
 
-            using (var http = Admin(second.BaseAddress))
+            using (var admin = new AdminClient(second.BaseAddress))
             {
-                var summary = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/summary")).RootElement;
+                var summary = await admin.GetJsonAsync("admin/summary");
                 var checks = summary.GetProperty("moneyChecks");
                 Assert.Equal((0m, true), (checks.GetProperty("cashDiscrepancy").GetDecimal(), checks.GetProperty("openInterestBalanced").GetBoolean()));
             }
@@ -130,28 +130,11 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitForAsync(HttpClient http, Func<System.Text.Json.JsonElement, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var summary = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/summary")).RootElement;
-            if (condition(summary)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} within 30 s: {summary.GetRawText()}");
-            await Task.Delay(100);
-        }
-    }
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static async Task<decimal> IndexAsync(HttpClient http)
+    private static async Task<decimal> IndexAsync(AdminClient admin)
     {
-        var scenarios = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("admin/scenarios")).RootElement;
+        var scenarios = await admin.GetJsonAsync("admin/scenarios");
         return scenarios.GetProperty("feed").GetProperty("index").GetProperty("SOL_USDC_PERP").GetDecimal();
-    }
-
-    private static HttpClient Admin(Uri baseAddress)
-    {
-        var http = new HttpClient { BaseAddress = baseAddress };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", HostTestVenue.AdminToken);
-        return http;
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Backpack.Gateway.Host.Services;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +12,7 @@ namespace Backpack.Gateway.Host.Tests;
 /// </summary>
 public sealed class HostTestVenue : IAsyncDisposable
 {
-    public const string AdminToken = "demo-admin-token-change-me";
+    public const string AdminToken = AdminClient.Token;
 
     private readonly string _store;
     private readonly bool _keep;
@@ -26,7 +25,8 @@ public sealed class HostTestVenue : IAsyncDisposable
     }
 
     public WebApplication App { get; }
-    public HttpClient Http { get; private set; } = null!;
+    public AdminClient Admin { get; private set; } = null!;
+    public HttpClient Http => Admin.Http;
     public Uri BaseAddress { get; private set; } = null!;
     public Uri WebSocketUri { get; private set; } = null!;
 
@@ -51,40 +51,17 @@ public sealed class HostTestVenue : IAsyncDisposable
         string ws = venue.App.Services.GetRequiredService<WebSocketService>().Url;
         venue.WebSocketUri = new Uri(ws);
         venue.BaseAddress = new Uri("http" + ws["ws".Length..^venue.WebSocketUri.AbsolutePath.Length] + "/");
-        venue.Http = new HttpClient { BaseAddress = venue.BaseAddress };
-        venue.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        venue.Admin = new AdminClient(venue.BaseAddress);
         return venue;
     }
 
-    public async Task<JsonElement> GetJsonAsync(string path)
-    {
-        using var response = await Http.GetAsync(path);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public Task<JsonElement> GetJsonAsync(string path) => Admin.GetJsonAsync(path);
 
-    public async Task<JsonElement> PostAsync(string path)
-    {
-        using var response = await Http.PostAsync(path, null);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public Task<JsonElement> PostAsync(string path) => Admin.PostAsync(path);
 
     /// <summary>Polls the engine summary until <paramref name="condition"/> holds; returns that summary.</summary>
-    public async Task<JsonElement> WaitForSummaryAsync(Func<JsonElement, bool> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        JsonElement summary;
-        while (true)
-        {
-            summary = await GetJsonAsync("admin/summary");
-            if (condition(summary)) return summary;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what} within {timeout}: {summary.GetRawText()}");
-            await Task.Delay(200);
-        }
-    }
+    public Task<JsonElement> WaitForSummaryAsync(Func<JsonElement, bool> condition, string what, TimeSpan timeout) =>
+        Admin.WaitForSummaryAsync(condition, what, timeout);
 
     /// <summary>Stops the host (as Ctrl+C would) and returns the engine's state hash and sequence as it stopped.</summary>
     public async Task<(ulong Hash, long Sequence)> StopAsync()
@@ -96,7 +73,7 @@ public sealed class HostTestVenue : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Http?.Dispose();
+        Admin?.Dispose();
         try
         {
             await App.StopAsync();

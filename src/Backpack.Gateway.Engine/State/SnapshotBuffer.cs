@@ -17,8 +17,6 @@ internal sealed class SnapshotWriter
 
     public int Length { get; private set; }
 
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
-
     /// <summary>The bytes written, without a copy (the writer must not be used afterwards).</summary>
     public ArraySegment<byte> Detach() => new(_buffer, 0, Length);
 

@@ -41,16 +41,13 @@ public static class AdminEndpoints
                 ? Results.Json(new { status = "down", reason = "the engine did not answer within " + EngineAnswerTimeout.TotalSeconds + " s" }, statusCode: 503)
                 : Results.Json(new { status = "live", sequence });
         });
-        app.MapGet("/health/ready", async () =>
+        async Task<IResult> Readiness()
         {
             var health = await HealthAsync(venue, lifetime, started);
             return Results.Json(health, statusCode: health.Ready ? 200 : 503);
-        });
-        app.MapGet("/health", async () =>
-        {
-            var health = await HealthAsync(venue, lifetime, started);
-            return Results.Json(health, statusCode: health.Ready ? 200 : 503);
-        });
+        }
+        app.MapGet("/health/ready", Readiness);
+        app.MapGet("/health", Readiness);
 
         app.MapGet("/metrics", (HttpContext http) =>
             Authorize(http, token) ?? Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
