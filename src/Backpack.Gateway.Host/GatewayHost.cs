@@ -70,10 +70,12 @@ public static class GatewayHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexFeed>());
         builder.Services.AddHostedService<DemoActivity>();
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<LiquidationLog>();
         builder.Services.AddSingleton(sp => new PrometheusExporter(sp.GetRequiredService<GatewayMetrics>().Meter));
         var app = builder.Build();
-        // The metrics count from the first command: their consumer joins the engine before it starts.
+        // The metrics and the liquidation log count from the first command: their consumers join the engine before it starts.
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<LiquidationLog>();
         app.Services.GetRequiredService<WebSocketService>().FrontEnd.MapTo(app);
         AdminEndpoints.Map(app);
         WebPage.Map(app);

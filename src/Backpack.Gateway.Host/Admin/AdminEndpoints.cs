@@ -17,7 +17,8 @@ namespace Backpack.Gateway.Host.Admin;
 /// <list type="bullet">
 /// <item>GET /health, /health/live, /health/ready: no token.</item>
 /// <item>GET /metrics: Prometheus text. GET /admin/summary, GET /admin/scenarios, POST
-/// /admin/scenarios/{name}/start?speed=x, POST /admin/scenarios/stop: bearer token (Admin:Token).</item>
+/// /admin/scenarios/{name}/start?speed=x, POST /admin/scenarios/stop, GET
+/// /admin/liquidation-events?after=seq&amp;limit=n: bearer token (Admin:Token).</item>
 /// </list>
 /// </summary>
 public static class AdminEndpoints
@@ -25,12 +26,21 @@ public static class AdminEndpoints
     /// <summary>How long the engine may take to answer before it is reported not live.</summary>
     public static readonly TimeSpan EngineAnswerTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Most liquidation events one request returns.</summary>
+    public const int MaxLiquidationEvents = 10_000;
+
+    private static readonly System.Text.Json.JsonSerializerOptions IgnoreNulls = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public static void Map(WebApplication app)
     {
         var venue = app.Services.GetRequiredService<Venue>();
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         var feed = app.Services.GetRequiredService<IndexFeed>();
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
+        var liquidations = app.Services.GetRequiredService<LiquidationLog>();
         byte[] token = Encoding.UTF8.GetBytes(venue.Settings.Admin.Token);
         var started = DateTime.UtcNow;
 
@@ -64,6 +74,16 @@ public static class AdminEndpoints
             {
                 return Results.Json(new { error = "The engine did not answer: " + e.Message }, statusCode: 503);
             }
+        });
+        app.MapGet("/admin/liquidation-events", (HttpContext http, long? after, int? limit) =>
+        {
+            if (Authorize(http, token) is { } refused) return refused;
+            if (after < 0 || limit is < 1 or > MaxLiquidationEvents)
+            {
+                return Results.Json(new { error = $"after must be 0 or more and limit 1 to {MaxLiquidationEvents}" }, statusCode: 400);
+            }
+            var (events, complete, more) = liquidations.Read(after ?? 0, limit ?? MaxLiquidationEvents);
+            return Results.Json(new { after = after ?? 0, complete, more, events }, IgnoreNulls);
         });
         app.MapGet("/admin/scenarios", (HttpContext http) => Authorize(http, token) ?? Results.Json(new
         {

@@ -22,7 +22,7 @@ public sealed record SummaryDocument(
     SummaryDocument.Checks MoneyChecks,
     FeedStatus Feed)
 {
-    public sealed record Market(string Symbol, decimal Index, decimal Mark, decimal LongOpenInterest, decimal ShortOpenInterest,
+    public sealed record Market(string Symbol, decimal TickSize, decimal StepSize, decimal Index, decimal Mark, decimal LongOpenInterest, decimal ShortOpenInterest,
         decimal OpenInterestNotional, decimal? BestBid, decimal? BestAsk, int BidLevels, int AskLevels);
 
     /// <summary>Counts and notional per stage; <c>BookShare</c> is the share of the notional closed on the order book.</summary>
@@ -41,7 +41,7 @@ public sealed record SummaryDocument(
             var d = venue.Markets[m.MarketId - 1];
             decimal Price(long ticks) => ticks * d.TickSize;
             decimal Quantity(long lots) => lots * d.StepSize;
-            return new Market(m.Symbol, Price(m.IndexPrice), Price(m.MarkPrice), Quantity(m.LongOpenInterest), Quantity(m.ShortOpenInterest),
+            return new Market(m.Symbol, d.TickSize, d.StepSize, Price(m.IndexPrice), Price(m.MarkPrice), Quantity(m.LongOpenInterest), Quantity(m.ShortOpenInterest),
                 Price(m.MarkPrice) * Quantity(m.LongOpenInterest), m.BestBid > 0 ? Price(m.BestBid) : null, m.BestAsk > 0 ? Price(m.BestAsk) : null,
                 m.BidLevels, m.AskLevels);
         }).ToList();

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Json;
+using Backpack.Gateway.LoadTests.Measurement;
+using Backpack.Gateway.LoadTests.Venue;
+
+namespace Backpack.Gateway.LoadTests.Clients;
+
+/// <summary>
+/// A passive WebSocket client on the public streams: mark prices of every market (which keep the
+/// run's <see cref="MarketView"/> current), the public liquidation feed, and the depth and trades of
+/// one market. It places nothing; it is there to be pushed to, and it checks that every public
+/// liquidation event reaches it once.
+/// </summary>
+public sealed class PublicSubscriber(Uri uri, int number, MarketView markets) : IAsyncDisposable
+{
+    private WsConnection? _connection;
+    private readonly TaskCompletionSource<string?> _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _messages;
+
+    public Deliveries Deliveries { get; } = new(Channel.WebSocket, 0, $"subscriber-{number:00}");
+    public long Messages => Interlocked.Read(ref _messages);
+
+    public async Task ConnectAsync(CancellationToken cancellation)
+    {
+        _connection = await WsConnection.ConnectAsync(uri, OnMessage, cancellation);
+        _ = _connection.Closed.ContinueWith(t => Deliveries.Disconnected ??= t.Result, TaskScheduler.Default);
+        var own = markets.Markets[number % markets.Markets.Count].Symbol;
+        var streams = markets.Markets.Select(m => "markPrice." + m.Symbol).Append("liquidation").Append("depth." + own).Append("trade." + own).ToList();
+        await _connection.SendAsync(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", 1);
+            w.WriteString("method", "SUBSCRIBE");
+            w.WriteStartArray("params");
+            foreach (string s in streams) w.WriteStringValue(s);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, cancellation);
+        string? refused = await _subscribed.Task.WaitAsync(TradingClient.AnswerTimeout, cancellation);
+        if (refused is not null) throw new InvalidOperationException($"{Deliveries.Client}: subscription refused: {refused}");
+    }
+
+    private void OnMessage(JsonElement m, long ticks, long micros)
+    {
+        Interlocked.Increment(ref _messages);
+        if (!m.TryGetProperty("stream", out var stream))
+        {
+            if (m.TryGetProperty("id", out _)) _subscribed.TrySetResult(m.TryGetProperty("error", out var e) ? e.GetProperty("code").GetString() : null);
+            return;
+        }
+        string name = stream.GetString() ?? "";
+        var d = m.GetProperty("data");
+        if (name == "liquidation")
+        {
+            Deliveries.Add(Deliveries.PublicFill(d.GetProperty("t").GetInt64()), micros, ticks);
+        }
+        else if (name.StartsWith("markPrice.", StringComparison.Ordinal) && markets.Find(d.GetProperty("s").GetString() ?? "") is { } market)
+        {
+            market.OnMark(decimal.Parse(d.GetProperty("p").GetString()!, CultureInfo.InvariantCulture));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null) await _connection.DisposeAsync();
+    }
+}

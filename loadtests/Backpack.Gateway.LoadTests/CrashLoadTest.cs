@@ -1,0 +1,236 @@
+using Backpack.Gateway.LoadTests.Clients;
+using Backpack.Gateway.LoadTests.Measurement;
+using Backpack.Gateway.LoadTests.Reporting;
+using Backpack.Gateway.LoadTests.Simulation;
+using Backpack.Gateway.LoadTests.Venue;
+
+namespace Backpack.Gateway.LoadTests;
+
+/// <summary>Where a run's report went, and the report itself.</summary>
+public sealed record RunResult(RunReport Report, string Folder, string MarkdownPath, string HtmlPath);
+
+/// <summary>
+/// One crash load run against a running venue (docs/load-tests.md): connect the subscribers and
+/// both fleets, let the leveraged accounts take their positions, then drive the load plans while
+/// the crash scenario is started mid-run through the admin endpoint; afterwards wait for the
+/// liquidations to settle, audit the liquidation and ADL events against the engine's log, read
+/// the venue's summary and write the reports. Bounded: the plans' length plus the set-up and
+/// settle timeouts.
+/// </summary>
+public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
+{
+    public async Task<RunResult> RunAsync(CancellationToken cancellation)
+    {
+        var started = DateTime.UtcNow;
+        using var admin = new AdminApi(options.HttpBase, options.AdminToken);
+        await admin.WaitReadyAsync(TimeSpan.FromSeconds(30), cancellation);
+        var before = await admin.SummaryAsync(cancellation);
+        var markets = new MarketView(before.Markets.Select(m => new MarketInfo(m.Symbol, m.TickSize, m.StepSize, m.Mark)).ToList());
+        var fleet = FleetAccounts.Load(options.AccountsFile);
+        if (fleet.FixSessions.Count < options.FixSessions || fleet.WebSocketTraders.Count < options.WebSocketTraders)
+        {
+            throw new InvalidOperationException($"{options.AccountsFile} has {fleet.FixSessions.Count} FIX sessions and {fleet.WebSocketTraders.Count} WebSocket traders; " +
+                $"the run wants {options.FixSessions} and {options.WebSocketTraders} (write a bigger fleet with the accounts command)");
+        }
+        var clock = new RunClock();
+        var recorder = new RunRecorder(clock);
+        var notes = new List<string>();
+        var traders = new List<TradingClient>();
+        var subscribers = new List<PublicSubscriber>();
+        try
+        {
+            // Connect: subscribers first (they keep the marks current), then both fleets.
+            for (int i = 0; i < options.Subscribers; i++) subscribers.Add(new PublicSubscriber(options.WebSocketUri, i + 1, markets));
+            await Task.WhenAll(subscribers.Select(s => s.ConnectAsync(cancellation)));
+            int seed = options.Seed * 1000;
+            traders.AddRange(fleet.FixSessions.Take(options.FixSessions)
+                .Select(s => new FixTrader(options.FixEndpoint, options.FixTargetCompId, s, markets, recorder, seed++)));
+            traders.AddRange(fleet.WebSocketTraders.Take(options.WebSocketTraders)
+                .Select(a => new WsTrader(options.WebSocketUri, a, markets, recorder, seed++)));
+            await Task.WhenAll(traders.Select(t => t.ConnectAsync(cancellation)));
+            log.WriteLine($"Connected {traders.Count(t => t.Channel == Channel.Fix)} FIX sessions, {traders.Count(t => t.Channel == Channel.WebSocket)} WebSocket traders " +
+                          $"and {subscribers.Count} subscribers to {options.HttpBase}");
+
+            var setup = await SetUpLeverageAsync(traders, markets, cancellation);
+            foreach (var line in setup.Where(s => s.Notional < s.TargetNotional / 2))
+            {
+                notes.Add($"{line.Client} reached only {line.Notional:N0} of its {line.TargetNotional:N0} USDC target position (margin or liquidity); is the account fresh?");
+            }
+            var baseline = await admin.SummaryAsync(cancellation);
+
+            // The measured run.
+            var active = traders.Where(t => !t.Account.Leveraged).ToList();
+            foreach (var t in traders) t.Measuring = true;
+            var run = new List<Task>();
+            foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
+            {
+                var plan = channel == Channel.Fix ? options.FixPlan : options.WebSocketPlan;
+                var fleetOf = active.Where(t => t.Channel == channel).ToList();
+                for (int i = 0; i < fleetOf.Count; i++)
+                {
+                    var trader = fleetOf[i];
+                    var pacer = new Pacer(plan, i, fleetOf.Count, clock);
+                    run.Add(Task.Run(() => pacer.RunAsync(trader.SendNextAsync, trader.SendNextAndWaitAsync, cancellation), cancellation));
+                }
+            }
+            var crash = StartCrashAsync(admin, clock, recorder, notes, cancellation);
+            var load = Task.WhenAll(run);
+            await LiveView.RunAsync(() => Status(clock, recorder, traders, subscribers, markets), load, options.LiveView, log);
+            await load;
+            await crash;
+
+            // Answers still on their way, then the liquidations' end and their events.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+            while (traders.Sum(t => t.Outstanding) > 0 && DateTime.UtcNow < deadline) await Task.Delay(100, cancellation);
+            int unanswered = traders.Sum(t => t.FailUnanswered());
+            if (unanswered > 0) notes.Add($"{unanswered} requests had no answer 5 s after the load stopped");
+            foreach (var t in traders) t.Measuring = false;
+            var cut = await SettleAsync(admin, cancellation);
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            var events = await admin.LiquidationEventsAsync(baseline.Sequence, cancellation);
+            var audit = DeliveryAudit.Run(events, cut.Time, traders.Select(t => t.Deliveries).ToList(), subscribers.Select(s => s.Deliveries).ToList(), recorder);
+            var after = await admin.SummaryAsync(cancellation);
+            foreach (var fix in traders.OfType<FixTrader>())
+            {
+                if (fix.Initiator is { SequenceGaps: > 0 } or { Rejects: > 0 }) notes.Add($"{fix.Name}: {fix.Initiator.SequenceGaps} sequence gaps, {fix.Initiator.Rejects} session or business rejects");
+            }
+            notes.Add($"Audit window: engine sequence {baseline.Sequence} to the settled point at {cut.Sequence}; {events.Count} margin-call, liquidation and ADL events in the engine's log after the start.");
+
+            var report = BuildReport(started, baseline, after, setup, recorder, audit, traders, notes);
+            return Write(report);
+        }
+        finally
+        {
+            foreach (var t in traders) await t.DisposeAsync();
+            foreach (var s in subscribers) await s.DisposeAsync();
+        }
+    }
+
+    /// <summary>Each leveraged account buys Leverage x its deposit of one market (taken in turn), all at once.</summary>
+    private async Task<IReadOnlyList<SetupLine>> SetUpLeverageAsync(List<TradingClient> traders, MarketView markets, CancellationToken cancellation)
+    {
+        var leveraged = traders.Where(t => t.Account.Leveraged).ToList();
+        var tasks = leveraged.Select(async (t, i) =>
+        {
+            var market = markets.Markets[i % markets.Markets.Count];
+            decimal target = t.Account.Deposit * options.Leverage;
+            decimal quantity = await t.BuildLongAsync(market, target, options.SetupTimeout, cancellation);
+            return new SetupLine(t.Name, market.Symbol, target, quantity, Math.Round(quantity * market.Mark, 2));
+        }).ToList();
+        var lines = await Task.WhenAll(tasks);
+        log.WriteLine($"Leveraged set-up: {string.Join(", ", lines.Select(l => $"{l.Client} {l.Quantity} {l.Symbol} ({l.Notional:N0} USDC)"))}");
+        return lines;
+    }
+
+    private async Task StartCrashAsync(AdminApi admin, RunClock clock, RunRecorder recorder, List<string> notes, CancellationToken cancellation)
+    {
+        if (options.CrashAt >= options.Duration)
+        {
+            notes.Add("No crash: it was due after the end of the run.");
+            return;
+        }
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, options.CrashAt - clock.Elapsed)), cancellation);
+        double at = clock.Elapsed;
+        double length = await admin.StartScenarioAsync(options.Scenario, options.CrashSpeed, cancellation);
+        recorder.OnCrash(at, at + length);
+        log.WriteLine($"[{at:0.0} s] scenario {options.Scenario} started at speed {options.CrashSpeed} for {length:0.#} s");
+    }
+
+    /// <summary>Waits until no liquidation is in progress (or the timeout); returns the summary at that point (the audit's cut).</summary>
+    private async Task<VenueSummary> SettleAsync(AdminApi admin, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + options.SettleTimeout;
+        while (true)
+        {
+            var summary = await admin.SummaryAsync(cancellation);
+            if (summary.Liquidations.Active == 0 || DateTime.UtcNow > deadline) return summary;
+            await Task.Delay(250, cancellation);
+        }
+    }
+
+    private LiveStatus Status(RunClock clock, RunRecorder recorder, List<TradingClient> traders, List<PublicSubscriber> subscribers, MarketView markets)
+    {
+        double now = clock.Elapsed;
+        var phase = recorder.PhaseAt(now);
+        var lines = new[] { Channel.Fix, Channel.WebSocket }.Select(c =>
+        {
+            var all = Enumerable.Range(0, 3).Select(p => recorder.Figures(c, (Phase)p)).ToList();
+            var series = recorder.Series(c);
+            var last = series.LastOrDefault(s => s.Second == (int)now - 1);
+            var current = recorder.Figures(c, phase).Ack[(int)RequestKind.New];
+            return new LiveStatus.ChannelLine(c.ToString(), traders.Count(t => t.Channel == c), all.Sum(f => f.TotalSent), all.Sum(f => f.TotalOk),
+                all.Sum(f => f.TotalFailed), last.Count, current.ValueAt(50), current.ValueAt(99), traders.Where(t => t.Channel == c).Sum(t => t.Outstanding));
+        }).ToList();
+        string crash = double.IsInfinity(recorder.CrashStart) ? $"crash {options.Scenario} at {options.CrashAt:0.#} s"
+            : now < recorder.CrashEnd ? $"{options.Scenario} playing until {recorder.CrashEnd:0.#} s" : $"{options.Scenario} over";
+        return new LiveStatus(now, options.Duration, phase.ToString(), lines, markets.Markets.Select(m => (m.Symbol, m.Mark)).ToList(),
+            subscribers.Count == 0 ? 0 : subscribers[0].Deliveries.Received.Count, crash);
+    }
+
+    private RunReport BuildReport(DateTime started, VenueSummary before, VenueSummary after, IReadOnlyList<SetupLine> setup, RunRecorder recorder,
+        IReadOnlyList<AuditLine> audit, List<TradingClient> traders, List<string> notes)
+    {
+        double duration = options.Duration;
+        double? crashStart = double.IsInfinity(recorder.CrashStart) ? null : recorder.CrashStart;
+        double? crashEnd = crashStart is null ? null : recorder.CrashEnd;
+        double PhaseSeconds(Phase p) => p switch
+        {
+            Phase.Before => Math.Min(duration, crashStart ?? duration),
+            Phase.During => crashStart is { } s ? Math.Max(0, Math.Min(duration, crashEnd!.Value) - s) : 0,
+            _ => crashEnd is { } e ? Math.Max(0, duration - e) : 0,
+        };
+        PhaseLine Line(Channel c, string phaseName, double seconds, IReadOnlyList<PhaseFigures> parts)
+        {
+            LatencyHistogram Merge(Func<PhaseFigures, LatencyHistogram> pick)
+            {
+                var h = new LatencyHistogram();
+                foreach (var f in parts) h.Add(pick(f));
+                return h;
+            }
+            long ok = parts.Sum(f => f.TotalOk);
+            var failures = parts.SelectMany(f => f.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
+            return new PhaseLine(c == Channel.Fix ? "FIX" : "WebSocket", phaseName, seconds, parts.Sum(f => f.TotalSent), ok, parts.Sum(f => f.TotalFailed),
+                seconds > 0 ? ok / seconds : 0,
+                Percentiles.Of(Merge(f => f.Ack[(int)RequestKind.New])), Percentiles.Of(Merge(f => f.Ack[(int)RequestKind.Replace])),
+                Percentiles.Of(Merge(f => f.Ack[(int)RequestKind.Cancel])), parts.Sum(f => f.Fills),
+                Percentiles.Of(Merge(f => f.FillDelivery)), Percentiles.Of(Merge(f => f.LiquidationDelivery)), failures);
+        }
+        var channels = new[] { Channel.Fix, Channel.WebSocket };
+        var phases = Enum.GetValues<Phase>().Where(p => PhaseSeconds(p) > 0).ToList();
+        var phaseLines = channels.SelectMany(c => phases.Select(p => Line(c, p.ToString().ToLowerInvariant(), PhaseSeconds(p), [recorder.Figures(c, p)]))).ToList();
+        var totals = channels.Select(c => Line(c, "whole run", duration, Enum.GetValues<Phase>().Select(p => recorder.Figures(c, p)).ToList())).ToList();
+        var publicDelivery = phases.Select(p => (p.ToString().ToLowerInvariant(), Percentiles.Of(recorder.PublicLiquidationDelivery[(int)p]))).ToList();
+        publicDelivery.Add(("whole run", Percentiles.Of(Merged(recorder.PublicLiquidationDelivery))));
+
+        var settings = new List<string>
+        {
+            $"Venue: {options.HttpBase} (FIX {options.FixEndpoint}, WebSocket {options.WebSocketUri}); fleet from {options.AccountsFile}",
+            $"FIX: {traders.Count(t => t.Channel == Channel.Fix)} sessions ({traders.Count(t => t.Channel == Channel.Fix && t.Account.Leveraged)} leveraged), load plan {LoadSimulation.Describe(options.FixPlan)}",
+            $"WebSocket: {traders.Count(t => t.Channel == Channel.WebSocket)} traders ({traders.Count(t => t.Channel == Channel.WebSocket && t.Account.Leveraged)} leveraged), load plan {LoadSimulation.Describe(options.WebSocketPlan)}; {options.Subscribers} passive subscribers",
+            $"Crash: scenario {options.Scenario} at speed {options.CrashSpeed}, started {options.CrashAt:0.#} s into the run; leveraged accounts at {options.Leverage}x",
+            $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+        };
+        var series = channels.ToDictionary(c => c == Channel.Fix ? "FIX" : "WebSocket", c => recorder.Series(c));
+        var histograms = channels.ToDictionary(c => c == Channel.Fix ? "FIX" : "WebSocket",
+            c => (IReadOnlyList<(long, long, long)>)recorder.AckOverall(c, RequestKind.New).Buckets().ToList());
+        return new RunReport(options.Title, started, settings, duration, crashStart, crashEnd, phaseLines, totals, publicDelivery, audit, setup,
+            before, after, series, histograms, notes);
+    }
+
+    private static LatencyHistogram Merged(IEnumerable<LatencyHistogram> parts)
+    {
+        var h = new LatencyHistogram();
+        foreach (var p in parts) h.Add(p);
+        return h;
+    }
+
+    private RunResult Write(RunReport report)
+    {
+        string folder = Path.GetFullPath(Path.Combine(options.ReportDirectory, report.StartedUtc.ToString("yyyyMMdd-HHmmss") + "-" + options.Scenario));
+        Directory.CreateDirectory(folder);
+        string md = Path.Combine(folder, "report.md"), html = Path.Combine(folder, "report.html");
+        File.WriteAllText(md, MarkdownReport.Render(report));
+        File.WriteAllText(html, HtmlReport.Render(report));
+        return new RunResult(report, folder, md, html);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using Backpack.Gateway.LoadTests.Simulation;
+
+namespace Backpack.Gateway.LoadTests;
+
+/// <summary>Everything a crash load run is told: where the venue is, the fleet, the load, the crash and where the report goes.</summary>
+public sealed record LoadTestOptions
+{
+    public string Title { get; init; } = "Crash load test";
+    public Uri HttpBase { get; init; } = new("http://127.0.0.1:8080/");
+    public Uri WebSocketUri { get; init; } = new("ws://127.0.0.1:8080/ws");
+    public IPEndPoint FixEndpoint { get; init; } = IPEndPoint.Parse("127.0.0.1:9878");
+    public string FixTargetCompId { get; init; } = "BACKPACK";
+    public string AdminToken { get; init; } = "demo-admin-token-change-me";
+
+    /// <summary>The fleet overlay the host was started with (config/loadtest.json).</summary>
+    public string AccountsFile { get; init; } = "config/loadtest.json";
+    public int FixSessions { get; init; } = 8;
+    public int WebSocketTraders { get; init; } = 24;
+    public int Subscribers { get; init; } = 16;
+
+    /// <summary>Load plans for the whole FIX and WebSocket fleets (requests per second shared by their active traders).</summary>
+    public IReadOnlyList<LoadSimulation> FixPlan { get; init; } = LoadSimulation.ParsePlan("ramp:1200:5s,inject:1200:55s");
+    public IReadOnlyList<LoadSimulation> WebSocketPlan { get; init; } = LoadSimulation.ParsePlan("ramp:800:5s,inject:800:55s");
+
+    public string Scenario { get; init; } = "flash-crash";
+    /// <summary>Seconds into the measured run at which the scenario is started.</summary>
+    public double CrashAt { get; init; } = 15;
+    public double CrashSpeed { get; init; } = 6;
+
+    /// <summary>Leverage the leveraged accounts take before the run (position notional / deposit).</summary>
+    public decimal Leverage { get; init; } = 15;
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Longest wait after the run for liquidations to finish and events to arrive.</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Reports go to a timestamped folder under this one.</summary>
+    public string ReportDirectory { get; init; } = "loadtest-reports";
+    public bool LiveView { get; init; } = true;
+    public int Seed { get; init; } = 1;
+
+    public double Duration => Math.Max(LoadSimulation.Length(FixPlan).TotalSeconds, LoadSimulation.Length(WebSocketPlan).TotalSeconds);
+
+    /// <summary>The standard crash run: 60 s, a flash crash at 6x from 15 s (so 15-45 s) with 8 FIX sessions and 24 WebSocket traders, 16 subscribers.</summary>
+    public static LoadTestOptions Standard { get; } = new();
+
+    /// <summary>A few seconds, a handful of clients, a gap-down: what the test suite runs.</summary>
+    public static LoadTestOptions Smoke { get; } = new()
+    {
+        Title = "Crash load test (smoke)",
+        FixSessions = 3,
+        WebSocketTraders = 3,
+        Subscribers = 2,
+        FixPlan = LoadSimulation.ParsePlan("inject:60:7s"),
+        WebSocketPlan = LoadSimulation.ParsePlan("ramp:40:2s,inject:40:5s"),
+        Scenario = "gap-down",
+        CrashAt = 1.5,
+        CrashSpeed = 30,
+        LiveView = false,
+    };
+}

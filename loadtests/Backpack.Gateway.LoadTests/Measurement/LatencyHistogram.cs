@@ -1,0 +1,129 @@
+using System.Numerics;
+
+namespace Backpack.Gateway.LoadTests.Measurement;
+
+/// <summary>
+/// A log-linear latency histogram in the manner of HdrHistogram: values (microseconds) below
+/// 2^<c>SubBucketBits</c> are counted exactly; above, each power-of-two band is cut into
+/// 2^(<c>SubBucketBits</c>-1) equal sub-buckets, so any value is known to within 1 part in
+/// 2^(<c>SubBucketBits</c>-1) (0.8% with the default 8 bits) over the whole range of a long.
+/// Recording is lock-free and safe from many threads; percentiles report the highest value a
+/// bucket can hold, and the maximum is kept exactly.
+/// </summary>
+public sealed class LatencyHistogram
+{
+    private readonly int _subBits;
+    private readonly long[] _counts;
+    private long _total;
+    private long _max = long.MinValue;
+    private long _min = long.MaxValue;
+    private long _sum;
+
+    public LatencyHistogram(int subBucketBits = 8)
+    {
+        if (subBucketBits is < 2 or > 16) throw new ArgumentOutOfRangeException(nameof(subBucketBits));
+        _subBits = subBucketBits;
+        _counts = new long[IndexOf(long.MaxValue) + 1];
+    }
+
+    public long Count => Volatile.Read(ref _total);
+    public long Max => Count == 0 ? 0 : Volatile.Read(ref _max);
+    public long Min => Count == 0 ? 0 : Volatile.Read(ref _min);
+    public double Mean => Count == 0 ? 0 : (double)Volatile.Read(ref _sum) / Count;
+
+    /// <summary>Counts one value; negative values (clock steps) count as 0.</summary>
+    public void Record(long value)
+    {
+        if (value < 0) value = 0;
+        Interlocked.Increment(ref _counts[IndexOf(value)]);
+        Interlocked.Increment(ref _total);
+        Interlocked.Add(ref _sum, value);
+        long max = Volatile.Read(ref _max);
+        while (value > max)
+        {
+            long seen = Interlocked.CompareExchange(ref _max, value, max);
+            if (seen == max) break;
+            max = seen;
+        }
+        long min = Volatile.Read(ref _min);
+        while (value < min)
+        {
+            long seen = Interlocked.CompareExchange(ref _min, value, min);
+            if (seen == min) break;
+            min = seen;
+        }
+    }
+
+    /// <summary>Adds every count of <paramref name="other"/> (same bucket layout) to this one.</summary>
+    public void Add(LatencyHistogram other)
+    {
+        if (other._subBits != _subBits) throw new ArgumentException("different bucket layouts", nameof(other));
+        if (other.Count == 0) return;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            long c = Volatile.Read(ref other._counts[i]);
+            if (c != 0) Interlocked.Add(ref _counts[i], c);
+        }
+        Interlocked.Add(ref _total, other.Count);
+        Interlocked.Add(ref _sum, Volatile.Read(ref other._sum));
+        long max = other.Max, min = other.Min;
+        if (max > Volatile.Read(ref _max)) Volatile.Write(ref _max, max);
+        if (min < Volatile.Read(ref _min)) Volatile.Write(ref _min, min);
+    }
+
+    /// <summary>The value at or below which <paramref name="percentile"/>% of the values fall (0 when empty).</summary>
+    public long ValueAt(double percentile)
+    {
+        long total = Count;
+        if (total == 0) return 0;
+        if (percentile >= 100) return Max;
+        long rank = Math.Max(1, (long)Math.Ceiling(percentile / 100 * total));
+        long seen = 0;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            seen += Volatile.Read(ref _counts[i]);
+            if (seen >= rank) return Math.Min(HighestIn(i), Max);
+        }
+        return Max;
+    }
+
+    /// <summary>The non-empty buckets as (lowest value, highest value, count), in order.</summary>
+    public IEnumerable<(long Low, long High, long Count)> Buckets()
+    {
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            long c = Volatile.Read(ref _counts[i]);
+            if (c != 0) yield return (LowestIn(i), HighestIn(i), c);
+        }
+    }
+
+    private int IndexOf(long value)
+    {
+        int exact = 1 << _subBits;
+        if (value < exact) return (int)value;
+        int magnitude = 63 - BitOperations.LeadingZeroCount((ulong)value);
+        int shift = magnitude - _subBits + 1;
+        return (shift << (_subBits - 1)) + (int)(value >> shift);
+    }
+
+    private long LowestIn(int index)
+    {
+        int exact = 1 << _subBits;
+        if (index < exact) return index;
+        int half = 1 << (_subBits - 1);
+        int shift = index / half - 1;
+        long sub = index - shift * half;
+        return sub << shift;
+    }
+
+    private long HighestIn(int index)
+    {
+        int exact = 1 << _subBits;
+        if (index < exact) return index;
+        int half = 1 << (_subBits - 1);
+        int shift = index / half - 1;
+        long sub = index - shift * half;
+        long low = sub << shift;
+        return low + (1L << shift) - 1;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Backpack.Gateway.LoadTests.Simulation;
+
+namespace Backpack.Gateway.LoadTests.Measurement;
+
+public enum Channel { Fix, WebSocket }
+
+public enum Phase { Before, During, After }
+
+/// <summary>What a trading client asked for: a new order, a replace (FIX cancel/replace; on WebSocket a cancel and a new order) or a cancel.</summary>
+public enum RequestKind { New, Replace, Cancel }
+
+/// <summary>One channel's figures in one phase of the run.</summary>
+public sealed class PhaseFigures
+{
+    public readonly long[] Sent = new long[3];
+    public readonly long[] Ok = new long[3];
+    public readonly long[] Failed = new long[3];
+    public readonly LatencyHistogram[] Ack = [new(), new(), new()];
+    public readonly LatencyHistogram FillDelivery = new();
+    public readonly LatencyHistogram LiquidationDelivery = new();
+    public readonly ConcurrentDictionary<string, long> Failures = new(StringComparer.Ordinal);
+    public long Fills;
+
+    public long TotalSent => Sent.Sum();
+    public long TotalOk => Ok.Sum();
+    public long TotalFailed => Failed.Sum();
+}
+
+/// <summary>
+/// Collects the run's measurements per channel and phase (before, during, after the crash), and
+/// a per-second series of the order acknowledgement latency per channel. Safe from every client's
+/// threads.
+/// </summary>
+public sealed class RunRecorder
+{
+    private readonly PhaseFigures[,] _figures = new PhaseFigures[2, 3];
+    private readonly ConcurrentDictionary<(Channel, int), LatencyHistogram> _perSecond = new();
+    private double _crashStart = double.PositiveInfinity, _crashEnd = double.PositiveInfinity;
+
+    public RunRecorder(RunClock clock)
+    {
+        Clock = clock;
+        for (int c = 0; c < 2; c++)
+        {
+            for (int p = 0; p < 3; p++) _figures[c, p] = new PhaseFigures();
+        }
+    }
+
+    public RunClock Clock { get; }
+
+    /// <summary>Public liquidation events received by the passive subscribers, per phase.</summary>
+    public LatencyHistogram[] PublicLiquidationDelivery { get; } = [new(), new(), new()];
+
+    public PhaseFigures Figures(Channel channel, Phase phase) => _figures[(int)channel, (int)phase];
+
+    public double CrashStart => Volatile.Read(ref _crashStart);
+    public double CrashEnd => Volatile.Read(ref _crashEnd);
+
+    /// <summary>Marks the crash: from <paramref name="start"/> to <paramref name="end"/> seconds into the run.</summary>
+    public void OnCrash(double start, double end)
+    {
+        Volatile.Write(ref _crashEnd, end);
+        Volatile.Write(ref _crashStart, start);
+    }
+
+    public Phase PhaseAt(double seconds) => seconds < CrashStart ? Phase.Before : seconds < CrashEnd ? Phase.During : Phase.After;
+
+    public Phase PhaseOf(long ticks) => PhaseAt(Clock.SecondsAt(ticks));
+
+    /// <summary>A request went out; its phase is that of its planned time.</summary>
+    public void Sent(Channel channel, RequestKind kind, long plannedTicks) =>
+        Interlocked.Increment(ref Figures(channel, PhaseOf(plannedTicks)).Sent[(int)kind]);
+
+    /// <summary>A request was acknowledged (<paramref name="reason"/> null) or refused; latency from its planned time.</summary>
+    public void Answered(Channel channel, RequestKind kind, long plannedTicks, long answeredTicks, string? reason)
+    {
+        var f = Figures(channel, PhaseOf(plannedTicks));
+        long micros = RunClock.Micros(plannedTicks, answeredTicks);
+        f.Ack[(int)kind].Record(micros);
+        if (reason is null)
+        {
+            Interlocked.Increment(ref f.Ok[(int)kind]);
+            if (kind == RequestKind.New)
+            {
+                int second = (int)Clock.SecondsAt(plannedTicks);
+                _perSecond.GetOrAdd((channel, second), _ => new LatencyHistogram(6)).Record(micros);
+            }
+        }
+        else
+        {
+            Failed(channel, kind, plannedTicks, reason);
+        }
+    }
+
+    /// <summary>A request failed without an answer to time (timeouts, a closed connection).</summary>
+    public void Failed(Channel channel, RequestKind kind, long plannedTicks, string reason)
+    {
+        var f = Figures(channel, PhaseOf(plannedTicks));
+        Interlocked.Increment(ref f.Failed[(int)kind]);
+        f.Failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>A fill of one of the client's own orders arrived; <paramref name="engineMicros"/> is the engine time it carries.</summary>
+    public void Fill(Channel channel, long engineMicros, long receivedMicros, long receivedTicks)
+    {
+        var f = Figures(channel, PhaseOf(receivedTicks));
+        Interlocked.Increment(ref f.Fills);
+        f.FillDelivery.Record(receivedMicros - engineMicros);
+    }
+
+    /// <summary>The per-second order acknowledgement latency series of a channel: (second, count, p50, p99, max).</summary>
+    public IReadOnlyList<(int Second, long Count, long P50, long P99, long Max)> Series(Channel channel) =>
+        _perSecond.Where(p => p.Key.Item1 == channel).OrderBy(p => p.Key.Item2)
+            .Select(p => (p.Key.Item2, p.Value.Count, p.Value.ValueAt(50), p.Value.ValueAt(99), p.Value.Max)).ToList();
+
+    /// <summary>Every phase of a channel merged.</summary>
+    public LatencyHistogram AckOverall(Channel channel, RequestKind kind)
+    {
+        var all = new LatencyHistogram();
+        for (int p = 0; p < 3; p++) all.Add(_figures[(int)channel, p].Ack[(int)kind]);
+        return all;
+    }
+}
