@@ -25,7 +25,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         using var admin = new AdminApi(options.HttpBase, options.AdminToken);
         await admin.WaitReadyAsync(TimeSpan.FromSeconds(30), cancellation);
         var before = await admin.SummaryAsync(cancellation);
-        var markets = new MarketView(before.Markets.Select(m => new MarketInfo(m.Symbol, m.TickSize, m.StepSize, m.Mark)).ToList());
+        var markets = new MarketView(before.Markets.Select(m => new MarketInfo(m.Symbol, m.TickSize, m.StepSize, m.Mark, m.Index)).ToList());
         var fleet = FleetAccounts.Load(options.AccountsFile);
         if (fleet.FixSessions.Count < options.FixSessions || fleet.WebSocketTraders.Count < options.WebSocketTraders)
         {
@@ -56,25 +56,19 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             {
                 notes.Add($"{line.Client} reached only {line.Notional:N0} of its {line.TargetNotional:N0} USDC target position (margin or liquidity); is the account fresh?");
             }
-            var baseline = await admin.SummaryAsync(cancellation);
 
-            // The measured run.
+            // The warm-up (not measured), then the measured run on a restarted clock.
             var active = traders.Where(t => !t.Account.Leveraged).ToList();
-            foreach (var t in traders) t.Measuring = true;
-            var run = new List<Task>();
-            foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
+            if (options.WarmUp > TimeSpan.Zero)
             {
-                var plan = channel == Channel.Fix ? options.FixPlan : options.WebSocketPlan;
-                var fleetOf = active.Where(t => t.Channel == channel).ToList();
-                for (int i = 0; i < fleetOf.Count; i++)
-                {
-                    var trader = fleetOf[i];
-                    var pacer = new Pacer(plan, i, fleetOf.Count, clock);
-                    run.Add(Task.Run(() => pacer.RunAsync(trader.SendNextAsync, trader.SendNextAndWaitAsync, cancellation), cancellation));
-                }
+                clock.Restart();
+                await Drive(active, clock, WarmUpPlan(options.FixPlan), WarmUpPlan(options.WebSocketPlan), cancellation);
             }
+            var baseline = await admin.SummaryAsync(cancellation);
+            foreach (var t in traders) t.Measuring = true;
+            clock.Restart();
             var crash = StartCrashAsync(admin, clock, recorder, notes, cancellation);
-            var load = Task.WhenAll(run);
+            var load = Drive(active, clock, options.FixPlan, options.WebSocketPlan, cancellation);
             await LiveView.RunAsync(() => Status(clock, recorder, traders, subscribers, markets), load, options.LiveView, log);
             await load;
             await crash;
@@ -104,6 +98,32 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             foreach (var t in traders) await t.DisposeAsync();
             foreach (var s in subscribers) await s.DisposeAsync();
         }
+    }
+
+    /// <summary>Runs each active trader's pacer through its channel's plan.</summary>
+    private static Task Drive(List<TradingClient> active, RunClock clock, IReadOnlyList<LoadSimulation> fixPlan, IReadOnlyList<LoadSimulation> webSocketPlan,
+        CancellationToken cancellation)
+    {
+        var run = new List<Task>();
+        foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
+        {
+            var plan = channel == Channel.Fix ? fixPlan : webSocketPlan;
+            var fleetOf = active.Where(t => t.Channel == channel).ToList();
+            for (int i = 0; i < fleetOf.Count; i++)
+            {
+                var trader = fleetOf[i];
+                var pacer = new Pacer(plan, i, fleetOf.Count, clock);
+                run.Add(Task.Run(() => pacer.RunAsync(trader.SendNextAsync, trader.SendNextAndWaitAsync, cancellation), cancellation));
+            }
+        }
+        return Task.WhenAll(run);
+    }
+
+    /// <summary>Half the plan's highest rate for the warm-up's length.</summary>
+    private IReadOnlyList<LoadSimulation> WarmUpPlan(IReadOnlyList<LoadSimulation> plan)
+    {
+        double top = plan.Select(s => s switch { LoadSimulation.Inject i => i.Rate, LoadSimulation.RampingInject r => r.Rate, _ => 0 }).DefaultIfEmpty(0).Max();
+        return top > 0 ? [new LoadSimulation.Inject(top / 2, options.WarmUp)] : [new LoadSimulation.Pause(options.WarmUp)];
     }
 
     /// <summary>Each leveraged account buys Leverage x its deposit of one market (taken in turn), all at once.</summary>
@@ -207,7 +227,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             $"Venue: {options.HttpBase} (FIX {options.FixEndpoint}, WebSocket {options.WebSocketUri}); fleet from {options.AccountsFile}",
             $"FIX: {traders.Count(t => t.Channel == Channel.Fix)} sessions ({traders.Count(t => t.Channel == Channel.Fix && t.Account.Leveraged)} leveraged), load plan {LoadSimulation.Describe(options.FixPlan)}",
             $"WebSocket: {traders.Count(t => t.Channel == Channel.WebSocket)} traders ({traders.Count(t => t.Channel == Channel.WebSocket && t.Account.Leveraged)} leveraged), load plan {LoadSimulation.Describe(options.WebSocketPlan)}; {options.Subscribers} passive subscribers",
-            $"Crash: scenario {options.Scenario} at speed {options.CrashSpeed}, started {options.CrashAt:0.#} s into the run; leveraged accounts at {options.Leverage}x",
+            $"Crash: scenario {options.Scenario} at speed {options.CrashSpeed}, started {options.CrashAt:0.#} s into the run; leveraged accounts at {options.Leverage}x; {options.WarmUp.TotalSeconds:0.#} s unmeasured warm-up at half rate before the run",
             $"Machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}",
         };
         var series = channels.ToDictionary(c => c == Channel.Fix ? "FIX" : "WebSocket", c => recorder.Series(c));

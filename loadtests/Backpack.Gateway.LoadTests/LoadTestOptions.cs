@@ -31,6 +31,8 @@ public sealed record LoadTestOptions
     /// <summary>Leverage the leveraged accounts take before the run (position notional / deposit).</summary>
     public decimal Leverage { get; init; } = 15;
     public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Unmeasured load (half the plans' top rate) before the measured run, so that JIT and thread pools are warm.</summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Longest wait after the run for liquidations to finish and events to arrive.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -53,6 +55,7 @@ public sealed record LoadTestOptions
         Subscribers = 2,
         FixPlan = LoadSimulation.ParsePlan("inject:60:7s"),
         WebSocketPlan = LoadSimulation.ParsePlan("ramp:40:2s,inject:40:5s"),
+        WarmUp = TimeSpan.FromSeconds(1),
         Scenario = "gap-down",
         CrashAt = 1.5,
         CrashSpeed = 30,

@@ -23,7 +23,7 @@ public class AdminEndpointTests
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("health/ready")).StatusCode);
 
-        foreach (string path in new[] { "metrics", "admin/summary", "admin/scenarios" })
+        foreach (string path in new[] { "metrics", "admin/summary", "admin/scenarios", "admin/liquidation-events" })
         {
             using var refused = await anonymous.GetAsync(path);
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
@@ -32,6 +32,22 @@ public class AdminEndpointTests
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HostTestVenue.AdminToken + "x");
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("admin/scenarios/gap-down/start", null)).StatusCode);
         Assert.Equal("still", (await venue.GetJsonAsync("admin/scenarios")).GetProperty("feed").GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public async Task The_liquidation_log_is_empty_on_a_calm_venue_and_refuses_a_bad_page()
+    {
+        await using var venue = await HostTestVenue.StartAsync(Quiet);
+        var log = await venue.GetJsonAsync("admin/liquidation-events?after=0&limit=5");
+        Assert.True(log.GetProperty("complete").GetBoolean());
+        Assert.False(log.GetProperty("more").GetBoolean());
+        Assert.Equal(0, log.GetProperty("events").GetArrayLength());
+        foreach (string bad in new[] { "limit=0", "limit=10001", "after=-1" })
+        {
+            using var refused = await venue.Http.GetAsync("admin/liquidation-events?" + bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("limit 1 to 10000", await refused.Content.ReadAsStringAsync());
+        }
     }
 
     [Fact]

@@ -23,6 +23,18 @@ public class DemoActivityTests
         Assert.True(checks.GetProperty("openInterestBalanced").GetBoolean());
         Assert.Equal(0, checks.GetProperty("negativeEquityAccounts").GetInt32());
 
+        // The liquidation log has every liquidation's start and end, and its forced closes add up to the summary's notional.
+        var log = await venue.GetJsonAsync("admin/liquidation-events?after=0");
+        Assert.True(log.GetProperty("complete").GetBoolean());
+        var events = log.GetProperty("events").EnumerateArray().ToList();
+        var startedIds = events.Where(e => e.GetProperty("kind").GetString() == "liquidationStarted").Select(e => e.GetProperty("liquidationId").GetInt64()).ToList();
+        Assert.Equal(l.GetProperty("started").GetInt64(), startedIds.Count);
+        Assert.Equal(startedIds.Order(), events.Where(e => e.GetProperty("kind").GetString() == "liquidationEnded").Select(e => e.GetProperty("liquidationId").GetInt64()).Order());
+        decimal closed = events.Where(e => e.GetProperty("kind").GetString() == "liquidationFill")
+            .Sum(e => e.GetProperty("price").GetDecimal() * e.GetProperty("quantity").GetDecimal());
+        Assert.Equal(l.GetProperty("totalNotional").GetDecimal(), closed, 2);
+        Assert.Equal(events.Select(e => e.GetProperty("sequence").GetInt64()).Order(), events.Select(e => e.GetProperty("sequence").GetInt64()));
+
         // The page offers the people's demo accounts, not the market maker's or the traders'.
         var page = JsonDocument.Parse(await venue.Http.GetStringAsync("web/config.json")).RootElement;
         Assert.Equal(["alice", "bob", "carol"], page.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("name").GetString()));

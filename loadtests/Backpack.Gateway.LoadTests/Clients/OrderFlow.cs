@@ -19,9 +19,10 @@ public sealed class WorkingOrder(MarketInfo market, bool buy, decimal price, dec
 public readonly record struct TradeAction(RequestKind Kind, WorkingOrder Order, bool Aggressive, decimal NewPrice);
 
 /// <summary>
-/// A trader's order flow, the same on both channels: it keeps a few orders resting near the mark
+/// A trader's order flow, the same on both channels: it keeps a few orders resting near the index
 /// (0.3% to 2.5% away), replaces and cancels them, and now and then crosses the spread with an IOC
-/// order so that trades happen. Thread-safe: actions are chosen on the pacer's task, while fills and
+/// order so that trades happen. Pricing from the index (not the mark, which is the median of index,
+/// best bid and best ask) lets the book, and so the mark, follow a crash. Thread-safe: actions are chosen on the pacer's task, while fills and
 /// cancels arrive on the reading task.
 /// </summary>
 public sealed class OrderFlow(MarketView markets, int seed, int maxWorking = 4)
@@ -60,7 +61,7 @@ public sealed class OrderFlow(MarketView markets, int seed, int maxWorking = 4)
             var market = markets.Markets[_random.Next(markets.Markets.Count)];
             bool buy = _random.Next(2) == 0;
             bool aggressive = _random.NextDouble() < 0.1;
-            decimal orderPrice = aggressive ? market.RoundPrice(market.Mark * (buy ? 1.005m : 0.995m)) : market.RoundPrice(PassivePrice(market, buy));
+            decimal orderPrice = aggressive ? market.RoundPrice(market.Index * (buy ? 1.005m : 0.995m)) : market.RoundPrice(PassivePrice(market, buy));
             decimal notional = 100 + (decimal)_random.NextDouble() * 900;
             var newOrder = new WorkingOrder(market, buy, orderPrice, market.RoundQuantity(notional / orderPrice), NextKey());
             return new TradeAction(RequestKind.New, newOrder, aggressive, orderPrice);
@@ -70,7 +71,7 @@ public sealed class OrderFlow(MarketView markets, int seed, int maxWorking = 4)
     private decimal PassivePrice(MarketInfo market, bool buy)
     {
         decimal distance = 0.003m + (decimal)_random.NextDouble() * 0.022m;
-        return market.Mark * (buy ? 1 - distance : 1 + distance);
+        return market.Index * (buy ? 1 - distance : 1 + distance);
     }
 
     /// <summary>The order rests (acknowledged and not IOC).</summary>

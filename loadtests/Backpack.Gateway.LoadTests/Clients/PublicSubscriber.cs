@@ -56,7 +56,7 @@ public sealed class PublicSubscriber(Uri uri, int number, MarketView markets) : 
         }
         else if (name.StartsWith("markPrice.", StringComparison.Ordinal) && markets.Find(d.GetProperty("s").GetString() ?? "") is { } market)
         {
-            market.OnMark(decimal.Parse(d.GetProperty("p").GetString()!, CultureInfo.InvariantCulture));
+            market.OnMark(decimal.Parse(d.GetProperty("p").GetString()!, CultureInfo.InvariantCulture), decimal.Parse(d.GetProperty("i").GetString()!, CultureInfo.InvariantCulture));
         }
     }
 

@@ -34,7 +34,7 @@ public abstract class TradingClient : IAsyncDisposable
     protected RunRecorder Recorder { get; }
     protected OrderFlow Flow { get; }
 
-    /// <summary>True while the measured run goes on: answers are recorded only then (the set-up's are not).</summary>
+    /// <summary>True while the measured run goes on: requests sent then are recorded (the set-up's and the warm-up's are not), and fills received then.</summary>
     public bool Measuring { get; set; }
 
     public int Outstanding => _pending.Count;
@@ -56,8 +56,9 @@ public abstract class TradingClient : IAsyncDisposable
     private async ValueTask SendAsync(TradeAction action, long plannedTicks, TaskCompletionSource? answered)
     {
         long key = action.Kind == RequestKind.New ? action.Order.Key : Flow.NextKey();
-        _pending[key] = new Pending(action, plannedTicks, answered);
-        if (Measuring) Recorder.Sent(Channel, action.Kind, plannedTicks);
+        bool measured = Measuring;
+        _pending[key] = new Pending(action, plannedTicks, answered, measured);
+        if (measured) Recorder.Sent(Channel, action.Kind, plannedTicks);
         try
         {
             await SendRequestAsync(action, key);
@@ -66,7 +67,7 @@ public abstract class TradingClient : IAsyncDisposable
         {
             if (_pending.TryRemove(key, out _))
             {
-                if (Measuring) Recorder.Failed(Channel, action.Kind, plannedTicks, "SEND_FAILED");
+                if (measured) Recorder.Failed(Channel, action.Kind, plannedTicks, "SEND_FAILED");
                 answered?.TrySetResult();
                 if (action.Kind != RequestKind.New) Flow.Released(action.Order.Key, gone: false);
             }
@@ -80,7 +81,7 @@ public abstract class TradingClient : IAsyncDisposable
     protected void Answered(long key, long receivedTicks, string? reason)
     {
         if (!_pending.TryRemove(key, out var p)) return;
-        if (Measuring) Recorder.Answered(Channel, p.Action.Kind, p.PlannedTicks, receivedTicks, reason);
+        if (p.Measured) Recorder.Answered(Channel, p.Action.Kind, p.PlannedTicks, receivedTicks, reason);
         if (reason is not null) p.OnRefused?.Invoke(reason);
         var order = p.Action.Order;
         switch (p.Action.Kind)
@@ -114,7 +115,7 @@ public abstract class TradingClient : IAsyncDisposable
         foreach (var key in _pending.Keys)
         {
             if (!_pending.TryRemove(key, out var p)) continue;
-            if (Measuring) Recorder.Failed(Channel, p.Action.Kind, p.PlannedTicks, "NO_ANSWER");
+            if (p.Measured) Recorder.Failed(Channel, p.Action.Kind, p.PlannedTicks, "NO_ANSWER");
             p.Answered?.TrySetResult();
             n++;
         }
@@ -142,7 +143,7 @@ public abstract class TradingClient : IAsyncDisposable
             var order = new WorkingOrder(market, true, price, quantity, Flow.NextKey());
             var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var action = new TradeAction(RequestKind.New, order, Aggressive: true, price);
-            _pending[order.Key] = new Pending(action, Stopwatch.GetTimestamp(), answered) { OnRefused = r => lastRefusal = r };
+            _pending[order.Key] = new Pending(action, Stopwatch.GetTimestamp(), answered, Measured: false) { OnRefused = r => lastRefusal = r };
             await SendRequestAsync(action, order.Key);
             await answered.Task.WaitAsync(AnswerTimeout, cancellation);
             if (lastRefusal is not null && lastRefusal.Contains("MARGIN", StringComparison.OrdinalIgnoreCase)) break;
@@ -155,7 +156,8 @@ public abstract class TradingClient : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    protected sealed record Pending(TradeAction Action, long PlannedTicks, TaskCompletionSource? Answered)
+    /// <param name="Measured">sent during the measured run: its answer counts</param>
+    protected sealed record Pending(TradeAction Action, long PlannedTicks, TaskCompletionSource? Answered, bool Measured)
     {
         public Action<string>? OnRefused { get; init; }
     }

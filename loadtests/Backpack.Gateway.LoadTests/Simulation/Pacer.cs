@@ -90,7 +90,10 @@ public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int cl
 /// <summary>The run's clock: seconds since the start for plans and phases, Stopwatch ticks for latencies, and wall-clock microseconds for comparing with engine times.</summary>
 public sealed class RunClock
 {
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _start = Stopwatch.GetTimestamp();
+
+    /// <summary>Starts the clock again from now (the measured run begins after the warm-up).</summary>
+    public void Restart() => _start = Stopwatch.GetTimestamp();
 
     public long Ticks => Stopwatch.GetTimestamp();
     public double Elapsed => (Stopwatch.GetTimestamp() - _start) / (double)Stopwatch.Frequency;

@@ -1,9 +1,10 @@
 namespace Backpack.Gateway.LoadTests.Venue;
 
-/// <summary>A market as the run sees it: its units from the admin summary and its latest mark price from the public streams.</summary>
-public sealed class MarketInfo(string symbol, decimal tickSize, decimal stepSize, decimal mark)
+/// <summary>A market as the run sees it: its units from the admin summary and its latest mark and index prices from the public streams.</summary>
+public sealed class MarketInfo(string symbol, decimal tickSize, decimal stepSize, decimal mark, decimal index)
 {
     private long _markTicks = (long)Math.Round(mark / tickSize);
+    private long _indexTicks = (long)Math.Round(index / tickSize);
 
     public string Symbol { get; } = symbol;
     public decimal TickSize { get; } = tickSize;
@@ -11,7 +12,14 @@ public sealed class MarketInfo(string symbol, decimal tickSize, decimal stepSize
 
     public decimal Mark => Volatile.Read(ref _markTicks) * TickSize;
 
-    public void OnMark(decimal mark) => Volatile.Write(ref _markTicks, (long)Math.Round(mark / TickSize));
+    /// <summary>The index: what the traders price their orders from (the mark follows the book, and the book them).</summary>
+    public decimal Index => Volatile.Read(ref _indexTicks) * TickSize;
+
+    public void OnMark(decimal mark, decimal index)
+    {
+        Volatile.Write(ref _markTicks, (long)Math.Round(mark / TickSize));
+        Volatile.Write(ref _indexTicks, (long)Math.Round(index / TickSize));
+    }
 
     public decimal RoundPrice(decimal price) => Math.Max(TickSize, Math.Round(price / TickSize) * TickSize);
 
