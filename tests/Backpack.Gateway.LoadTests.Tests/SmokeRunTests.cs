@@ -16,7 +16,7 @@ public class SmokeRunTests
     {
         string work = Path.Combine(Path.GetTempPath(), $"loadtest-smoke-{Guid.NewGuid():N}");
         string accounts = RepositoryFiles.PathOf("config/loadtest.json");
-        await using var host = await HostLauncher.StartAsync(work, ["--config", accounts], TimeSpan.FromSeconds(90));
+        var host = await HostLauncher.StartAsync(work, ["--config", accounts], TimeSpan.FromSeconds(90));
         var options = LoadTestOptions.Smoke with
         {
             HttpBase = host.HttpBase,

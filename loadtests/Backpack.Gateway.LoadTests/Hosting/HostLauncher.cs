@@ -13,6 +13,7 @@ public sealed partial class HostLauncher : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _log = [];
+    private int _disposed;
     private readonly TaskCompletionSource<IPEndPoint> _fix = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<Uri> _ws = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -81,6 +82,7 @@ public sealed partial class HostLauncher : IAsyncDisposable
     /// <summary>Stops the host gracefully (SIGTERM), or kills it after 30 s.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         if (!_process.HasExited)
         {
             if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) _ = Kill(_process.Id, 15);
