@@ -81,22 +81,26 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             foreach (var t in traders) t.Measuring = false;
             var cut = await SettleAsync(admin, cancellation);
             await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
-            var events = await admin.LiquidationEventsAsync(baseline.Sequence, cancellation);
-            var audit = DeliveryAudit.Run(events, cut.Time, traders.Select(t => t.Deliveries).ToList(), subscribers.Select(s => s.Deliveries).ToList(), recorder);
+            var deliveries = traders.Select(t => t.Deliveries).Concat(subscribers.Select(s => s.Deliveries)).ToList();
+            foreach (var d in deliveries) d.Freeze();
+            var events = await admin.LiquidationEventsAsync(before.Sequence, cancellation);
+            var audit = DeliveryAudit.Run(events, baseline.Sequence, cut.Time, traders.Select(t => t.Deliveries).ToList(), subscribers.Select(s => s.Deliveries).ToList(), recorder);
             var after = await admin.SummaryAsync(cancellation);
             foreach (var fix in traders.OfType<FixTrader>())
             {
                 if (fix.Initiator is { SequenceGaps: > 0 } or { Rejects: > 0 }) notes.Add($"{fix.Name}: {fix.Initiator.SequenceGaps} sequence gaps, {fix.Initiator.Rejects} session or business rejects");
             }
-            notes.Add($"Audit window: engine sequence {baseline.Sequence} to the settled point at {cut.Sequence}; {events.Count} margin-call, liquidation and ADL events in the engine's log after the start.");
+            var unreadable = traders.Select(t => (t.Name, t.Unreadable)).Concat(subscribers.Select(s => (s.Deliveries.Client, s.Unreadable))).Where(u => u.Unreadable.Count > 0).ToList();
+            foreach (var (name, (count, first)) in unreadable) notes.Add($"{name}: {count} messages from the gateway could not be read, the first: {first}");
+            notes.Add($"Audit window: engine sequence {baseline.Sequence} to the settled point at {cut.Sequence}; {events.Count(e => e.Sequence > baseline.Sequence)} margin-call, liquidation and ADL events in the engine's log after the start.");
 
-            var report = BuildReport(started, baseline, after, setup, recorder, audit, traders, notes);
+            var report = BuildReport(started, baseline, after, setup, recorder, audit, traders, notes) with { UnreadableMessages = unreadable.Sum(u => u.Unreadable.Count) };
             return Write(report);
         }
         finally
         {
-            foreach (var t in traders) await t.DisposeAsync();
-            foreach (var s in subscribers) await s.DisposeAsync();
+            // In parallel: a FIX Logout waits for the gateway's answer.
+            await Task.WhenAll(traders.Select(t => Task.Run(() => t.DisposeAsync().AsTask())).Concat(subscribers.Select(s => s.DisposeAsync().AsTask())));
         }
     }
 
@@ -150,7 +154,9 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             return;
         }
         await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, options.CrashAt - clock.Elapsed)), cancellation);
+        // The phase turns when the request goes out; its end is known from the answer.
         double at = clock.Elapsed;
+        recorder.OnCrash(at, double.PositiveInfinity);
         double length = await admin.StartScenarioAsync(options.Scenario, options.CrashSpeed, cancellation);
         recorder.OnCrash(at, at + length);
         log.WriteLine($"[{at:0.0} s] scenario {options.Scenario} started at speed {options.CrashSpeed} for {length:0.#} s");

@@ -42,6 +42,20 @@ public class DemoActivityTests
         Assert.All(events.Where(e => e.GetProperty("kind").GetString() == "liquidationFill"), e => Assert.Contains(e.GetProperty("liquidationId").GetInt64(), startedIds));
         Assert.Equal(events.Select(e => e.GetProperty("sequence").GetInt64()).Order(), events.Select(e => e.GetProperty("sequence").GetInt64()));
 
+        // Paged three at a time (each page completed to its command's end), the log is the same.
+        var paged = new List<long>();
+        long afterSeq = 0;
+        while (true)
+        {
+            var logPage = await venue.GetJsonAsync($"admin/liquidation-events?after={afterSeq}&limit=3");
+            var pageEvents = logPage.GetProperty("events").EnumerateArray().ToList();
+            paged.AddRange(pageEvents.Select(e => e.GetProperty("sequence").GetInt64()));
+            if (!logPage.GetProperty("more").GetBoolean()) break;
+            afterSeq = pageEvents[^1].GetProperty("sequence").GetInt64();
+        }
+        var all = (await venue.GetJsonAsync("admin/liquidation-events?after=0")).GetProperty("events").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(all.Where(s => s <= paged[^1]), paged);
+
         // The page offers the people's demo accounts, not the market maker's or the traders'.
         var page = JsonDocument.Parse(await venue.Http.GetStringAsync("web/config.json")).RootElement;
         Assert.Equal(["alice", "bob", "carol"], page.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("name").GetString()));

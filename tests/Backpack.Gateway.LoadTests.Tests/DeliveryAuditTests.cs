@@ -35,7 +35,7 @@ public class DeliveryAuditTests
         var counterparty = Received(Channel.Fix, 9, Deliveries.Adl(1, "SOL_USDC_PERP", "Counterparty", "Ask", 170.090m, 10.0m));
         var publicFeed = Received(Channel.WebSocket, 0, "liquidation|100", "liquidation|101");
 
-        var lines = DeliveryAudit.Run(Log, long.MaxValue, [ws, provider, counterparty], [publicFeed], Recorder);
+        var lines = DeliveryAudit.Run(Log, 0, long.MaxValue, [ws, provider, counterparty], [publicFeed], Recorder);
 
         Assert.Equal(("FIX", 2, 2L, 2L, 0L), (lines[0].Channel, lines[0].Clients, lines[0].Expected, lines[0].Delivered, lines[0].Lost));
         Assert.Equal(("WebSocket", 6L, 6L, 0L, 0L, 0L), (lines[1].Channel, lines[1].Expected, lines[1].Delivered, lines[1].Lost, lines[1].Duplicated, lines[1].Unexpected));
@@ -48,7 +48,7 @@ public class DeliveryAuditTests
         var ws = Received(Channel.WebSocket, 7, "marginCall|1000", "liquidationStarted|1", "liquidationStarted|1", "liquidationFill|1|100", "liquidationFill|1|101",
             Deliveries.Adl(1, "SOL_USDC_PERP", "Liquidated", "Ask", 170.09m, 10m), "liquidationEnded|2");
 
-        var line = DeliveryAudit.Run(Log, long.MaxValue, [ws], [], Recorder)[1];
+        var line = DeliveryAudit.Run(Log, 0, long.MaxValue, [ws], [], Recorder)[1];
 
         Assert.Equal((6L, 5L, 1L, 1L, 1L), (line.Expected, line.Delivered, line.Lost, line.Duplicated, line.Unexpected));
         Assert.Contains(line.Examples, e => e.Contains("liquidationEnded|1 (sequence 15) never arrived"));
@@ -63,11 +63,24 @@ public class DeliveryAuditTests
         var gone = Received(Channel.Fix, 7);
         gone.Disconnected = "closed by the gateway";
 
-        var lines = DeliveryAudit.Run(Log, cutoffMicros: 1_000_011, [early, gone], [], Recorder);
+        var lines = DeliveryAudit.Run(Log, 0, 1_000_011, [early, gone], [], Recorder);
 
         Assert.Equal((2L, 2L, 0L, 0L), (lines[1].Expected, lines[1].Delivered, lines[1].Lost, lines[1].Unexpected));
         Assert.Equal(0L, lines[0].Expected);
         Assert.Contains(lines[0].Examples, e => e.Contains("left out"));
+        Assert.Equal(1, lines[0].LeftOut);
+    }
+
+    [Fact]
+    public void Events_before_the_run_started_may_arrive_but_are_not_required()
+    {
+        // The margin call (10) and the start (11) came before the measured run: one of them arrived, the other did not.
+        var ws = Received(Channel.WebSocket, 7, "liquidationStarted|1", "liquidationFill|1|100", "liquidationFill|1|101",
+            Deliveries.Adl(1, "SOL_USDC_PERP", "Liquidated", "Ask", 170.09m, 10m), "liquidationEnded|1");
+
+        var line = DeliveryAudit.Run(Log, fromSequence: 11, long.MaxValue, [ws], [], Recorder)[1];
+
+        Assert.Equal((4L, 4L, 0L, 0L), (line.Expected, line.Delivered, line.Lost, line.Unexpected));
     }
 
     private static Deliveries Received(Channel channel, int account, params string[] keys)

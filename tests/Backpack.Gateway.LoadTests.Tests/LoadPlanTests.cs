@@ -68,4 +68,20 @@ public class LoadPlanTests
         var seconds = planned.Select(clock.SecondsAt).ToList();
         for (int i = 0; i < seconds.Count; i++) Assert.Equal(0.0025 + i * 0.01, seconds[i], 6);
     }
+
+    [Fact]
+    public async Task Each_step_starts_on_time_even_when_the_one_before_ran_out_of_requests_early()
+    {
+        var clock = new RunClock();
+        var closedStarts = new List<double>();
+        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:0:300ms,constant:1:100ms"), 0, 1, clock);
+        await pacer.RunAsync(_ => ValueTask.CompletedTask, async t =>
+        {
+            closedStarts.Add(clock.SecondsAt(t));
+            await Task.Delay(20);
+        }, CancellationToken.None);
+        Assert.NotEmpty(closedStarts);
+        Assert.True(closedStarts[0] >= 0.3, $"the closed step began at {closedStarts[0]} s");
+        Assert.True(closedStarts[^1] < 0.4, $"the closed step sent at {closedStarts[^1]} s");
+    }
 }

@@ -193,8 +193,9 @@ public sealed class FixInitiator : IDisposable
         }
         if (m.IsMsgType("1"))
         {
+            // Answered off the reading thread: a sender blocked on a full socket must not wait for this reader.
             string id = m.GetString(FixTags.TestReqID) ?? "";
-            Send("0"u8, id, static (ref FixWriter w, string id) => w.Field(FixTags.TestReqID, id));
+            ThreadPool.QueueUserWorkItem(_ => Heartbeat(id));
             return;
         }
         if (m.IsMsgType("5"))
@@ -204,7 +205,30 @@ public sealed class FixInitiator : IDisposable
             return;
         }
         if (m.IsMsgType("3") || m.IsMsgType("j")) Rejects++;
-        _handler(m, ticks, micros);
+        try
+        {
+            _handler(m, ticks, micros);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or InvalidOperationException)
+        {
+            HandlerErrors++;
+            FirstHandlerError ??= $"{e.Message} in {m}";
+        }
+    }
+
+    /// <summary>Messages the handler could not take (a bad value); the first is kept for the report.</summary>
+    public int HandlerErrors { get; private set; }
+    public string? FirstHandlerError { get; private set; }
+
+    private void Heartbeat(string testReqId)
+    {
+        try
+        {
+            Send("0"u8, testReqId, static (ref FixWriter w, string id) => w.Field(FixTags.TestReqID, id));
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
     }
 
     private static string Timestamp(long unixMicros)

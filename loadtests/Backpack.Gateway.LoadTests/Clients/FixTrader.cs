@@ -21,6 +21,8 @@ public sealed class FixTrader(IPEndPoint endpoint, string targetCompId, FleetSes
 
     public FixInitiator? Initiator => _fix;
 
+    public override (int Count, string? First) Unreadable => (_fix?.HandlerErrors ?? 0, _fix?.FirstHandlerError);
+
     public override async Task ConnectAsync(CancellationToken cancellation)
     {
         _fix = new FixInitiator(endpoint, session.CompId, targetCompId, OnMessage);

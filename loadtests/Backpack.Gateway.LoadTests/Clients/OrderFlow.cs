@@ -80,12 +80,15 @@ public sealed class OrderFlow(MarketView markets, int seed, int maxWorking = 4)
         lock (_working) _working[order.Key] = order;
     }
 
-    /// <summary>A replace took effect: the order now answers to <paramref name="newKey"/>.</summary>
-    public void Replaced(long oldKey, long newKey, decimal price)
+    /// <summary>
+    /// A replace took effect: the order now answers to <paramref name="newKey"/>. On WebSocket the
+    /// cancel half's orderCancelled may have removed the old key already; the new order rests all the same.
+    /// </summary>
+    public void Replaced(WorkingOrder order, long newKey, decimal price)
     {
         lock (_working)
         {
-            if (!_working.Remove(oldKey, out var order)) return;
+            _working.Remove(order.Key);
             order.Key = newKey;
             order.Price = price;
             order.Busy = false;

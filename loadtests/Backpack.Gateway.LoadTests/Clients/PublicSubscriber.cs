@@ -20,6 +20,9 @@ public sealed class PublicSubscriber(Uri uri, int number, MarketView markets) : 
     public Deliveries Deliveries { get; } = new(Channel.WebSocket, 0, $"subscriber-{number:00}");
     public long Messages => Interlocked.Read(ref _messages);
 
+    /// <summary>Messages from the gateway this subscriber could not read, and the first of them.</summary>
+    public (int Count, string? First) Unreadable => (_connection?.HandlerErrors ?? 0, _connection?.FirstHandlerError);
+
     public async Task ConnectAsync(CancellationToken cancellation)
     {
         _connection = await WsConnection.ConnectAsync(uri, OnMessage, cancellation);

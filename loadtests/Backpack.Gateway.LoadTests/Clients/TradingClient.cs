@@ -39,6 +39,9 @@ public abstract class TradingClient : IAsyncDisposable
 
     public int Outstanding => _pending.Count;
 
+    /// <summary>Messages from the gateway this client could not read, and the first of them.</summary>
+    public abstract (int Count, string? First) Unreadable { get; }
+
     /// <summary>Connects and logs on (and subscribes to the account's streams).</summary>
     public abstract Task ConnectAsync(CancellationToken cancellation);
 
@@ -56,18 +59,17 @@ public abstract class TradingClient : IAsyncDisposable
     private async ValueTask SendAsync(TradeAction action, long plannedTicks, TaskCompletionSource? answered)
     {
         long key = action.Kind == RequestKind.New ? action.Order.Key : Flow.NextKey();
-        bool measured = Measuring;
-        _pending[key] = new Pending(action, plannedTicks, answered, measured);
-        if (measured) Recorder.Sent(Channel, action.Kind, plannedTicks);
+        Phase? phase = Measuring ? Recorder.Sent(Channel, action.Kind, plannedTicks) : null;
+        _pending[key] = new Pending(action, plannedTicks, answered, phase);
         try
         {
             await SendRequestAsync(action, key);
         }
-        catch (Exception e) when (e is IOException or System.Net.WebSockets.WebSocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             if (_pending.TryRemove(key, out _))
             {
-                if (measured) Recorder.Failed(Channel, action.Kind, plannedTicks, "SEND_FAILED");
+                if (phase is { } ph) Recorder.Failed(Channel, action.Kind, ph, "SEND_FAILED");
                 answered?.TrySetResult();
                 if (action.Kind != RequestKind.New) Flow.Released(action.Order.Key, gone: false);
             }
@@ -81,7 +83,7 @@ public abstract class TradingClient : IAsyncDisposable
     protected void Answered(long key, long receivedTicks, string? reason)
     {
         if (!_pending.TryRemove(key, out var p)) return;
-        if (p.Measured) Recorder.Answered(Channel, p.Action.Kind, p.PlannedTicks, receivedTicks, reason);
+        if (p.Phase is { } phase) Recorder.Answered(Channel, p.Action.Kind, phase, p.PlannedTicks, receivedTicks, reason);
         if (reason is not null) p.OnRefused?.Invoke(reason);
         var order = p.Action.Order;
         switch (p.Action.Kind)
@@ -90,7 +92,7 @@ public abstract class TradingClient : IAsyncDisposable
                 if (reason is null && !p.Action.Aggressive) Flow.Rests(order);
                 break;
             case RequestKind.Replace:
-                if (reason is null) Flow.Replaced(order.Key, key, p.Action.NewPrice);
+                if (reason is null) Flow.Replaced(order, key, p.Action.NewPrice);
                 else Flow.Released(order.Key, gone: reason.Contains("NOT_FOUND", StringComparison.Ordinal) || reason.Contains("TOO_LATE", StringComparison.Ordinal));
                 break;
             case RequestKind.Cancel:
@@ -115,7 +117,7 @@ public abstract class TradingClient : IAsyncDisposable
         foreach (var key in _pending.Keys)
         {
             if (!_pending.TryRemove(key, out var p)) continue;
-            if (p.Measured) Recorder.Failed(Channel, p.Action.Kind, p.PlannedTicks, "NO_ANSWER");
+            if (p.Phase is { } phase) Recorder.Failed(Channel, p.Action.Kind, phase, "NO_ANSWER");
             p.Answered?.TrySetResult();
             n++;
         }
@@ -143,9 +145,17 @@ public abstract class TradingClient : IAsyncDisposable
             var order = new WorkingOrder(market, true, price, quantity, Flow.NextKey());
             var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var action = new TradeAction(RequestKind.New, order, Aggressive: true, price);
-            _pending[order.Key] = new Pending(action, Stopwatch.GetTimestamp(), answered, Measured: false) { OnRefused = r => lastRefusal = r };
-            await SendRequestAsync(action, order.Key);
-            await answered.Task.WaitAsync(AnswerTimeout, cancellation);
+            _pending[order.Key] = new Pending(action, Stopwatch.GetTimestamp(), answered, Phase: null) { OnRefused = r => lastRefusal = r };
+            try
+            {
+                await SendRequestAsync(action, order.Key);
+                await answered.Task.WaitAsync(AnswerTimeout, cancellation);
+            }
+            catch (Exception e) when (IsConnectionFailure(e) || e is TimeoutException)
+            {
+                _pending.TryRemove(order.Key, out _);
+                break; // the report shows what it got; a dropped client is named by the audit
+            }
             if (lastRefusal is not null && lastRefusal.Contains("MARGIN", StringComparison.OrdinalIgnoreCase)) break;
             await Task.Delay(150, cancellation); // fills follow the acknowledgement; the maker requotes
         }
@@ -154,10 +164,14 @@ public abstract class TradingClient : IAsyncDisposable
 
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 
+    private static bool IsConnectionFailure(Exception e) =>
+        e is IOException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or ObjectDisposedException
+            or InvalidOperationException or OperationCanceledException;
+
     public abstract ValueTask DisposeAsync();
 
-    /// <param name="Measured">sent during the measured run: its answer counts</param>
-    protected sealed record Pending(TradeAction Action, long PlannedTicks, TaskCompletionSource? Answered, bool Measured)
+    /// <param name="Phase">the phase it was counted in when sent during the measured run (null: not measured)</param>
+    protected sealed record Pending(TradeAction Action, long PlannedTicks, TaskCompletionSource? Answered, Phase? Phase)
     {
         public Action<string>? OnRefused { get; init; }
     }

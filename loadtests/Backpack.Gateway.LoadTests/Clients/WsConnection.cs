@@ -37,6 +37,10 @@ public sealed class WsConnection : IAsyncDisposable
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
+    /// <summary>Messages the handler could not take (a bad value); the first is kept for the report.</summary>
+    public int HandlerErrors { get; private set; }
+    public string? FirstHandlerError { get; private set; }
+
     public async ValueTask SendAsync(ReadOnlyMemory<byte> json, CancellationToken cancellation)
     {
         await _sending.WaitAsync(cancellation);
@@ -76,11 +80,20 @@ public sealed class WsConnection : IAsyncDisposable
                 if (!result.EndOfMessage) continue;
                 long ticks = System.Diagnostics.Stopwatch.GetTimestamp();
                 long micros = RunClock.UnixMicros();
-                using (var document = JsonDocument.Parse(buffer.WrittenMemory)) _handler(document.RootElement, ticks, micros);
+                try
+                {
+                    using var document = JsonDocument.Parse(buffer.WrittenMemory);
+                    _handler(document.RootElement, ticks, micros);
+                }
+                catch (Exception e) when (e is JsonException or FormatException or OverflowException or KeyNotFoundException or InvalidOperationException)
+                {
+                    HandlerErrors++;
+                    FirstHandlerError ??= $"{e.Message} in {System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)}";
+                }
                 buffer.ResetWrittenCount();
             }
         }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException or JsonException)
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
             reason = e.Message;
         }

@@ -21,6 +21,8 @@ public sealed class WsTrader(Uri uri, FleetAccount account, MarketView markets, 
     private readonly TaskCompletionSource<string?> _logon = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId = 1;
 
+    public override (int Count, string? First) Unreadable => (_connection?.HandlerErrors ?? 0, _connection?.FirstHandlerError);
+
     public override async Task ConnectAsync(CancellationToken cancellation)
     {
         _connection = await WsConnection.ConnectAsync(uri, OnMessage, cancellation);

@@ -19,9 +19,15 @@ public sealed class Deliveries(Channel channel, int account, string client)
     /// <summary>Set when the client lost its connection before the end of the run (its events after that cannot be expected).</summary>
     public string? Disconnected { get; set; }
 
-    public IReadOnlyCollection<Delivery> Received => _received;
+    private Delivery[]? _frozen;
+
+    /// <summary>What was received; after <see cref="Freeze"/>, what had been received by then.</summary>
+    public IReadOnlyCollection<Delivery> Received => _frozen ?? (IReadOnlyCollection<Delivery>)_received;
 
     public void Add(string key, long receivedMicros, long receivedTicks) => _received.Enqueue(new Delivery(key, receivedMicros, receivedTicks));
+
+    /// <summary>Fixes <see cref="Received"/> before the engine's log is read, so that nothing arriving later can lack its log entry.</summary>
+    public void Freeze() => _frozen = [.. _received];
 
     public static string MarginCall(long engineMicros) => "marginCall|" + (engineMicros / 1000).ToString(CultureInfo.InvariantCulture);
     public static string Started(long liquidationId) => "liquidationStarted|" + liquidationId.ToString(CultureInfo.InvariantCulture);

@@ -3,7 +3,9 @@ using Backpack.Gateway.LoadTests.Venue;
 namespace Backpack.Gateway.LoadTests.Measurement;
 
 /// <summary>How the events of one channel reached their clients.</summary>
-public sealed record AuditLine(string Channel, int Clients, long Expected, long Delivered, long Lost, long Duplicated, long Unexpected, IReadOnlyList<string> Examples);
+/// <param name="LeftOut">clients whose connection ended during the run (their events cannot be audited)</param>
+public sealed record AuditLine(string Channel, int Clients, long Expected, long Delivered, long Lost, long Duplicated, long Unexpected, int LeftOut,
+    IReadOnlyList<string> Examples);
 
 /// <summary>
 /// Compares the margin-call, liquidation and ADL events the engine emitted (its log, read from the
@@ -21,19 +23,20 @@ public sealed record AuditLine(string Channel, int Clients, long Expected, long 
 /// </summary>
 public static class DeliveryAudit
 {
-    /// <param name="events">the engine's events after the run's starting sequence</param>
+    /// <param name="events">the engine's events since before the clients connected</param>
+    /// <param name="fromSequence">the audit starts after this sequence (the measured run's start); earlier events may or may not have reached the clients</param>
     /// <param name="cutoffMicros">engine time up to which events are audited (later ones may still be on their way)</param>
-    public static IReadOnlyList<AuditLine> Run(IReadOnlyList<EngineLiquidationEvent> events, long cutoffMicros,
+    public static IReadOnlyList<AuditLine> Run(IReadOnlyList<EngineLiquidationEvent> events, long fromSequence, long cutoffMicros,
         IReadOnlyList<Deliveries> traders, IReadOnlyList<Deliveries> subscribers, RunRecorder recorder)
     {
         var lines = new List<AuditLine>();
         foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
         {
             var clients = traders.Where(t => t.Channel == channel).ToList();
-            lines.Add(Audit(channel == Channel.Fix ? "FIX" : "WebSocket", clients, events, cutoffMicros, d => ExpectedFor(d, events),
+            lines.Add(Audit(channel == Channel.Fix ? "FIX" : "WebSocket", clients, fromSequence, cutoffMicros, d => ExpectedFor(d, events),
                 (received, e) => recorder.Figures(channel, recorder.PhaseOf(received.ReceivedTicks)).LiquidationDelivery.Record(received.ReceivedMicros - e.Time)));
         }
-        lines.Add(Audit("WebSocket public", subscribers, events, cutoffMicros,
+        lines.Add(Audit("WebSocket public", subscribers, fromSequence, cutoffMicros,
             _ => events.Where(e => e.Kind == "liquidationFill").Select(e => (Deliveries.PublicFill(e.TradeId ?? 0), e)),
             (received, e) => recorder.PublicLiquidationDelivery[(int)recorder.PhaseOf(received.ReceivedTicks)].Record(received.ReceivedMicros - e.Time)));
         return lines;
@@ -63,10 +66,11 @@ public static class DeliveryAudit
         }
     }
 
-    private static AuditLine Audit(string channel, IReadOnlyList<Deliveries> clients, IReadOnlyList<EngineLiquidationEvent> events, long cutoffMicros,
+    private static AuditLine Audit(string channel, IReadOnlyList<Deliveries> clients, long fromSequence, long cutoffMicros,
         Func<Deliveries, IEnumerable<(string Key, EngineLiquidationEvent Event)>> expectedFor, Action<Delivery, EngineLiquidationEvent> matched)
     {
         long expectedCount = 0, delivered = 0, lost = 0, duplicated = 0, unexpected = 0;
+        int leftOut = 0;
         var examples = new List<string>();
         void Example(string text)
         {
@@ -77,16 +81,18 @@ public static class DeliveryAudit
             if (client.Disconnected is not null)
             {
                 Example($"{client.Client}: left out, its connection ended during the run ({client.Disconnected})");
+                leftOut++;
                 continue;
             }
             var due = new Dictionary<string, Queue<EngineLiquidationEvent>>(StringComparer.Ordinal);
-            var later = new HashSet<string>(StringComparer.Ordinal);
+            // Before the run's start or after the cut: allowed to arrive, not required to.
+            var outside = new HashSet<string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (key, e) in expectedFor(client))
             {
-                if (e.Time > cutoffMicros)
+                if (e.Sequence <= fromSequence || e.Time > cutoffMicros)
                 {
-                    later.Add(key);
+                    outside.Add(key);
                     continue;
                 }
                 expectedCount++;
@@ -106,7 +112,7 @@ public static class DeliveryAudit
                     duplicated++;
                     Example($"{client.Client}: {received.Key} received more than once");
                 }
-                else if (!later.Contains(received.Key))
+                else if (!outside.Contains(received.Key))
                 {
                     unexpected++;
                     Example($"{client.Client}: {received.Key} received but not in the engine's log for this account");
@@ -118,6 +124,6 @@ public static class DeliveryAudit
                 if (queue.Count > 0) Example($"{client.Client}: {key} (sequence {queue.Peek().Sequence}) never arrived");
             }
         }
-        return new AuditLine(channel, clients.Count, expectedCount, delivered, lost, duplicated, unexpected, examples);
+        return new AuditLine(channel, clients.Count, expectedCount, delivered, lost, duplicated, unexpected, leftOut, examples);
     }
 }

@@ -68,35 +68,40 @@ public sealed class RunRecorder
 
     public Phase PhaseOf(long ticks) => PhaseAt(Clock.SecondsAt(ticks));
 
-    /// <summary>A request went out; its phase is that of its planned time.</summary>
-    public void Sent(Channel channel, RequestKind kind, long plannedTicks) =>
-        Interlocked.Increment(ref Figures(channel, PhaseOf(plannedTicks)).Sent[(int)kind]);
-
-    /// <summary>A request was acknowledged (<paramref name="reason"/> null) or refused; latency from its planned time.</summary>
-    public void Answered(Channel channel, RequestKind kind, long plannedTicks, long answeredTicks, string? reason)
+    /// <summary>A request went out; its phase is that of its planned time (returned, so that its answer counts in the same phase).</summary>
+    public Phase Sent(Channel channel, RequestKind kind, long plannedTicks)
     {
-        var f = Figures(channel, PhaseOf(plannedTicks));
+        var phase = PhaseOf(plannedTicks);
+        Interlocked.Increment(ref Figures(channel, phase).Sent[(int)kind]);
+        return phase;
+    }
+
+    /// <summary>
+    /// A request was acknowledged (<paramref name="reason"/> null) or refused. Only acknowledgements
+    /// enter the latency figures (from the planned time); refusals are counted by reason.
+    /// </summary>
+    public void Answered(Channel channel, RequestKind kind, Phase phase, long plannedTicks, long answeredTicks, string? reason)
+    {
+        if (reason is not null)
+        {
+            Failed(channel, kind, phase, reason);
+            return;
+        }
+        var f = Figures(channel, phase);
         long micros = RunClock.Micros(plannedTicks, answeredTicks);
         f.Ack[(int)kind].Record(micros);
-        if (reason is null)
+        Interlocked.Increment(ref f.Ok[(int)kind]);
+        if (kind == RequestKind.New)
         {
-            Interlocked.Increment(ref f.Ok[(int)kind]);
-            if (kind == RequestKind.New)
-            {
-                int second = (int)Clock.SecondsAt(plannedTicks);
-                _perSecond.GetOrAdd((channel, second), _ => new LatencyHistogram(6)).Record(micros);
-            }
-        }
-        else
-        {
-            Failed(channel, kind, plannedTicks, reason);
+            int second = (int)Clock.SecondsAt(plannedTicks);
+            _perSecond.GetOrAdd((channel, second), _ => new LatencyHistogram(6)).Record(micros);
         }
     }
 
-    /// <summary>A request failed without an answer to time (timeouts, a closed connection).</summary>
-    public void Failed(Channel channel, RequestKind kind, long plannedTicks, string reason)
+    /// <summary>A request was refused, or failed without an answer (timeouts, a closed connection).</summary>
+    public void Failed(Channel channel, RequestKind kind, Phase phase, string reason)
     {
-        var f = Figures(channel, PhaseOf(plannedTicks));
+        var f = Figures(channel, phase);
         Interlocked.Increment(ref f.Failed[(int)kind]);
         f.Failures.AddOrUpdate(reason, 1, (_, n) => n + 1);
     }

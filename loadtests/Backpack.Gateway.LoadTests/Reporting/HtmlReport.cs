@@ -153,7 +153,7 @@ public static class HtmlReport
                 double share = count / (double)total;
                 double height = share / fractionMax * (H - T - B);
                 double x = L + (bin - lo) * binWidth + c * binWidth / channels;
-                s.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{H - B - height:0.#}\" width=\"{Math.Max(1, binWidth / channels - 1):0.#}\" height=\"{height:0.#}\" fill=\"{color}\"><title>{WebUtility.HtmlEncode(channel)}: {share:P2} at or below {MarkdownReport.Latency((long)Math.Pow(10, (bin + 1) / 10.0))}</title></rect>");
+                s.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{H - B - height:0.#}\" width=\"{Math.Max(1, binWidth / channels - 1):0.#}\" height=\"{height:0.#}\" fill=\"{color}\"><title>{WebUtility.HtmlEncode(channel)}: {share:P2} from {MarkdownReport.Latency((long)Math.Pow(10, bin / 10.0))} to {MarkdownReport.Latency((long)Math.Pow(10, (bin + 1) / 10.0))}</title></rect>");
             }
             s.Append(CultureInfo.InvariantCulture, $"<text x=\"{W - R - 160}\" y=\"{T + 16 + 16 * c}\" fill=\"{color}\">{WebUtility.HtmlEncode(channel)}</text>");
             c++;

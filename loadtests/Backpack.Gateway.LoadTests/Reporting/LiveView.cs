@@ -37,7 +37,7 @@ public static class LiveView
             await Task.WhenAny(until, Task.Delay(5000));
             var s = status();
             plain.WriteLine($"[{s.Elapsed,5:0.0}/{s.Duration:0} s] {s.Phase,-6} " + string.Join("  ", s.Channels.Select(c =>
-                $"{c.Channel}: {c.Ok:N0} ok {c.Failed:N0} failed {c.OkPerSecond:N0}/s p50 {MarkdownReport.Latency(c.P50)} p99 {MarkdownReport.Latency(c.P99)}")) +
+                $"{c.Channel}: {c.Ok:N0} ok {c.Failed:N0} failed, new orders {c.OkPerSecond:N0}/s p50 {MarkdownReport.Latency(c.P50)} p99 {MarkdownReport.Latency(c.P99)}")) +
                 $"  public liquidations {s.PublicLiquidations}  {s.Crash}");
         }
     }
@@ -46,7 +46,7 @@ public static class LiveView
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"[bold]Crash load test[/]  {s.Elapsed:0.0} / {s.Duration:0} s   phase [yellow]{s.Phase}[/]   {Markup.Escape(s.Crash)}");
-        foreach (string column in new[] { "channel", "clients", "sent", "acknowledged", "refused", "ack/s (last s)", "p50", "p99", "in flight" })
+        foreach (string column in new[] { "channel", "clients", "sent", "acknowledged", "refused", "new orders acked/s (last s)", "p50", "p99", "in flight" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }

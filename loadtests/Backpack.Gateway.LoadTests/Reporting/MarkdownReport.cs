@@ -81,6 +81,11 @@ public static class MarkdownReport
         var failures = r.Totals.SelectMany(t => t.Failures.Select(f => (t.Channel, f.Key, f.Value))).OrderByDescending(f => f.Value).ToList();
         if (failures.Count == 0) s.AppendLine("None.");
         else Table(s, ["channel", "reason", "count"], failures.Select(f => new[] { f.Channel, f.Key, N(f.Value) }));
+        if (failures.Any(f => f.Key == "PRICE_OUT_OF_BAND"))
+        {
+            s.AppendLine("PRICE_OUT_OF_BAND: the traders price from the index, while the band is around the mark, which lags the index in a fall; refusals, not errors.");
+        }
+        s.AppendLine("Refused requests are counted here and left out of the latency figures.");
         s.AppendLine();
 
         s.AppendLine("## Leveraged set-up (before the measured run)");

@@ -37,6 +37,9 @@ public sealed record RunReport(
     IReadOnlyDictionary<string, IReadOnlyList<(long Low, long High, long Count)>> AckHistograms,
     IReadOnlyList<string> Notes)
 {
+    /// <summary>Gateway messages the clients could not read (named in the notes).</summary>
+    public int UnreadableMessages { get; init; }
+
     public long EventsLost => Audit.Sum(a => a.Lost);
     public long EventsDuplicated => Audit.Sum(a => a.Duplicated);
 
@@ -63,6 +66,13 @@ public sealed record RunReport(
             var problems = new List<string>();
             if (EventsLost > 0) problems.Add($"{EventsLost} liquidation/ADL events did not reach their client");
             if (EventsDuplicated > 0) problems.Add($"{EventsDuplicated} liquidation/ADL events reached their client more than once");
+            if (Audit.Sum(a => a.Unexpected) is var unexpected and > 0) problems.Add($"{unexpected} liquidation/ADL messages that no engine event explains");
+            if (UnreadableMessages > 0) problems.Add($"{UnreadableMessages} messages from the gateway could not be read (see the notes)");
+            if (Audit.Sum(a => a.LeftOut) is var leftOut and > 0) problems.Add($"{leftOut} clients lost their connection during the run");
+            if (CrashStart is not null && Audit.Where(a => a.Channel != "WebSocket public").Sum(a => a.Expected) == 0)
+            {
+                problems.Add("the crash liquidated none of the fleet's accounts, so delivery to them was not tested");
+            }
             var checks = After.MoneyChecks;
             if (checks.CashDiscrepancy != 0) problems.Add($"cash discrepancy {checks.CashDiscrepancy} USDC");
             if (!checks.OpenInterestBalanced) problems.Add("open interest not balanced (longs != shorts)");

@@ -28,7 +28,7 @@ public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int cl
                     break;
                 case LoadSimulation.KeepConstant constant:
                     var copies = new Task[constant.Copies];
-                    for (int c = 0; c < copies.Length; c++) copies[c] = ClosedAsync(stepEnd, sendAndWait, cancellation);
+                    for (int c = 0; c < copies.Length; c++) copies[c] = ClosedAsync(stepStart, stepEnd, sendAndWait, cancellation);
                     await Task.WhenAll(copies);
                     previousRate = 0;
                     break;
@@ -52,11 +52,12 @@ public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int cl
         for (long k = client; !cancellation.IsCancellationRequested; k += clients)
         {
             double x = OffsetOf(k + 0.5, fromRate, toRate, length);
-            if (double.IsNaN(x) || x >= length) return;
+            if (double.IsNaN(x) || x >= length) break;
             await WaitUntilAsync(start + x, cancellation);
             if (cancellation.IsCancellationRequested) return;
             await send(clock.TicksAt(start + x));
         }
+        await WaitUntilAsync(end, cancellation); // the next step starts on time, not after this one's last request
     }
 
     /// <summary>Seconds into the step at which <paramref name="count"/> requests are due (NaN if never).</summary>
@@ -68,8 +69,9 @@ public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int cl
         return discriminant < 0 ? double.NaN : (-fromRate + Math.Sqrt(discriminant)) / (2 * a);
     }
 
-    private async Task ClosedAsync(double end, Func<long, Task> sendAndWait, CancellationToken cancellation)
+    private async Task ClosedAsync(double start, double end, Func<long, Task> sendAndWait, CancellationToken cancellation)
     {
+        await WaitUntilAsync(start, cancellation);
         while (clock.Elapsed < end && !cancellation.IsCancellationRequested) await sendAndWait(clock.Ticks);
     }
 

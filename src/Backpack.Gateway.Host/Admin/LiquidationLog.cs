@@ -11,14 +11,15 @@ namespace Backpack.Gateway.Host.Admin;
 /// The venue's recent margin-call, liquidation and ADL events as the engine emitted them, for
 /// GET /admin/liquidation-events: an operator's audit trail, and what the load tests compare with
 /// what their clients received. Recorded on the engine thread (these events are rare, so a lock is
-/// cheap); the newest <see cref="Capacity"/> are kept.
+/// cheap); at least the newest <see cref="Capacity"/> are kept.
 /// </summary>
 public sealed class LiquidationLog : IEventConsumer
 {
     public const int Capacity = 200_000;
 
     private readonly IReadOnlyList<MarketDefinition> _markets;
-    private readonly Queue<Entry> _entries = new();
+    // In sequence order; trimmed from the front by a tenth of the capacity at a time.
+    private readonly List<Entry> _entries = [];
     private long _newestDropped;
 
     public LiquidationLog(Venue venue)
@@ -41,21 +42,19 @@ public sealed class LiquidationLog : IEventConsumer
     {
         lock (_entries)
         {
-            var events = new List<Entry>();
-            bool more = false;
-            foreach (var e in _entries)
+            // Binary search for the first event after the point: the engine thread waits on this lock.
+            int lo = 0, hi = _entries.Count;
+            while (lo < hi)
             {
-                if (e.Sequence <= afterSequence) continue;
-                // A page ends at a command boundary, so that the next one can start after its sequence.
-                if (events.Count >= limit && e.Sequence != events[^1].Sequence)
-                {
-                    more = true;
-                    break;
-                }
-                events.Add(e);
+                int mid = (lo + hi) >>> 1;
+                if (_entries[mid].Sequence <= afterSequence) lo = mid + 1;
+                else hi = mid;
             }
+            // A page ends at a command boundary, so that the next one can start after its sequence.
+            int end = Math.Min(_entries.Count, lo + limit);
+            while (end < _entries.Count && end > lo && _entries[end].Sequence == _entries[end - 1].Sequence) end++;
             // Complete unless an event after the requested point was already dropped.
-            return (events, _newestDropped <= afterSequence, more);
+            return (_entries.GetRange(lo, end - lo), _newestDropped <= afterSequence, end < _entries.Count);
         }
     }
 
@@ -81,11 +80,13 @@ public sealed class LiquidationLog : IEventConsumer
             if (entry is null) continue;
             lock (_entries)
             {
-                if (_entries.Count == Capacity)
+                if (_entries.Count == Capacity + Capacity / 10)
                 {
-                    _newestDropped = _entries.Dequeue().Sequence;
+                    int drop = _entries.Count - Capacity;
+                    _newestDropped = _entries[drop - 1].Sequence;
+                    _entries.RemoveRange(0, drop);
                 }
-                _entries.Enqueue(entry);
+                _entries.Add(entry);
             }
         }
     }
