@@ -118,12 +118,8 @@ public sealed class LatencyHistogram
 
     private long HighestIn(int index)
     {
-        int exact = 1 << _subBits;
-        if (index < exact) return index;
-        int half = 1 << (_subBits - 1);
-        int shift = index / half - 1;
-        long sub = index - shift * half;
-        long low = sub << shift;
-        return low + (1L << shift) - 1;
+        if (index < 1 << _subBits) return index;
+        int shift = index / (1 << (_subBits - 1)) - 1;
+        return LowestIn(index) + (1L << shift) - 1;
     }
 }
