@@ -7,7 +7,7 @@ using Backpack.Gateway.LoadTests.Venue;
 namespace Backpack.Gateway.LoadTests;
 
 /// <summary>Where a run's report went, and the report itself.</summary>
-public sealed record RunResult(RunReport Report, string Folder, string MarkdownPath, string HtmlPath);
+public sealed record RunResult(RunReport Report, string MarkdownPath, string HtmlPath);
 
 /// <summary>
 /// One crash load run against a running venue (docs/load-tests.md): connect the subscribers and
@@ -207,12 +207,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         };
         PhaseLine Line(Channel c, string phaseName, double seconds, IReadOnlyList<PhaseFigures> parts)
         {
-            LatencyHistogram Merge(Func<PhaseFigures, LatencyHistogram> pick)
-            {
-                var h = new LatencyHistogram();
-                foreach (var f in parts) h.Add(pick(f));
-                return h;
-            }
+            LatencyHistogram Merge(Func<PhaseFigures, LatencyHistogram> pick) => LatencyHistogram.Merge(parts.Select(pick));
             long ok = parts.Sum(f => f.TotalOk);
             var failures = parts.SelectMany(f => f.Failures).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.Sum(x => x.Value));
             return new PhaseLine(c == Channel.Fix ? "FIX" : "WebSocket", phaseName, seconds, parts.Sum(f => f.TotalSent), ok, parts.Sum(f => f.TotalFailed),
@@ -226,7 +221,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         var phaseLines = channels.SelectMany(c => phases.Select(p => Line(c, p.ToString().ToLowerInvariant(), PhaseSeconds(p), [recorder.Figures(c, p)]))).ToList();
         var totals = channels.Select(c => Line(c, "whole run", duration, Enum.GetValues<Phase>().Select(p => recorder.Figures(c, p)).ToList())).ToList();
         var publicDelivery = phases.Select(p => (p.ToString().ToLowerInvariant(), Percentiles.Of(recorder.PublicLiquidationDelivery[(int)p]))).ToList();
-        publicDelivery.Add(("whole run", Percentiles.Of(Merged(recorder.PublicLiquidationDelivery))));
+        publicDelivery.Add(("whole run", Percentiles.Of(LatencyHistogram.Merge(recorder.PublicLiquidationDelivery))));
 
         var settings = new List<string>
         {
@@ -243,13 +238,6 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             before, after, series, histograms, notes);
     }
 
-    private static LatencyHistogram Merged(IEnumerable<LatencyHistogram> parts)
-    {
-        var h = new LatencyHistogram();
-        foreach (var p in parts) h.Add(p);
-        return h;
-    }
-
     private RunResult Write(RunReport report)
     {
         string folder = Path.GetFullPath(Path.Combine(options.ReportDirectory, report.StartedUtc.ToString("yyyyMMdd-HHmmss") + "-" + options.Scenario));
@@ -257,6 +245,6 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         string md = Path.Combine(folder, "report.md"), html = Path.Combine(folder, "report.html");
         File.WriteAllText(md, MarkdownReport.Render(report));
         File.WriteAllText(html, HtmlReport.Render(report));
-        return new RunResult(report, folder, md, html);
+        return new RunResult(report, md, html);
     }
 }

@@ -15,11 +15,8 @@ public sealed class PublicSubscriber(Uri uri, int number, MarketView markets) : 
 {
     private WsConnection? _connection;
     private readonly TaskCompletionSource<string?> _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _messages;
 
     public Deliveries Deliveries { get; } = new(Channel.WebSocket, 0, $"subscriber-{number:00}");
-    public long Messages => Interlocked.Read(ref _messages);
-
     /// <summary>Messages from the gateway this subscriber could not read, and the first of them.</summary>
     public (int Count, string? First) Unreadable => (_connection?.HandlerErrors ?? 0, _connection?.FirstHandlerError);
 
@@ -29,23 +26,13 @@ public sealed class PublicSubscriber(Uri uri, int number, MarketView markets) : 
         _ = _connection.Closed.ContinueWith(t => Deliveries.Disconnected ??= t.Result, TaskScheduler.Default);
         var own = markets.Markets[number % markets.Markets.Count].Symbol;
         var streams = markets.Markets.Select(m => "markPrice." + m.Symbol).Append("liquidation").Append("depth." + own).Append("trade." + own).ToList();
-        await _connection.SendAsync(w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", 1);
-            w.WriteString("method", "SUBSCRIBE");
-            w.WriteStartArray("params");
-            foreach (string s in streams) w.WriteStringValue(s);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }, cancellation);
+        await _connection.SubscribeAsync(1, streams, signature: null, cancellation);
         string? refused = await _subscribed.Task.WaitAsync(TradingClient.AnswerTimeout, cancellation);
         if (refused is not null) throw new InvalidOperationException($"{Deliveries.Client}: subscription refused: {refused}");
     }
 
     private void OnMessage(JsonElement m, long ticks, long micros)
     {
-        Interlocked.Increment(ref _messages);
         if (!m.TryGetProperty("stream", out var stream))
         {
             if (m.TryGetProperty("id", out _)) _subscribed.TrySetResult(m.TryGetProperty("error", out var e) ? e.GetProperty("code").GetString() : null);

@@ -35,8 +35,6 @@ public sealed class WsConnection : IAsyncDisposable
         return connection;
     }
 
-    public bool IsOpen => _socket.State == WebSocketState.Open;
-
     /// <summary>Messages the handler could not take (a bad value); the first is kept for the report.</summary>
     public int HandlerErrors { get; private set; }
     public string? FirstHandlerError { get; private set; }
@@ -53,6 +51,24 @@ public sealed class WsConnection : IAsyncDisposable
             _sending.Release();
         }
     }
+
+    /// <summary>Sends SUBSCRIBE for <paramref name="streams"/> with request id <paramref name="id"/>, signed (a logon) when <paramref name="signature"/> is given.</summary>
+    public ValueTask SubscribeAsync(long id, IEnumerable<string> streams, string[]? signature, CancellationToken cancellation) => SendAsync(w =>
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", id);
+        w.WriteString("method", "SUBSCRIBE");
+        w.WriteStartArray("params");
+        foreach (string s in streams) w.WriteStringValue(s);
+        w.WriteEndArray();
+        if (signature is not null)
+        {
+            w.WriteStartArray("signature");
+            foreach (string s in signature) w.WriteStringValue(s);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }, cancellation);
 
     /// <summary>Writes one request with <paramref name="write"/> and sends it.</summary>
     public ValueTask SendAsync(Action<Utf8JsonWriter> write, CancellationToken cancellation)

@@ -28,19 +28,7 @@ public sealed class WsTrader(Uri uri, FleetAccount account, MarketView markets, 
         _connection = await WsConnection.ConnectAsync(uri, OnMessage, cancellation);
         _ = _connection.Closed.ContinueWith(t => Deliveries.Disconnected ??= t.Result, TaskScheduler.Default);
         string[] signature = SubscribeSignature.Create(Account.PrivateKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        await _connection.SendAsync(w =>
-        {
-            w.WriteStartObject();
-            w.WriteNumber("id", 0);
-            w.WriteString("method", "SUBSCRIBE");
-            w.WriteStartArray("params");
-            foreach (string s in AccountStreams) w.WriteStringValue(s);
-            w.WriteEndArray();
-            w.WriteStartArray("signature");
-            foreach (string s in signature) w.WriteStringValue(s);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }, cancellation);
+        await _connection.SubscribeAsync(0, AccountStreams, signature, cancellation);
         string? refused = await _logon.Task.WaitAsync(AnswerTimeout, cancellation);
         if (refused is not null) throw new InvalidOperationException($"{Name}: logon refused: {refused}");
     }

@@ -19,7 +19,6 @@ public sealed partial class HostLauncher : IAsyncDisposable
 
     private HostLauncher(string workingDirectory, IEnumerable<string> arguments)
     {
-        WorkingDirectory = workingDirectory;
         string dll = Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
             [dll, "--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", .. arguments])
@@ -35,7 +34,6 @@ public sealed partial class HostLauncher : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    public string WorkingDirectory { get; }
     public IPEndPoint FixEndpoint => _fix.Task.Result;
     public Uri WebSocketUri => _ws.Task.Result;
     public Uri HttpBase => new("http://" + WebSocketUri.Authority + "/");

@@ -71,6 +71,14 @@ public sealed class LatencyHistogram
         if (min < Volatile.Read(ref _min)) Volatile.Write(ref _min, min);
     }
 
+    /// <summary>A new histogram holding every count of <paramref name="parts"/>.</summary>
+    public static LatencyHistogram Merge(IEnumerable<LatencyHistogram> parts)
+    {
+        var all = new LatencyHistogram();
+        foreach (var part in parts) all.Add(part);
+        return all;
+    }
+
     /// <summary>The value at or below which <paramref name="percentile"/>% of the values fall (0 when empty).</summary>
     public long ValueAt(double percentile)
     {

@@ -120,10 +120,6 @@ public sealed class RunRecorder
             .Select(p => (p.Key.Item2, p.Value.Count, p.Value.ValueAt(50), p.Value.ValueAt(99), p.Value.Max)).ToList();
 
     /// <summary>Every phase of a channel merged.</summary>
-    public LatencyHistogram AckOverall(Channel channel, RequestKind kind)
-    {
-        var all = new LatencyHistogram();
-        for (int p = 0; p < 3; p++) all.Add(_figures[(int)channel, p].Ack[(int)kind]);
-        return all;
-    }
+    public LatencyHistogram AckOverall(Channel channel, RequestKind kind) =>
+        LatencyHistogram.Merge(Enumerable.Range(0, 3).Select(p => _figures[(int)channel, p].Ack[(int)kind]));
 }

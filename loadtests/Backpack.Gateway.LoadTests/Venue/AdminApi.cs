@@ -35,8 +35,6 @@ public sealed class AdminApi : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
-    public Uri BaseAddress => _http.BaseAddress!;
-
     /// <summary>Waits until GET /health/ready answers 200.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout, CancellationToken cancellation)
     {
@@ -70,11 +68,6 @@ public sealed class AdminApi : IDisposable
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"starting scenario {name}: {(int)response.StatusCode} {body}");
         using var document = JsonDocument.Parse(body);
         return document.RootElement.GetProperty("duration").GetDouble() / document.RootElement.GetProperty("speed").GetDouble();
-    }
-
-    public async Task StopScenarioAsync(CancellationToken cancellation)
-    {
-        using var response = await _http.PostAsync("admin/scenarios/stop", null, cancellation);
     }
 
     /// <summary>Every logged event after <paramref name="afterSequence"/>, page by page.</summary>

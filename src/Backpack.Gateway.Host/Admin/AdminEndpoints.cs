@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Backpack.Gateway.Engine.State;
 using Backpack.Gateway.Host.Metrics;
 using Backpack.Gateway.Host.PriceFeed;
@@ -29,9 +31,9 @@ public static class AdminEndpoints
     /// <summary>Most liquidation events one request returns.</summary>
     public const int MaxLiquidationEvents = 10_000;
 
-    private static readonly System.Text.Json.JsonSerializerOptions IgnoreNulls = new(System.Text.Json.JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions IgnoreNulls = new(JsonSerializerDefaults.Web)
     {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     public static void Map(WebApplication app)
