@@ -132,6 +132,7 @@ public sealed class JournalTests : IDisposable
         Assert.Equal((segment, offset), (error.File, error.Offset));
         Assert.Contains("CRC does not match", error.Message);
         Assert.Contains("nothing was dropped", error.Message);
+        Assert.Equal(10, handed); // the ten good records before the damage, and nothing of it or after it
     }
 
     /// <summary>The offset of record <paramref name="index"/> (0-based) of a single-segment journal of <paramref name="frames"/>.</summary>
@@ -199,7 +200,8 @@ public sealed class JournalTests : IDisposable
     public void A_gap_between_segments_is_damage_and_records_spread_over_segments_read_in_order()
     {
         var options = Options(segmentBytes: 1 << 20);
-        var frames = Enumerable.Range(1, 40_000).Select(i => ProtocolCodec.ToArray(new Deposit(new CommandHeader(i, EngineHarness.StartTime, i), 1 + i % 50, 1_000_000))).ToList();
+        // About 41 bytes a record: 100,000 records fill four 1 MiB segments.
+        var frames = Enumerable.Range(1, 100_000).Select(i => ProtocolCodec.ToArray(new Deposit(new CommandHeader(i, EngineHarness.StartTime, i), 1 + i % 50, 1_000_000))).ToList();
         var scan = JournalReader.Read(_folder, 0, (_, _) => { });
         using (var writer = new JournalWriter(options, scan))
         {
@@ -211,22 +213,21 @@ public sealed class JournalTests : IDisposable
             }
         }
         var segments = JournalFormat.Segments(_folder);
-        Assert.True(segments.Count >= 2, $"{segments.Count} segments");
+        Assert.True(segments.Count >= 3, $"{segments.Count} segments: a gap needs a segment on each side of it");
         long seen = 0;
         var read = JournalReader.Read(_folder, 0, (_, sequence) => Assert.Equal(++seen, sequence));
-        Assert.Equal(40_000, read.LastSequence);
+        Assert.Equal(100_000, read.LastSequence);
 
         // Records up to a snapshot's sequence are passed over.
         long first = 0;
         JournalReader.Read(_folder, 30_000, (_, sequence) => first = first == 0 ? sequence : first);
         Assert.Equal(30_001, first);
 
+        // A segment in the middle goes missing: the next one does not start where the journal was.
         File.Delete(segments[1].Path);
-        if (segments.Count > 2)
-        {
-            var error = Assert.Throws<JournalCorruptException>(() => JournalReader.Read(_folder, 0, (_, _) => { }));
-            Assert.Contains("the segment starts at sequence", error.Message);
-        }
+        var error = Assert.Throws<JournalCorruptException>(() => JournalReader.Read(_folder, 0, (_, _) => { }));
+        Assert.Contains("the segment starts at sequence", error.Message);
+        Assert.Equal(segments[2].Path, error.File);
     }
 
     [Fact]

@@ -24,20 +24,31 @@ public class CodecTests
         {
             Assert.Equal(v.ToString(CultureInfo.InvariantCulture), Write(b => FixValues.WriteLong(b, v)));
         }
-        Prop.ForAll<long>(v => Write(b => FixValues.WriteLong(b, v)) == v.ToString(CultureInfo.InvariantCulture)).Check(Config);
+        var lengths = new HashSet<int>();
+        Prop.ForAll(WideNumbers.LongArbitrary, v =>
+        {
+            string text = Write(b => FixValues.WriteLong(b, v));
+            lock (lengths) lengths.Add(v < 0 ? -text.Length : text.Length);
+            return text == v.ToString(CultureInfo.InvariantCulture);
+        }).Check(Config);
+        // Every length of decimal text was written, 1 to 19 digits, with and without the sign.
+        Assert.Equal(Enumerable.Range(1, 19).Concat(Enumerable.Range(2, 19).Select(n => -n)).Order(), lengths.Order());
     }
 
     [Fact]
     public void Scaled_values_round_trip_and_match_decimal_formatting()
     {
-        Prop.ForAll(Arb.From(Gen.Choose(0, 8)), ArbMap.Default.ArbFor<long>(), (scale, raw) =>
+        var digits = new HashSet<int>();
+        Prop.ForAll(Arb.From(Gen.Choose(0, 8)), WideNumbers.LongArbitrary, (scale, raw) =>
         {
             long units = raw % 1_000_000_000_000_000; // keep whole * 10^scale inside a long
+            lock (digits) digits.Add(Math.Abs(units).ToString(CultureInfo.InvariantCulture).Length);
             string text = Write(b => FixValues.WriteScaled(b, units, scale));
             decimal expected = units / (decimal)FixValues.Pow10(scale);
             bool parsed = FixValues.TryParseScaled(Encoding.ASCII.GetBytes(text), scale, out long back);
             return text == expected.ToString("0.#########", CultureInfo.InvariantCulture) && parsed && back == units;
         }).Check(Config);
+        Assert.Equal(Enumerable.Range(1, 15), digits.Order()); // every length a scaled value can have here
         Assert.Equal("0.05", Write(b => FixValues.WriteScaled(b, 5, 2)));
         Assert.Equal("-12.3", Write(b => FixValues.WriteScaled(b, -12300, 3)));
         Assert.Equal("7", Write(b => FixValues.WriteScaled(b, 7000, 3)));

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using Backpack.Gateway.LoadTests.Venue;
 using Backpack.Gateway.Protocol.Security;
 using Backpack.Gateway.TestSupport;
@@ -27,14 +29,30 @@ public class FleetAccountsTests
             Assert.Equal([false, false, true], fleet.FixSessions.Select(s => s.Account.Leveraged));
             Assert.Equal([3103, 3106], fleet.WebSocketTraders.Where(a => a.Leveraged).Select(a => a.Id));
             Assert.Equal(5_000m, fleet.WebSocketTraders.Single(a => a.Id == 3103).Deposit);
-            // The secret signs what the host verifies with the ApiKey of the same entry.
-            var account = fleet.FixSessions[0].Account;
-            byte[] signature = Ed25519.Sign(account.PrivateKey, "hello"u8);
-            Assert.True(Ed25519.Verify(Ed25519.PublicKeyOf(account.PrivateKey), "hello"u8, signature));
         }
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Every_secret_of_the_committed_overlay_signs_what_the_host_verifies_with_the_api_key_of_its_entry()
+    {
+        string path = RepositoryFiles.PathOf("config/loadtest.json");
+        var fleet = FleetAccounts.Load(path);
+        // The host reads ApiKey, the runner ApiSecret: read the keys as the host's configuration holds them, by account id.
+        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+        using var document = JsonDocument.Parse(File.ReadAllText(path), options);
+        var apiKeys = document.RootElement.GetProperty("Accounts").EnumerateObject()
+            .ToDictionary(p => p.Value.GetProperty("Id").GetInt32(), p => Convert.FromBase64String(p.Value.GetProperty("ApiKey").GetString()!));
+        var accounts = fleet.FixSessions.Select(s => s.Account).Concat(fleet.WebSocketTraders).ToList();
+        Assert.Equal(32, accounts.Count);
+        foreach (var account in accounts)
+        {
+            byte[] message = Encoding.UTF8.GetBytes($"instruction=subscribe&timestamp=1&window=5000&account={account.Id}");
+            byte[] signature = Ed25519.Sign(account.PrivateKey, message);
+            Assert.True(Ed25519.Verify(apiKeys[account.Id], message, signature), $"{account.Name}: its ApiSecret does not sign for the ApiKey of its entry");
         }
     }
 }

@@ -1,4 +1,5 @@
 using Backpack.Gateway.Protocol.MessagePack;
+using Backpack.Gateway.TestSupport;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -11,16 +12,28 @@ public class RoundTripProperties
     [Fact]
     public void Every_long_reads_back_and_takes_the_minimal_size()
     {
-        Prop.ForAll<long>(value =>
+        var formats = new HashSet<byte>();
+        Prop.ForAll(WideNumbers.LongArbitrary, value =>
         {
             var buffer = new byte[9];
             var w = new MessagePackWriter(buffer);
             w.WriteInt64(value);
             int size = w.Position;
+            lock (formats) formats.Add(Format(buffer[0]));
             var r = new MessagePackReader(buffer.AsSpan(0, size));
             return r.ReadInt64() == value && r.End && size == ExpectedSize(value);
         }).Check(Config);
+        // The generator reached every integer format: positive and negative fixint, uint 8-64, int 8-64.
+        Assert.Equal(new byte[] { 0x00, 0xcc, 0xcd, 0xce, 0xcf, 0xd0, 0xd1, 0xd2, 0xd3, 0xe0 }, formats.Order());
     }
+
+    /// <summary>The format byte of an integer, with the fixints folded to 0x00 (positive) and 0xe0 (negative).</summary>
+    private static byte Format(byte first) => first switch
+    {
+        <= 0x7f => 0x00,
+        >= 0xe0 => 0xe0,
+        _ => first,
+    };
 
     [Fact]
     public void Random_bytes_never_throw_from_the_decoder()
