@@ -90,7 +90,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
             KeepAliveInterval = _options.PingInterval,
             KeepAliveTimeout = _options.PongTimeout,
         }).ConfigureAwait(false);
-        var connection = new WsConnection(NextNumber(), socket, format, _options, context.Connection.RemoteIpAddress + ":" + context.Connection.RemotePort, Gateway.CountSlowConsumer);
+        var connection = new WsConnection(NextNumber(), socket, format, _options, context.Connection.RemoteIpAddress + ":" + context.Connection.RemotePort, Gateway.CountSlowConsumer, Gateway.QueueMark);
         _live[connection.Number] = connection;
         Gateway.Opened(connection);
         try

@@ -90,6 +90,11 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     /// <summary>Connections closed because their outbound queue overflowed.</summary>
     public long SlowConsumerDisconnects => Interlocked.Read(ref _slowConsumers);
 
+    /// <summary>The most messages any connection has had waiting to be sent at once, since the start (each is cut off past <see cref="WebSocketApiOptions.MaxQueuedMessages"/>).</summary>
+    public int DeepestOutboundQueue => QueueMark.Deepest;
+
+    internal OutboundQueueMark QueueMark { get; } = new();
+
     /// <summary>Requests refused because the engine's inbound ring was full.</summary>
     public long Busy => Interlocked.Read(ref _busy);
 

@@ -63,6 +63,7 @@ internal sealed class RandomFlow
     private readonly Dictionary<long, long> _filled = [];
     private readonly Dictionary<long, long> _canceled = [];
     private readonly long[] _marks = [0, 1000, 500];
+    private readonly MoneyInvariants _money = new();
     private const int Accounts = 6;
 
     public RandomFlow(int seed, int commands)
@@ -143,6 +144,7 @@ internal sealed class RandomFlow
     {
         foreach (var e in events)
         {
+            _money.Observe(e);
             switch (e)
             {
                 case OrderAccepted a:
@@ -185,7 +187,7 @@ internal sealed class RandomFlow
             }
         }
 
-        MoneyInvariants.Check(engine);
+        _money.Check(engine);
         foreach (int id in engine.AccountIds())
         {
             foreach (var p in engine.GetAccount(id)!.Positions)

@@ -194,6 +194,7 @@ internal sealed class InvariantChecker(MatchingEngine engine)
     private int _commands;
     private bool _watchingFund;
     private long _fundBalance;
+    private readonly MoneyInvariants _money = new();
 
     /// <summary>Lowest insurance fund balance seen after any command since <see cref="WatchTheFund"/>; long.MaxValue before.</summary>
     public long LowestFundBalance { get; private set; } = long.MaxValue;
@@ -212,6 +213,7 @@ internal sealed class InvariantChecker(MatchingEngine engine)
         long fund = _fundBalance;
         for (int i = 0; i < output.Count; i++)
         {
+            _money.Observe(output[i]);
             if (!ProtocolCodec.TryReadType(output[i], out var type, out _)) continue;
             if (type == MessageType.InsuranceFundChanged) fund = ProtocolCodec.Decode<InsuranceFundChanged>(output[i]).Balance;
             if (type != MessageType.LiquidationEnded) continue;
@@ -231,7 +233,7 @@ internal sealed class InvariantChecker(MatchingEngine engine)
         }
         if (!full && ++_commands % 50 != 0) return;
 
-        MoneyInvariants.Check(engine);
+        _money.Check(engine);
         var liquidating = engine.LiquidatingAccounts().ToHashSet();
         foreach (int id in engine.AccountIds())
         {

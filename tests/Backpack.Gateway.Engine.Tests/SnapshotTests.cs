@@ -178,6 +178,7 @@ public sealed class SnapshotTests : IDisposable
         other[1].StepSize = 10m;
         skipped.Clear();
         Assert.Null(EngineSnapshot.LoadLatest(_folder, other, Options, skipped));
+        Assert.Equal(2, skipped.Count); // both were looked at, and the fingerprint is read before the body's CRC
         Assert.All(skipped, s => Assert.Contains("layout fingerprint differs", s));
         Assert.Null(EngineSnapshot.LoadLatest(Path.Combine(_folder, "none"), Markets(), Options, skipped));
     }

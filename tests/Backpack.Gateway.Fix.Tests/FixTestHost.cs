@@ -26,7 +26,7 @@ public sealed class FixTestHost : IAsyncDisposable
     public const int AccountB = 102;
 
     public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null,
-        Action<FixAcceptorOptions>? acceptor = null)
+        Action<FixAcceptorOptions>? acceptor = null, ManualClock? sessionClock = null)
     {
         DeleteStoreOnDispose = storeDirectory is null;
         StoreDirectory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
@@ -48,7 +48,7 @@ public sealed class FixTestHost : IAsyncDisposable
             options.Sessions.Add(settings);
         }
         acceptor?.Invoke(options);
-        FrontEnd = new FixFrontEnd(options, Markets, Runner, EngineRunner.SystemClock, Dictionary);
+        FrontEnd = new FixFrontEnd(options, Markets, Runner, sessionClock is null ? EngineRunner.SystemClock : sessionClock.Now, Dictionary);
         Runner.AddConsumer(FrontEnd.Gateway);
         FrontEnd.Start();
         Runner.Start();
@@ -97,4 +97,18 @@ public sealed class FixTestHost : IAsyncDisposable
         await FrontEnd.StopAsync();
         if (DeleteStoreOnDispose && Directory.Exists(StoreDirectory)) Directory.Delete(StoreDirectory, recursive: true);
     }
+}
+
+/// <summary>
+/// A clock the test moves by hand, starting at the system time (so the clients' SendingTime stays
+/// within tolerance): the sessions' timers (heartbeats, test requests, timeouts) then fire when the
+/// test says, not when a busy machine's scheduler gets round to it.
+/// </summary>
+public sealed class ManualClock
+{
+    private long _micros = EngineRunner.SystemClock();
+
+    public long Now() => Volatile.Read(ref _micros);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _micros, (long)by.TotalMicroseconds);
 }

@@ -314,11 +314,15 @@ public class SessionRuleTests : IAsyncLifetime
     // ---------------------------------------------------------------- admin messages
 
     [Fact]
-    public void A_heartbeat_goes_out_after_heart_bt_int_with_nothing_sent()
+    public async Task A_heartbeat_goes_out_after_heart_bt_int_with_nothing_sent()
     {
-        // HeartBtInt 2: the heartbeat is due at 2 s, a test request only at 2.4 s (a margin for a busy machine's timers).
+        var clock = await WithManualClock();
         using var client = LoggedOn(heartBtInt: 2);
-        var heartbeat = client.Receive(TimeSpan.FromSeconds(5));
+        clock.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.False(client.Closed(Short)); // (nothing is due yet; Closed keeps what arrived)
+        Assert.Empty(client.Received.Skip(1));
+        clock.Advance(TimeSpan.FromSeconds(0.1)); // 2 s: the heartbeat is due, the test request only at 2.4 s
+        var heartbeat = client.Receive(TimeSpan.FromSeconds(10));
         Assert.True(heartbeat.IsMsgType("0"), heartbeat.ToString());
     }
 
@@ -331,19 +335,32 @@ public class SessionRuleTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_silent_client_gets_a_test_request_after_1_2_intervals_and_is_disconnected_after_2_4()
+    public async Task A_silent_client_gets_a_test_request_after_1_2_intervals_and_is_disconnected_after_2_4()
     {
+        var clock = await WithManualClock();
         using var client = LoggedOn(heartBtInt: 1);
-        var started = DateTime.UtcNow;
-        FixMessage? testRequest = null;
-        while (testRequest is null)
-        {
-            var m = client.Receive(TimeSpan.FromSeconds(3));
-            if (m.IsMsgType("1")) testRequest = m;
-        }
-        Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 1.0, 2.2);
-        Assert.True(client.Closed(TimeSpan.FromSeconds(3)));
-        Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 2.2, 4.5);
+        clock.Advance(TimeSpan.FromSeconds(1.1)); // a heartbeat is due (1 s), no test request yet
+        Assert.True(client.Receive(TimeSpan.FromSeconds(10)).IsMsgType("0"));
+        Assert.False(client.Closed(Short));
+        Assert.Empty(client.Received.Skip(2));
+
+        clock.Advance(TimeSpan.FromSeconds(0.1)); // 1.2 s
+        var testRequest = client.Receive(TimeSpan.FromSeconds(10));
+        Assert.True(testRequest.IsMsgType("1"), testRequest.ToString());
+
+        clock.Advance(TimeSpan.FromSeconds(1.1)); // 2.3 s: still connected (a heartbeat may go out)
+        Assert.False(client.Closed(Short));
+        clock.Advance(TimeSpan.FromSeconds(0.1)); // 2.4 s
+        Assert.True(client.Closed(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>A host whose sessions run on a clock the test moves.</summary>
+    private async Task<ManualClock> WithManualClock()
+    {
+        await _host.DisposeAsync();
+        var clock = new ManualClock();
+        _host = new FixTestHost(sessionClock: clock);
+        return clock;
     }
 
     [Fact]

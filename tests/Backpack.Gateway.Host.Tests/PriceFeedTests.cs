@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Backpack.Gateway.Host.PriceFeed;
 
 namespace Backpack.Gateway.Host.Tests;
@@ -45,6 +46,21 @@ public class RandomWalkTests
 /// <summary>Scenarios started over the admin endpoint move the engine's index, and the feed goes back to its own mode afterwards.</summary>
 public class ScenarioControlTests
 {
+    private static decimal Sol(JsonElement feed) => feed.GetProperty("index").GetProperty("SOL_USDC_PERP").GetDecimal();
+
+    /// <summary>Polls the feed's state until <paramref name="condition"/> holds (a busy machine may take its time, never a fixed one).</summary>
+    private static async Task<JsonElement> WaitForFeedAsync(HostTestVenue venue, Func<JsonElement, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var feed = (await venue.GetJsonAsync("admin/scenarios")).GetProperty("feed");
+            if (condition(feed)) return feed;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 30 s for {what}; the feed is {feed.GetRawText()}");
+            await Task.Delay(20);
+        }
+    }
+
     [Fact]
     public async Task A_scenario_moves_every_index_by_its_path_and_the_feed_returns_when_it_ends()
     {
@@ -78,9 +94,10 @@ public class ScenarioControlTests
             var index = summary.GetProperty("markets").EnumerateArray().ToDictionary(m => m.GetProperty("symbol").GetString()!, m => m.GetProperty("index").GetDecimal());
             Assert.Equal(new Dictionary<string, decimal> { ["BTC_USDC_PERP"] = 90_000m, ["ETH_USDC_PERP"] = 3_150m, ["SOL_USDC_PERP"] = 162m }, index);
 
-            // Stopping mid-way leaves the index where the scenario had taken it.
-            await venue.PostAsync("admin/scenarios/drop/start?speed=0.5");
-            await Task.Delay(1200);
+            // Stopping mid-way leaves the index where the scenario had taken it. At speed 0.1 a step
+            // comes every 2.5 s: stopped after the first move, well before the next.
+            await venue.PostAsync("admin/scenarios/drop/start?speed=0.1");
+            await WaitForFeedAsync(venue, feed => Sol(feed) < 161.9m, "the scenario's first move");
             var stopped = await venue.PostAsync("admin/scenarios/stop");
             Assert.Equal("still", stopped.GetProperty("mode").GetString());
             decimal sol = stopped.GetProperty("index").GetProperty("SOL_USDC_PERP").GetDecimal();
@@ -98,11 +115,10 @@ public class ScenarioControlTests
     public async Task With_the_walk_on_the_index_moves_and_a_scenario_hands_back_to_the_walk()
     {
         await using var venue = await HostTestVenue.StartAsync("--Demo:Enabled=false", "--PriceFeed:Interval=00:00:00.050", "--PriceFeed:Volatility=0.01");
-        var first = await venue.GetJsonAsync("admin/scenarios");
-        await Task.Delay(300);
-        var later = await venue.GetJsonAsync("admin/scenarios");
-        Assert.Equal("walk", later.GetProperty("feed").GetProperty("mode").GetString());
-        Assert.NotEqual(first.GetProperty("feed").GetProperty("index").GetRawText(), later.GetProperty("feed").GetProperty("index").GetRawText());
+        var first = (await venue.GetJsonAsync("admin/scenarios")).GetProperty("feed");
+        Assert.Equal("walk", first.GetProperty("mode").GetString());
+        string start = first.GetProperty("index").GetRawText();
+        await WaitForFeedAsync(venue, feed => feed.GetProperty("index").GetRawText() != start, "the walk's first move");
 
         await venue.PostAsync("admin/scenarios/gap-down/start?speed=1000");
         await venue.WaitForSummaryAsync(s => s.GetProperty("feed").GetProperty("mode").GetString() == "walk", "the walk again", TimeSpan.FromSeconds(10));

@@ -37,9 +37,24 @@ public class DeliveryAuditTests
 
         var lines = DeliveryAudit.Run(Log, 0, long.MaxValue, [ws, provider, counterparty], [publicFeed], Recorder);
 
-        Assert.Equal(("FIX", 2, 2L, 2L, 0L), (lines[0].Channel, lines[0].Clients, lines[0].Expected, lines[0].Delivered, lines[0].Lost));
-        Assert.Equal(("WebSocket", 6L, 6L, 0L, 0L, 0L), (lines[1].Channel, lines[1].Expected, lines[1].Delivered, lines[1].Lost, lines[1].Duplicated, lines[1].Unexpected));
-        Assert.Equal(("WebSocket public", 2L, 2L), (lines[2].Channel, lines[2].Expected, lines[2].Delivered));
+        Assert.Equal([("FIX", 2, 2L, 2L, 0L, 0L, 0L), ("WebSocket", 1, 6L, 6L, 0L, 0L, 0L), ("WebSocket public", 1, 2L, 2L, 0L, 0L, 0L)],
+            lines.Select(l => (l.Channel, l.Clients, l.Expected, l.Delivered, l.Lost, l.Duplicated, l.Unexpected)));
+        Assert.Empty(lines.SelectMany(l => l.Examples));
+    }
+
+    [Fact]
+    public void Repeated_and_foreign_events_are_counted_on_the_FIX_and_public_rows_too()
+    {
+        // The provider gets its fill twice and another liquidation's fill; the subscriber a fill twice and one the engine never made.
+        var provider = Received(Channel.Fix, 8, "liquidationFill|1|101", "liquidationFill|1|101", "liquidationFill|1|100");
+        var publicFeed = Received(Channel.WebSocket, 0, "liquidation|100", "liquidation|101", "liquidation|100", "liquidation|999");
+
+        var lines = DeliveryAudit.Run(Log, 0, long.MaxValue, [provider], [publicFeed], Recorder);
+
+        Assert.Equal((1L, 1L, 0L, 1L, 1L), (lines[0].Expected, lines[0].Delivered, lines[0].Lost, lines[0].Duplicated, lines[0].Unexpected));
+        Assert.Equal((2L, 2L, 0L, 1L, 1L), (lines[2].Expected, lines[2].Delivered, lines[2].Lost, lines[2].Duplicated, lines[2].Unexpected));
+        Assert.Contains(lines[2].Examples, e => e.Contains("liquidation|100 received more than once"));
+        Assert.Contains(lines[2].Examples, e => e.Contains("liquidation|999 received but not in the engine's log"));
     }
 
     [Fact]

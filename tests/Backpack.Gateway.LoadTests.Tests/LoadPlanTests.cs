@@ -74,14 +74,16 @@ public class LoadPlanTests
     {
         var clock = new RunClock();
         var closedStarts = new List<double>();
-        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:0:300ms,constant:1:100ms"), 0, 1, clock);
+        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:0:300ms,constant:1:300ms"), 0, 1, clock);
         await pacer.RunAsync(_ => ValueTask.CompletedTask, async t =>
         {
             closedStarts.Add(clock.SecondsAt(t));
             await Task.Delay(20);
         }, CancellationToken.None);
+        // The empty first step still lasts its 300 ms: the closed step begins then, never before, and
+        // sends only inside its own 300 ms (however late a busy machine wakes the pacer).
         Assert.NotEmpty(closedStarts);
         Assert.True(closedStarts[0] >= 0.3, $"the closed step began at {closedStarts[0]} s");
-        Assert.True(closedStarts[^1] < 0.4, $"the closed step sent at {closedStarts[^1]} s");
+        Assert.True(closedStarts[^1] < 0.6, $"the closed step sent at {closedStarts[^1]} s");
     }
 }

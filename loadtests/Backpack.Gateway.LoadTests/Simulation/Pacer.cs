@@ -72,20 +72,28 @@ public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int cl
     private async Task ClosedAsync(double start, double end, Func<long, Task> sendAndWait, CancellationToken cancellation)
     {
         await WaitUntilAsync(start, cancellation);
-        while (clock.Elapsed < end && !cancellation.IsCancellationRequested) await sendAndWait(clock.Ticks);
+        while (!cancellation.IsCancellationRequested)
+        {
+            long now = clock.Ticks; // one reading: a request starts inside the step or not at all
+            if (clock.SecondsAt(now) >= end) break;
+            await sendAndWait(now);
+        }
     }
 
+    /// <summary>Returns at or after <paramref name="at"/>, never before (a timer may fire early: the rest is spun).</summary>
     private async Task WaitUntilAsync(double at, CancellationToken cancellation)
     {
         double wait = at - clock.Elapsed;
-        if (wait <= 0.0005) return;
+        if (wait <= 0) return;
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(wait), cancellation);
+            if (wait > 0.002) await Task.Delay(TimeSpan.FromSeconds(wait - 0.001), cancellation);
         }
         catch (OperationCanceledException)
         {
+            return;
         }
+        while (clock.Elapsed < at && !cancellation.IsCancellationRequested) Thread.SpinWait(20);
     }
 }
 

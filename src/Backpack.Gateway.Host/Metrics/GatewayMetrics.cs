@@ -69,6 +69,8 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
         Meter.CreateObservableGauge("backpack.fix.sessions", () => FixSessions(fix), "{session}", "Configured FIX sessions, by state");
         Meter.CreateObservableGauge("backpack.websocket.connections", () => webSocket.FrontEnd.Gateway.OpenConnections, "{connection}", "Open WebSocket connections");
         Meter.CreateObservableCounter("backpack.websocket.slow_consumer_disconnects", () => webSocket.FrontEnd.Gateway.SlowConsumerDisconnects, "{connection}", "WebSocket connections closed because their outbound queue overflowed");
+        Meter.CreateObservableGauge("backpack.websocket.deepest_outbound_queue", () => webSocket.FrontEnd.Gateway.DeepestOutboundQueue, "{message}",
+            "The most messages any WebSocket connection has had waiting to be sent at once since the start");
         Meter.CreateObservableGauge("backpack.dispatch.backlog", () => new[]
         {
             new Measurement<long>(fix.FrontEnd.Gateway.Backlog, new KeyValuePair<string, object?>("channel", "fix")),

@@ -39,10 +39,13 @@ internal sealed class WsConnection
     private WebSocketCloseStatus _closeStatus;
 
     private readonly Action? _onSlowConsumer;
+    private readonly OutboundQueueMark? _mark;
 
-    public WsConnection(int number, WebSocket socket, WireFormat format, WebSocketApiOptions options, string peer, Action? onSlowConsumer = null)
+    public WsConnection(int number, WebSocket socket, WireFormat format, WebSocketApiOptions options, string peer, Action? onSlowConsumer = null,
+        OutboundQueueMark? mark = null)
     {
         _onSlowConsumer = onSlowConsumer;
+        _mark = mark;
         Number = number;
         Socket = socket;
         Format = format;
@@ -128,6 +131,7 @@ internal sealed class WsConnection
             }
             return false;
         }
+        if (_mark is not null && queued > _mark.Deepest) _mark.Deepest = queued; // a racy maximum is good enough for a gauge
         frame.AddReference();
         _queue.Enqueue(frame);
         Pump();
@@ -307,5 +311,17 @@ internal sealed class WsConnection
     {
         _abort.Cancel();
         Socket.Abort();
+    }
+}
+
+/// <summary>The most messages any connection has had queued and unsent at once since the start (a high-water mark).</summary>
+internal sealed class OutboundQueueMark
+{
+    private int _deepest;
+
+    public int Deepest
+    {
+        get => Volatile.Read(ref _deepest);
+        set => Volatile.Write(ref _deepest, value);
     }
 }
