@@ -179,12 +179,13 @@ public class BadInputTests(ITestOutputHelper output)
         output.WriteLine($"slow reader got {bytes / 1024} KB before the close; healthy client alone: p50 {baseline[baseline.Count / 2]:F2} ms, max {baseline[^1]:F2} ms; "
             + $"while the slow reader was flooded: {during.Count} orders, p50 {(during.Count > 0 ? during[during.Count / 2] : double.NaN):F2} ms, max {(during.Count > 0 ? during[^1] : double.NaN):F2} ms");
         Assert.True(during.Count >= 50, $"only {during.Count} orders could be sent while the slow reader was being flooded (slowest answer {during.DefaultIfEmpty().Max():F1} ms)");
-        // Its backlog costs the others nothing they would notice: the median and the 90th percentile
-        // within 4x the same client's alone (plus 1 ms for a busy machine's scheduling).
+        // Its backlog costs the others nothing they would notice: the median within 4x the same
+        // client's alone, the 90th percentile within 4x; plus 2 and 20 ms for a busy 2-core machine's
+        // scheduling (a gateway that waited on the slow socket answered in seconds).
         double Percentile(List<double> sorted, double p) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
-        foreach (double p in new[] { 0.5, 0.9 })
+        foreach (var (p, slack) in new[] { (0.5, 2.0), (0.9, 20.0) })
         {
-            Assert.True(Percentile(during, p) <= 4 * Percentile(baseline, p) + 1,
+            Assert.True(Percentile(during, p) <= 4 * Percentile(baseline, p) + slack,
                 $"p{p * 100:F0} {Percentile(during, p):F2} ms during the flood against {Percentile(baseline, p):F2} ms alone");
         }
 
