@@ -6,6 +6,9 @@ public sealed class EngineOptions
     /// <summary>Open orders an account may have at once (across markets); more are rejected with TOO_MANY_ORDERS.</summary>
     public int MaxOpenOrdersPerAccount { get; set; } = 1_000;
 
+    /// <summary>Conditional orders (trigger orders and stop-loss / take-profit legs) an account may have waiting at once.</summary>
+    public int MaxPendingTriggersPerAccount { get; set; } = 100;
+
     /// <summary>Slots for resting orders allocated up front (the store doubles beyond it).</summary>
     public int InitialOrderCapacity { get; set; } = 1 << 16;
 
@@ -14,6 +17,9 @@ public sealed class EngineOptions
 
     /// <summary>Price levels per book side allocated up front.</summary>
     public int InitialLevelCapacity { get; set; } = 1 << 10;
+
+    /// <summary>Seconds of engine time between two samples of each market's funding premium.</summary>
+    public int FundingSampleSeconds { get; set; } = 5;
 
     /// <summary>The liquidation pipeline's settings (reference: liquidation mechanics).</summary>
     public LiquidationOptions Liquidation { get; set; } = new();
@@ -25,6 +31,8 @@ public sealed class EngineOptions
         if (InitialOrderCapacity <= 0) throw new ArgumentException("Engine:InitialOrderCapacity must be > 0");
         if (InitialAccountCapacity <= 0) throw new ArgumentException("Engine:InitialAccountCapacity must be > 0");
         if (InitialLevelCapacity <= 0) throw new ArgumentException("Engine:InitialLevelCapacity must be > 0");
+        if (MaxPendingTriggersPerAccount < 0) throw new ArgumentException("Engine:MaxPendingTriggersPerAccount must be >= 0");
+        if (FundingSampleSeconds <= 0) throw new ArgumentException("Engine:FundingSampleSeconds must be > 0");
     }
 }
 

@@ -1,6 +1,8 @@
 using Backpack.Gateway.Engine.Accounts;
 using Backpack.Gateway.Engine.Book;
+using Backpack.Gateway.Engine.Conditional;
 using Backpack.Gateway.Engine.Events;
+using Backpack.Gateway.Engine.Funding;
 using Backpack.Gateway.Engine.Liquidation;
 using Backpack.Gateway.Engine.Markets;
 using Backpack.Gateway.Engine.Matching;
@@ -21,7 +23,7 @@ namespace Backpack.Gateway.Engine;
 /// yields the same events and the same <see cref="ComputeStateHash"/>. Every command gets at least
 /// one reply event; a rejected command changes nothing.
 /// </summary>
-public sealed class MatchingEngine
+public sealed partial class MatchingEngine
 {
     private readonly EngineOptions _options;
     private readonly Market[] _markets;
@@ -35,6 +37,11 @@ public sealed class MatchingEngine
     private readonly OrderEntry _entry;
     private readonly MarginMonitor _monitor;
     private readonly LiquidationEngine _liquidation;
+    private readonly ConditionalOrders _conditional;
+    private readonly FundingEngine _funding;
+
+    /// <summary>Rounds of marks, triggers and margin checks after a command; past the fourth only while conditional orders keep firing.</summary>
+    private const int MaxRounds = 16;
 
     public MatchingEngine(IEnumerable<MarketDefinition> markets, EngineOptions? options = null)
     {
@@ -71,6 +78,12 @@ public sealed class MatchingEngine
         _monitor.Liquidations = _liquidation;
         _matcher.ForcedFills = _liquidation;
         _clearing.UseAdlRanking(adl);
+        var exits = new ExitPlans();
+        _conditional = new ConditionalOrders(_orders, _accounts, _markets, _open, _entry, _events, _options, exits);
+        _open.Exits = exits;
+        _open.Conditional = _conditional;
+        _matcher.Exits = exits;
+        _funding = new FundingEngine(_accounts, _markets, _events, _monitor, fund, _options.FundingSampleSeconds * 1_000_000L);
         Markets = _markets.Select(m => m.Rules).ToArray();
     }
 
@@ -112,6 +125,7 @@ public sealed class MatchingEngine
         LastSequence = sequence;
         if (time > Time) Time = time;
         _events.Begin(output, sequence, Time);
+        _funding.Advance(Time); // premium samples and funding payments the clock has reached come first
 
         switch (type)
         {
@@ -145,6 +159,9 @@ public sealed class MatchingEngine
             case MessageType.RegisterBackstopProvider:
                 if (TryDecode(command, out RegisterBackstopProvider provider)) OnRegisterBackstopProvider(provider);
                 break;
+            case MessageType.NewTriggerOrder:
+                if (TryDecode(command, out NewTriggerOrder conditional)) _conditional.Place(conditional);
+                break;
             default:
                 _events.Reject(0, type, 0, RejectReason.UnsupportedCommand);
                 break;
@@ -153,10 +170,12 @@ public sealed class MatchingEngine
     }
 
     /// <summary>
-    /// After every command: trim reduce-only orders of changed positions; re-derive marks of books
-    /// that moved; evaluate the accounts the command touched and those whose triggers a mark move
-    /// crossed (which may start liquidations, whose cancels may move a mark again, so this repeats
-    /// a few times); then publish one PositionChanged per changed position.
+    /// After every command: trim reduce-only orders of changed positions; then in rounds: arm the
+    /// stop-loss / take-profit legs of orders that filled, re-derive marks of books that moved, fire
+    /// the conditional orders the prices crossed, and evaluate the accounts the command touched and
+    /// those whose margin triggers a mark move crossed (which may start liquidations, whose cancels
+    /// and fills may move a mark again). Up to four rounds, more while conditional orders keep
+    /// firing; then one PositionChanged per changed position.
     /// </summary>
     private void EndCommand()
     {
@@ -166,8 +185,9 @@ public sealed class MatchingEngine
             _open.TrimReduceOnly(account, market);
             _monitor.Queue(account);
         }
-        for (int round = 0; round < 4; round++)
+        for (int round = 0; round < MaxRounds; round++)
         {
+            _conditional.ArmLegs();
             for (int m = 0; m < _markets.Length; m++)
             {
                 Market market = _markets[m];
@@ -179,9 +199,12 @@ public sealed class MatchingEngine
                     _monitor.OnMarkChanged(m);
                 }
             }
-            if (!_monitor.HasQueued) break;
-            _monitor.Run();
+            bool fired = _conditional.FireCrossed();
+            if (_monitor.HasQueued) _monitor.Run();
+            else if (!fired) break;
+            if (round >= 3 && !fired) break;
         }
+        _conditional.ArmLegs();
         _clearing.PublishChanges();
     }
 
@@ -312,291 +335,5 @@ public sealed class MatchingEngine
         ref Account a = ref _accounts[account];
         _events.Emit(new AccountSnapshot(h, requestId, cmd.AccountId, a.Collateral, equity, im, _risk.MaintenanceMargin(account),
             a.Liquidating, orders, positions));
-    }
-
-
-    // ---- Read-only inspection (cold path: allocates) ----
-
-    /// <summary>A copy of an account's state, or null if it has never deposited.</summary>
-    public AccountView? GetAccount(int accountId)
-    {
-        if (!_accounts.TryGetIndex(accountId, out int index)) return null;
-        ref Account a = ref _accounts[index];
-        var positions = new PositionView[_markets.Length];
-        for (int m = 0; m < _markets.Length; m++)
-        {
-            ref Position p = ref _accounts.PositionOf(index, m);
-            positions[m] = new PositionView(m + 1, p.Quantity, p.Cost, p.RealizedPnl, p.OpenBuyQuantity, p.OpenSellQuantity);
-        }
-        return new AccountView(a.AccountId, a.Collateral, a.FeesPaid, _risk.Equity(index), _risk.InitialMargin(index),
-            _risk.MaintenanceMargin(index), a.Liquidating, a.OpenOrders, positions);
-    }
-
-    /// <summary>Every account id, in the order the accounts opened.</summary>
-    public IReadOnlyList<int> AccountIds()
-    {
-        var ids = new int[_accounts.Count];
-        for (int i = 0; i < ids.Length; i++) ids[i] = _accounts[i].AccountId;
-        return ids;
-    }
-
-    /// <summary>
-    /// An account's open orders as the protocol's OrderSnapshot events describe them (oldest first,
-    /// request id 0), for a front end that rebuilds its view after a recovery. Cold path.
-    /// </summary>
-    public IReadOnlyList<OrderSnapshot> SnapshotOrders(int accountId)
-    {
-        var list = new List<OrderSnapshot>();
-        if (!_accounts.TryGetIndex(accountId, out int account)) return list;
-        var h = new EventHeader(LastSequence, Time);
-        for (int slot = _accounts[account].OrderTail; slot != OrderStore.None; slot = _orders[slot].AccountPrev)
-        {
-            ref Order o = ref _orders[slot];
-            list.Add(new OrderSnapshot(h, 0, accountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type,
-                o.TimeInForce, o.Price, o.Quantity, o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin));
-        }
-        return list;
-    }
-
-    /// <summary>Resting orders of one side of a book, best price first, in time priority within a level.</summary>
-    public IReadOnlyList<OrderView> GetOrders(int marketId, Side side)
-    {
-        var list = new List<OrderView>();
-        BookSide bookSide = _markets[marketId - 1].Book.SideOf(side);
-        for (int depth = 0; depth < bookSide.LevelCount; depth++)
-        {
-            ref PriceLevel level = ref bookSide.Level(bookSide.LevelAtDepth(depth));
-            for (int slot = level.Head; slot != OrderStore.None; slot = _orders[slot].Next)
-            {
-                list.Add(ToView(slot));
-            }
-        }
-        return list;
-    }
-
-    /// <summary>An account's resting orders, newest first.</summary>
-    public IReadOnlyList<OrderView> GetOpenOrders(int accountId)
-    {
-        var list = new List<OrderView>();
-        if (!_accounts.TryGetIndex(accountId, out int index)) return list;
-        for (int slot = _accounts[index].OrderHead; slot != OrderStore.None; slot = _orders[slot].AccountNext)
-        {
-            list.Add(ToView(slot));
-        }
-        return list;
-    }
-
-    /// <summary>Aggregated levels of one side of a book, best first.</summary>
-    public IReadOnlyList<BookLevelView> GetDepth(int marketId, Side side, int maxLevels = int.MaxValue)
-    {
-        BookSide bookSide = _markets[marketId - 1].Book.SideOf(side);
-        var list = new List<BookLevelView>();
-        for (int depth = 0; depth < bookSide.LevelCount && depth < maxLevels; depth++)
-        {
-            ref PriceLevel level = ref bookSide.Level(bookSide.LevelAtDepth(depth));
-            list.Add(new BookLevelView(level.Price, level.Quantity, level.OrderCount));
-        }
-        return list;
-    }
-
-    /// <summary>The book's sequence number: how many level changes (BookDelta events) it has had.</summary>
-    public long GetBookSequence(int marketId) => _markets[marketId - 1].Book.Sequence;
-
-    public long GetMarkPrice(int marketId) => _markets[marketId - 1].MarkPrice;
-
-    public long GetIndexPrice(int marketId) => _markets[marketId - 1].IndexPrice;
-
-    /// <summary>Totals of the liquidation pipeline.</summary>
-    public LiquidationStatistics Liquidations => _liquidation.Statistics;
-
-    public int InsuranceFundAccountId => _liquidation.Fund.AccountId;
-
-    public long InsuranceFundBalance => _liquidation.Fund.Balance;
-
-    /// <summary>Sum of the fund's ledger entries with <paramref name="reason"/>.</summary>
-    public long InsuranceFundTotal(InsuranceFundReason reason) => _liquidation.Fund.Total(reason);
-
-    /// <summary>Account ids being liquidated now.</summary>
-    public IReadOnlyList<int> LiquidatingAccounts() => _liquidation.ActiveAccounts.Select(i => _accounts[i].AccountId).ToList();
-
-    /// <summary>Margin monitor counters: exact evaluations, triggers fired, triggers armed.</summary>
-    public (long Evaluations, long TriggersFired, int Armed) MonitorCounters => (_monitor.Evaluations, _monitor.TriggersFired, _monitor.ArmedTriggers);
-
-    /// <summary>Recomputes the ADL quintile thresholds now (normally every few ticks).</summary>
-    public void RefreshAdlRanking() => _liquidation.Adl.Refresh();
-
-    /// <summary>ADL quintile 1..5 (5 = deleveraged first) of an account's position; 0 without one.</summary>
-    public int AdlQuintile(int accountId, int marketId) =>
-        _accounts.TryGetIndex(accountId, out int index) ? _liquidation.Adl.Quintile(index, marketId - 1) : 0;
-
-    /// <summary>
-    /// The venue in figures (see <see cref="VenueSummary"/>), including the money checks: cash
-    /// conservation and equal long and short open interest. Walks every account: cold path.
-    /// </summary>
-    public VenueSummary Summarize()
-    {
-        var longOi = new long[_markets.Length];
-        var shortOi = new long[_markets.Length];
-        long collateral = 0, cost = 0, negativeEquity = 0;
-        int traders = 0, withPositions = 0, negativeAccounts = 0, openOrders = 0;
-        for (int i = 0; i < _accounts.Count; i++)
-        {
-            ref Account a = ref _accounts[i];
-            collateral += a.Collateral;
-            openOrders += a.OpenOrders;
-            bool any = false;
-            for (int m = 0; m < _markets.Length; m++)
-            {
-                ref Position p = ref _accounts.PositionOf(i, m);
-                cost += p.Cost;
-                if (p.Quantity > 0) longOi[m] += p.Quantity;
-                else shortOi[m] -= p.Quantity;
-                any |= p.Quantity != 0;
-            }
-            if (any) withPositions++;
-            if (a.AccountId == _liquidation.Fund.AccountId) continue;
-            traders++;
-            long equity = _risk.Equity(i);
-            if (equity < 0)
-            {
-                negativeAccounts++;
-                negativeEquity += equity;
-            }
-        }
-        var markets = new MarketSummary[_markets.Length];
-        for (int m = 0; m < _markets.Length; m++)
-        {
-            var market = _markets[m];
-            var bids = market.Book.SideOf(Side.Buy);
-            var asks = market.Book.SideOf(Side.Sell);
-            markets[m] = new MarketSummary(m + 1, market.Rules.Symbol, market.IndexPrice, market.MarkPrice, longOi[m], shortOi[m],
-                BestPrice(bids), BestPrice(asks), bids.LevelCount, asks.LevelCount);
-        }
-        return new VenueSummary(LastSequence, Time, traders, withPositions, openOrders, markets, InsuranceFundBalance, FeeIncome,
-            TotalDeposits, TotalWithdrawals, collateral, negativeAccounts, negativeEquity, _liquidation.ActiveAccounts.Count(), Liquidations.Copy())
-        {
-            CashDiscrepancy = TotalDeposits - TotalWithdrawals - (collateral - cost + FeeIncome),
-        };
-    }
-
-    private static long BestPrice(BookSide side) => side.LevelCount == 0 ? 0 : side.Level(side.BestLevel).Price;
-
-    // ---- Snapshot (engine thread, between commands; see State/EngineSnapshot) ----
-
-    private const int SnapshotMarker = 0x534E4150; // "SNAP"
-
-    internal void SaveState(SnapshotWriter w)
-    {
-        w.Int(SnapshotMarker);
-        w.Long(LastSequence);
-        w.Long(Time);
-        w.Long(TotalDeposits);
-        w.Long(TotalWithdrawals);
-        w.Long(_clearing.FeeIncome);
-        w.Long(_matcher.LastTradeId);
-        _accounts.Save(w);
-        _orders.Save(w);
-        w.Int(_markets.Length);
-        foreach (var market in _markets)
-        {
-            market.Save(w);
-            market.Book.Save(w);
-        }
-        _monitor.Save(w);
-        _liquidation.Save(w);
-        w.Int(SnapshotMarker);
-    }
-
-    /// <summary>Takes the state of a snapshot (into an engine made with the same markets and options, before its first command).</summary>
-    internal void LoadState(ref SnapshotReader r)
-    {
-        if (LastSequence != 0) throw new InvalidOperationException("load a snapshot into a new engine");
-        r.Expect(SnapshotMarker);
-        LastSequence = r.Long();
-        Time = r.Long();
-        TotalDeposits = r.Long();
-        TotalWithdrawals = r.Long();
-        _clearing.FeeIncome = r.Long();
-        _matcher.LastTradeId = r.Long();
-        _accounts.Load(ref r);
-        _orders.Load(ref r);
-        if (r.Int() != _markets.Length) throw new InvalidDataException("snapshot of another number of markets");
-        foreach (var market in _markets)
-        {
-            market.Load(ref r);
-            market.Book.Load(ref r);
-        }
-        _monitor.Load(ref r);
-        _liquidation.Load(ref r);
-        r.Expect(SnapshotMarker);
-        if (!r.End) throw new InvalidDataException("snapshot has bytes after the engine state");
-    }
-
-    private OrderView ToView(int slot)
-    {
-        ref Order o = ref _orders[slot];
-        return new OrderView(o.OrderId, o.ClientOrderId, _accounts[o.Account].AccountId, o.Market + 1, o.Side, o.Price,
-            o.Quantity, o.Remaining, o.Filled, o.Flags, o.Origin);
-    }
-
-    /// <summary>
-    /// Fingerprint of the trading state: id counters, every account's cash and positions, marks, and
-    /// every resting order in book priority. Two engines fed the same commands have the same hash.
-    /// The sequence number is not part of it (a snapshot records it beside the hash), so a command
-    /// that was rejected leaves the hash as it was.
-    /// </summary>
-    public ulong ComputeStateHash()
-    {
-        var h = new StateHasher();
-        h.Add(_orders.AcceptedCount);
-        h.Add(_matcher.LastTradeId);
-        h.Add(FeeIncome);
-        h.Add(_liquidation.LastLiquidationId);
-        h.Add(_accounts.Count);
-        for (int i = 0; i < _accounts.Count; i++)
-        {
-            ref Account a = ref _accounts[i];
-            h.Add(a.AccountId);
-            h.Add(a.Collateral);
-            h.Add(a.FeesPaid);
-            h.Add(a.Liquidating);
-            h.Add(a.LiquidationId);
-            h.Add(a.MarginCalled);
-            h.Add(a.OpenOrders);
-            foreach (ref Position p in _accounts.PositionsOf(i))
-            {
-                h.Add(p.Quantity);
-                h.Add(p.Cost);
-                h.Add(p.RealizedPnl);
-            }
-        }
-        foreach (Market market in _markets)
-        {
-            h.Add(market.IndexPrice);
-            h.Add(market.MarkPrice);
-            h.Add(market.Book.Sequence);
-            foreach (BookSide side in new[] { market.Book.Bids, market.Book.Asks })
-            {
-                h.Add(side.LevelCount);
-                for (int depth = 0; depth < side.LevelCount; depth++)
-                {
-                    ref PriceLevel level = ref side.Level(side.LevelAtDepth(depth));
-                    for (int slot = level.Head; slot != OrderStore.None; slot = _orders[slot].Next)
-                    {
-                        ref Order o = ref _orders[slot];
-                        h.Add(o.OrderId);
-                        h.Add(o.ClientOrderId);
-                        h.Add(_accounts[o.Account].AccountId);
-                        h.Add(o.Price);
-                        h.Add(o.Quantity);
-                        h.Add(o.Remaining);
-                        h.Add(o.FilledQuote);
-                        h.Add((long)o.Flags);
-                        h.Add((long)o.Stp);
-                    }
-                }
-            }
-        }
-        return h.Finish();
     }
 }

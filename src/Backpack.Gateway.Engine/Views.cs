@@ -33,5 +33,23 @@ public sealed record OrderView(
     OrderFlags Flags,
     OrderOrigin Origin);
 
+/// <summary>A conditional order waiting for its trigger (a trigger order, or a stop-loss / take-profit leg).</summary>
+public sealed record PendingOrderView(
+    long OrderId,
+    long ClientOrderId,
+    int AccountId,
+    int MarketId,
+    Side Side,
+    OrderType OrderType,
+    TimeInForce TimeInForce,
+    long Price,
+    long Quantity,
+    OrderFlags Flags,
+    long TriggerPrice,
+    TriggerSource TriggerBy,
+    TriggerKind Kind,
+    long ParentOrderId,
+    long LinkedOrderId);
+
 /// <summary>One price level of a book.</summary>
 public sealed record BookLevelView(long Price, long Quantity, int Orders);

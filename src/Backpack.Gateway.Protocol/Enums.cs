@@ -88,6 +88,10 @@ public enum RejectReason : byte
     TooManyOrders = 20,
     NothingToChange = 21,
     UnsupportedCommand = 22,
+    /// <summary>A trigger price that is not positive, equals the current price, or is on the wrong side for a stop-loss / take-profit.</summary>
+    InvalidTriggerPrice = 23,
+    /// <summary>A replace of a conditional order that has not fired yet (cancel it and place another).</summary>
+    TriggerPending = 24,
 }
 
 public enum CancelReason : byte
@@ -103,6 +107,8 @@ public enum CancelReason : byte
     ReduceOnly = 4,
     /// <summary>Canceled because the account entered liquidation.</summary>
     Liquidation = 5,
+    /// <summary>The other leg of its stop-loss / take-profit pair fired (one cancels the other).</summary>
+    Oco = 6,
 }
 
 /// <summary>Why a resting order was modified.</summary>
@@ -166,6 +172,29 @@ public enum InsuranceFundReason : byte
     BackstopShare = 2,
     TakeoverPnl = 3,
     Injection = 4,
+    /// <summary>What funding payers paid beyond what receivers got (rounding in the venue's favour).</summary>
+    FundingResidue = 5,
+    /// <summary>Funding paid or received on the positions the fund holds.</summary>
+    FundingPayment = 6,
+}
+
+/// <summary>The price a conditional order watches (Backpack's triggerBy).</summary>
+public enum TriggerSource : byte
+{
+    MarkPrice = 0,
+    LastPrice = 1,
+    IndexPrice = 2,
+}
+
+/// <summary>What a conditional order is.</summary>
+public enum TriggerKind : byte
+{
+    /// <summary>A trigger (stop or take-profit) order the account placed on its own.</summary>
+    Trigger = 0,
+    /// <summary>The stop-loss leg armed by an order's fills.</summary>
+    StopLoss = 1,
+    /// <summary>The take-profit leg armed by an order's fills.</summary>
+    TakeProfit = 2,
 }
 
 /// <summary>
@@ -203,6 +232,8 @@ public static class RejectCodes
         RejectReason.TooManyOrders => "Too many open orders",
         RejectReason.NothingToChange => "The replace changes nothing",
         RejectReason.UnsupportedCommand => "Unsupported command",
+        RejectReason.InvalidTriggerPrice => "Invalid trigger price (not positive, at the current price, or on the wrong side)",
+        RejectReason.TriggerPending => "A conditional order cannot be replaced before it fires",
         _ => Of(reason),
     };
 

@@ -27,6 +27,7 @@ public static class MessageDecoder
             MessageType.Tick => Box<Commands.Tick>(frame, out error),
             MessageType.RegisterBackstopProvider => Box<Commands.RegisterBackstopProvider>(frame, out error),
             MessageType.QueryAccount => Box<Commands.QueryAccount>(frame, out error),
+            MessageType.NewTriggerOrder => Box<Commands.NewTriggerOrder>(frame, out error),
             MessageType.OrderAccepted => Box<Events.OrderAccepted>(frame, out error),
             MessageType.OrderRejected => Box<Events.OrderRejected>(frame, out error),
             MessageType.OrderFilled => Box<Events.OrderFilled>(frame, out error),
@@ -49,6 +50,11 @@ public static class MessageDecoder
             MessageType.OrderSnapshot => Box<Events.OrderSnapshot>(frame, out error),
             MessageType.PositionSnapshot => Box<Events.PositionSnapshot>(frame, out error),
             MessageType.AccountSnapshot => Box<Events.AccountSnapshot>(frame, out error),
+            MessageType.TriggerPlaced => Box<Events.TriggerPlaced>(frame, out error),
+            MessageType.TriggerFired => Box<Events.TriggerFired>(frame, out error),
+            MessageType.TriggerFailed => Box<Events.TriggerFailed>(frame, out error),
+            MessageType.FundingRate => Box<Events.FundingRate>(frame, out error),
+            MessageType.FundingPayment => Box<Events.FundingPayment>(frame, out error),
             _ => null,
         };
         return message is not null;

@@ -17,6 +17,7 @@ public enum MessageType : byte
     Tick = 8,
     RegisterBackstopProvider = 9,
     QueryAccount = 10,
+    NewTriggerOrder = 11,
     OrderAccepted = 64,
     OrderRejected = 65,
     OrderFilled = 66,
@@ -39,4 +40,9 @@ public enum MessageType : byte
     OrderSnapshot = 83,
     PositionSnapshot = 84,
     AccountSnapshot = 85,
+    TriggerPlaced = 86,
+    TriggerFired = 87,
+    TriggerFailed = 88,
+    FundingRate = 89,
+    FundingPayment = 90,
 }

@@ -14,6 +14,10 @@ internal struct Account
     /// <summary>Oldest open order (slot), or -1.</summary>
     public int OrderTail;
     public int OpenOrders;
+    /// <summary>Newest pending conditional order (slot), or -1; linked through the orders' account fields.</summary>
+    public int TriggerHead;
+    /// <summary>Conditional orders waiting for their trigger.</summary>
+    public int PendingTriggers;
     public bool Liquidating;
     public long LiquidationId;
     /// <summary>True after a MarginCall until the account is seen below the margin-call level again.</summary>

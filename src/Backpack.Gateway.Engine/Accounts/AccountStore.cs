@@ -57,7 +57,7 @@ internal sealed class AccountStore
             Array.Resize(ref _positions, _accounts.Length * _marketCount);
         }
         index = Count++;
-        _accounts[index] = new Account { AccountId = accountId, OrderHead = -1, OrderTail = -1 };
+        _accounts[index] = new Account { AccountId = accountId, OrderHead = -1, OrderTail = -1, TriggerHead = -1 };
         _indexById[accountId] = index + 1;
         return index;
     }

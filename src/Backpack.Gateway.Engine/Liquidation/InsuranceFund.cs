@@ -15,7 +15,7 @@ internal sealed class InsuranceFund
 {
     private readonly AccountStore _accounts;
     private readonly EventEmitter _events;
-    private readonly long[] _totals = new long[(int)InsuranceFundReason.Injection + 1];
+    private readonly long[] _totals = new long[(int)InsuranceFundReason.FundingPayment + 1];
 
     public InsuranceFund(AccountStore accounts, EventEmitter events, int accountId)
     {

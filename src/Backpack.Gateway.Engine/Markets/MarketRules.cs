@@ -25,6 +25,22 @@ public sealed class MarketRules
     public required long BaseMmfPpm { get; init; }
     public required long MmfFactorPpb { get; init; }
 
+    /// <summary>Microseconds between funding times; 0 = no funding.</summary>
+    public long FundingIntervalMicros { get; init; }
+
+    /// <summary>Funding rate bounds, parts per billion.</summary>
+    public long FundingUpperPpb { get; init; }
+    public long FundingLowerPpb { get; init; }
+
+    /// <summary>Interest component per funding interval, parts per billion.</summary>
+    public long FundingInterestPpb { get; init; }
+
+    /// <summary>How far the interest may move the average premium, parts per billion.</summary>
+    public long FundingClampPpb { get; init; }
+
+    /// <summary>Notional (micro-USDC) the impact bid and ask average over.</summary>
+    public long FundingImpactNotional { get; init; }
+
     /// <summary>Notional (micro-USDC) up to which IMF is the base fraction (no square root needed).</summary>
     public long ImfBaseUpTo { get; private init; }
 
@@ -55,6 +71,13 @@ public sealed class MarketRules
             MmfFactorPpb = mmfFactor,
             ImfBaseUpTo = MarginCalculator.BaseFractionUpTo(baseImf, imfFactor),
             MmfBaseUpTo = MarginCalculator.BaseFractionUpTo(baseMmf, mmfFactor),
+            FundingIntervalMicros = d.FundingIntervalSeconds * 1_000_000L,
+            FundingUpperPpb = (long)(d.FundingRateUpperBound * FixedMath.PartsPerBillion),
+            FundingLowerPpb = (long)(d.FundingRateLowerBound * FixedMath.PartsPerBillion),
+            // Rounded toward zero to a whole part per billion of the interval.
+            FundingInterestPpb = (long)(d.FundingInterestPerDay * FixedMath.PartsPerBillion * d.FundingIntervalSeconds / 86_400m),
+            FundingClampPpb = (long)(d.FundingPremiumClamp * FixedMath.PartsPerBillion),
+            FundingImpactNotional = (long)(d.FundingImpactNotional * 1_000_000m),
         };
     }
 

@@ -54,6 +54,9 @@ internal sealed class Matcher
     /// <summary>Receives the fills of forced orders (the liquidation engine).</summary>
     public IForcedFills? ForcedFills { get; set; }
 
+    /// <summary>Stop-loss / take-profit plans, told about the fills of their orders.</summary>
+    public Conditional.ExitPlans? Exits { get; set; }
+
     /// <summary>Last trade id handed out (trade ids start at 1).</summary>
     public long LastTradeId { get; set; }
 
@@ -187,6 +190,11 @@ internal sealed class Matcher
             tradeId, price, quantity, t.Remaining, t.Filled, t.FilledQuote, takerFee, Liquidity.Taker, t.Origin, t.LiquidationId));
         _events.Emit(new Trade(header, t.Market + 1, tradeId, price, quantity, t.Side, t.Origin));
         if (forced) ForcedFills?.OnForcedFill(t.Account, t.Market, t.Side, price, quantity, tradeId, t.LiquidationId, m.Account, takerRealized);
+        if (Exits is { Count: > 0 } exits)
+        {
+            exits.OnFilled(m.OrderId, quantity);
+            exits.OnFilled(t.OrderId, quantity);
+        }
 
         // Last: a maker that is now filled leaves the book and its slot is reused.
         _open.MakerFilled(makerSlot, quantity);

@@ -10,8 +10,9 @@ namespace Backpack.Gateway.Engine.Matching;
 /// <summary>
 /// Keeps the four places an open order is recorded in step: the order store, its book level, its
 /// account's open-order list and the open-order totals of its position (which size the account's
-/// worst-case exposure). An order is either resting (in all four) or in flight (a taker being
-/// matched: only in the store).
+/// worst-case exposure). An order is either resting (in all four), in flight (a taker being
+/// matched: only in the store) or pending (a conditional order waiting for its trigger: in the
+/// store and its account's trigger list).
 /// </summary>
 internal sealed class OpenOrders
 {
@@ -29,6 +30,41 @@ internal sealed class OpenOrders
     }
 
     public static bool IsResting(in Order o) => o.Level != BookSide.None;
+
+    /// <summary>Resting on the book, or a conditional order waiting for its trigger.</summary>
+    public static bool IsOpen(in Order o) => o.Level != BookSide.None || o.Pending;
+
+    /// <summary>Told when an order leaves the store (its stop-loss / take-profit plan, if any, is then complete).</summary>
+    public Conditional.ExitPlans? Exits { get; set; }
+
+    /// <summary>Told when a pending conditional order is canceled.</summary>
+    public Conditional.ConditionalOrders? Conditional { get; set; }
+
+    /// <summary>Puts a conditional order in its account's trigger list: it is in no book and holds no margin.</summary>
+    public void AddPending(int slot)
+    {
+        ref Order o = ref _orders[slot];
+        ref Account a = ref _accounts[o.Account];
+        o.Pending = true;
+        o.AccountPrev = OrderStore.None;
+        o.AccountNext = a.TriggerHead;
+        if (a.TriggerHead != OrderStore.None) _orders[a.TriggerHead].AccountPrev = slot;
+        a.TriggerHead = slot;
+        a.PendingTriggers++;
+    }
+
+    /// <summary>Takes a conditional order out of its account's trigger list (it fired or is canceled).</summary>
+    public void RemovePending(int slot)
+    {
+        ref Order o = ref _orders[slot];
+        ref Account a = ref _accounts[o.Account];
+        if (o.AccountPrev != OrderStore.None) _orders[o.AccountPrev].AccountNext = o.AccountNext;
+        else a.TriggerHead = o.AccountNext;
+        if (o.AccountNext != OrderStore.None) _orders[o.AccountNext].AccountPrev = o.AccountPrev;
+        o.AccountPrev = o.AccountNext = OrderStore.None;
+        o.Pending = false;
+        a.PendingTriggers--;
+    }
 
     /// <summary>Puts an in-flight order on the book (publishing its level).</summary>
     public void Rest(int slot)
@@ -61,7 +97,11 @@ internal sealed class OpenOrders
     }
 
     /// <summary>Frees the slot of an order that is not resting.</summary>
-    public void Release(int slot) => _orders.Remove(slot);
+    public void Release(int slot)
+    {
+        if (Exits is { Count: > 0 } exits) exits.OnReleased(_orders[slot].OrderId);
+        _orders.Remove(slot);
+    }
 
     /// <summary>
     /// Cancels an order (resting or in flight): emits OrderCanceled, takes it off the book (publishing
@@ -73,6 +113,11 @@ internal sealed class OpenOrders
         _events.Emit(new OrderCanceled(_events.Header, requestId, _accounts[o.Account].AccountId, o.Market + 1,
             o.OrderId, o.ClientOrderId, o.Side, o.Price, o.Remaining, o.Filled, reason));
         if (IsResting(o)) Lift(slot, publish);
+        else if (o.Pending)
+        {
+            RemovePending(slot);
+            Conditional?.OnCanceledPending();
+        }
         Release(slot);
     }
 

@@ -48,9 +48,23 @@ internal sealed class OrderEntry
             return;
         }
 
+        Work(Admit(cmd, account, limit));
+    }
+
+    /// <summary>Takes a slot for a validated new order and announces it (OrderAccepted); <see cref="Work"/> then matches it.</summary>
+    public int Admit(in NewOrder cmd, int account, long limit)
+    {
         int slot = _orders.Add(account, cmd.ClientOrderId);
         ref Order o = ref _orders[slot];
-        long orderId = o.OrderId;
+        Describe(ref o, cmd, limit);
+        _events.Emit(new OrderAccepted(_events.Header, cmd.Header.RequestId, cmd.AccountId, cmd.MarketId, o.OrderId,
+            cmd.ClientOrderId, o.Side, o.Type, o.TimeInForce, limit, o.Quantity, o.Flags, o.Stp, o.Origin, 0));
+        return slot;
+    }
+
+    /// <summary>Fills in a user order's terms (a Market order sent as GTC is IOC).</summary>
+    public static void Describe(ref Order o, in NewOrder cmd, long limit)
+    {
         o.Market = cmd.MarketId - 1;
         o.Side = cmd.Side;
         o.Type = cmd.OrderType;
@@ -60,10 +74,6 @@ internal sealed class OrderEntry
         o.Origin = OrderOrigin.User;
         o.Price = limit;
         o.Quantity = o.Remaining = cmd.Quantity;
-
-        _events.Emit(new OrderAccepted(_events.Header, cmd.Header.RequestId, cmd.AccountId, cmd.MarketId, orderId,
-            cmd.ClientOrderId, o.Side, o.Type, o.TimeInForce, limit, o.Quantity, o.Flags, o.Stp, o.Origin, 0));
-        Work(slot);
     }
 
     /// <summary>
@@ -94,7 +104,7 @@ internal sealed class OrderEntry
     /// Takes an accepted in-flight order through fill-or-kill check, matching, and resting or
     /// expiring whatever is left.
     /// </summary>
-    private void Work(int slot)
+    public void Work(int slot)
     {
         ref Order o = ref _orders[slot];
         if (o.TimeInForce == TimeInForce.Fok && !_matcher.CanFillCompletely(slot, o.Price))
@@ -127,42 +137,50 @@ internal sealed class OrderEntry
         }
     }
 
-    private RejectReason ValidateNew(in NewOrder cmd, out int account, out long limit)
+    public RejectReason ValidateNew(in NewOrder cmd, out int account, out long limit)
     {
         limit = cmd.Price;
         if (!_accounts.TryGetIndex(cmd.AccountId, out account)) return RejectReason.UnknownAccount;
+        RejectReason reason = ValidateTerms(cmd);
+        if (reason != RejectReason.None) return reason;
+        if (_orders.ClientIdInUse(account, cmd.ClientOrderId)) return RejectReason.DuplicateClientOrderId;
+        if (!_orders.HasRoom) return RejectReason.TooManyOrders;
+        return ValidateEntry(account, cmd.MarketId - 1, cmd.Side, cmd.OrderType, cmd.TimeInForce, cmd.Price, cmd.Quantity, cmd.Flags, out limit);
+    }
+
+    /// <summary>What an order's own terms must satisfy whatever the market does: a known, open market, a quantity in range, options that fit together, a positive limit price.</summary>
+    public RejectReason ValidateTerms(in NewOrder cmd)
+    {
         if ((uint)(cmd.MarketId - 1) >= (uint)_markets.Length) return RejectReason.UnknownMarket;
         Market market = _markets[cmd.MarketId - 1];
         if (!market.IsReady) return RejectReason.MarketNotReady;
         MarketRules rules = market.Rules;
         if (cmd.Quantity < rules.MinQuantity || cmd.Quantity > rules.MaxQuantity) return RejectReason.InvalidQuantity;
-
         bool postOnly = (cmd.Flags & OrderFlags.PostOnly) != 0;
         if (cmd.ClientOrderId < 0) return RejectReason.InvalidOrder;
-        if (cmd.OrderType == OrderType.Market)
-        {
-            if (postOnly) return RejectReason.InvalidOrder;
-            limit = cmd.Side == Side.Buy ? market.BandHigh : market.BandLow;
-        }
-        else
-        {
-            if (postOnly && cmd.TimeInForce != TimeInForce.Gtc) return RejectReason.InvalidOrder;
-            if (cmd.Price <= 0) return RejectReason.InvalidPrice;
-            if (!market.InBand(cmd.Price)) return RejectReason.PriceOutOfBand;
-        }
-        if (_orders.ClientIdInUse(account, cmd.ClientOrderId)) return RejectReason.DuplicateClientOrderId;
-        if (!_orders.HasRoom) return RejectReason.TooManyOrders;
-        if (_accounts[account].OpenOrders >= _options.MaxOpenOrdersPerAccount
-            && cmd.OrderType == OrderType.Limit && cmd.TimeInForce == TimeInForce.Gtc) return RejectReason.TooManyOrders;
+        if (cmd.OrderType == OrderType.Market) return postOnly ? RejectReason.InvalidOrder : RejectReason.None;
+        if (postOnly && cmd.TimeInForce != TimeInForce.Gtc) return RejectReason.InvalidOrder;
+        return cmd.Price <= 0 ? RejectReason.InvalidPrice : RejectReason.None;
+    }
 
-        int m = cmd.MarketId - 1;
-        if ((cmd.Flags & OrderFlags.ReduceOnly) != 0)
-        {
-            if (_accounts.PositionOf(account, m).Reducible(cmd.Side) == 0) return RejectReason.ReduceOnlyNotReducing;
-        }
-        if (postOnly && market.Book.WouldTake(cmd.Side, limit)) return RejectReason.PostOnlyWouldTake;
-        if (_accounts[account].Liquidating && _risk.RaisesExposure(account, m, cmd.Side, limit, cmd.Quantity)) return RejectReason.AccountLiquidating;
-        return _risk.CheckOrder(account, m, cmd.Side, limit, cmd.Quantity);
+    /// <summary>
+    /// What entering the book now requires (a new order, or a conditional order as it fires): the
+    /// price band, the open-order limit, reduce-only and post-only rules, and margin. Gives the
+    /// limit the order matches to (a Market order's is the band's edge).
+    /// </summary>
+    public RejectReason ValidateEntry(int account, int m, Side side, OrderType type, TimeInForce timeInForce, long price, long quantity,
+        OrderFlags flags, out long limit)
+    {
+        Market market = _markets[m];
+        limit = price;
+        if (type == OrderType.Market) limit = side == Side.Buy ? market.BandHigh : market.BandLow;
+        else if (!market.InBand(price)) return RejectReason.PriceOutOfBand;
+        if (_accounts[account].OpenOrders >= _options.MaxOpenOrdersPerAccount
+            && type == OrderType.Limit && timeInForce == TimeInForce.Gtc) return RejectReason.TooManyOrders;
+        if ((flags & OrderFlags.ReduceOnly) != 0 && _accounts.PositionOf(account, m).Reducible(side) == 0) return RejectReason.ReduceOnlyNotReducing;
+        if ((flags & OrderFlags.PostOnly) != 0 && market.Book.WouldTake(side, limit)) return RejectReason.PostOnlyWouldTake;
+        if (_accounts[account].Liquidating && _risk.RaisesExposure(account, m, side, limit, quantity)) return RejectReason.AccountLiquidating;
+        return _risk.CheckOrder(account, m, side, limit, quantity);
     }
 
     public void Cancel(in CancelOrder cmd)
@@ -216,6 +234,7 @@ internal sealed class OrderEntry
         RejectReason reason = FindOpenOrder(cmd.AccountId, cmd.MarketId, cmd.OrderId, cmd.ClientOrderId, out slot);
         if (reason != RejectReason.None) return reason;
         ref Order o = ref _orders[slot];
+        if (o.Pending) return RejectReason.TriggerPending;
         Market market = _markets[o.Market];
         if (cmd.Price <= 0) return RejectReason.InvalidPrice;
         if (cmd.Price != o.Price && !market.InBand(cmd.Price)) return RejectReason.PriceOutOfBand;
@@ -248,11 +267,13 @@ internal sealed class OrderEntry
         _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.CancelAll, cmd.AccountId, count));
     }
 
-    /// <summary>Cancels an account's open orders in one market (or all when <paramref name="market"/> is -1); returns how many.</summary>
-    public long CancelAccountOrders(int account, int market, CancelReason reason, long requestId)
+    /// <summary>Cancels an account's open and pending orders in one market (or all when <paramref name="market"/> is -1); returns how many.</summary>
+    public long CancelAccountOrders(int account, int market, CancelReason reason, long requestId) =>
+        CancelList(_accounts[account].OrderHead, market, reason, requestId) + CancelList(_accounts[account].TriggerHead, market, reason, requestId);
+
+    private long CancelList(int slot, int market, CancelReason reason, long requestId)
     {
         long count = 0;
-        int slot = _accounts[account].OrderHead;
         while (slot != OrderStore.None)
         {
             ref Order o = ref _orders[slot];
@@ -276,7 +297,7 @@ internal sealed class OrderEntry
             : clientOrderId != 0 && _orders.TryFindByClientId(account, clientOrderId, out slot);
         if (!found) return RejectReason.OrderNotFound;
         ref Order o = ref _orders[slot];
-        if (o.Account != account || o.Market != marketId - 1 || !OpenOrders.IsResting(o)) return RejectReason.OrderNotFound;
+        if (o.Account != account || o.Market != marketId - 1 || !OpenOrders.IsOpen(o)) return RejectReason.OrderNotFound;
         return RejectReason.None;
     }
 

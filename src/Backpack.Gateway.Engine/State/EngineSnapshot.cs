@@ -22,7 +22,7 @@ public sealed class EngineSnapshot
 {
     private static ReadOnlySpan<byte> Magic => "BPSNAP01"u8;
     private const int HeaderSize = 8 + 4 + 8 + 8 + 8 + 4 + 4;
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2; // 2: funding and conditional orders
     public const string Extension = ".bps";
 
     // The size of the last snapshot taken, to size the next one's buffer at once.
@@ -164,7 +164,7 @@ public sealed class EngineSnapshot
         foreach (var m in markets)
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"|{m.Symbol}:{m.TickSize}:{m.StepSize}:{m.MinQuantity}:{m.MaxQuantity}:{m.PriceBand}:{m.MakerFee}:{m.TakerFee}:{m.BaseImf}:{m.ImfFactor}:{m.BaseMmf}:{m.MmfFactor}");
+                $"|{m.Symbol}:{m.TickSize}:{m.StepSize}:{m.MinQuantity}:{m.MaxQuantity}:{m.PriceBand}:{m.MakerFee}:{m.TakerFee}:{m.BaseImf}:{m.ImfFactor}:{m.BaseMmf}:{m.MmfFactor}:{m.FundingIntervalSeconds}:{m.FundingRateUpperBound}:{m.FundingRateLowerBound}:{m.FundingInterestPerDay}:{m.FundingPremiumClamp}:{m.FundingImpactNotional}");
         }
         return (int)Crc32C.Compute(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }

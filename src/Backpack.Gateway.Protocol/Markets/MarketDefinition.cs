@@ -38,6 +38,24 @@ public sealed class MarketDefinition
     public decimal BaseMmf { get; set; } = 0.01m;
     public decimal MmfFactor { get; set; } = 0.000012m;
 
+    /// <summary>Seconds between funding times (aligned to the Unix epoch: 28800 = 00:00, 08:00, 16:00 UTC); 0 = no funding.</summary>
+    public int FundingIntervalSeconds { get; set; } = 28_800;
+
+    /// <summary>Highest funding rate of one interval, a fraction of notional (0.01 = 1%, Backpack's +100 bps).</summary>
+    public decimal FundingRateUpperBound { get; set; } = 0.01m;
+
+    /// <summary>Lowest funding rate of one interval (-0.01 = -1%).</summary>
+    public decimal FundingRateLowerBound { get; set; } = -0.01m;
+
+    /// <summary>Interest component of the funding rate per day (0.0003 = 0.01% per 8 hours), scaled to the interval.</summary>
+    public decimal FundingInterestPerDay { get; set; } = 0.0003m;
+
+    /// <summary>The interest component may move the average premium by at most this much (0.0005 = 0.05%).</summary>
+    public decimal FundingPremiumClamp { get; set; } = 0.0005m;
+
+    /// <summary>USDC notional the impact bid and ask are averaged over when the premium is sampled.</summary>
+    public decimal FundingImpactNotional { get; set; } = 10_000m;
+
     /// <summary>A typical price (USDC): where the simulated price feed and simulations start. Optional.</summary>
     public decimal ReferencePrice { get; set; }
 
@@ -92,6 +110,13 @@ public sealed class MarketDefinition
         if (ImfFactor < 0 || !IsPpb(ImfFactor)) errors.Add($"{p}:ImfFactor must be >= 0 in whole parts per billion");
         if (MmfFactor < 0 || !IsPpb(MmfFactor)) errors.Add($"{p}:MmfFactor must be >= 0 in whole parts per billion");
         if (MmfFactor > ImfFactor) errors.Add($"{p}:MmfFactor must not exceed ImfFactor (MMF must stay below IMF)");
+        if (FundingIntervalSeconds < 0 || (FundingIntervalSeconds > 0 && 86_400 % FundingIntervalSeconds != 0 && FundingIntervalSeconds % 86_400 != 0))
+            errors.Add($"{p}:FundingIntervalSeconds must be 0 (none) or divide a day (or be whole days)");
+        if (FundingRateUpperBound < 0 || FundingRateUpperBound > 1 || !IsPpb(FundingRateUpperBound)) errors.Add($"{p}:FundingRateUpperBound must be 0 to 1 in whole parts per billion");
+        if (FundingRateLowerBound > 0 || FundingRateLowerBound < -1 || !IsPpb(FundingRateLowerBound)) errors.Add($"{p}:FundingRateLowerBound must be -1 to 0 in whole parts per billion");
+        if (FundingInterestPerDay < -0.01m || FundingInterestPerDay > 0.01m || !IsPpb(FundingInterestPerDay)) errors.Add($"{p}:FundingInterestPerDay must be -1% to 1% in whole parts per billion");
+        if (FundingPremiumClamp < 0 || FundingPremiumClamp > 0.01m || !IsPpb(FundingPremiumClamp)) errors.Add($"{p}:FundingPremiumClamp must be 0 to 1% in whole parts per billion");
+        if (FundingImpactNotional <= 0 || FundingImpactNotional > 1_000_000_000m) errors.Add($"{p}:FundingImpactNotional must be a positive USDC notional (at most 1e9)");
         if (ReferencePrice < 0 || (ReferencePrice > 0 && TickSize > 0 && ReferencePrice % TickSize != 0)) errors.Add($"{p}:ReferencePrice must be a positive multiple of TickSize (or 0 for none)");
         return errors;
     }
