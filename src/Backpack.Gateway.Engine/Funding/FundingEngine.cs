@@ -79,7 +79,12 @@ internal sealed class FundingEngine
         {
             Market market = _markets[m];
             long interval = market.Rules.FundingIntervalMicros;
-            if (interval == 0 || !market.IsReady) continue;
+            if (interval == 0) continue;
+            if (!market.IsReady)
+            {
+                nextDue = 0; // look again at the next command: funding starts when the market opens
+                continue;
+            }
             ref MarketFunding f = ref _state[m];
             if (f.NextFundingTime == 0)
             {
