@@ -179,14 +179,16 @@ public sealed partial class MatchingEngine
     /// </summary>
     private void EndCommand()
     {
-        for (int i = 0; i < _clearing.ChangedCount; i++)
-        {
-            var (account, market) = _clearing.Changed(i);
-            _open.TrimReduceOnly(account, market);
-            _monitor.Queue(account);
-        }
+        int changed = 0;
         for (int round = 0; round < MaxRounds; round++)
         {
+            // Positions changed by the command, or by the orders fired in the round before.
+            for (; changed < _clearing.ChangedCount; changed++)
+            {
+                var (account, market) = _clearing.Changed(changed);
+                _open.TrimReduceOnly(account, market);
+                _monitor.Queue(account);
+            }
             _conditional.ArmLegs();
             for (int m = 0; m < _markets.Length; m++)
             {
@@ -200,10 +202,19 @@ public sealed partial class MatchingEngine
                 }
             }
             bool fired = _conditional.FireCrossed();
+            if (fired) continue; // their fills: reduce-only trims and margin checks first, in the next round
             if (_monitor.HasQueued) _monitor.Run();
-            else if (!fired) break;
-            if (round >= 3 && !fired) break;
+            else break;
+            if (round >= 3) break;
         }
+        // Past the last round (a long cascade of fired orders): what changed still gets its trims and margin checks.
+        for (; changed < _clearing.ChangedCount; changed++)
+        {
+            var (account, market) = _clearing.Changed(changed);
+            _open.TrimReduceOnly(account, market);
+            _monitor.Queue(account);
+        }
+        if (_monitor.HasQueued) _monitor.Run();
         _conditional.ArmLegs();
         _clearing.PublishChanges();
     }
@@ -270,8 +281,10 @@ public sealed partial class MatchingEngine
             return;
         }
         Market market = _markets[cmd.MarketId - 1];
+        bool opening = !market.IsReady;
         market.SetIndex(cmd.Price, Time);
         bool moved = market.UpdateMark();
+        if (opening) _funding.Open(cmd.MarketId - 1, Time);
         market.Book.Changed = false;
         _events.Emit(new MarkPrice(_events.Header, cmd.MarketId, market.MarkPrice, market.IndexPrice));
         _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.SetIndexPrice, 0, 0));

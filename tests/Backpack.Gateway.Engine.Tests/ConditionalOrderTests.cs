@@ -289,4 +289,28 @@ public class ConditionalOrderTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_stop_that_closes_past_the_bankruptcy_price_leaves_no_negative_balance_while_the_fund_can_pay()
+    {
+        // A thin long: 90 at 100.00 on 1,000 USDC; the only bid is at 85.00, 15% down: closing there
+        // loses 1,350 USDC, 350 more than the account has. The fund (5,000 USDC) covers the deficit.
+        var h = new EngineHarness([Market()]);
+        h.Index(10_000);
+        h.Deposit(Trader, 1_000);
+        h.Deposit(Maker, 10_000_000);
+        h.Deposit(h.Engine.InsuranceFundAccountId, 5_000);
+        h.Rest(Maker, Side.Sell, 10_000, 90);
+        h.Limit(Trader, Side.Buy, 10_000, 90);
+        h.Send(new NewTriggerOrder(h.NextHeader(), Trader, 1, 0, Side.Sell, OrderType.Market, TimeInForce.Ioc, 0, 90, OrderFlags.ReduceOnly,
+            SelfTradePrevention.RejectTaker, 9_800, TriggerSource.MarkPrice, 0, 0, TriggerSource.MarkPrice, 0, 0, TriggerSource.MarkPrice));
+        h.Rest(Maker, Side.Buy, 8_500, 90);
+        var events = h.Index(9_800); // 98.00: the stop fires before maintenance (93.57) and sells at 85.00
+        Assert.Single(events.OfType<TriggerFired>());
+        var settled = Assert.Single(events.OfType<BalanceChanged>(), b => b.AccountId == Trader);
+        Assert.Equal((BalanceChangeReason.Settlement, 350 * EngineHarness.Usdc, 0L), (settled.Reason, settled.Change, settled.Balance));
+        Assert.Equal(0, h.Account(Trader).Collateral);
+        Assert.Equal(4_650 * EngineHarness.Usdc, h.Engine.InsuranceFundBalance);
+        Assert.Equal(0, h.Engine.Summarize().CashDiscrepancy);
+    }
 }

@@ -130,7 +130,7 @@ public class LiquidationProperties
         var summary = simulation.Run(scenario);
         Assert.True(summary.LiquidationsStarted > 0, "the crash should liquidate someone");
 
-        var replay = new MatchingEngine(Markets(), new EngineOptions());
+        var replay = new MatchingEngine(simulation.Markets, new EngineOptions());
         var output = new Protocol.Framing.FrameBuffer();
         foreach (var frame in simulation.Journal)
         {

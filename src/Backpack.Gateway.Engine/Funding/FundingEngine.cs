@@ -35,7 +35,7 @@ internal sealed class FundingEngine
     private readonly InsuranceFund _fund;
     private readonly long _sampleMicros;
     private readonly MarketFunding[] _state;
-    private long _nextDue;
+    private long _nextDue = long.MaxValue;
 
     public FundingEngine(AccountStore accounts, Market[] markets, EventEmitter events, MarginMonitor monitor, InsuranceFund fund, long sampleMicros)
     {
@@ -79,21 +79,8 @@ internal sealed class FundingEngine
         {
             Market market = _markets[m];
             long interval = market.Rules.FundingIntervalMicros;
-            if (interval == 0) continue;
-            if (!market.IsReady)
-            {
-                nextDue = 0; // look again at the next command: funding starts when the market opens
-                continue;
-            }
             ref MarketFunding f = ref _state[m];
-            if (f.NextFundingTime == 0)
-            {
-                // The market's first funding time is the next whole interval; sampling starts now.
-                f.NextFundingTime = (FixedMath.DivFloor(now, interval) + 1) * interval;
-                f.NextSampleTime = (FixedMath.DivFloor(now, _sampleMicros) + 1) * _sampleMicros;
-                f.Estimate = Rate(market.Rules, 0, 0);
-                EmitRate(m, f.Estimate, f.NextFundingTime, settled: false);
-            }
+            if (f.NextFundingTime == 0) continue; // no funding, or the market has not opened
             while (true)
             {
                 long end = Math.Min(now, f.NextFundingTime);
@@ -124,6 +111,19 @@ internal sealed class FundingEngine
             nextDue = Math.Min(nextDue, Math.Min(f.NextSampleTime, f.NextFundingTime));
         }
         _nextDue = nextDue;
+    }
+
+    /// <summary>The market got its first index price: its first funding time is the next whole interval, sampling starts now.</summary>
+    public void Open(int m, long now)
+    {
+        long interval = _markets[m].Rules.FundingIntervalMicros;
+        ref MarketFunding f = ref _state[m];
+        if (interval == 0 || f.NextFundingTime != 0) return;
+        f.NextFundingTime = (FixedMath.DivFloor(now, interval) + 1) * interval;
+        f.NextSampleTime = (FixedMath.DivFloor(now, _sampleMicros) + 1) * _sampleMicros;
+        f.Estimate = Rate(_markets[m].Rules, 0, 0);
+        EmitRate(m, f.Estimate, f.NextFundingTime, settled: false);
+        _nextDue = Math.Min(_nextDue, f.NextSampleTime);
     }
 
     /// <summary>

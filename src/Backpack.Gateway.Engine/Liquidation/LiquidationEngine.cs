@@ -388,6 +388,24 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         return true;
     }
 
+    /// <summary>
+    /// A flat account whose collateral went below zero outside a liquidation (its own close filled
+    /// past its bankruptcy price, a funding payment): the fund pays the deficit as far as its balance
+    /// goes, as it would at the end of a liquidation; the rest stays as unsettled equity.
+    /// </summary>
+    public void SettleDeficit(int account)
+    {
+        ref Account a = ref _accounts[account];
+        long before = a.Collateral;
+        if (before >= 0 || account == Fund.Account) return;
+        PayShortfall(account, -before, 0);
+        if (a.Collateral != before)
+        {
+            Statistics.DeficitsSettled++;
+            _events.Emit(new BalanceChanged(_events.Header, 0, a.AccountId, a.Collateral - before, a.Collateral, BalanceChangeReason.Settlement));
+        }
+    }
+
     /// <summary>The fund pays a shortfall into the account, as far as its balance goes; the rest stays with the account.</summary>
     private void PayShortfall(int account, long amount, long liquidationId)
     {

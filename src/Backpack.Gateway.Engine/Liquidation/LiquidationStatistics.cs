@@ -27,6 +27,9 @@ public sealed class LiquidationStatistics
 
     public long Active { get; internal set; }
 
+    /// <summary>Flat accounts below zero outside a liquidation whose deficit the fund paid (in part or whole).</summary>
+    public long DeficitsSettled { get; internal set; }
+
     public long TotalNotional => BookNotional + ProviderNotional + FundNotional + AdlNotional;
 
     /// <summary>A copy of the totals now (the engine keeps counting in this instance).</summary>
@@ -35,7 +38,7 @@ public sealed class LiquidationStatistics
     internal void Save(State.SnapshotWriter w)
     {
         foreach (long value in (long[])[Started, Averted, Partial, Full, Bankrupt, BookNotional, ProviderNotional, FundNotional, AdlNotional,
-                     LiquidationFees, ShortfallsPaid, LargestShortfall, Active])
+                     LiquidationFees, ShortfallsPaid, LargestShortfall, Active, DeficitsSettled])
         {
             w.Long(value);
         }
@@ -45,6 +48,6 @@ public sealed class LiquidationStatistics
     {
         Started = r.Long(); Averted = r.Long(); Partial = r.Long(); Full = r.Long(); Bankrupt = r.Long();
         BookNotional = r.Long(); ProviderNotional = r.Long(); FundNotional = r.Long(); AdlNotional = r.Long();
-        LiquidationFees = r.Long(); ShortfallsPaid = r.Long(); LargestShortfall = r.Long(); Active = r.Long();
+        LiquidationFees = r.Long(); ShortfallsPaid = r.Long(); LargestShortfall = r.Long(); Active = r.Long(); DeficitsSettled = r.Long();
     }
 }

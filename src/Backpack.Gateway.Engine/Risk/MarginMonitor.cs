@@ -11,6 +11,9 @@ namespace Backpack.Gateway.Engine.Risk;
 internal interface ILiquidationStarter
 {
     void Start(int account, in MarginFigures figures);
+
+    /// <summary>A flat account below zero (a close at a price past its bankruptcy, a funding payment): the fund covers what it can.</summary>
+    void SettleDeficit(int account);
 }
 
 /// <summary>
@@ -157,6 +160,7 @@ internal sealed class MarginMonitor
         {
             Disarm(account);
             a.MarginCalled = false;
+            if (a.Collateral < 0) Liquidations.SettleDeficit(account);
             return;
         }
         if (f.AtOrAbove(1_000_000))

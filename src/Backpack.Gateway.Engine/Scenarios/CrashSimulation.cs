@@ -52,6 +52,16 @@ public sealed class PopulationOptions
     /// <summary>Seconds of ticking at the final price after the scenario, for liquidations to finish.</summary>
     public int RecoverySeconds { get; set; } = 60;
 
+    /// <summary>Share of the traders that protect their position with a stop-loss (a reduce-only stop-market order on the mark).</summary>
+    public decimal StopLossShare { get; set; } = 0.3m;
+
+    /// <summary>A stop-loss sits this far from the entry, drawn evenly between the two (fractions of the entry price).</summary>
+    public decimal StopLossMinDistance { get; set; } = 0.02m;
+    public decimal StopLossMaxDistance { get; set; } = 0.08m;
+
+    /// <summary>Funding interval of every market for the simulation, seconds (scenarios last minutes, the markets' 8 hours would never pay); 0 = the markets' own.</summary>
+    public int FundingIntervalSeconds { get; set; } = 60;
+
     public IReadOnlyList<(decimal Leverage, int Weight)> ParseLeverageMix()
     {
         var mix = new List<(decimal, int)>();
@@ -89,6 +99,13 @@ public sealed record SimulationSummary(
     long FundStart,
     long FundEnd,
     long LargestShortfall,
+    long FundingPaid,
+    long FundingReceived,
+    long FundingResidue,
+    long FundingPayments,
+    int StopsPlaced,
+    long StopsFired,
+    long StopsFailed,
     int NegativeEquityAccounts,
     int StillLiquidating,
     TimingSummary MarkUpdates,
@@ -137,10 +154,15 @@ public sealed class CrashSimulation
     private readonly List<double> _markSamples = [];
     private long _sequence;
     private long _time;
+    private int _placed;
 
     public CrashSimulation(IReadOnlyList<MarketDefinition> markets, IReadOnlyList<long> startPrices, PopulationOptions population, EngineOptions? engine = null)
     {
-        _markets = markets.ToArray();
+        _markets = markets.Select(m => m.Copy()).ToArray();
+        if (population.FundingIntervalSeconds > 0)
+        {
+            foreach (var m in _markets) m.FundingIntervalSeconds = population.FundingIntervalSeconds;
+        }
         _population = population;
         _startPrices = startPrices.ToArray();
         if (_startPrices.Length != _markets.Length) throw new ArgumentException("one start price per market");
@@ -155,6 +177,12 @@ public sealed class CrashSimulation
     }
 
     public MatchingEngine Engine => _engine;
+
+    /// <summary>The markets as the simulation runs them (its funding interval applied): a replay needs the same.</summary>
+    public IReadOnlyList<MarketDefinition> Markets => _markets;
+
+    /// <summary>Stop-losses the population placed.</summary>
+    public int StopsPlaced { get; private set; }
 
     /// <summary>Every command sent, in order (a journal), when <see cref="RecordJournal"/> is on.</summary>
     public List<byte[]> Journal { get; } = [];
@@ -186,6 +214,7 @@ public sealed class CrashSimulation
         }
         for (int i = 0; i < p.MarketMakers; i++) Send(new Deposit(Header(), FirstMaker + i, 1_000_000_000L * 1_000_000));
 
+        var openings = new List<(int Long, int Short, int Market, long Entry, long Lots)>();
         for (int id = 1; id + 1 <= p.Accounts; id += 2)
         {
             int m = random.Next(_markets.Length);
@@ -205,6 +234,21 @@ public sealed class CrashSimulation
             Send(new Deposit(Header(), id + 1, shortDeposit));
             Send(new NewOrder(Header(), id + 1, m + 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, entry, lots, OrderFlags.None, SelfTradePrevention.RejectTaker));
             Send(new NewOrder(Header(), id, m + 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Ioc, entry, lots, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            openings.Add((id, id + 1, m, entry, lots));
+        }
+        // Stop-losses from a generator of their own, so the population is the same with or without them.
+        var stops = new Random(p.Seed ^ 0x5709);
+        foreach (var (longId, shortId, m, entry, lots) in openings)
+        {
+            foreach (var (id, side) in new[] { (longId, Side.Sell), (shortId, Side.Buy) })
+            {
+                if ((decimal)stops.NextDouble() >= p.StopLossShare) continue;
+                decimal distance = p.StopLossMinDistance + (p.StopLossMaxDistance - p.StopLossMinDistance) * (decimal)stops.NextDouble();
+                long trigger = Math.Max(1, (long)(entry * (side == Side.Sell ? 1 - distance : 1 + distance)));
+                Send(new NewTriggerOrder(Header(), id, m + 1, 0, side, OrderType.Market, TimeInForce.Ioc, 0, lots, OrderFlags.ReduceOnly,
+                    SelfTradePrevention.RejectTaker, trigger, TriggerSource.MarkPrice, 0, 0, TriggerSource.MarkPrice, 0, 0, TriggerSource.MarkPrice));
+                StopsPlaced += _placed;
+            }
         }
         Quote(_startPrices, 1m);
     }
@@ -239,9 +283,12 @@ public sealed class CrashSimulation
             if (_engine.GetAccount(id)!.Equity < 0) negative++;
         }
         var (evaluations, fired, _) = _engine.MonitorCounters;
+        var (paid, received, residue, payments) = _engine.FundingTotals;
+        var (_, stopsFired, stopsFailed) = _engine.ConditionalCounters;
         return new SimulationSummary(scenario.Name, _population.Accounts, Commands, Events, stats.Started, _liquidated.Count,
             stats.Averted, stats.Partial, stats.Full, stats.Bankrupt, stats.BookNotional, stats.ProviderNotional, stats.FundNotional,
-            stats.AdlNotional, fundStart, _engine.InsuranceFundBalance, stats.LargestShortfall, negative,
+            stats.AdlNotional, fundStart, _engine.InsuranceFundBalance, stats.LargestShortfall, paid, received, residue, payments,
+            StopsPlaced, stopsFired, stopsFailed, negative,
             _engine.LiquidatingAccounts().Count, TimingSummary.Of(_markSamples), TimingSummary.Of(tickSamples), evaluations, fired,
             _worst, _engine.ComputeStateHash());
     }
@@ -299,10 +346,12 @@ public sealed class CrashSimulation
         Events += _output.Count;
         int started = 0, calls = 0;
         bool markMoved = false;
+        _placed = 0;
         for (int i = 0; i < _output.Count; i++)
         {
             if (!ProtocolCodec.TryReadType(_output[i], out var type, out _)) continue;
             if (type == MessageType.MarkPrice) markMoved = true;
+            if (type == MessageType.TriggerPlaced) _placed++;
             if (type == MessageType.MarginCall) calls++;
             if (type == MessageType.LiquidationStarted)
             {

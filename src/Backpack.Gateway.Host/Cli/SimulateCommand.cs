@@ -25,10 +25,12 @@ public static class SimulateCommand
         var makers = new Option<int>("--market-makers") { Description = "Market makers quoting ladders", DefaultValueFactory = _ => 10 };
         var providers = new Option<int>("--providers") { Description = "Backstop liquidity providers", DefaultValueFactory = _ => 3 };
         var fund = new Option<decimal>("--fund") { Description = "Insurance fund at the start, USDC", DefaultValueFactory = _ => 5_000_000m };
+        var stops = new Option<decimal>("--stop-losses") { Description = "Share of the traders with a stop-loss (2-8% from entry)", DefaultValueFactory = _ => 0.3m };
+        var funding = new Option<int>("--funding-interval") { Description = "Funding interval of every market in seconds (0 = the markets' own)", DefaultValueFactory = _ => 60 };
         var markets = new Option<string>("--markets") { Description = "Markets file", DefaultValueFactory = _ => "config/markets.json" };
 
         var command = new Command("simulate", "Run a crash scenario with a generated population through the engine (no network) and print a summary");
-        foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, markets }) command.Options.Add(option);
+        foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             IReadOnlyList<MarketDefinition> definitions;
@@ -51,6 +53,8 @@ public static class SimulateCommand
                 MarketMakers = parse.GetValue(makers),
                 BackstopProviders = parse.GetValue(providers),
                 InsuranceFund = parse.GetValue(fund),
+                StopLossShare = parse.GetValue(stops),
+                FundingIntervalSeconds = parse.GetValue(funding),
             };
             var scenarios = parse.GetValue(all)
                 ? Directory.GetFiles(ConfigFiles.Resolve("config/scenarios"), "*.json").Order(StringComparer.Ordinal).ToList()
@@ -61,7 +65,8 @@ public static class SimulateCommand
                 Console.WriteLine($"Scenario {crash.Name}: {crash.Description}");
                 Console.WriteLine($"Population: {population.Accounts:N0} traders (leverage {population.LeverageMix}, entries within {population.EntrySpread:P0}), " +
                                   $"{population.MarketMakers} market makers x {population.Levels} levels x {population.EffectiveLiquidityPerLevel * crash.Liquidity:N0} USDC a side, " +
-                                  $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, seed {population.Seed}");
+                                  $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, seed {population.Seed}, " +
+                                  $"{population.StopLossShare:P0} with stop-losses, funding every {population.FundingIntervalSeconds} s");
                 var simulation = new CrashSimulation(definitions, StartPrices(definitions), population);
                 simulation.Populate();
                 var summary = simulation.Run(crash);
@@ -94,6 +99,9 @@ public static class SimulateCommand
         Console.WriteLine($"  insurance fund            {Usd(s.FundStart)} -> {Usd(s.FundEnd)} USDC");
         Console.WriteLine($"  largest shortfall         {Usd(s.LargestShortfall)} USDC");
         Console.WriteLine($"  negative equity left      {s.NegativeEquityAccounts} accounts");
+        Console.WriteLine($"  funding                   {Usdc.ToDecimal(s.FundingPaid).ToString("N2", CultureInfo.InvariantCulture)} USDC paid, {Usdc.ToDecimal(s.FundingReceived).ToString("N2", CultureInfo.InvariantCulture)} received, "
+                          + $"{Usdc.ToDecimal(s.FundingResidue).ToString("N6", CultureInfo.InvariantCulture)} to the fund (rounding), {s.FundingPayments:N0} payments");
+        Console.WriteLine($"  stop-losses               {s.StopsPlaced:N0} placed, {s.StopsFired:N0} fired into the book, {s.StopsFailed:N0} fired but refused");
         Console.WriteLine($"  engine time per command that moved a mark (margin checks): mean {s.MarkUpdates.Mean:F1} us, p50 {s.MarkUpdates.P50:F1} us, p99 {s.MarkUpdates.P99:F1} us, max {s.MarkUpdates.Max:F1} us over {s.MarkUpdates.Count:N0}");
         Console.WriteLine($"    slowest mark update:    {s.Worst.Micros:F1} us, examined {s.Worst.Examined:N0} accounts, started {s.Worst.LiquidationsStarted:N0} liquidations and {s.Worst.MarginCalls:N0} margin calls");
         Console.WriteLine($"  engine time per tick (liquidation steps):    mean {s.Ticks.Mean:F1} us, p50 {s.Ticks.P50:F1} us, p99 {s.Ticks.P99:F1} us, max {s.Ticks.Max:F1} us over {s.Ticks.Count:N0}");

@@ -83,6 +83,9 @@ public sealed class MarketDefinition
         return r;
     }
 
+    /// <summary>A copy to change without touching this one.</summary>
+    public MarketDefinition Copy() => (MarketDefinition)MemberwiseClone();
+
     /// <summary>Checks the definition; returns the problems, each naming the key (empty when valid).</summary>
     public IReadOnlyList<string> Validate(string path = "")
     {
