@@ -43,8 +43,10 @@ public class EngineRunnerTests
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         SpinWait.SpinUntil(() => engine.LastSequence == 4 * perThread, TimeSpan.FromSeconds(10));
-
         Assert.Equal(4 * perThread, engine.LastSequence);
+        // The consumer gets a batch's events after the engine has moved on: wait for the last of them.
+        Assert.True(SpinWait.SpinUntil(() => { lock (collector.Events) return collector.Events.OfType<BalanceChanged>().Count() == 4 * perThread; }, TimeSpan.FromSeconds(10)),
+            "the consumer never got every event");
         lock (collector.Events)
         {
             var sequences = collector.Events.OfType<BalanceChanged>().Select(b => b.Header.Sequence).ToList();
