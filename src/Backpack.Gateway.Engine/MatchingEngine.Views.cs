@@ -197,13 +197,21 @@ public sealed partial class MatchingEngine
             var market = _markets[m];
             var bids = market.Book.SideOf(Side.Buy);
             var asks = market.Book.SideOf(Side.Sell);
+            var (estimate, next, last) = _funding.Of(m);
             markets[m] = new MarketSummary(m + 1, market.Rules.Symbol, market.IndexPrice, market.MarkPrice, longOi[m], shortOi[m],
-                BestPrice(bids), BestPrice(asks), bids.LevelCount, asks.LevelCount);
+                BestPrice(bids), BestPrice(asks), bids.LevelCount, asks.LevelCount)
+            {
+                EstimatedFundingRate = estimate,
+                LastFundingRate = last,
+                NextFundingTime = next,
+            };
         }
         return new VenueSummary(LastSequence, Time, traders, withPositions, openOrders, markets, InsuranceFundBalance, FeeIncome,
             TotalDeposits, TotalWithdrawals, collateral, negativeAccounts, negativeEquity, _liquidation.ActiveAccounts.Count(), Liquidations.Copy())
         {
             CashDiscrepancy = TotalDeposits - TotalWithdrawals - (collateral - cost + FeeIncome),
+            Funding = new FundingTotals(_funding.Paid, _funding.Received, _funding.Residue, _funding.Payments),
+            Conditional = new ConditionalTotals(_conditional.Pending, _conditional.Fired, _conditional.Failed),
         };
     }
 

@@ -66,7 +66,7 @@ public class LiquidationProperties
     [Fact]
     public void Random_crashes_keep_money_open_interest_and_the_margin_monitor_sound()
     {
-        int fundNeverRanDry = 0, shortfallsPaidFromAFundThatHeld = 0;
+        int fundNeverRanDry = 0, shortfallsPaidFromAFundThatHeld = 0, withFunding = 0, withStops = 0;
         Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
         {
             var random = new Random(seed);
@@ -83,6 +83,8 @@ public class LiquidationProperties
             // Unsettled (negative) equity is only left when the fund ran dry at some point after its deposit.
             Assert.True(checker.LowestFundBalance <= 0 || summary.NegativeEquityAccounts == 0,
                 $"seed {seed}: {summary.NegativeEquityAccounts} accounts left with negative equity while the fund never ran dry (lowest {checker.LowestFundBalance})");
+            if (simulation.Engine.FundingTotals.Payments > 0) withFunding++;
+            if (simulation.Engine.ConditionalCounters.Fired > 0) withStops++;
             if (checker.LowestFundBalance > 0)
             {
                 fundNeverRanDry++;
@@ -93,6 +95,8 @@ public class LiquidationProperties
         // The fund rule above is only tested by runs whose fund held: enough of them, and some where it paid.
         Assert.True(fundNeverRanDry >= 10, $"only {fundNeverRanDry} of 40 runs had a fund that never ran dry");
         Assert.True(shortfallsPaidFromAFundThatHeld >= 3, $"only {shortfallsPaidFromAFundThatHeld} runs had the fund pay a shortfall and stay above zero");
+        // Funding (every 60 s) and stop-losses ran through the crashes the money checks watched.
+        Assert.True(withFunding >= 35 && withStops >= 20, $"{withFunding} of 40 runs paid funding, {withStops} fired stop-losses");
     }
 
     [Fact]

@@ -32,6 +32,12 @@ public sealed record VenueSummary(
     /// </summary>
     public long CashDiscrepancy { get; init; }
 
+    /// <summary>Funding so far: paid by positions, received by positions, the fund's rounding residue, payments.</summary>
+    public FundingTotals Funding { get; init; } = new(0, 0, 0, 0);
+
+    /// <summary>Conditional orders: waiting for their trigger, fired into the book, fired but refused.</summary>
+    public ConditionalTotals Conditional { get; init; } = new(0, 0, 0);
+
     /// <summary>True when long and short open interest are equal in every market.</summary>
     public bool OpenInterestBalanced
     {
@@ -57,4 +63,19 @@ public sealed record MarketSummary(
     long BestBid,
     long BestAsk,
     int BidLevels,
-    int AskLevels);
+    int AskLevels)
+{
+    /// <summary>Funding rate of the interval under way (estimate) and of the last funding time, parts per billion; the next funding time (engine microseconds, 0 = none).</summary>
+    public long EstimatedFundingRate { get; init; }
+    public long LastFundingRate { get; init; }
+    public long NextFundingTime { get; init; }
+}
+
+/// <summary>Funding totals in micro-USDC. Funding is zero-sum: <see cref="Balanced"/> holds at every sequence number.</summary>
+public sealed record FundingTotals(long Paid, long Received, long Residue, long Payments)
+{
+    public bool Balanced => Residue >= 0 && Paid == Received + Residue;
+}
+
+/// <summary>Conditional (trigger, stop-loss, take-profit) orders.</summary>
+public sealed record ConditionalTotals(int Pending, long Fired, long Failed);

@@ -100,7 +100,9 @@ public static class ReplayCommand
         Console.WriteLine($"insurance fund    {Usd(s.InsuranceFund)} USDC; fees {Usd(s.FeeIncome)} USDC; deposits {Usd(s.TotalDeposits)}, withdrawals {Usd(s.TotalWithdrawals)} USDC");
         Console.WriteLine($"liquidations      {l.Started:N0} started, {l.Active:N0} active; closed {Usd(l.TotalNotional)} USDC " +
                           $"(book {Usd(l.BookNotional)}, backstop {Usd(l.ProviderNotional)}, fund {Usd(l.FundNotional)}, ADL {Usd(l.AdlNotional)})");
+        Console.WriteLine($"funding           {Usdc.ToDecimal(s.Funding.Paid):N2} USDC paid, {Usdc.ToDecimal(s.Funding.Received):N2} received, {Usdc.ToDecimal(s.Funding.Residue):N6} to the fund, {s.Funding.Payments:N0} payments");
+        Console.WriteLine($"conditional       {s.Conditional.Pending:N0} waiting, {s.Conditional.Fired:N0} fired, {s.Conditional.Failed:N0} refused when fired");
         Console.WriteLine($"money checks      cash discrepancy {Usd(s.CashDiscrepancy)} USDC, open interest {(s.OpenInterestBalanced ? "balanced" : "NOT balanced")}, " +
-                          $"{s.NegativeEquityAccounts} accounts with negative equity");
+                          $"funding {(s.Funding.Balanced ? "balanced" : "NOT balanced")}, {s.NegativeEquityAccounts} accounts with negative equity");
     }
 }
