@@ -11,6 +11,8 @@ namespace Backpack.Gateway.Benchmarks;
 /// Uniform draws every command's account from all 10,000 (each command touches cold account and
 /// position memory: the worst case); MarketMakers has 100 market makers place and cancel the
 /// passive orders while all 10,000 accounts send the crossing orders (how real venue flow looks).
+/// StopPercent 5 turns 5% of the commands into stop-market orders (and a fifth of the cancels into
+/// stop cancels), to show what pending triggers cost the flow around them.
 /// </summary>
 [MemoryDiagnoser]
 public class EngineBenchmark
@@ -23,10 +25,14 @@ public class EngineBenchmark
     [Params("Uniform", "MarketMakers")]
     public string Accounts { get; set; } = "Uniform";
 
+    /// <summary>Share of the commands that place stop orders (0, or 5 as the mixed flow with stops).</summary>
+    [Params(0, 5)]
+    public int StopPercent { get; set; }
+
     [GlobalSetup]
     public void GlobalSetup()
     {
-        _flow = MixedFlow.Generate(measuredCommands: Commands, marketMakers: Accounts == "MarketMakers" ? 100 : 0);
+        _flow = MixedFlow.Generate(measuredCommands: Commands, marketMakers: Accounts == "MarketMakers" ? 100 : 0, stopPercent: StopPercent);
         Console.WriteLine("// Mixed flow: " + _flow.Mix);
     }
 

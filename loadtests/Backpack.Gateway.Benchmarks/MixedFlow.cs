@@ -9,7 +9,8 @@ namespace Backpack.Gateway.Benchmarks;
 
 /// <summary>
 /// A recorded command stream for the engine benchmark: about 60% passive limit orders, 30% cancels
-/// and 10% crossing IOC orders, over 3 markets and many accounts. The generator runs each command
+/// and 10% crossing IOC orders, over 3 markets and many accounts; optionally a share of stop orders
+/// (stop-market triggers 1-5% from the mark, on either side; a fifth of the cancels then go to them). The generator runs each command
 /// through a real engine as it goes and follows the events, so every cancel names an order that is
 /// really open and every passive order really rests; replaying the stream into a fresh engine
 /// repeats exactly the same work (the engine is deterministic).
@@ -51,6 +52,7 @@ public sealed class MixedFlow
         InitialOrderCapacity = 1 << 16,
         InitialLevelCapacity = 1 << 14,
         MaxOpenOrdersPerAccount = 10_000,
+        MaxPendingTriggersPerAccount = 10_000,
     };
 
     /// <param name="marketMakers">
@@ -58,7 +60,9 @@ public sealed class MixedFlow
     /// N &gt; 0: passive orders and their cancels come from accounts 1..N (market makers quoting and
     /// requoting), crossing orders from all accounts, as on a real venue.
     /// </param>
-    public static MixedFlow Generate(int accounts = 10_000, int restingOrders = 30_000, int measuredCommands = 1_000_000, int seed = 42, int marketMakers = 0)
+    /// <param name="stopPercent">share of the measured commands (taken from the passive orders) that place a stop order</param>
+    public static MixedFlow Generate(int accounts = 10_000, int restingOrders = 30_000, int measuredCommands = 1_000_000, int seed = 42, int marketMakers = 0,
+        int stopPercent = 0)
     {
         var markets = DefaultMarkets();
         var engine = new MatchingEngine(markets, Options(accounts));
@@ -71,11 +75,12 @@ public sealed class MixedFlow
         long[] lotMax = [10_000, 10_000, 1_000];
         var live = new List<long>();                      // open order ids
         var liveIndex = new Dictionary<long, (int Index, int Account, int Market)>();
+        var stops = new List<(long OrderId, int Account, int Market)>(); // pending stop orders
 
         var setup = new List<byte[]>();
         var measured = new MemoryStream(measuredCommands * 40);
         var ends = new List<int>(measuredCommands);
-        int passive = 0, cancels = 0, crossing = 0, fills = 0;
+        int passive = 0, cancels = 0, crossing = 0, fills = 0, stopOrders = 0, stopCancels = 0;
 
         byte[] Run<T>(T command) where T : struct, IProtocolMessage<T>
         {
@@ -99,6 +104,14 @@ public sealed class MixedFlow
                         break;
                     case MessageType.OrderCanceled:
                         Remove(ProtocolCodec.Decode<OrderCanceled>(span).OrderId);
+                        break;
+                    case MessageType.TriggerPlaced:
+                        var t = ProtocolCodec.Decode<TriggerPlaced>(span);
+                        stops.Add((t.OrderId, t.AccountId, t.MarketId));
+                        break;
+                    case MessageType.TriggerFired:
+                        long firedId = ProtocolCodec.Decode<TriggerFired>(span).OrderId;
+                        stops.RemoveAll(x => x.OrderId == firedId);
                         break;
                     case MessageType.OrderRejected:
                     case MessageType.OrderCancelRejected:
@@ -148,7 +161,16 @@ public sealed class MixedFlow
             int roll = random.Next(100);
             int market = random.Next(markets.Length);
             byte[] frame;
-            if (roll < 30 && live.Count > 0)
+            if (roll < 6 && stopPercent > 0 && stops.Count > 0)
+            {
+                int k = random.Next(stops.Count);
+                var stop = stops[k];
+                stops[k] = stops[^1];
+                stops.RemoveAt(stops.Count - 1);
+                frame = Run(new CancelOrder(Header(), stop.Account, stop.Market, stop.OrderId, 0));
+                stopCancels++;
+            }
+            else if (roll < 30 && live.Count > 0)
             {
                 long orderId = live[random.Next(live.Count)];
                 var info = liveIndex[orderId];
@@ -168,6 +190,18 @@ public sealed class MixedFlow
                 frame = Run(new NewOrder(Header(), 1 + random.Next(accounts), market + 1, 0, side, OrderType.Limit, TimeInForce.Ioc, price, lots, OrderFlags.None, SelfTradePrevention.RejectMaker));
                 crossing++;
             }
+            else if (roll < 40 + stopPercent)
+            {
+                // A stop-market order 1-5% from the mark on either side (a stop-loss or a breakout entry).
+                var side = random.Next(2) == 0 ? Side.Buy : Side.Sell;
+                long mark = engine.GetMarkPrice(market + 1);
+                long distance = mark * (10 + random.Next(41)) / 1_000;
+                long trigger = random.Next(2) == 0 ? mark + distance : mark - distance;
+                long lots = random.NextInt64(lotMin[market], lotMax[market]);
+                frame = Run(new NewTriggerOrder(Header(), 1 + random.Next(accounts), market + 1, 0, side, OrderType.Market, TimeInForce.Ioc, 0, lots,
+                    OrderFlags.None, SelfTradePrevention.RejectTaker, trigger, TriggerSource.MarkPrice, 0, 0, TriggerSource.MarkPrice, 0, 0, TriggerSource.MarkPrice));
+                stopOrders++;
+            }
             else
             {
                 frame = Run(Passive(market));
@@ -178,7 +212,9 @@ public sealed class MixedFlow
         }
 
         string mix = $"{passive} passive limits ({100.0 * passive / measuredCommands:F1}%), {cancels} cancels ({100.0 * cancels / measuredCommands:F1}%), " +
-                     $"{crossing} crossing IOC ({100.0 * crossing / measuredCommands:F1}%), {fills} maker fills, {live.Count} orders resting at the end, {accounts} accounts, {markets.Length} markets, " +
+                     $"{crossing} crossing IOC ({100.0 * crossing / measuredCommands:F1}%), " +
+                     (stopPercent > 0 ? $"{stopOrders} stop orders ({100.0 * stopOrders / measuredCommands:F1}%), {stopCancels} stop cancels, {stops.Count} stops pending at the end, " : "") +
+                     $"{fills} maker fills, {live.Count} orders resting at the end, {accounts} accounts, {markets.Length} markets, " +
                      (marketMakers > 0 ? $"passive flow from {marketMakers} market makers" : "accounts drawn uniformly");
         return new MixedFlow(markets, setup.ToArray(), measured.ToArray(), ends.ToArray(), mix);
     }

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 using Backpack.Gateway.Benchmarks;
 using Backpack.Gateway.Protocol.Framing;
 
-// "quick [commands] [accounts] [rounds] [marketMakers]": timed passes of the engine over the mixed
+// "quick [commands] [accounts] [rounds] [marketMakers] [stopPercent]": timed passes of the engine over the mixed
 // flow (seconds, for profiling and a first look). Anything else goes to BenchmarkDotNet, e.g.
 // --filter '*EngineBenchmark*'.
 if (args.Length > 0 && args[0] == "quick")
@@ -11,8 +11,9 @@ if (args.Length > 0 && args[0] == "quick")
     int commands = args.Length > 1 ? int.Parse(args[1]) : 2_000_000;
     int accounts = args.Length > 2 ? int.Parse(args[2]) : 10_000;
     int makers = args.Length > 4 ? int.Parse(args[4]) : 0;
+    int stopPercent = args.Length > 5 ? int.Parse(args[5]) : 0;
     Console.WriteLine($"Generating {commands:N0} commands over {accounts:N0} accounts ...");
-    var flow = MixedFlow.Generate(accounts: accounts, measuredCommands: commands, marketMakers: makers);
+    var flow = MixedFlow.Generate(accounts: accounts, measuredCommands: commands, marketMakers: makers, stopPercent: stopPercent);
     Console.WriteLine("Mixed flow: " + flow.Mix);
     var output = new FrameBuffer(1 << 20, 1 << 12);
     int rounds = args.Length > 3 ? int.Parse(args[3]) : 3;

@@ -34,6 +34,7 @@ internal sealed class ConditionalOrders
     private readonly TriggerQueue[] _queues;
     private readonly long[] _checked;
     private readonly Action<ExitPlan> _arm;
+    private readonly Func<TriggerQueue.Entry, bool> _isLive;
     private int _stale;
 
     public ConditionalOrders(OrderStore orders, AccountStore accounts, Market[] markets, OpenOrders open, OrderEntry entry,
@@ -51,6 +52,7 @@ internal sealed class ConditionalOrders
         for (int i = 0; i < _queues.Length; i++) _queues[i] = new TriggerQueue();
         _checked = new long[markets.Length * Sources];
         _arm = Arm;
+        _isLive = e => IsLive(e);
     }
 
     public ExitPlans Exits { get; }
@@ -343,7 +345,7 @@ internal sealed class ConditionalOrders
 
     private void Compact()
     {
-        foreach (var queue in _queues) queue.Compact(e => IsLive(e));
+        foreach (var queue in _queues) queue.Compact(_isLive);
         _stale = 0;
     }
 
