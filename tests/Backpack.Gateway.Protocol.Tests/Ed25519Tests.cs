@@ -3,7 +3,7 @@ using Backpack.Gateway.Protocol.Security;
 
 namespace Backpack.Gateway.Protocol.Tests;
 
-/// <summary>RFC 8032 section 7.1 test vectors, through the system OpenSSL.</summary>
+/// <summary>RFC 8032 section 7.1 test vectors, and the edge cases where Ed25519 implementations differ (all refused here).</summary>
 public class Ed25519Tests
 {
     public static TheoryData<string, string, string, string> Rfc8032 => new()
@@ -63,5 +63,49 @@ public class Ed25519Tests
         byte[] sk = Ed25519.NewPrivateKey();
         byte[] message = "instruction=subscribe&timestamp=1614550000000&window=5000"u8.ToArray();
         Assert.True(Ed25519.Verify(Ed25519.PublicKeyOf(sk), message, Ed25519.Sign(sk, message)));
+    }
+
+    // The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    private static readonly byte[] GroupOrder = Hex.Parse("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+
+    [Fact]
+    public void A_signature_whose_S_is_not_reduced_is_refused()
+    {
+        // RFC 8032 test 1 with S + L in place of S: the same point equation holds, so a verifier that
+        // does not check S < L accepts a second, malleated signature of the same message.
+        byte[] pk = Hex.Parse("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+        byte[] sig = Hex.Parse("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+        Assert.True(Ed25519.Verify(pk, [], sig));
+        byte[] malleated = (byte[])sig.Clone();
+        int carry = 0;
+        for (int i = 0; i < 32; i++)
+        {
+            int sum = malleated[32 + i] + GroupOrder[i] + carry;
+            malleated[32 + i] = (byte)sum;
+            carry = sum >> 8;
+        }
+        Assert.Equal(0, carry);
+        Assert.False(Ed25519.Verify(pk, [], malleated));
+        Assert.False(Ed25519.VerifyWithApiKey(Convert.ToBase64String(pk), [], malleated));
+    }
+
+    [Theory]
+    [InlineData("0100000000000000000000000000000000000000000000000000000000000000", "the identity point (order 1)")]
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", "y = -1 (order 2)")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000", "y = 0 (order 4)")]
+    [InlineData("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a", "a point of order 8")]
+    [InlineData("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", "y = p, not a canonical encoding")]
+    public void A_small_order_or_non_canonical_public_key_is_refused(string key, string what)
+    {
+        // With a small-order key A, R = identity and S = 0 satisfy [S]B = R + [k]A for every message
+        // a verifier that does not refuse such keys accepts this "signature" of anything.
+        byte[] pk = Hex.Parse(key);
+        byte[] forged = new byte[64];
+        forged[0] = 1; // R = the identity point's encoding, S = 0
+        foreach (byte[] message in new[] { "instruction=orderExecute&price=1"u8.ToArray(), Array.Empty<byte>() })
+        {
+            Assert.False(Ed25519.Verify(pk, message, forged), what);
+            Assert.False(Ed25519.VerifyWithApiKey(Convert.ToBase64String(pk), message, forged), what);
+        }
     }
 }
