@@ -326,11 +326,22 @@ public sealed class WsFrontEnd : IAsyncDisposable
         int account = connection.AccountId;
         RequestError? problem;
         int length = 0;
+        var pending = new PendingRequest { Method = r.Method, Id = r.Id };
         switch (r.Method)
         {
             case RequestMethod.OrderExecute:
-                problem = OrderRequests.Execute(r, message, Markets, account, requestId, out var order);
-                if (problem is null) length = ProtocolCodec.Encode(order, connection.Command);
+                problem = OrderRequests.Execute(r, message, Markets, account, requestId, out var order, out var conditional);
+                if (problem is not null) break;
+                if (conditional is { } c)
+                {
+                    // A trigger, stop-loss or take-profit: the answer shows the terms it was placed with.
+                    length = ProtocolCodec.Encode(c, connection.Command);
+                    pending.Conditions = OrderConditions.Of(c);
+                }
+                else
+                {
+                    length = ProtocolCodec.Encode(order, connection.Command);
+                }
                 break;
             case RequestMethod.OrderCancel:
                 problem = OrderRequests.Cancel(r, message, Markets, account, requestId, out var cancel);
@@ -346,6 +357,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
             {
                 problem = OrderRequests.OptionalSymbol(r, message, Markets, r.Method == RequestMethod.OrderQueryAll ? "orderQueryAll" : "positionQuery", out int marketId);
                 if (problem is null) length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), connection.Command);
+                pending.MarketId = marketId;
                 break;
             }
         }
@@ -354,7 +366,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
             Error(connection, r.Id, p.Code, p.Message);
             return;
         }
-        connection.AddPending(requestId, new PendingRequest { Method = r.Method, Id = r.Id });
+        connection.AddPending(requestId, pending);
         if (!Gateway.Submit(connection.Command.AsSpan(0, length)))
         {
             connection.TryTakePending(requestId, out _);

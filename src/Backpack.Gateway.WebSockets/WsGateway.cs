@@ -21,7 +21,7 @@ namespace Backpack.Gateway.WebSockets;
 /// that follow it. The dispatcher never waits for a client: each connection has its own bounded
 /// queue and send loop.
 /// </summary>
-public sealed class WsGateway : IEventConsumer, IAsyncDisposable
+public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
 {
     private readonly MarketDirectory _markets;
     private readonly StreamEncoder _encoder;
@@ -38,6 +38,8 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     private readonly byte[][] _streamNames;
     private readonly BookReplica[] _books;
     private readonly long[] _marks;
+    private readonly long[] _indexes;
+    private readonly FundingEstimate[] _funding;
     private readonly Dictionary<int, AccountView> _views = [];
     private readonly List<(Side Side, long Price, long Quantity)> _depthChanges = [];
     private long _lastTime;
@@ -68,6 +70,8 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
         _books = new BookReplica[_markets.Count + 1];
         for (int m = 1; m <= _markets.Count; m++) _books[m] = new BookReplica();
         _marks = new long[_markets.Count + 1];
+        _indexes = new long[_markets.Count + 1];
+        _funding = new FundingEstimate[_markets.Count + 1];
     }
 
     public MarketDirectory Markets => _markets;
@@ -197,10 +201,12 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     {
         try
         {
+            _batch = batch;
             for (int i = 0; i < batch.Count; i++)
             {
                 try
                 {
+                    _position = i;
                     Route(batch[i]);
                 }
                 catch (Exception e)
@@ -216,6 +222,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
         }
         finally
         {
+            _batch = default;
             batch.Return();
         }
     }
@@ -306,10 +313,15 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
             {
                 _lastTime = e.Header.Time;
                 var order = OrderInfo.From(e);
-                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) OrderResult(requester, pending.Id, order, "New"u8);
+                if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending))
+                {
+                    order.Conditions = pending.Conditions; // an order with a stop-loss / take-profit
+                    if (order.Conditions.HasExits) _conditional.Placed(e.AccountId, order);
+                    OrderResult(requester, pending.Id, order, "New"u8);
+                }
                 if (_views.TryGetValue(e.AccountId, out var view))
                 {
-                    view.Accepted(e);
+                    view.Accepted(order);
                     ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OrderUpdateBody(_encoder, "orderAccepted"u8, order, "New"u8, e.Header.Time));
                 }
                 break;
@@ -322,6 +334,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
             }
             case MessageType.OrderFilled when Read(frame, out OrderFilled e):
                 _lastTime = e.Header.Time;
+                if (e.LeavesQuantity == 0 && _conditional.Count != 0) _conditional.Gone(e.AccountId, e.OrderId, out _);
                 OnFilled(e);
                 break;
             case MessageType.OrderCanceled when Read(frame, out OrderCanceled e):
@@ -388,7 +401,8 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                 _lastTime = e.Header.Time;
                 if (!_markets.Contains(e.MarketId)) break;
                 _marks[e.MarketId] = e.Price;
-                Publish(new StreamKey(StreamKind.MarkPrice, e.MarketId), new MarkPriceBody(_encoder, e));
+                _indexes[e.MarketId] = e.IndexPrice;
+                Publish(new StreamKey(StreamKind.MarkPrice, e.MarketId), new MarkPriceBody(_encoder, e, _funding[e.MarketId]));
                 break;
             case MessageType.BookDelta when Read(frame, out BookDelta e):
                 _lastTime = e.Header.Time;
@@ -429,6 +443,9 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                 _lastTime = e.Header.Time;
                 Publish(new StreamKey(StreamKind.InsuranceFund, 0), new InsuranceFundBody(e));
                 break;
+            default:
+                RouteConditional(type, frame); // triggers and funding (WsGateway.Conditional.cs)
+                break;
         }
     }
 
@@ -450,10 +467,12 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
     private void OnCanceled(in OrderCanceled e)
     {
         var view = _views.GetValueOrDefault(e.AccountId);
+        OrderInfo registered = default;
+        bool conditional = _conditional.Count != 0 && _conditional.Gone(e.AccountId, e.OrderId, out registered);
         if (view is null || !view.Orders.Remove(e.OrderId, out var order))
         {
             // Not in a view (the account has no connection logged on): what the event tells.
-            order = new OrderInfo
+            order = conditional ? registered : new OrderInfo
             {
                 MarketId = e.MarketId, OrderId = e.OrderId, ClientOrderId = e.ClientOrderId, Side = e.Side, Price = e.Price,
                 Quantity = e.CanceledQuantity + e.CumulativeQuantity, Cumulative = e.CumulativeQuantity,
@@ -500,8 +519,14 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                     {
                         var order = OrderInfo.From(o);
                         if (_views.TryGetValue(e.AccountId, out var view) && view.Orders.TryGetValue(o.OrderId, out var known)) order.SelfTradePrevention = known.SelfTradePrevention;
+                        if (_conditional.TryGet(e.AccountId, o.OrderId, out var conditional)) order.Conditions = conditional.Conditions;
                         _encoder.Order(_writer, order, o.CumulativeQuantity > 0 ? "PartiallyFilled"u8 : "New"u8);
                     }
+                }
+                foreach (var trigger in _conditional.Of(e.AccountId))
+                {
+                    // Pending triggers are not in the engine's snapshot.
+                    if (trigger.Pending && (pending.MarketId == 0 || trigger.MarketId == pending.MarketId)) _encoder.Order(_writer, trigger, "TriggerPending"u8);
                 }
                 _writer.EndArray();
                 StreamEncoder.EndResponse(_writer);
@@ -547,6 +572,7 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
                     view.Positions[p.MarketId] = PositionInfo.From(p);
                 }
             }
+            AddConditionalOrders(view);
             _views.Add(accountId, view);
         }
         view.Connections.Add(requester);
@@ -649,116 +675,6 @@ public sealed class WsGateway : IEventConsumer, IAsyncDisposable
             StreamEncoder.EndStream(_writer);
             c.Send(_writer.FinishOne());
         }
-    }
-
-    // The message bodies: one small ref struct per kind of event, so that the fan-out above is one
-    // generic method without closures or boxing.
-
-    private readonly ref struct OrderUpdateBody(StreamEncoder encoder, ReadOnlySpan<byte> eventName, in OrderInfo order, ReadOnlySpan<byte> status, long time) : IBody
-    {
-        private readonly ReadOnlySpan<byte> _eventName = eventName;
-        private readonly ReadOnlySpan<byte> _status = status;
-        private readonly OrderInfo _order = order;
-
-        public void Write(MessageWriter w) => encoder.OrderUpdate(w, _eventName, _order, _status, time);
-    }
-
-    private readonly ref struct FillBody(StreamEncoder encoder, in OrderInfo order, in OrderFilled fill) : IBody
-    {
-        private readonly OrderInfo _order = order;
-        private readonly OrderFilled _fill = fill;
-
-        public void Write(MessageWriter w) =>
-            encoder.OrderUpdate(w, "orderFill"u8, _order, _fill.LeavesQuantity == 0 ? "Filled"u8 : "PartiallyFilled"u8, _fill.Header.Time, _fill);
-    }
-
-    private readonly ref struct OffBookFillBody(StreamEncoder encoder, in OrderFilled fill) : IBody
-    {
-        private readonly OrderFilled _fill = fill;
-
-        public void Write(MessageWriter w) => encoder.OffBookFill(w, _fill);
-    }
-
-    private readonly ref struct CancelBody(StreamEncoder encoder, in OrderInfo order, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> status, CancelReason reason, long time) : IBody
-    {
-        private readonly OrderInfo _order = order;
-        private readonly ReadOnlySpan<byte> _eventName = eventName;
-        private readonly ReadOnlySpan<byte> _status = status;
-
-        public void Write(MessageWriter w) => encoder.OrderUpdate(w, _eventName, _order, _status, time, reason);
-    }
-
-    private readonly ref struct PositionBody(StreamEncoder encoder, ReadOnlySpan<byte> eventName, int marketId, in PositionInfo position, long time, AccountView view, long[] marks) : IBody
-    {
-        private readonly ReadOnlySpan<byte> _eventName = eventName;
-        private readonly PositionInfo _position = position;
-
-        public void Write(MessageWriter w) => encoder.Position(w, _eventName, marketId, _position, time, view, marks);
-    }
-
-    private readonly ref struct MarkPriceBody(StreamEncoder encoder, in MarkPrice e) : IBody
-    {
-        private readonly MarkPrice _e = e;
-
-        public void Write(MessageWriter w) => encoder.MarkPrice(w, _e);
-    }
-
-    private readonly ref struct TradeBody(StreamEncoder encoder, in Trade e) : IBody
-    {
-        private readonly Trade _e = e;
-
-        public void Write(MessageWriter w) => encoder.Trade(w, _e);
-    }
-
-    private readonly ref struct DepthBody(StreamEncoder encoder, int marketId, List<(Side Side, long Price, long Quantity)> levels, long first, long last, long time) : IBody
-    {
-        public void Write(MessageWriter w) => encoder.DepthDelta(w, marketId, levels, first, last, time);
-    }
-
-    private readonly ref struct LiquidationBody(StreamEncoder encoder, in LiquidationFill e, bool toAccount) : IBody
-    {
-        private readonly LiquidationFill _e = e;
-
-        public void Write(MessageWriter w)
-        {
-            if (toAccount) encoder.LiquidationStep(w, _e);
-            else encoder.Liquidation(w, _e);
-        }
-    }
-
-    private readonly ref struct MarginCallBody(in MarginCall e) : IBody
-    {
-        private readonly MarginCall _e = e;
-
-        public void Write(MessageWriter w) => StreamEncoder.MarginCall(w, _e);
-    }
-
-    private readonly ref struct LiquidationStartedBody(in LiquidationStarted e) : IBody
-    {
-        private readonly LiquidationStarted _e = e;
-
-        public void Write(MessageWriter w) => StreamEncoder.LiquidationStarted(w, _e);
-    }
-
-    private readonly ref struct LiquidationEndedBody(in LiquidationEnded e) : IBody
-    {
-        private readonly LiquidationEnded _e = e;
-
-        public void Write(MessageWriter w) => StreamEncoder.LiquidationEnded(w, _e);
-    }
-
-    private readonly ref struct AdlBody(StreamEncoder encoder, in AdlNotice e) : IBody
-    {
-        private readonly AdlNotice _e = e;
-
-        public void Write(MessageWriter w) => encoder.Adl(w, _e);
-    }
-
-    private readonly ref struct InsuranceFundBody(in InsuranceFundChanged e) : IBody
-    {
-        private readonly InsuranceFundChanged _e = e;
-
-        public void Write(MessageWriter w) => StreamEncoder.InsuranceFund(w, _e);
     }
 
     private enum WorkKind

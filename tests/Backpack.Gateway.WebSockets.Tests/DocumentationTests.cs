@@ -35,12 +35,18 @@ public class DocumentationTests
         // Methods (WsRequest.MethodOf), stream heads (StreamKey.Name), event types ("e"), error codes.
         foreach (Match m in Regex.Matches(Source, "SequenceEqual\\(\"(\\w+)\"u8\\) => RequestMethod")) names.Add(m.Groups[1].Value);
         foreach (Match m in Regex.Matches(Source, "StreamKind\\.\\w+ => \"([\\w.]+)\"")) names.Add(m.Groups[1].Value);
-        foreach (Match m in Regex.Matches(Source, "\"((?:order|position|depth|margin|liquidation)[A-Z]\\w*|trade|markPrice|insuranceFund|adl|depth|liquidation)\"u8")) names.Add(m.Groups[1].Value);
+        foreach (Match m in Regex.Matches(Source, "\"((?:order|position|depth|margin|liquidation|trigger|funding)[A-Z]\\w*|trade|markPrice|insuranceFund|adl|depth|liquidation)\"u8")) names.Add(m.Groups[1].Value);
+        foreach (Match m in Regex.Matches(Source, "_ => \"(account\\.\\w+)\"")) names.Add(m.Groups[1].Value);
         foreach (Match m in Regex.Matches(Source, "\"([A-Z]+(?:_[A-Z]+)+)\"")) names.Add(m.Groups[1].Value);
         Assert.Contains("orderExecute", names);
         Assert.Contains("account.positionUpdate", names);
         Assert.Contains("positionClosed", names);
         Assert.Contains("SIGNATURE_EXPIRED", names);
+        Assert.Contains("triggerPlaced", names);
+        Assert.Contains("triggerFailed", names);
+        Assert.Contains("fundingPayment", names);
+        Assert.Contains("account.fundingPayment", names);
+        Assert.Contains("INVALID_CLIENT_REQUEST", names);
         var missing = names.Where(n => !Doc.Contains('`' + n, StringComparison.Ordinal) && !Doc.Contains('"' + n + '"', StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "not in docs/websocket.md: " + string.Join(", ", missing));
     }

@@ -42,6 +42,13 @@ public class NodeInteropTests
         Assert.Equal(r.GetProperty("snapshot").GetProperty("data").GetProperty("u").GetInt64() + 1, delta.GetProperty("U").GetInt64());
         Assert.Equal("[[\"179.25\",\"0.5\"]]", delta.GetProperty("b").GetRawText());
         Assert.Equal("UNKNOWN_METHOD", r.GetProperty("unknown").GetProperty("error").GetProperty("code").GetString());
+        var trigger = r.GetProperty("trigger").GetProperty("result");
+        Assert.Equal(("TriggerPending", "170", "0.5", "MarkPrice"), (trigger.GetProperty("status").GetString(), trigger.GetProperty("triggerPrice").GetString(),
+            trigger.GetProperty("triggerQuantity").GetString(), trigger.GetProperty("triggerBy").GetString()));
+        var placed = r.GetProperty("triggerPlaced").GetProperty("data");
+        Assert.Equal((trigger.GetProperty("id").GetString(), "TriggerPending", "170", "MarkPrice", "0.5", "0", 43),
+            (placed.GetProperty("i").GetString(), placed.GetProperty("X").GetString(), placed.GetProperty("P").GetString(), placed.GetProperty("B").GetString(),
+             placed.GetProperty("Y").GetString(), placed.GetProperty("q").GetString(), placed.GetProperty("c").GetInt32()));
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, TimeSpan timeout)

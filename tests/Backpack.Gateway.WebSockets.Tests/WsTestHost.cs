@@ -28,11 +28,17 @@ public sealed class WsTestHost : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    public WsTestHost(Action<WebSocketApiOptions>? configure = null, TimeSpan? tick = null)
+    /// <param name="configure">changes to the WebSocket settings</param>
+    /// <param name="tick">the engine's tick interval (none by default)</param>
+    /// <param name="market">the market (<see cref="Market"/> by default)</param>
+    /// <param name="clock">the engine's clock (the system clock by default); signatures are always checked against the system clock</param>
+    /// <param name="engine">engine settings</param>
+    public WsTestHost(Action<WebSocketApiOptions>? configure = null, TimeSpan? tick = null, MarketDefinition? market = null, Func<long>? clock = null,
+        EngineOptions? engine = null)
     {
-        Markets = [Market()];
-        Engine = new MatchingEngine(Markets, new EngineOptions());
-        Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
+        Markets = [market ?? Market()];
+        Engine = new MatchingEngine(Markets, engine ?? new EngineOptions());
+        Runner = new EngineRunner(Engine, clock ?? EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
         var options = new WebSocketApiOptions { Listen = "127.0.0.1:0", PingInterval = TimeSpan.FromSeconds(30), PongTimeout = TimeSpan.FromSeconds(30) };
         foreach (var (key, account) in new[] { (KeyA, AccountA), (KeyB, AccountB), (KeyC, AccountC) })
         {
@@ -80,6 +86,9 @@ public sealed class WsTestHost : IAsyncDisposable
     public void Index(long ticks) => Command(new SetIndexPrice(new CommandHeader(0, 0, 0), 1, ticks));
 
     public void Tick() => Command(new Tick(new CommandHeader(0, 0, 0)));
+
+    /// <summary>The engine's state hash, read on the engine thread (a refused request leaves it as it was).</summary>
+    public ulong StateHash() => Runner.InspectAsync(e => e.ComputeStateHash()).GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {

@@ -14,6 +14,12 @@ internal struct PendingRequest
 
     /// <summary>orderCancelAll: the orders canceled so far; orderQueryAll/positionQuery and the logon snapshot: what the engine sent so far.</summary>
     public List<object>? Items;
+
+    /// <summary>orderExecute of a conditional order: its trigger, stop-loss and take-profit terms (the engine's answer does not repeat the last two).</summary>
+    public OrderConditions Conditions;
+
+    /// <summary>orderQueryAll: the market asked about (0 = all).</summary>
+    public int MarketId;
 }
 
 /// <summary>

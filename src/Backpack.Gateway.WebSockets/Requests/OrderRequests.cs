@@ -14,21 +14,30 @@ internal readonly record struct RequestError(string Code, string Message);
 /// selfTradePrevention RejectTaker/RejectMaker/RejectBoth, clientId (1 .. 2^32-1), prices and
 /// quantities as decimal strings (or JSON numbers) that must be whole ticks and steps.
 /// </summary>
-internal static class OrderRequests
+internal static partial class OrderRequests
 {
     private static readonly OrderParam[] ExecuteParams =
     [
         OrderParam.Symbol, OrderParam.Side, OrderParam.OrderType, OrderParam.Price, OrderParam.Quantity, OrderParam.QuoteQuantity,
         OrderParam.TimeInForce, OrderParam.PostOnly, OrderParam.ReduceOnly, OrderParam.SelfTradePrevention, OrderParam.ClientId,
+        OrderParam.TriggerPrice, OrderParam.TriggerQuantity, OrderParam.TriggerBy,
+        OrderParam.StopLossTriggerPrice, OrderParam.StopLossLimitPrice, OrderParam.StopLossTriggerBy,
+        OrderParam.TakeProfitTriggerPrice, OrderParam.TakeProfitLimitPrice, OrderParam.TakeProfitTriggerBy,
     ];
 
     private static readonly OrderParam[] CancelParams = [OrderParam.Symbol, OrderParam.OrderId, OrderParam.ClientId];
     private static readonly OrderParam[] SymbolOnly = [OrderParam.Symbol];
     private static readonly OrderParam[] AllParams = Enum.GetValues<OrderParam>();
 
-    public static RequestError? Execute(WsRequest r, ReadOnlySpan<byte> message, MarketDirectory markets, int accountId, long requestId, out NewOrder order)
+    /// <summary>
+    /// orderExecute: a plain order gives a <see cref="NewOrder"/>; one with a trigger, a stop-loss or a
+    /// take-profit gives a <see cref="NewTriggerOrder"/> in <paramref name="conditional"/> instead.
+    /// </summary>
+    public static RequestError? Execute(WsRequest r, ReadOnlySpan<byte> message, MarketDirectory markets, int accountId, long requestId,
+        out NewOrder order, out NewTriggerOrder? conditional)
     {
         order = default;
+        conditional = null;
         if (Unexpected(r, ExecuteParams, "orderExecute") is { } unexpected) return unexpected;
         if (Market(r, message, markets, required: true, out int marketId) is { } badMarket) return badMarket;
         ref readonly var units = ref markets.Units(marketId);
@@ -70,11 +79,20 @@ internal static class OrderRequests
             return Invalid("A Market order has no price");
         }
 
-        if (r[OrderParam.QuoteQuantity].Kind != ValueKind.Absent) return Invalid("quoteQuantity is not supported: send quantity");
-        if (!r.TryGetText(message, OrderParam.Quantity, scratch, out var quantityText)) return new RequestError(RejectCodes.Of(RejectReason.InvalidQuantity), "quantity is required");
-        if (!units.TryParseQuantity(quantityText, out long quantity))
+        long quantity;
+        if (Given(r, OrderParam.TriggerPrice) || Given(r, OrderParam.TriggerQuantity))
         {
-            return new RequestError(RejectCodes.Of(RejectReason.InvalidQuantity), $"quantity must be a positive multiple of the step size {markets[marketId].StepSize}");
+            // A trigger order sends its size as triggerQuantity (Backpack's rule).
+            if (TriggerQuantity(r, message, markets, marketId, out quantity) is { } badTriggerQuantity) return badTriggerQuantity;
+        }
+        else
+        {
+            if (r[OrderParam.QuoteQuantity].Kind != ValueKind.Absent) return Invalid("quoteQuantity is not supported: send quantity");
+            if (!r.TryGetText(message, OrderParam.Quantity, scratch, out var quantityText)) return new RequestError(RejectCodes.Of(RejectReason.InvalidQuantity), "quantity is required");
+            if (!units.TryParseQuantity(quantityText, out quantity))
+            {
+                return new RequestError(RejectCodes.Of(RejectReason.InvalidQuantity), $"quantity must be a positive multiple of the step size {markets[marketId].StepSize}");
+            }
         }
 
         var flags = OrderFlags.None;
@@ -95,7 +113,7 @@ internal static class OrderRequests
 
         if (ClientId(r, message, out long clientId) is { } badClientId) return badClientId;
         order = new NewOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientId, side, type, tif, price, quantity, flags, stp);
-        return null;
+        return Conditions(r, message, markets, order, out conditional);
     }
 
     public static RequestError? Cancel(WsRequest r, ReadOnlySpan<byte> message, MarketDirectory markets, int accountId, long requestId, out CancelOrder cancel)
@@ -184,6 +202,7 @@ internal static class OrderRequests
         OrderParam.ReduceOnly => "reduceOnly",
         OrderParam.SelfTradePrevention => "selfTradePrevention",
         OrderParam.ClientId => "clientId",
-        _ => "orderId",
+        OrderParam.OrderId => "orderId",
+        _ => ConditionalName(p),
     };
 }

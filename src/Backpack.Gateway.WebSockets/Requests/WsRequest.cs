@@ -19,7 +19,7 @@ internal enum RequestMethod
     Authenticate,
 }
 
-/// <summary>The order parameters a request may carry (Backpack's orderExecute / orderCancel names).</summary>
+/// <summary>The order parameters a request may carry (Backpack's orderExecute / orderCancel names; the trigger and stop-loss / take-profit ones after OrderId).</summary>
 internal enum OrderParam
 {
     Symbol,
@@ -34,6 +34,15 @@ internal enum OrderParam
     SelfTradePrevention,
     ClientId,
     OrderId,
+    TriggerPrice,
+    TriggerQuantity,
+    TriggerBy,
+    StopLossTriggerPrice,
+    StopLossLimitPrice,
+    StopLossTriggerBy,
+    TakeProfitTriggerPrice,
+    TakeProfitLimitPrice,
+    TakeProfitTriggerBy,
 }
 
 internal enum ValueKind : byte
@@ -157,6 +166,15 @@ internal sealed class WsRequest
             _ when name.SequenceEqual("selfTradePrevention"u8) => OrderParam.SelfTradePrevention,
             _ when name.SequenceEqual("clientId"u8) => OrderParam.ClientId,
             _ when name.SequenceEqual("orderId"u8) => OrderParam.OrderId,
+            _ when name.SequenceEqual("triggerPrice"u8) => OrderParam.TriggerPrice,
+            _ when name.SequenceEqual("triggerQuantity"u8) => OrderParam.TriggerQuantity,
+            _ when name.SequenceEqual("triggerBy"u8) => OrderParam.TriggerBy,
+            _ when name.SequenceEqual("stopLossTriggerPrice"u8) => OrderParam.StopLossTriggerPrice,
+            _ when name.SequenceEqual("stopLossLimitPrice"u8) => OrderParam.StopLossLimitPrice,
+            _ when name.SequenceEqual("stopLossTriggerBy"u8) => OrderParam.StopLossTriggerBy,
+            _ when name.SequenceEqual("takeProfitTriggerPrice"u8) => OrderParam.TakeProfitTriggerPrice,
+            _ when name.SequenceEqual("takeProfitLimitPrice"u8) => OrderParam.TakeProfitLimitPrice,
+            _ when name.SequenceEqual("takeProfitTriggerBy"u8) => OrderParam.TakeProfitTriggerBy,
             _ => (OrderParam)(-1),
         };
         return (int)param >= 0;

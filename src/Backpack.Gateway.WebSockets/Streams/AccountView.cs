@@ -23,6 +23,12 @@ internal struct OrderInfo
     public OrderOrigin Origin;
     public long CreatedAt;
 
+    /// <summary>Trigger, stop-loss and take-profit terms (all zero for a plain order).</summary>
+    public OrderConditions Conditions;
+
+    /// <summary>A conditional order waiting for its trigger (TriggerPending): off the book, its quantity is its trigger quantity.</summary>
+    public bool Pending;
+
     public static OrderInfo From(in OrderAccepted e) => new()
     {
         MarketId = e.MarketId,
@@ -37,6 +43,24 @@ internal struct OrderInfo
         SelfTradePrevention = e.SelfTradePrevention,
         Origin = e.Origin,
         CreatedAt = e.Header.Time,
+    };
+
+    public static OrderInfo From(in TriggerPlaced e, in OrderConditions requested) => new()
+    {
+        MarketId = e.MarketId,
+        OrderId = e.OrderId,
+        ClientOrderId = e.ClientOrderId,
+        Side = e.Side,
+        Type = e.OrderType,
+        TimeInForce = e.TimeInForce,
+        Price = e.Price,
+        Quantity = e.Quantity,
+        Flags = e.Flags,
+        SelfTradePrevention = e.SelfTradePrevention,
+        Origin = OrderOrigin.User,
+        CreatedAt = e.Header.Time,
+        Conditions = OrderConditions.Of(e, requested),
+        Pending = true,
     };
 
     public static OrderInfo From(in OrderSnapshot e) => new()
@@ -93,7 +117,7 @@ internal sealed class AccountView(int accountId)
 
     public ref OrderInfo Order(long orderId) => ref CollectionsMarshal.GetValueRefOrNullRef(Orders, orderId);
 
-    public void Accepted(in OrderAccepted e) => Orders[e.OrderId] = OrderInfo.From(e);
+    public void Accepted(in OrderInfo order) => Orders[order.OrderId] = order;
 
     /// <summary>Applies a fill to its book order; false for a fill without a known order (off-book, or opened before the view).</summary>
     public bool Filled(in OrderFilled e, out OrderInfo after)

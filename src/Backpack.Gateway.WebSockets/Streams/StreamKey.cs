@@ -14,6 +14,8 @@ internal enum StreamKind
     PositionUpdate,
     AccountLiquidation,
     AccountAdl,
+    /// <summary>Ours: the account's funding payments (Backpack has no such stream).</summary>
+    AccountFunding,
 }
 
 /// <summary>A stream a connection can subscribe to: its kind and, for per-market streams, the market (0 = none / every market).</summary>
@@ -24,7 +26,7 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId)
     /// <summary>
     /// Parses a stream name: depth.&lt;symbol&gt;, trade.&lt;symbol&gt;, markPrice.&lt;symbol&gt;, liquidation,
     /// insuranceFund, account.orderUpdate[.&lt;symbol&gt;], account.positionUpdate[.&lt;symbol&gt;],
-    /// account.liquidation, account.adl.
+    /// account.liquidation, account.adl, account.fundingPayment[.&lt;symbol&gt;].
     /// </summary>
     public static bool TryParse(string name, MarketDirectory markets, out StreamKey key)
     {
@@ -48,6 +50,7 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId)
             "account.positionUpdate" => StreamKind.PositionUpdate,
             "account.liquidation" when dot < 0 => StreamKind.AccountLiquidation,
             "account.adl" when dot < 0 => StreamKind.AccountAdl,
+            "account.fundingPayment" => StreamKind.AccountFunding,
             _ => null,
         };
         if (kind is null) return false;
@@ -68,7 +71,8 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId)
             StreamKind.OrderUpdate => "account.orderUpdate",
             StreamKind.PositionUpdate => "account.positionUpdate",
             StreamKind.AccountLiquidation => "account.liquidation",
-            _ => "account.adl",
+            StreamKind.AccountAdl => "account.adl",
+            _ => "account.fundingPayment",
         };
         return MarketId == 0 ? head : head + "." + markets[MarketId].Symbol;
     }

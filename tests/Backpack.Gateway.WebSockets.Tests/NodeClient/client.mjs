@@ -52,10 +52,14 @@ socket.on('open', async () => {
   const update = await expect(m => m.stream === 'account.orderUpdate' && m.data.e === 'orderAccepted');
   const snapshot = await expect(m => m.stream === 'depth.SOL_USDC_PERP' && m.data.e === 'depthSnapshot');
   const delta = await expect(m => m.stream === 'depth.SOL_USDC_PERP' && m.data.e === 'depth');
+  // A stop as CCXT sends it: triggerQuantity instead of quantity.
+  send({ method: 'orderExecute', params: { symbol: 'SOL_USDC_PERP', side: 'Ask', orderType: 'Market', triggerPrice: '170', triggerQuantity: '0.5', triggerBy: 'MarkPrice', clientId: 43 }, id: 4 });
+  const trigger = await expect(m => m.id === 4);
+  const triggerPlaced = await expect(m => m.stream === 'account.orderUpdate' && m.data.e === 'triggerPlaced');
   send({ method: 'nonsense', id: 3 });
   const unknown = await expect(m => m.id === 3);
   clearTimeout(timer);
-  console.log(JSON.stringify({ logon, order, update, snapshot, delta, unknown }));
+  console.log(JSON.stringify({ logon, order, update, snapshot, delta, trigger, triggerPlaced, unknown }));
   socket.close(1000, 'done');
 });
 socket.on('close', () => process.exit(0));
