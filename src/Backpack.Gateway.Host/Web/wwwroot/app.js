@@ -90,7 +90,7 @@ function connect() {
       if (state.account) {
         await request('SUBSCRIBE', PRIVATE_STREAMS, await signature(state.account));
         const orders = await request('orderQueryAll', {});
-        for (const o of orders) state.orders.set(o.id, { symbol: o.symbol, side: o.side, type: o.orderType.toUpperCase(), price: o.price, quantity: o.quantity, filled: o.executedQuantity, status: o.status });
+        for (const o of orders) state.orders.set(o.id, { symbol: o.symbol, side: o.side, type: o.orderType.toUpperCase(), price: o.price, quantity: o.quantity ?? o.triggerQuantity, filled: o.executedQuantity, status: o.status });
         renderOrders();
         setStatus(`logged on as ${state.account.name}`, 'ok');
       } else {
@@ -232,7 +232,7 @@ async function placeOrder() {
 function onOrderUpdate(d) {
   if (!d.i) return; // off-book backstop and ADL fills have no order
   if (d.X === 'New' || d.X === 'PartiallyFilled') {
-    state.orders.set(d.i, { symbol: d.s, side: d.S, type: d.o, price: d.p, quantity: d.q, filled: d.z, status: d.X });
+    state.orders.set(d.i, { symbol: d.s, side: d.S, type: d.o, price: d.p, quantity: d.X === 'TriggerPending' ? d.Y : d.q, filled: d.z, status: d.X });
   } else {
     state.orders.delete(d.i);
   }
