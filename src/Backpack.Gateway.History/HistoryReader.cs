@@ -1,0 +1,108 @@
+using System.Data.Common;
+
+namespace Backpack.Gateway.History;
+
+/// <summary>A public trade (price in ticks, quantity in lots, time in engine microseconds).</summary>
+public sealed record TradeRow(int Market, long TradeId, long Price, long Quantity, int TakerSide, int Origin, long Time);
+
+/// <summary>A candle; QuoteVolume is in ticks x lots (times the market's quote per tick-lot: micro-USDC).</summary>
+public sealed record CandleRow(long OpenTime, long Open, long High, long Low, long Close, long Volume, long QuoteVolume, long Trades);
+
+public sealed record FillRow(int Account, long TradeId, long OrderId, int Market, long ClientOrderId, int Side, long Price, long Quantity, long Fee,
+    int Liquidity, int Origin, long LiquidationId, long Time);
+
+public sealed record OrderRow(long OrderId, int Account, int Market, long ClientOrderId, int Side, int OrderType, int TimeInForce, long Price,
+    long Quantity, long Filled, long FilledQuote, int Flags, int Stp, int Origin, long TriggerPrice, int TriggerBy, int TriggerKind, long ParentOrderId,
+    string Status, string? Reason, long Created, long Updated);
+
+public sealed record FundingRateRow(int Market, long IntervalEnd, long Rate);
+
+public sealed record FundingPaymentRow(int Account, int Market, long IntervalEnd, long Rate, long Quantity, long MarkPrice, long Amount);
+
+public sealed record TransferRow(long Sequence, int Account, string Kind, long Amount, long Balance, long Time);
+
+public sealed record LiquidationEventRow(long Sequence, string Kind, int Account, long LiquidationId, int Market, int Stage, int Side, long Price,
+    long Quantity, long TradeId, int Counterparty, long Detail, long Time);
+
+/// <summary>
+/// Queries of the history database, newest first unless said otherwise (cold paths: each opens a
+/// pooled connection). Limits are clamped by the caller (the REST API applies Backpack's).
+/// </summary>
+public sealed class HistoryReader(HistoryDatabase database)
+{
+    public long Cursor()
+    {
+        using var c = database.Open();
+        return HistoryDatabase.Scalar(c, "SELECT value FROM history_meta WHERE name = 'cursor'");
+    }
+
+    public IReadOnlyList<TradeRow> Trades(int market, int limit, int offset = 0) => Query(
+        "SELECT market, trade_id, price, quantity, taker_side, origin, time FROM trades WHERE market = @m ORDER BY trade_id DESC LIMIT @l OFFSET @o",
+        r => new TradeRow(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5), r.GetInt64(6)),
+        ("m", market), ("l", limit), ("o", offset));
+
+    /// <summary>Candles opening in [<paramref name="start"/>, <paramref name="end"/>), oldest first.</summary>
+    public IReadOnlyList<CandleRow> Candles(int market, CandlePrice type, string interval, long start, long end, int limit) => Query(
+        "SELECT open_time, open, high, low, close, volume, quote_volume, trades FROM candles WHERE market = @m AND price_type = @t AND interval = @i " +
+        "AND open_time >= @s AND open_time < @e ORDER BY open_time LIMIT @l",
+        r => new CandleRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
+        ("m", market), ("t", (int)type), ("i", interval), ("s", start), ("e", end), ("l", limit));
+
+    /// <summary>An account's fills; <paramref name="market"/> 0 = every market; times in engine microseconds (inclusive).</summary>
+    public IReadOnlyList<FillRow> Fills(int account, int market, long from, long to, int limit, int offset) => Query(
+        "SELECT account, trade_id, order_id, market, client_order_id, side, price, quantity, fee, liquidity, origin, liquidation_id, time FROM fills " +
+        "WHERE account = @a AND (@m = 0 OR market = @m) AND time >= @f AND time <= @t ORDER BY time DESC, trade_id DESC LIMIT @l OFFSET @o",
+        r => new FillRow(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetInt64(4), r.GetInt32(5), r.GetInt64(6), r.GetInt64(7),
+            r.GetInt64(8), r.GetInt32(9), r.GetInt32(10), r.GetInt64(11), r.GetInt64(12)),
+        ("a", account), ("m", market), ("f", from), ("t", to), ("l", limit), ("o", offset));
+
+    public IReadOnlyList<OrderRow> Orders(int account, int market, int limit, int offset) => Query(
+        OrderColumns + " WHERE account = @a AND (@m = 0 OR market = @m) ORDER BY created DESC, order_id DESC LIMIT @l OFFSET @o",
+        ReadOrder, ("a", account), ("m", market), ("l", limit), ("o", offset));
+
+    public OrderRow? Order(long orderId) => Query(OrderColumns + " WHERE order_id = @i", ReadOrder, ("i", orderId)).FirstOrDefault();
+
+    private const string OrderColumns =
+        "SELECT order_id, account, market, client_order_id, side, order_type, time_in_force, price, quantity, filled, filled_quote, flags, stp, origin, " +
+        "trigger_price, trigger_by, trigger_kind, parent_order_id, status, reason, created, updated FROM orders";
+
+    private static OrderRow ReadOrder(DbDataReader r) => new(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5),
+        r.GetInt32(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13), r.GetInt64(14),
+        r.GetInt32(15), r.GetInt32(16), r.GetInt64(17), r.GetString(18), r.IsDBNull(19) ? null : r.GetString(19), r.GetInt64(20), r.GetInt64(21));
+
+    public IReadOnlyList<FundingRateRow> FundingRates(int market, int limit, int offset) => Query(
+        "SELECT market, interval_end, rate FROM funding_rates WHERE market = @m ORDER BY interval_end DESC LIMIT @l OFFSET @o",
+        r => new FundingRateRow(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2)), ("m", market), ("l", limit), ("o", offset));
+
+    public IReadOnlyList<FundingPaymentRow> FundingPayments(int account, int market, int limit, int offset) => Query(
+        "SELECT account, market, interval_end, rate, quantity, mark_price, amount FROM funding_payments WHERE account = @a AND (@m = 0 OR market = @m) " +
+        "ORDER BY interval_end DESC, market LIMIT @l OFFSET @o",
+        r => new FundingPaymentRow(r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6)),
+        ("a", account), ("m", market), ("l", limit), ("o", offset));
+
+    /// <summary>An account's deposits, withdrawals or settlements (<paramref name="kind"/>: Deposit, Withdrawal, Settlement).</summary>
+    public IReadOnlyList<TransferRow> Transfers(int account, string kind, int limit, int offset) => Query(
+        "SELECT sequence, account, kind, amount, balance, time FROM transfers WHERE account = @a AND kind = @k ORDER BY sequence DESC LIMIT @l OFFSET @o",
+        r => new TransferRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)),
+        ("a", account), ("k", kind), ("l", limit), ("o", offset));
+
+    /// <summary>Liquidation events, of one account or (<paramref name="account"/> 0) all, in engine order.</summary>
+    public IReadOnlyList<LiquidationEventRow> LiquidationEvents(int account, int limit) => Query(
+        "SELECT sequence, kind, account, liquidation_id, market, stage, side, price, quantity, trade_id, counterparty, detail, time FROM liquidation_events " +
+        "WHERE (@a = 0 OR account = @a) ORDER BY sequence DESC, position DESC LIMIT @l",
+        r => new LiquidationEventRow(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6),
+            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt32(10), r.GetInt64(11), r.GetInt64(12)),
+        ("a", account), ("l", limit));
+
+    private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) HistoryDatabase.Add(command, name, value);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read()) rows.Add(read(reader));
+        return rows;
+    }
+}
