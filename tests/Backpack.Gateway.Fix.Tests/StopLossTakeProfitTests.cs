@@ -75,10 +75,11 @@ public class StopLossTakeProfitTests : IAsyncLifetime
             grownStop.Fields(FixTags.ExecType, FixTags.OrdStatus, FixTags.ClOrdID, FixTags.OrderQty, FixTags.LeavesQty, FixTags.Text));
         Assert.Equal(["D", "entry-TP", "10"], grownProfit.Fields(FixTags.ExecType, FixTags.ClOrdID, FixTags.OrderQty));
         Assert.Equal(stopLoss.GetString(FixTags.OrderID), grownStop.GetString(FixTags.OrderID));
+        Assert.Equal(["0", "F"], new[] { _b.Expect("8"), _b.Expect("8") }.Select(m => m.GetString(FixTags.ExecType)));
 
         // The index falls to 175: the stop-loss fires and sells 10 into B's bid at 174; the take-profit goes.
         _b.Send("D", Limit("b-bid", '1', "10", "174"));
-        _b.Expect("8");
+        Assert.Equal(["0", "b-bid"], _b.Expect("8").Fields(FixTags.ExecType, FixTags.ClOrdID)); // resting before the index moves
         _host.Index(17_500);
         Assert.Equal(["L", "0", "entry-SL", "175", "Y"], _a.Expect("8").Fields(FixTags.ExecType, FixTags.OrdStatus, FixTags.ClOrdID, FixTags.TriggeredPrice, FixTags.WorkingIndicator));
         Assert.Equal(["F", "2", "entry-SL", "10", "174"], _a.Expect("8").Fields(FixTags.ExecType, FixTags.OrdStatus, FixTags.ClOrdID, FixTags.LastQty, FixTags.LastPx));

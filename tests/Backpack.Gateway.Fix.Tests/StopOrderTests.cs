@@ -48,7 +48,7 @@ public class StopOrderTests : IAsyncLifetime
     private void GoLong(string qty)
     {
         _b.Send("D", Limit("b-ask", '2', qty, "180"));
-        _b.Expect("8");
+        Assert.Equal(["0", "b-ask"], _b.Expect("8").Fields(FixTags.ExecType, FixTags.ClOrdID));
         _a.Send("D", Limit("a-buy", '1', qty, "180"));
         Assert.Equal("0", _a.Expect("8").GetString(FixTags.ExecType));
         Assert.Equal("2", _a.Expect("8").GetString(FixTags.OrdStatus));
@@ -60,7 +60,7 @@ public class StopOrderTests : IAsyncLifetime
     {
         GoLong("10");
         _b.Send("D", Limit("b-bid", '1', "10", "175"));
-        _b.Expect("8");
+        Assert.Equal(["0", "b-bid"], _b.Expect("8").Fields(FixTags.ExecType, FixTags.ClOrdID));
 
         // Sell 10 when the index falls to 176, reduce-only.
         _a.Send("D", Stop("stop1", '2', "10", "176", extra: [(FixTags.TriggerPriceSource, "2"), (FixTags.ExecInst, "E")]));
