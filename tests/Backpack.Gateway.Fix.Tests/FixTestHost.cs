@@ -25,14 +25,15 @@ public sealed class FixTestHost : IAsyncDisposable
     public const int AccountA = 101;
     public const int AccountB = 102;
 
+    /// <param name="engineClock">the sequencer's clock (engine time: funding, TransactTime); the system clock when null</param>
     public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null,
-        Action<FixAcceptorOptions>? acceptor = null, ManualClock? sessionClock = null)
+        Action<FixAcceptorOptions>? acceptor = null, ManualClock? sessionClock = null, ManualClock? engineClock = null, EngineOptions? engineOptions = null)
     {
         DeleteStoreOnDispose = storeDirectory is null;
         StoreDirectory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
         Markets = markets ?? [Market()];
-        Engine = new MatchingEngine(Markets, new EngineOptions());
-        Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
+        Engine = new MatchingEngine(Markets, engineOptions ?? new EngineOptions());
+        Runner = new EngineRunner(Engine, engineClock is null ? EngineRunner.SystemClock : engineClock.Now, new EngineRunnerOptions { TickInterval = tick ?? TimeSpan.Zero });
         var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = StoreDirectory };
         foreach (var (number, client, account, key) in new[] { (1, ClientA, AccountA, PrivateKeyA), (2, ClientB, AccountB, PrivateKeyB) })
         {
@@ -111,4 +112,7 @@ public sealed class ManualClock
     public long Now() => Volatile.Read(ref _micros);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _micros, (long)by.TotalMicroseconds);
+
+    /// <summary>Sets the time (microseconds since the Unix epoch); it must not go back.</summary>
+    public void Set(long unixMicros) => Volatile.Write(ref _micros, unixMicros);
 }

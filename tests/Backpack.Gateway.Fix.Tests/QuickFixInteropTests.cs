@@ -132,8 +132,15 @@ internal sealed class QuickFixClient : IDisposable
         lock (Lines) throw new TimeoutException($"QuickFIX client printed no '{prefix}' line. Output:\n" + string.Join("\n", Lines));
     }
 
-    /// <summary>Compiles client.cpp (once per content) with g++ -std=gnu++14 against QuickFIX and OpenSSL.</summary>
+    private static readonly object BuildLock = new();
+
+    /// <summary>Compiles client.cpp (once per content) with g++ -std=gnu++14 against QuickFIX and OpenSSL; tests that run side by side share the build.</summary>
     public static string Build()
+    {
+        lock (BuildLock) return BuildOnce();
+    }
+
+    private static string BuildOnce()
     {
         string source = Path.Combine(AppContext.BaseDirectory, "QuickFixClient", "client.cpp");
         if (!File.Exists("/usr/include/quickfix/Application.h"))
@@ -143,7 +150,9 @@ internal sealed class QuickFixClient : IDisposable
         string hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(source)))[..16];
         string output = Path.Combine(Path.GetTempPath(), "backpack-quickfix-client-" + hash);
         if (File.Exists(output)) return output;
-        var compile = Process.Start(new ProcessStartInfo("g++", ["-std=gnu++14", "-O1", "-o", output + ".tmp", source, "-lquickfix", "-lssl", "-lcrypto", "-lpthread"])
+        // A name of its own: another test process may be building the same client.
+        string temporary = output + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        var compile = Process.Start(new ProcessStartInfo("g++", ["-std=gnu++14", "-O1", "-o", temporary, source, "-lquickfix", "-lssl", "-lcrypto", "-lpthread"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -151,7 +160,7 @@ internal sealed class QuickFixClient : IDisposable
         string errors = compile.StandardError.ReadToEnd();
         compile.WaitForExit();
         if (compile.ExitCode != 0) throw new InvalidOperationException("g++ failed to build the QuickFIX client:\n" + errors);
-        File.Move(output + ".tmp", output, overwrite: true);
+        File.Move(temporary, output, overwrite: true);
         return output;
     }
 

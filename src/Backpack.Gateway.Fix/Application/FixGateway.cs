@@ -20,10 +20,11 @@ namespace Backpack.Gateway.Fix.Application;
 /// gateway's own dispatcher thread) become ExecutionReports, OrderCancelRejects,
 /// OrderMassCancelReports, RequestForPositionsAcks and PositionReports; forced fills, margin
 /// calls, liquidation and ADL notices go to every session of the account, with an unsolicited
-/// PositionReport after each forced step. Sessions that are offline store what they would have
-/// sent; the client gets it through sequence recovery on its next logon.
+/// PositionReport after each forced step (FixGateway.Forced.cs). Stops, stop-loss / take-profit
+/// legs and funding payments are in FixGateway.Conditional.cs. Sessions that are offline store
+/// what they would have sent; the client gets it through sequence recovery on its next logon.
 /// </summary>
-public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable
+public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable
 {
     private readonly MarketDirectory _markets;
     private readonly ICommandSubmitter _submitter;
@@ -148,6 +149,11 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             RejectOrder(state, m, clOrdId, account, new OrderProblem(15, "Unknown account for this session", RejectCodes.Of(RejectReason.UnknownAccount)));
             return;
         }
+        if (ConditionalTranslator.IsConditional(m))
+        {
+            NewConditionalOrder(state, m, clOrdId, account);
+            return;
+        }
         long clientOrderId = state.NextClientOrderId();
         long requestId = state.NextRequestId();
         var problem = OrderTranslator.TranslateNewOrder(m, _markets, account, clientOrderId, requestId, state.Command, out NewOrder command, out int length);
@@ -157,7 +163,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             RejectOrder(state, m, clOrdId, account, problem.Value);
             return;
         }
-        var order = new FixOrder
+        Place(state, m, new FixOrder
         {
             ClOrdId = clOrdId,
             ClientOrderId = clientOrderId,
@@ -169,14 +175,19 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             Price = command.Price,
             Quantity = command.Quantity,
             Leaves = command.Quantity,
-        };
+        }, length);
+    }
+
+    /// <summary>Records a translated order (its command is in the session's buffer) and submits it.</summary>
+    private void Place(SessionState state, FixMessage m, FixOrder order, int length)
+    {
         state.Orders.Add(order);
-        state.OrderLog.New(clientOrderId, clOrdId);
+        state.OrderLog.New(order.ClientOrderId, order.ClOrdId);
         if (!Submit(state.Command.AsSpan(0, length)))
         {
             order.OrdStatus = '8';
             state.Orders.Finished(order);
-            RejectOrder(state, m, clOrdId, account, new OrderProblem(99, "Gateway busy, try again", "BUSY"));
+            RejectOrder(state, m, order.ClOrdId, order.AccountId, new OrderProblem(99, "Gateway busy, try again", "BUSY"));
         }
     }
 
@@ -224,10 +235,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             return;
         }
         var problem = OrderTranslator.ReadOrder(m, _markets, out int marketId, out var side, out var type, out _, out long price, out long quantity, out _, out _);
-        if (problem is null && (marketId != order.MarketId || side != order.Side || type != order.Type || type != OrderType.Limit))
-        {
-            problem = new OrderProblem(99, "A replace may change only price and quantity of a limit order", RejectCodes.Of(RejectReason.InvalidOrder));
-        }
+        if (problem is null) problem = ReplaceProblem(m, order, marketId, side, type);
         if (problem is not null)
         {
             SendCancelReject(state, clOrdId, origClOrdId, order, '2', 99, problem.Value.Text, problem.Value.Code);
@@ -450,7 +458,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 if (!Read(frame, out OrderFilled e)) break;
                 if (e.Origin == OrderOrigin.User)
                 {
-                    if (Owner(e.ClientOrderId) is { } s) lock (Touch(s)) OnFilled(s, e);
+                    if (OwnerOf(e.AccountId, e.ClientOrderId, e.OrderId) is { } s) lock (Touch(s)) OnFilled(s, e);
                 }
                 else
                 {
@@ -461,13 +469,13 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
             case MessageType.OrderCanceled:
             {
                 if (!Read(frame, out OrderCanceled e)) break;
-                if (Owner(e.ClientOrderId) is { } s) lock (Touch(s)) OnCanceled(s, e);
+                if (OwnerOf(e.AccountId, e.ClientOrderId, e.OrderId) is { } s) lock (Touch(s)) OnCanceled(s, e);
                 break;
             }
             case MessageType.OrderReplaced:
             {
                 if (!Read(frame, out OrderReplaced e)) break;
-                if ((Owner(e.OriginalClientOrderId) ?? Owner(e.ClientOrderId)) is { } s) lock (Touch(s)) OnReplaced(s, e);
+                if ((OwnerOf(e.AccountId, e.OriginalClientOrderId, e.OrderId) ?? Owner(e.ClientOrderId)) is { } s) lock (Touch(s)) OnReplaced(s, e);
                 break;
             }
             case MessageType.OrderCancelRejected:
@@ -533,6 +541,9 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
                 foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnAdlNotice(s, e);
                 break;
             }
+            default:
+                RouteConditional(type, frame);
+                break;
         }
     }
 
@@ -589,7 +600,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void OnFilled(SessionState s, OrderFilled e)
     {
-        var order = s.Orders.ByClientOrderId(e.ClientOrderId);
+        var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
         order.CumQty = e.CumulativeQuantity;
         order.CumQuote = e.CumulativeQuote;
@@ -648,7 +659,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void OnCanceled(SessionState s, OrderCanceled e)
     {
-        var order = s.Orders.ByClientOrderId(e.ClientOrderId);
+        var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
         // Only a cancel request is answered by this event (a mass cancel waits for its report).
         var pending = e.RequestId != 0 && s.Orders.Pending(e.RequestId) is { Kind: PendingKind.Cancel } ? s.Orders.TakePending(e.RequestId) : null;
@@ -675,7 +686,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
 
     private void OnReplaced(SessionState s, OrderReplaced e)
     {
-        var order = s.Orders.ByClientOrderId(e.OriginalClientOrderId) ?? s.Orders.ByClientOrderId(e.ClientOrderId);
+        var order = Find(s, e.OriginalClientOrderId, e.OrderId) ?? s.Orders.ByClientOrderId(e.ClientOrderId);
         if (order is null) return;
         var pending = e.RequestId != 0 ? s.Orders.TakePending(e.RequestId) : null;
         if (pending is { Kind: PendingKind.Replace }) s.Orders.Renamed(order, pending.ClOrdId, pending.NewClientOrderId);
@@ -729,62 +740,6 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         }
     }
 
-    private void OnForcedPosition(SessionState s, PositionChanged e, long liquidationId) =>
-        SendPositionReport(s, $"LQ-{e.Header.Sequence}-{e.MarketId}", null, e.AccountId, e.MarketId, e.Quantity, e.EntryNotional, e.RealizedPnl,
-            e.MarkPrice, e.Collateral, e.AdlQuintile, liquidationId, e.Header.Time);
-
-    private void OnMarginCall(SessionState s, MarginCall e)
-    {
-        var w = s.Session.Begin("U1"u8);
-        w.Field(FixTags.Account, e.AccountId);
-        w.Scaled(FixTags.MaintenanceMarginRatio, e.MarginRatio, 6);
-        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
-        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
-        w.Timestamp(FixTags.TransactTime, e.Header.Time);
-        w.Field(FixTags.Text, "Margin call: maintenance margin ratio at or above the margin-call level");
-        s.Session.Send(ref w);
-    }
-
-    private void OnLiquidationStarted(SessionState s, LiquidationStarted e)
-    {
-        var w = s.Session.Begin("U2"u8);
-        w.Field(FixTags.Account, e.AccountId);
-        w.Field(FixTags.LiquidationID, e.LiquidationId);
-        w.Scaled(FixTags.MaintenanceMarginRatio, Math.Min(e.MarginRatio, 999_999_999_999L), 6);
-        w.Scaled(FixTags.MarginFraction, e.MarginFraction, 6);
-        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
-        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
-        w.Timestamp(FixTags.TransactTime, e.Header.Time);
-        s.Session.Send(ref w);
-    }
-
-    private void OnLiquidationEnded(SessionState s, LiquidationEnded e)
-    {
-        var w = s.Session.Begin("U3"u8);
-        w.Field(FixTags.Account, e.AccountId);
-        w.Field(FixTags.LiquidationID, e.LiquidationId);
-        w.Field(FixTags.LiquidationOutcome, (int)e.Outcome);
-        w.Timestamp(FixTags.TransactTime, e.Header.Time);
-        s.Session.Send(ref w);
-    }
-
-    private void OnAdlNotice(SessionState s, AdlNotice e)
-    {
-        ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
-        var w = s.Session.Begin("U4"u8);
-        w.Field(FixTags.Account, e.AccountId);
-        w.Field(FixTags.LiquidationID, e.LiquidationId);
-        w.Field(FixTags.Symbol, _markets.SymbolOf(e.MarketId));
-        w.Field(FixTags.Side, e.Side == Side.Buy ? '1' : '2');
-        w.Field(FixTags.AdlRole, (int)e.Role);
-        w.Scaled(FixTags.LastPx, e.Price * market.TickUnits, market.PriceScale);
-        w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
-        w.Timestamp(FixTags.TransactTime, e.Header.Time);
-        w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
-        s.Session.Send(ref w);
-        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
-    }
-
     // ------------------------------------------------------------------ message bodies
 
     /// <summary>OrderID, ClOrdID (and OrigClOrdID) then the common fields of an order's ExecutionReport.</summary>
@@ -806,8 +761,9 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         w.Field(FixTags.Account, order.AccountId);
         w.Field(FixTags.Symbol, _markets.SymbolOf(order.MarketId));
         w.Field(FixTags.Side, order.Side == Side.Buy ? '1' : '2');
-        w.Field(FixTags.OrdType, order.Type == OrderType.Market ? '1' : '2');
+        w.Field(FixTags.OrdType, order.FixOrdType);
         if (order.Type == OrderType.Limit) w.Scaled(FixTags.Price, order.Price * market.TickUnits, market.PriceScale);
+        if (order.TriggerPrice != 0) TriggerFields(ref w, order, in market);
         w.Field(FixTags.TimeInForce, order.TimeInForce switch { TimeInForce.Ioc => '3', TimeInForce.Fok => '4', _ => '1' });
         w.Scaled(FixTags.OrderQty, order.Quantity * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.LeavesQty, order.Leaves * market.StepUnits, market.QuantityScale);
@@ -918,6 +874,7 @@ public sealed class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposab
         CancelReason.SelfTradePrevention => "Canceled by self-trade prevention",
         CancelReason.ReduceOnly => "Reduce-only order can no longer reduce",
         CancelReason.Liquidation => "Canceled by liquidation",
+        CancelReason.Oco => "Canceled: the other leg of its stop-loss / take-profit pair fired",
         _ => reason.ToString(),
     };
 

@@ -23,6 +23,21 @@ public sealed class FixOrder
     /// <summary>FIX OrdStatus: A pending new, 0 new, 1 partially filled, 2 filled, 4 canceled, 8 rejected, C expired.</summary>
     public char OrdStatus { get; set; } = 'A';
 
+    /// <summary>Trigger price in ticks of a stop / take-profit order or leg; 0 for an ordinary order.</summary>
+    public long TriggerPrice { get; init; }
+    public TriggerSource TriggerBy { get; init; }
+    public TriggerKind Kind { get; init; }
+
+    /// <summary>For a stop-loss / take-profit leg: the engine order id and ClOrdID of the order whose fills armed it.</summary>
+    public long ParentOrderId { get; init; }
+    public string? ParentClOrdId { get; init; }
+
+    /// <summary>A conditional order whose price crossed its trigger: it is (or was) a live order.</summary>
+    public bool Triggered { get; set; }
+
+    /// <summary>FIX OrdType: 1 market, 2 limit, 3 stop (fires as a market order), 4 stop limit.</summary>
+    public char FixOrdType => TriggerPrice == 0 ? (Type == OrderType.Market ? '1' : '2') : (Type == OrderType.Market ? '3' : '4');
+
     public bool IsDone => OrdStatus is '2' or '4' or '8' or 'C';
 }
 
@@ -49,7 +64,8 @@ public sealed class PendingRequest
 }
 
 /// <summary>
-/// A session's orders: by current ClOrdID, by the session's client order id, by engine order
+/// A session's orders: by current ClOrdID, by the session's client order id (a stop-loss /
+/// take-profit leg, which the engine made without one, by minus its order id), by engine order
 /// id; every ClOrdID it has used (duplicates are refused); requests waiting for replies. Finished
 /// orders are kept for status requests until <see cref="MaxFinished"/> of them pile up.
 /// </summary>
@@ -57,6 +73,7 @@ public sealed class FixOrders
 {
     private readonly Dictionary<string, FixOrder> _byClOrdId = new(StringComparer.Ordinal);
     private readonly Dictionary<long, FixOrder> _byClientOrderId = [];
+    private readonly Dictionary<long, FixOrder> _byOrderId = [];
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private readonly Queue<FixOrder> _finished = new();
@@ -74,8 +91,13 @@ public sealed class FixOrders
 
     public FixOrder? ByClOrdId(string clOrdId) => _byClOrdId.GetValueOrDefault(clOrdId);
     public FixOrder? ByClientOrderId(long id) => _byClientOrderId.GetValueOrDefault(id);
+    public FixOrder? ByOrderId(long orderId) => _byOrderId.GetValueOrDefault(orderId);
 
-    public void Accepted(FixOrder order, long orderId) => order.OrderId = orderId;
+    public void Accepted(FixOrder order, long orderId)
+    {
+        order.OrderId = orderId;
+        _byOrderId[orderId] = order;
+    }
 
     /// <summary>The order now goes by a new ClOrdID and client order id (after a replace).</summary>
     public void Renamed(FixOrder order, string clOrdId, long clientOrderId)
@@ -100,6 +122,7 @@ public sealed class FixOrders
             _byClOrdId.Remove(old.ClOrdId);
             if (old.OrigClOrdId is not null && _byClOrdId.GetValueOrDefault(old.OrigClOrdId) == old) _byClOrdId.Remove(old.OrigClOrdId);
             _byClientOrderId.Remove(old.ClientOrderId);
+            if (old.OrderId != 0) _byOrderId.Remove(old.OrderId);
         }
     }
 

@@ -10,7 +10,8 @@ public readonly record struct OrderProblem(int OrdRejReason, string Text, string
 
 /// <summary>
 /// Turns FIX order messages into protocol commands, allocation-free: Side 1/2, OrdType 1 (market)
-/// / 2 (limit), TimeInForce 0 (day, taken as GTC) / 1 GTC / 3 IOC / 4 FOK, ExecInst 6 (post-only)
+/// / 2 (limit) (3 stop / 4 stop limit describe what a trigger order becomes when it fires; their
+/// trigger fields are read by <see cref="ConditionalTranslator"/>), TimeInForce 0 (day, taken as GTC) / 1 GTC / 3 IOC / 4 FOK, ExecInst 6 (post-only)
 /// and E (reduce-only), SelfTradePrevention(5013) 0/1/2, prices and quantities converted exactly
 /// to ticks and lots (a value finer than the tick or step is refused).
 /// </summary>
@@ -18,7 +19,7 @@ public static class OrderTranslator
 {
     public static readonly OrderProblem UnknownSymbol = new(1, "Unknown symbol", RejectCodes.Of(RejectReason.UnknownMarket));
     public static readonly OrderProblem BadSide = new(99, "Side must be 1 (buy) or 2 (sell)", RejectCodes.Of(RejectReason.InvalidOrder));
-    public static readonly OrderProblem BadOrdType = new(11, "OrdType must be 1 (market) or 2 (limit)", RejectCodes.Of(RejectReason.InvalidOrder));
+    public static readonly OrderProblem BadOrdType = new(11, "OrdType must be 1 (market), 2 (limit), 3 (stop) or 4 (stop limit)", RejectCodes.Of(RejectReason.InvalidOrder));
     public static readonly OrderProblem BadTimeInForce = new(11, "TimeInForce must be 0, 1, 3 or 4", RejectCodes.Of(RejectReason.InvalidOrder));
     public static readonly OrderProblem BadExecInst = new(11, "ExecInst supports 6 (post-only) and E (reduce-only)", RejectCodes.Of(RejectReason.InvalidOrder));
     public static readonly OrderProblem BadPrice = new(99, "Price missing or not a multiple of the tick size", RejectCodes.Of(RejectReason.InvalidPrice));
@@ -46,8 +47,8 @@ public static class OrderTranslator
         }
         switch (m.GetChar(FixTags.OrdType))
         {
-            case '1': type = OrderType.Market; break;
-            case '2': type = OrderType.Limit; break;
+            case '1' or '3': type = OrderType.Market; break; // 3: a stop, market once it fires
+            case '2' or '4': type = OrderType.Limit; break; // 4: a stop limit
             default: return BadOrdType;
         }
         switch (m.GetChar(FixTags.TimeInForce))
@@ -83,7 +84,7 @@ public static class OrderTranslator
         return null;
     }
 
-    /// <summary>Parse + map of a NewOrderSingle into an encoded NewOrder command (the benchmarked hot path).</summary>
+    /// <summary>Parse + map of a NewOrderSingle into an encoded NewOrder command (the benchmarked hot path; stops and orders with stop-loss / take-profit go through <see cref="ConditionalTranslator"/>).</summary>
     public static OrderProblem? TranslateNewOrder(FixMessage m, MarketDirectory markets, int accountId, long clientOrderId, long requestId,
         Span<byte> command, out NewOrder order, out int length)
     {

@@ -13,6 +13,7 @@ public static class FixTags
     public const int Commission = 12;
     public const int CommType = 13;
     public const int CumQty = 14;
+    public const int Currency = 15;
     public const int EndSeqNo = 16;
     public const int ExecID = 17;
     public const int ExecInst = 18;
@@ -41,6 +42,7 @@ public static class FixTags
     public const int RawData = 96;
     public const int PossResend = 97;
     public const int EncryptMethod = 98;
+    public const int StopPx = 99;
     public const int CxlRejReason = 102;
     public const int OrdRejReason = 103;
     public const int HeartBtInt = 108;
@@ -63,6 +65,8 @@ public static class FixTags
     public const int TotalAffectedOrders = 533;
     public const int Username = 553;
     public const int AccountType = 581;
+    public const int ClOrdLinkID = 583;
+    public const int WorkingIndicator = 636;
     public const int NoPositions = 702;
     public const int PosType = 703;
     public const int LongQty = 704;
@@ -99,4 +103,25 @@ public static class FixTags
     public const int EntryPrice = 5016;
     public const int Collateral = 5017;
     public const int RejectCode = 5018;
+
+    // Conditional orders (docs/fix.md, "Stop orders and stop-loss / take-profit").
+    public const int TriggerPriceSource = 5019;
+    public const int StopLossTriggerPrice = 5020;
+    public const int StopLossLimitPrice = 5021;
+    public const int StopLossTriggerSource = 5022;
+    public const int TakeProfitTriggerPrice = 5023;
+    public const int TakeProfitLimitPrice = 5024;
+    public const int TakeProfitTriggerSource = 5025;
+    public const int TriggerKind = 5026;
+    public const int ParentOrderID = 5027;
+    public const int TriggeredPrice = 5028;
+
+    // Funding (U5).
+    public const int FundingRate = 5029;
+    public const int PositionQty = 5030;
+    public const int MarkPrice = 5031;
+    public const int FundingAmount = 5032;
+
+    /// <summary>The first and last of the inbound conditional-order tags (StopPx aside).</summary>
+    public const int FirstConditional = TriggerPriceSource, LastConditional = TakeProfitTriggerSource;
 }

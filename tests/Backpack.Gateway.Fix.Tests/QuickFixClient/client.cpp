@@ -7,6 +7,9 @@
 //   order <clOrdId> <side 1|2> <qty> <price>
 //   replace <origClOrdId> <clOrdId> <side> <qty> <price>
 //   cancel <origClOrdId> <clOrdId> <side>
+//   stop <clOrdId> <side> <qty> <stopPx> <limit price, 0 = stop market> <TriggerPriceSource 0|1|2>
+//   exits <clOrdId> <side> <qty> <price> <stop-loss trigger> <take-profit trigger> <take-profit limit, 0 = market>
+//        (a limit order with a stop-loss on the index price and a take-profit on the mark)
 //   logout
 // The Logon is signed in toAdmin: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
 #include <quickfix/Application.h>
@@ -142,6 +145,29 @@ int main(int argc, char** argv) {
         FIX44::OrderCancelRequest cancel{FIX::OrigClOrdID(orig), FIX::ClOrdID(id), FIX::Side(side[0]), FIX::TransactTime()};
         cancel.set(FIX::Symbol("SOL_USDC_PERP"));
         FIX::Session::sendToTarget(cancel, client.session);
+      } else if (command == "stop") {
+        std::string id, side, qty, stopPx, limit, source;
+        in >> id >> side >> qty >> stopPx >> limit >> source;
+        bool stopLimit = limit != "0";
+        FIX44::NewOrderSingle order{FIX::ClOrdID(id), FIX::Side(side[0]), FIX::TransactTime(), FIX::OrdType(stopLimit ? FIX::OrdType_STOP_LIMIT : FIX::OrdType_STOP)};
+        order.set(FIX::Symbol("SOL_USDC_PERP"));
+        order.set(FIX::OrderQty(std::stod(qty)));
+        order.set(FIX::StopPx(std::stod(stopPx)));
+        if (stopLimit) order.set(FIX::Price(std::stod(limit)));
+        order.setField(5019, source); // TriggerPriceSource
+        FIX::Session::sendToTarget(order, client.session);
+      } else if (command == "exits") {
+        std::string id, side, qty, price, stopLoss, takeProfit, takeProfitLimit;
+        in >> id >> side >> qty >> price >> stopLoss >> takeProfit >> takeProfitLimit;
+        FIX44::NewOrderSingle order{FIX::ClOrdID(id), FIX::Side(side[0]), FIX::TransactTime(), FIX::OrdType(FIX::OrdType_LIMIT)};
+        order.set(FIX::Symbol("SOL_USDC_PERP"));
+        order.set(FIX::OrderQty(std::stod(qty)));
+        order.set(FIX::Price(std::stod(price)));
+        order.setField(5020, stopLoss);   // StopLossTriggerPrice
+        order.setField(5022, "2");        // StopLossTriggerSource: index
+        order.setField(5023, takeProfit); // TakeProfitTriggerPrice
+        if (takeProfitLimit != "0") order.setField(5024, takeProfitLimit); // TakeProfitLimitPrice
+        FIX::Session::sendToTarget(order, client.session);
       } else if (command == "logout") {
         FIX::Session::lookupSession(client.session)->logout("done");
       } else if (command == "quit") {

@@ -1,0 +1,70 @@
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Markets;
+
+namespace Backpack.Gateway.Fix.Application;
+
+/// <summary>
+/// The forced events of liquidation over FIX (docs/fix.md section 7), sent to every session of the
+/// account: margin call (U1), liquidation started (U2) and ended (U3), ADL notice (U4), and the
+/// unsolicited PositionReport after each forced step.
+/// </summary>
+public sealed partial class FixGateway
+{
+    private void OnForcedPosition(SessionState s, PositionChanged e, long liquidationId) =>
+        SendPositionReport(s, $"LQ-{e.Header.Sequence}-{e.MarketId}", null, e.AccountId, e.MarketId, e.Quantity, e.EntryNotional, e.RealizedPnl,
+            e.MarkPrice, e.Collateral, e.AdlQuintile, liquidationId, e.Header.Time);
+
+    private void OnMarginCall(SessionState s, MarginCall e)
+    {
+        var w = s.Session.Begin("U1"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Scaled(FixTags.MaintenanceMarginRatio, e.MarginRatio, 6);
+        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
+        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        w.Field(FixTags.Text, "Margin call: maintenance margin ratio at or above the margin-call level");
+        s.Session.Send(ref w);
+    }
+
+    private void OnLiquidationStarted(SessionState s, LiquidationStarted e)
+    {
+        var w = s.Session.Begin("U2"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Scaled(FixTags.MaintenanceMarginRatio, Math.Min(e.MarginRatio, 999_999_999_999L), 6);
+        w.Scaled(FixTags.MarginFraction, e.MarginFraction, 6);
+        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
+        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnLiquidationEnded(SessionState s, LiquidationEnded e)
+    {
+        var w = s.Session.Begin("U3"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Field(FixTags.LiquidationOutcome, (int)e.Outcome);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    private void OnAdlNotice(SessionState s, AdlNotice e)
+    {
+        ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
+        var w = s.Session.Begin("U4"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Field(FixTags.Symbol, _markets.SymbolOf(e.MarketId));
+        w.Field(FixTags.Side, e.Side == Side.Buy ? '1' : '2');
+        w.Field(FixTags.AdlRole, (int)e.Role);
+        w.Scaled(FixTags.LastPx, e.Price * market.TickUnits, market.PriceScale);
+        w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
+        s.Session.Send(ref w);
+        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
+    }
+}
