@@ -163,14 +163,30 @@ internal sealed class FixConnection : IFixConnection
         }
         finally
         {
+            // A graceful close: FIN after the last message, then the peer's input is read and
+            // dropped until it closes too (at most CloseDrain). Closing with unread input would
+            // send a reset, and a peer still writing (a refused oversized message, a flood) could
+            // lose the Logout that tells it why.
             try
             {
-                _socket.Shutdown(SocketShutdown.Both);
+                _socket.Shutdown(SocketShutdown.Send);
+                await DrainAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
             {
             }
             _socket.Close();
+        }
+    }
+
+    private static readonly TimeSpan CloseDrain = TimeSpan.FromSeconds(2);
+
+    private async Task DrainAsync()
+    {
+        using var timeout = new CancellationTokenSource(CloseDrain);
+        var buffer = new byte[16 * 1024];
+        while (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token).ConfigureAwait(false) > 0)
+        {
         }
     }
 
