@@ -187,6 +187,7 @@ public sealed partial class MatchingEngine
             {
                 var (account, market) = _clearing.Changed(changed);
                 _open.TrimReduceOnly(account, market);
+                _conditional.OnPositionChanged(account, market);
                 _monitor.Queue(account);
             }
             _conditional.ArmLegs();
@@ -212,6 +213,7 @@ public sealed partial class MatchingEngine
         {
             var (account, market) = _clearing.Changed(changed);
             _open.TrimReduceOnly(account, market);
+            _conditional.OnPositionChanged(account, market);
             _monitor.Queue(account);
         }
         if (_monitor.HasQueued) _monitor.Run();

@@ -90,11 +90,15 @@ public class ConditionalOrderTests
         long notReached = Assert.Single(Trigger(Trader, Side.Sell, 8_000, 5).OfType<TriggerPlaced>()).OrderId;
         _h.Rest(Maker, Side.Buy, 9_000, 100);
 
-        var fired = _h.Index(9_050).OfType<TriggerFired>().Select(f => f.OrderId).ToList();
+        var events = _h.Index(9_050);
+        var fired = events.OfType<TriggerFired>().Select(f => f.OrderId).ToList();
 
         Assert.Equal([b, c, d, a], fired);
         Assert.Equal(0, Position(Trader)); // d was cut: reduce-only never takes the position past zero
-        Assert.Equal([notReached], _h.Engine.GetPendingOrders(Trader).Select(o => o.OrderId));
+        // The flat position leaves no stop behind: the one not reached is canceled (Backpack's StopWithoutPosition).
+        var gone = Assert.Single(events.OfType<OrderCanceled>(), c => c.OrderId == notReached);
+        Assert.Equal(CancelReason.ReduceOnly, gone.Reason);
+        Assert.Empty(_h.Engine.GetPendingOrders(Trader));
     }
 
     [Fact]

@@ -270,6 +270,27 @@ internal sealed class ConditionalOrders
         if (sibling != 0 && _orders.TryFind(sibling, out int other) && _orders[other].Pending) _open.Cancel(other, CancelReason.Oco, requestId: 0);
     }
 
+    /// <summary>
+    /// A position changed: pending reduce-only conditional orders of that market that can no longer
+    /// reduce it (it is flat, or on their side) are canceled (reason ReduceOnly, Backpack's
+    /// StopWithoutPosition), so closed positions leave no stops behind.
+    /// </summary>
+    public void OnPositionChanged(int account, int market)
+    {
+        int slot = _accounts[account].TriggerHead;
+        if (slot == OrderStore.None) return;
+        while (slot != OrderStore.None)
+        {
+            ref Order o = ref _orders[slot];
+            int next = o.AccountNext;
+            if (o.Market == market && o.IsReduceOnly && _accounts.PositionOf(account, market).Reducible(o.Side) == 0)
+            {
+                _open.Cancel(slot, CancelReason.ReduceOnly, requestId: 0);
+            }
+            slot = next;
+        }
+    }
+
     // ---- stop-loss / take-profit legs ----
 
     /// <summary>Arms or enlarges the legs of the plans whose orders filled (or finishes those whose orders are gone).</summary>
@@ -315,7 +336,7 @@ internal sealed class ConditionalOrders
         }
         else
         {
-            if (!_orders.HasRoom) return 0;
+            if (!_orders.HasRoom || _accounts[plan.Account].PendingTriggers >= _options.MaxPendingTriggersPerAccount) return 0;
             slot = _orders.Add(plan.Account, 0);
             ref Order leg = ref _orders[slot];
             leg.Market = plan.Market;
