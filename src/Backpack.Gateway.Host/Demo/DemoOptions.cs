@@ -41,6 +41,7 @@ public sealed class DemoOptions
             Account($"Demo:Traders:{i}:Account", Traders[i].Account);
             if (Traders[i].Account == lp.Account) problems.Add($"Demo:Traders:{i}:Account is the liquidity provider's");
             if (!(Traders[i].Leverage is >= 1 and <= 50)) problems.Add($"Demo:Traders:{i}:Leverage must be 1 to 50");
+            if (!(Traders[i].StopLoss is >= 0 and < 0.5m)) problems.Add($"Demo:Traders:{i}:StopLoss must be 0 (none) or a fraction below 0.5");
         }
         if (TradeInterval < TimeSpan.FromMilliseconds(50)) problems.Add("Demo:TradeInterval must be at least 00:00:00.050");
         return problems;
@@ -74,4 +75,7 @@ public sealed class DemoTraderOptions
 
     /// <summary>Position notional the trader aims for, as a multiple of its deposit.</summary>
     public decimal Leverage { get; set; } = 3;
+
+    /// <summary>When it opens a position from flat, a stop-loss this far from the index (0.04 = 4%) goes with the order; 0 = none.</summary>
+    public decimal StopLoss { get; set; }
 }

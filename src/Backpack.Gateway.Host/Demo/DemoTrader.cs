@@ -12,7 +12,9 @@ namespace Backpack.Gateway.Host.Demo;
 /// market order (long seven times in ten when flat, so a crash finds the book long); otherwise it
 /// sometimes closes half with a reduce-only market order. The target notional is its deposit times
 /// its leverage, shared among the markets; after a margin rejection it aims for half as much, and
-/// grows back with each accepted order. It learns its positions from account.positionUpdate.
+/// grows back with each accepted order. It learns its positions from account.positionUpdate. A trader
+/// with a <see cref="DemoTraderOptions.StopLoss"/> sends its opening order with a stop-loss that far
+/// from the index (Backpack's stopLossTriggerPrice): a crash fires it before the liquidation would.
 /// </summary>
 public sealed class DemoTrader(IndexFeed feed, IReadOnlyList<MarketDefinition> markets, DemoTraderOptions options, decimal deposit,
     TimeSpan meanInterval, Random random, ILogger log)
@@ -90,6 +92,12 @@ public sealed class DemoTrader(IndexFeed feed, IReadOnlyList<MarketDefinition> m
             ["quantity"] = quantity.ToString(CultureInfo.InvariantCulture),
         };
         if (reduce) order["reduceOnly"] = true;
+        if (position == 0 && options.StopLoss > 0)
+        {
+            // Below the index for a buy, above for a sell; a whole tick away at least.
+            decimal distance = Math.Max(market.TickSize, decimal.Round(price * options.StopLoss / market.TickSize) * market.TickSize);
+            order["stopLossTriggerPrice"] = (side == "Bid" ? price - distance : price + distance).ToString(CultureInfo.InvariantCulture);
+        }
         return order;
     }
 }
