@@ -144,7 +144,11 @@ public sealed class FixTestClient : IDisposable
         }
     }
 
-    /// <summary>The next message of <paramref name="msgType"/>, skipping heartbeats (and answering test requests).</summary>
+    /// <summary>
+    /// The next message of <paramref name="msgType"/>, skipping heartbeats (and answering test
+    /// requests) and funding payments (U5: the demo's markets pay funding every minute, whenever a
+    /// test happens to hold a position across a minute).
+    /// </summary>
     public FixMessage Expect(string msgType, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
@@ -152,7 +156,7 @@ public sealed class FixTestClient : IDisposable
         {
             var m = Receive(deadline - DateTime.UtcNow);
             if (m.IsMsgType(msgType)) return m;
-            if (m.IsMsgType("0")) continue;
+            if (m.IsMsgType("0") || m.IsMsgType("U5")) continue;
             if (m.IsMsgType("1"))
             {
                 Send("0", (FixTags.TestReqID, m.GetString(FixTags.TestReqID)!));
