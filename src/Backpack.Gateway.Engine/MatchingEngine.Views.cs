@@ -43,20 +43,16 @@ public sealed partial class MatchingEngine
     }
 
     /// <summary>
-    /// An account's open orders as the protocol's OrderSnapshot events describe them (oldest first,
-    /// request id 0), for a front end that rebuilds its view after a recovery. Cold path.
+    /// An account's open orders as the protocol's OrderSnapshot events describe them (resting ones
+    /// oldest first, then pending conditional ones; request id 0), for a front end that rebuilds its
+    /// view after a recovery. Cold path.
     /// </summary>
     public IReadOnlyList<OrderSnapshot> SnapshotOrders(int accountId)
     {
         var list = new List<OrderSnapshot>();
         if (!_accounts.TryGetIndex(accountId, out int account)) return list;
         var h = new EventHeader(LastSequence, Time);
-        for (int slot = _accounts[account].OrderTail; slot != OrderStore.None; slot = _orders[slot].AccountPrev)
-        {
-            ref Order o = ref _orders[slot];
-            list.Add(new OrderSnapshot(h, 0, accountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type,
-                o.TimeInForce, o.Price, o.Quantity, o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin));
-        }
+        foreach (int slot in OpenOrderSlots(account)) list.Add(Snapshot(h, 0, accountId, _orders[slot]));
         return list;
     }
 

@@ -221,6 +221,21 @@ public sealed partial class MatchingEngine
         _clearing.PublishChanges();
     }
 
+    /// <summary>An account's resting orders, oldest first, then its pending conditional orders, oldest first.</summary>
+    private List<int> OpenOrderSlots(int account)
+    {
+        var slots = new List<int>(_accounts[account].OpenOrders + _accounts[account].PendingTriggers);
+        for (int slot = _accounts[account].OrderTail; slot != OrderStore.None; slot = _orders[slot].AccountPrev) slots.Add(slot);
+        int pending = slots.Count;
+        for (int slot = _accounts[account].TriggerHead; slot != OrderStore.None; slot = _orders[slot].AccountNext) slots.Add(slot);
+        slots.Reverse(pending, slots.Count - pending);
+        return slots;
+    }
+
+    private static OrderSnapshot Snapshot(EventHeader h, long requestId, int accountId, in Order o) =>
+        new(h, requestId, accountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type, o.TimeInForce, o.Price, o.Quantity,
+            o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin, o.TriggerPrice, o.TriggerBy, o.TriggerKind, o.ParentOrderId, o.Pending);
+
     private bool TryDecode<T>(ReadOnlySpan<byte> frame, out T command) where T : struct, IProtocolMessage<T>
     {
         if (ProtocolCodec.TryDecode(frame, out command, out _)) return true;
@@ -329,12 +344,11 @@ public sealed partial class MatchingEngine
         var h = _events.Header;
         long requestId = cmd.Header.RequestId;
         int orders = 0;
-        for (int slot = _accounts[account].OrderTail; slot != OrderStore.None; slot = _orders[slot].AccountPrev)
+        foreach (int slot in OpenOrderSlots(account))
         {
             ref Order o = ref _orders[slot];
             if (cmd.MarketId != 0 && o.Market != cmd.MarketId - 1) continue;
-            _events.Emit(new OrderSnapshot(h, requestId, cmd.AccountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type,
-                o.TimeInForce, o.Price, o.Quantity, o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin));
+            _events.Emit(Snapshot(h, requestId, cmd.AccountId, o));
             orders++;
         }
         int positions = 0;

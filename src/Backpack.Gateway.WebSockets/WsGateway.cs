@@ -513,9 +513,10 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                 _writer.Begin(requester.Format);
                 StreamEncoder.BeginResult(_writer, pending.Id);
                 _writer.BeginArray("result"u8);
+                Learn(e.AccountId, pending.Items);
                 foreach (var item in pending.Items ?? [])
                 {
-                    if (item is OrderSnapshot o)
+                    if (item is OrderSnapshot o && !o.Pending) // pending ones come from the conditional book below
                     {
                         var order = OrderInfo.From(o);
                         if (_views.TryGetValue(e.AccountId, out var view) && view.Orders.TryGetValue(o.OrderId, out var known)) order.SelfTradePrevention = known.SelfTradePrevention;
@@ -525,7 +526,6 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                 }
                 foreach (var trigger in _conditional.Of(e.AccountId))
                 {
-                    // Pending triggers are not in the engine's snapshot.
                     if (trigger.Pending && (pending.MarketId == 0 || trigger.MarketId == pending.MarketId)) _encoder.Order(_writer, trigger, "TriggerPending"u8);
                 }
                 _writer.EndArray();
@@ -555,18 +555,31 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
     }
 
     /// <summary>
+    /// Conditional orders the account snapshot lists that this process has not seen placed (it
+    /// started after them: a venue recovered from its journal) join the conditional book.
+    /// </summary>
+    private void Learn(int accountId, List<object>? items)
+    {
+        foreach (var item in items ?? [])
+        {
+            if (item is OrderSnapshot { Pending: true } o && !_conditional.TryGet(accountId, o.OrderId, out _)) _conditional.Placed(accountId, OrderInfo.From(o));
+        }
+    }
+
+    /// <summary>
     /// A logon's account snapshot arrived: the account's view is built from it (unless another
     /// connection of the account keeps one already) and the connection's private streams start.
     /// </summary>
     private void OpenPrivateStreams(WsConnection requester, int accountId, List<object>? items, long collateral)
     {
         if (requester.Closed) return;
+        Learn(accountId, items);
         if (!_views.TryGetValue(accountId, out var view))
         {
             view = new AccountView(accountId) { Collateral = collateral };
             foreach (var item in items ?? [])
             {
-                if (item is OrderSnapshot o) view.Orders[o.OrderId] = OrderInfo.From(o);
+                if (item is OrderSnapshot { Pending: false } o) view.Orders[o.OrderId] = OrderInfo.From(o);
                 else if (item is PositionSnapshot p && p.Quantity != 0)
                 {
                     view.Positions[p.MarketId] = PositionInfo.From(p);

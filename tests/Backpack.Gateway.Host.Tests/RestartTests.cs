@@ -278,4 +278,56 @@ public class RestartTests
             foreach (string dir in new[] { folder, copy }) if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Pending_stop_orders_are_known_to_FIX_and_WebSocket_clients_after_a_restart()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-restart-stops-").FullName;
+        try
+        {
+            int aliceSeq;
+            await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                var endpoint = first.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+                using (var alice = new FixTestClient(endpoint, "ALICE", Demo.SecretOf("alice")))
+                {
+                    alice.Logon();
+                    alice.Send("D", (FixTags.ClOrdID, "stop-1"), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, "2"), (FixTags.TransactTime, FixTestClient.Now()),
+                        (FixTags.OrderQty, "2"), (FixTags.OrdType, "3"), (FixTags.StopPx, "170"));
+                    var placed = alice.Expect("8");
+                    Assert.Equal(("0", "3", "170"), (placed.GetString(FixTags.ExecType), placed.GetString(FixTags.OrdType), placed.GetString(FixTags.StopPx)));
+                    aliceSeq = alice.NextSeq;
+                }
+                await using (var carol = await WsTestClient.ConnectAsync(first.WebSocketUri))
+                {
+                    await carol.LogOnAsync(Demo.SecretOf("carol"));
+                    var placed = await carol.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Market", triggerPrice = "190", triggerQuantity = "1", clientId = 43 });
+                    Assert.Equal("TriggerPending", placed.GetProperty("result").GetProperty("status").GetString());
+                }
+                await first.StopAsync();
+            }
+
+            await using var second = await HostTestVenue.StartInAsync(folder, keep: false, Quiet);
+            // carol's pending trigger order is in her open orders, with its trigger.
+            await using (var carol = await WsTestClient.ConnectAsync(second.WebSocketUri))
+            {
+                await carol.LogOnAsync(Demo.SecretOf("carol"));
+                var open = (await carol.RequestAsync("orderQueryAll", new { })).GetProperty("result").EnumerateArray().ToList();
+                var trigger = Assert.Single(open, o => o.GetProperty("clientId").GetInt64() == 43);
+                Assert.Equal(("TriggerPending", "190", "1"), (trigger.GetProperty("status").GetString(), trigger.GetProperty("triggerPrice").GetString(), trigger.GetProperty("triggerQuantity").GetString()));
+            }
+            // alice cancels her stop by its ClOrdID; the report still says it is a stop.
+            var endpoint2 = second.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+            using var aliceAgain = new FixTestClient(endpoint2, "ALICE", Demo.SecretOf("alice")) { NextSeq = aliceSeq };
+            aliceAgain.Logon(reset: false);
+            aliceAgain.Send("F", (FixTags.OrigClOrdID, "stop-1"), (FixTags.ClOrdID, "stop-1c"), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, "2"), (FixTags.TransactTime, FixTestClient.Now()));
+            var canceled = aliceAgain.Expect("8");
+            Assert.Equal(("4", "stop-1c", "stop-1", "3", "170"), (canceled.GetString(FixTags.ExecType), canceled.GetString(FixTags.ClOrdID),
+                canceled.GetString(FixTags.OrigClOrdID), canceled.GetString(FixTags.OrdType), canceled.GetString(FixTags.StopPx)));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -912,6 +912,10 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                     CumQty = o.CumulativeQuantity,
                     CumQuote = o.CumulativeQuote,
                     OrdStatus = o.CumulativeQuantity > 0 ? '1' : '0',
+                    TriggerPrice = o.TriggerPrice,
+                    TriggerBy = o.TriggerBy,
+                    Kind = o.TriggerKind,
+                    Triggered = o.TriggerPrice != 0 && !o.Pending,
                 };
                 state.Orders.Add(order);
                 for (int i = 1; i < chain.Count; i++) state.Orders.Renamed(order, chain[i].ClOrdId, chain[i].ClientOrderId);

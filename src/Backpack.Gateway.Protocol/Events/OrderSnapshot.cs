@@ -2,7 +2,11 @@ using Backpack.Gateway.Protocol.MessagePack;
 
 namespace Backpack.Gateway.Protocol.Events;
 
-/// <summary>One open order, in reply to QueryAccount.</summary>
+/// <summary>
+/// One open order in reply to QueryAccount (and in the engine's order view a front end rebuilds from
+/// after a restart): resting orders first, oldest first, then the conditional orders waiting for their
+/// trigger (<see cref="Pending"/>). An order that fired keeps its trigger terms.
+/// </summary>
 /// <param name="RequestId">request id of the QueryAccount</param>
 /// <param name="AccountId">owner</param>
 /// <param name="MarketId">market</param>
@@ -11,13 +15,18 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="Side">side</param>
 /// <param name="OrderType">type</param>
 /// <param name="TimeInForce">time in force</param>
-/// <param name="Price">limit price in ticks</param>
+/// <param name="Price">limit price in ticks (0 for a pending Market trigger order)</param>
 /// <param name="Quantity">total quantity in lots</param>
 /// <param name="LeavesQuantity">quantity still open</param>
 /// <param name="CumulativeQuantity">quantity filled so far</param>
 /// <param name="CumulativeQuote">notional filled so far, micro-USDC</param>
 /// <param name="Flags">flags</param>
 /// <param name="Origin">who placed it</param>
+/// <param name="TriggerPrice">trigger price in ticks; 0 = an order placed without one</param>
+/// <param name="TriggerBy">the trigger's price source</param>
+/// <param name="TriggerKind">Trigger, StopLoss or TakeProfit</param>
+/// <param name="ParentOrderId">for a stop-loss / take-profit leg, the order whose fills armed it; 0 otherwise</param>
+/// <param name="Pending">true while it waits for its trigger (off the book)</param>
 public readonly record struct OrderSnapshot(
     EventHeader Header,
     long RequestId,
@@ -34,14 +43,19 @@ public readonly record struct OrderSnapshot(
     long CumulativeQuantity,
     long CumulativeQuote,
     OrderFlags Flags,
-    OrderOrigin Origin) : IProtocolMessage<OrderSnapshot>
+    OrderOrigin Origin,
+    long TriggerPrice,
+    TriggerSource TriggerBy,
+    TriggerKind TriggerKind,
+    long ParentOrderId,
+    bool Pending) : IProtocolMessage<OrderSnapshot>
 {
     public static MessageType Type => MessageType.OrderSnapshot;
 
-    public static int FieldCount => 18;
+    public static int FieldCount => 23;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 18 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 23 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -64,6 +78,11 @@ public readonly record struct OrderSnapshot(
         p = ref MessagePackPrimitives.WriteInt64(ref p, CumulativeQuote);
         p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Flags);
         p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Origin);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, TriggerPrice);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)TriggerBy);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)TriggerKind);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, ParentOrderId);
+        p = ref MessagePackPrimitives.WriteBoolean(ref p, Pending);
         w.Advance(ref start, ref p);
     }
 
@@ -83,5 +102,10 @@ public readonly record struct OrderSnapshot(
         r.ReadInt64(),
         r.ReadInt64(),
         r.ReadOrderFlags(),
-        r.ReadOrderOrigin());
+        r.ReadOrderOrigin(),
+        r.ReadInt64(),
+        r.ReadTriggerSource(),
+        r.ReadTriggerKind(),
+        r.ReadInt64(),
+        r.ReadBoolean());
 }

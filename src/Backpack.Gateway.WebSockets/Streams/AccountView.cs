@@ -78,6 +78,8 @@ internal struct OrderInfo
         Flags = e.Flags,
         Origin = e.Origin,
         CreatedAt = e.Header.Time,
+        Conditions = new OrderConditions { TriggerPrice = e.TriggerPrice, TriggerBy = e.TriggerBy, Kind = e.TriggerKind, ParentOrderId = e.ParentOrderId },
+        Pending = e.Pending,
     };
 }
 

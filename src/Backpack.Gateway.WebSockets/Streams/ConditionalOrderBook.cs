@@ -7,7 +7,7 @@ namespace Backpack.Gateway.WebSockets.Streams;
 /// them into the account's new view, and orderQueryAll answers with them. Kept from the event
 /// stream by the dispatcher thread alone; an order leaves when it fails, is canceled or fills
 /// completely. Orders that were pending before this process started (an engine recovered from its
-/// journal) are not known here.
+/// journal) join it from the account snapshot of the account's first logon or order query.
 /// </summary>
 internal sealed class ConditionalOrderBook
 {
