@@ -15,7 +15,7 @@ namespace Backpack.Gateway.History;
 /// than its queue behind drops batches rather than hold the engine back; it then says so
 /// (<see cref="Dropped"/>) and its history is rebuilt from the journal.
 /// </summary>
-public sealed class HistoryProjector : IAsyncDisposable
+public sealed class HistoryProjector : IEventConsumer, IAsyncDisposable
 {
     private readonly HistoryDatabase _database;
     private readonly Channel<EventBatch> _queue;
@@ -62,6 +62,9 @@ public sealed class HistoryProjector : IAsyncDisposable
 
     public void Start() => _loop = EventBatch.StartDispatcher("history", Loop);
 
+    /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
+    public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
+
     /// <summary>Queues a copy of a batch of events (any thread; never blocks).</summary>
     public void Post(EventBatch batch)
     {
@@ -73,11 +76,28 @@ public sealed class HistoryProjector : IAsyncDisposable
         _queue.Writer.TryWrite(batch);
     }
 
-    /// <summary>Applies a batch now, on the caller's thread (a catch-up replay or a test).</summary>
+    /// <summary>Applies a batch now, on the caller's thread (a test).</summary>
     public void Apply(EventBatch batch)
     {
         using var connection = _database.Open();
         ApplyBatch(connection, batch);
+    }
+
+    /// <summary>Applies batches now, on the caller's thread and one connection (a catch-up replay from the journal); each batch is returned.</summary>
+    public void ApplyAll(IEnumerable<EventBatch> batches)
+    {
+        using var connection = _database.Open();
+        foreach (var batch in batches)
+        {
+            try
+            {
+                ApplyBatch(connection, batch);
+            }
+            finally
+            {
+                batch.Return();
+            }
+        }
     }
 
     private void Loop()

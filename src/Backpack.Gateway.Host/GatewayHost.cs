@@ -5,6 +5,7 @@ using Backpack.Gateway.Host.Metrics;
 using Backpack.Gateway.Host.PriceFeed;
 using Backpack.Gateway.Host.Web;
 using Backpack.Gateway.Host.Services;
+using Backpack.Gateway.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -62,6 +63,10 @@ public static class GatewayHost
         builder.Services.AddHostedService<FrontEndCloser>();
         builder.Services.AddHostedService<EngineService>();
         builder.Services.AddHostedService<SnapshotService>();
+        builder.Services.AddSingleton<HistoryService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryService>());
+        builder.Services.AddSingleton<RestService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RestService>());
         builder.Services.AddSingleton<FixService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FixService>());
         builder.Services.AddSingleton<WebSocketService>();
@@ -77,6 +82,7 @@ public static class GatewayHost
         app.Services.GetRequiredService<PrometheusExporter>();
         app.Services.GetRequiredService<LiquidationLog>();
         app.Services.GetRequiredService<WebSocketService>().FrontEnd.MapTo(app);
+        app.MapBackpackPublicApi(app.Services.GetRequiredService<RestService>().Api);
         AdminEndpoints.Map(app);
         WebPage.Map(app);
         return app;

@@ -11,7 +11,7 @@ namespace Backpack.Gateway.Rest;
 /// prices, funding, open interest); the history endpoints answer from the history database. The
 /// engine thread only copies each batch into the queue (<see cref="Post"/>).
 /// </summary>
-public sealed class MarketFeed : IAsyncDisposable
+public sealed class MarketFeed : IEventConsumer, IAsyncDisposable
 {
     private readonly Channel<EventBatch> _queue = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly MarketState[] _markets;
@@ -34,6 +34,9 @@ public sealed class MarketFeed : IAsyncDisposable
     public Action<long>? Applied { get; set; }
 
     public void Start() => _loop = EventBatch.StartDispatcher("rest-feed", Loop);
+
+    /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
+    public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
 
     public void Post(EventBatch batch)
     {

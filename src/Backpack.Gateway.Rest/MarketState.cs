@@ -24,7 +24,7 @@ public sealed class MarketState
 
     /// <summary>Starts from a book and positions read off the engine (a venue that recovered), at the book's sequence.</summary>
     public void Seed(IEnumerable<(Side Side, long Price, long Quantity)> levels, long bookSequence, IEnumerable<(int Account, long Quantity)> positions,
-        long mark, long index)
+        long mark, long index, long fundingRate, long nextFunding)
     {
         lock (_lock)
         {
@@ -37,6 +37,8 @@ public sealed class MarketState
             foreach (var (account, quantity) in positions) SetPosition(account, quantity);
             _mark = mark;
             _index = index;
+            _fundingRate = fundingRate;
+            _nextFunding = nextFunding;
         }
     }
 

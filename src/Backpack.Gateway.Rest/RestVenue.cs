@@ -7,11 +7,13 @@ using Microsoft.AspNetCore.Http;
 namespace Backpack.Gateway.Rest;
 
 /// <summary>What the REST API answers from: the markets, their live state, the history database and a clock.</summary>
-public sealed class RestVenue(IReadOnlyList<MarketDefinition> markets, MarketFeed feed, HistoryReader history, Func<long> clockMicros)
+public sealed class RestVenue(IReadOnlyList<MarketDefinition> markets, MarketFeed feed, HistoryReader? history, Func<long> clockMicros)
 {
     public IReadOnlyList<MarketDefinition> Markets { get; } = markets;
     public MarketFeed Feed { get; } = feed;
-    public HistoryReader History { get; } = history;
+
+    /// <summary>The history database; the endpoints that read it answer 503 when the venue keeps none (History:Enabled false).</summary>
+    public HistoryReader History => history ?? throw new RestError(StatusCodes.Status503ServiceUnavailable, "NOT_IMPLEMENTED", "This venue keeps no history (History:Enabled is false)");
 
     /// <summary>Now, in microseconds since the Unix epoch.</summary>
     public long Now => clockMicros();

@@ -1,0 +1,48 @@
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Rest;
+using Microsoft.Extensions.Hosting;
+
+namespace Backpack.Gateway.Host.Services;
+
+/// <summary>
+/// Backpack's REST API on the host's Kestrel (docs/rest.md): its market feed follows the engine's
+/// events (seeded from the engine's books, positions and prices when the venue recovered, before
+/// the engine thread owns them), and it reads the history.
+/// </summary>
+public sealed class RestService : IHostedService, IAsyncDisposable
+{
+    public RestService(Venue venue, HistoryService history)
+    {
+        Feed = new MarketFeed(venue.Markets.Count);
+        if (venue.Recovered)
+        {
+            var engine = venue.Engine;
+            var accounts = engine.AccountIds().Select(id => engine.GetAccount(id)!).ToList();
+            foreach (var market in venue.Markets)
+            {
+                var levels = engine.GetDepth(market.Id, Side.Buy).Select(l => (Side.Buy, l.Price, l.Quantity))
+                    .Concat(engine.GetDepth(market.Id, Side.Sell).Select(l => (Side.Sell, l.Price, l.Quantity)));
+                var positions = accounts.Select(a => (a.AccountId, a.Positions[market.Id - 1].Quantity)).Where(p => p.Quantity != 0);
+                var (rate, next, _) = engine.GetFunding(market.Id);
+                Feed[market.Id].Seed(levels, engine.GetBookSequence(market.Id), positions, engine.GetMarkPrice(market.Id), engine.GetIndexPrice(market.Id), rate, next);
+            }
+        }
+        venue.Runner.AddConsumer(Feed);
+        Api = new RestVenue(venue.Markets, Feed, history.Reader, venue.Clock);
+    }
+
+    public MarketFeed Feed { get; }
+
+    /// <summary>What the endpoints answer from (mapped on the host's app by GatewayHost).</summary>
+    public RestVenue Api { get; }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Feed.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask DisposeAsync() => Feed.DisposeAsync();
+}

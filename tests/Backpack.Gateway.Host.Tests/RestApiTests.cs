@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Host.Services;
+using Backpack.Gateway.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backpack.Gateway.Host.Tests;
+
+/// <summary>Backpack's REST API on the running venue: live market data, and history that survives a restart and a deleted database.</summary>
+public class RestApiTests
+{
+    private static readonly string[] Quiet = ["--Demo:Enabled=false", "--PriceFeed:Walk=false", "--Sequencer:TickInterval=00:00:00"];
+
+    /// <summary>The REST answer at <paramref name="path"/>, as text, once it satisfies <paramref name="ready"/> (the history follows the engine a moment later).</summary>
+    private static async Task<string> WaitForAsync(HostTestVenue venue, string path, Func<JsonElement, bool> ready)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            string text = await venue.Http.GetStringAsync(path);
+            if (ready(JsonDocument.Parse(text).RootElement)) return text;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path} still answers {text}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Trades_and_candles_answer_the_same_after_a_restart_and_after_the_history_database_is_deleted()
+    {
+        string folder = Directory.CreateTempSubdirectory("bp-rest-").FullName;
+        const string Trades = "api/v1/trades?symbol=SOL_USDC_PERP";
+        const string Klines = "api/v1/klines?symbol=SOL_USDC_PERP&interval=1d&startTime=0";
+        try
+        {
+            string trades, klines;
+            await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                var endpoint = first.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
+                using var alice = new FixTestClient(endpoint, "ALICE", Demo.SecretOf("alice"));
+                using var bob = new FixTestClient(endpoint, "BOB", Demo.SecretOf("bob"));
+                alice.Logon();
+                bob.Logon();
+                alice.Send("D", FixTestClient.LimitOrder("a-1", '2', "2", "180.5"));
+                Assert.Equal("0", alice.Expect("8").GetString(FixTags.ExecType));
+                bob.Send("D", FixTestClient.LimitOrder("b-1", '1', "2", "180.5"));
+                Assert.Equal("0", bob.Expect("8").GetString(FixTags.ExecType));
+                Assert.Equal("F", bob.Expect("8").GetString(FixTags.ExecType));
+
+                trades = await WaitForAsync(first, Trades, t => t.GetArrayLength() == 1);
+                var trade = JsonDocument.Parse(trades).RootElement[0];
+                Assert.Equal(("180.5", "2", false), (trade.GetProperty("price").GetString(), trade.GetProperty("quantity").GetString(), trade.GetProperty("isBuyerMaker").GetBoolean()));
+                klines = await WaitForAsync(first, Klines, k => k.GetArrayLength() == 1);
+                Assert.Equal("361", JsonDocument.Parse(klines).RootElement[0].GetProperty("quoteVolume").GetString());
+
+                // The live book: bob's buy took alice's ask whole; the venue's depth is empty and its sequence is the engine's.
+                var depth = JsonDocument.Parse(await first.Http.GetStringAsync("api/v1/depth?symbol=SOL_USDC_PERP")).RootElement;
+                Assert.Equal((0, 0), (depth.GetProperty("asks").GetArrayLength(), depth.GetProperty("bids").GetArrayLength()));
+                await first.StopAsync();
+            }
+
+            // A restart: the history is where it was.
+            await using (var second = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
+            {
+                Assert.Equal(trades, await second.Http.GetStringAsync(Trades));
+                Assert.Equal(klines, await second.Http.GetStringAsync(Klines));
+                await second.StopAsync();
+            }
+
+            // The history database lost: the start rebuilds it from the journal.
+            foreach (string file in Directory.GetFiles(folder, "history.db*")) File.Delete(file);
+            await using (var third = await HostTestVenue.StartInAsync(folder, keep: false, Quiet))
+            {
+                Assert.Equal(0, third.App.Services.GetRequiredService<HistoryService>().Projector!.Dropped);
+                Assert.Equal(trades, await third.Http.GetStringAsync(Trades));
+                Assert.Equal(klines, await third.Http.GetStringAsync(Klines));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}
