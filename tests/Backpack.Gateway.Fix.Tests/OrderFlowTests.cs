@@ -5,32 +5,8 @@ using Backpack.Gateway.Protocol.Commands;
 namespace Backpack.Gateway.Fix.Tests;
 
 /// <summary>Order entry and the reports that come back, through the whole gateway path.</summary>
-public class OrderFlowTests : IAsyncLifetime
+public class OrderFlowTests : TwoTradersTest
 {
-    private FixTestHost _host = null!;
-    private FixTestClient _a = null!;
-    private FixTestClient _b = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = new FixTestHost();
-        _host.Index(18_000);
-        _host.Fund(FixTestHost.AccountA, 100_000);
-        _host.Fund(FixTestHost.AccountB, 100_000);
-        _a = _host.Client();
-        _a.Logon();
-        _b = _host.Client(FixTestHost.ClientB);
-        _b.Logon();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _a.Dispose();
-        _b.Dispose();
-        await _host.DisposeAsync();
-    }
-
     private static (int, string)[] Order(string clOrdId, char side, string qty, string? price, string ordType = "2", string? tif = null, string? execInst = null)
     {
         var fields = new List<(int, string)> { (FixTags.ClOrdID, clOrdId), (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.Side, side.ToString()),

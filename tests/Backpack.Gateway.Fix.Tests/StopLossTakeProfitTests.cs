@@ -12,33 +12,9 @@ namespace Backpack.Gateway.Fix.Tests;
 /// -TP, ClOrdLinkID = the order's ClOrdID, ParentOrderID = its OrderID; a later fill enlarges
 /// them (ExecType D); when one fires the other is canceled. Index 180.00; same market as <see cref="StopOrderTests"/>.
 /// </summary>
-public class StopLossTakeProfitTests : IAsyncLifetime
+public class StopLossTakeProfitTests : TwoTradersTest
 {
-    private FixTestHost _host = null!;
-    private FixTestClient _a = null!;
-    private FixTestClient _b = null!;
-
     private const int A = FixTestHost.AccountA;
-
-    public Task InitializeAsync()
-    {
-        _host = new FixTestHost();
-        _host.Index(18_000);
-        _host.Fund(FixTestHost.AccountA, 100_000);
-        _host.Fund(FixTestHost.AccountB, 100_000);
-        _a = _host.Client();
-        _a.Logon();
-        _b = _host.Client(FixTestHost.ClientB);
-        _b.Logon();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _a.Dispose();
-        _b.Dispose();
-        await _host.DisposeAsync();
-    }
 
     private Task<IReadOnlyList<PendingOrderView>> Pending(int account) => _host.Runner.InspectAsync(e => e.GetPendingOrders(account));
 

@@ -13,33 +13,9 @@ namespace Backpack.Gateway.Fix.Tests;
 /// ticks, 0.001 lots, 10% band, fees 2 bp maker / 5 bp taker, IMF 5%; index 180.00, and with the
 /// book empty or below the index the mark is the index.
 /// </summary>
-public class StopOrderTests : IAsyncLifetime
+public class StopOrderTests : TwoTradersTest
 {
-    private FixTestHost _host = null!;
-    private FixTestClient _a = null!;
-    private FixTestClient _b = null!;
-
     private const int A = FixTestHost.AccountA;
-
-    public Task InitializeAsync()
-    {
-        _host = new FixTestHost();
-        _host.Index(18_000);
-        _host.Fund(FixTestHost.AccountA, 100_000);
-        _host.Fund(FixTestHost.AccountB, 100_000);
-        _a = _host.Client();
-        _a.Logon();
-        _b = _host.Client(FixTestHost.ClientB);
-        _b.Logon();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _a.Dispose();
-        _b.Dispose();
-        await _host.DisposeAsync();
-    }
 
     private Task<IReadOnlyList<PendingOrderView>> Pending(int account) => _host.Runner.InspectAsync(e => e.GetPendingOrders(account));
     private Task<IReadOnlyList<OrderView>> Open(int account) => _host.Runner.InspectAsync(e => e.GetOpenOrders(account));
