@@ -133,6 +133,7 @@ public sealed partial class MatchingEngine
                         h.Add(o.FilledQuote);
                         h.Add((long)o.Flags);
                         h.Add((long)o.Stp);
+                        h.Add(o.CreatedAt);
                     }
                 }
             }

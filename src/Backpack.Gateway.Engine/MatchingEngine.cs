@@ -124,6 +124,7 @@ public sealed partial class MatchingEngine
         }
         LastSequence = sequence;
         if (time > Time) Time = time;
+        _orders.Now = Time;
         _events.Begin(output, sequence, Time);
         _funding.Advance(Time); // premium samples and funding payments the clock has reached come first
 
@@ -234,7 +235,7 @@ public sealed partial class MatchingEngine
 
     private static OrderSnapshot Snapshot(EventHeader h, long requestId, int accountId, in Order o) =>
         new(h, requestId, accountId, o.Market + 1, o.OrderId, o.ClientOrderId, o.Side, o.Type, o.TimeInForce, o.Price, o.Quantity,
-            o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin, o.TriggerPrice, o.TriggerBy, o.TriggerKind, o.ParentOrderId, o.Pending);
+            o.Remaining, o.Filled, o.FilledQuote, o.Flags, o.Origin, o.TriggerPrice, o.TriggerBy, o.TriggerKind, o.ParentOrderId, o.Pending, o.Stp, o.CreatedAt);
 
     private bool TryDecode<T>(ReadOnlySpan<byte> frame, out T command) where T : struct, IProtocolMessage<T>
     {

@@ -48,13 +48,18 @@ public sealed class HistoryReader(HistoryDatabase database)
         r => new CandleRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)),
         ("m", market), ("t", (int)type), ("i", interval), ("s", start), ("e", end), ("l", limit));
 
-    /// <summary>An account's fills; <paramref name="market"/> 0 = every market; times in engine microseconds (inclusive).</summary>
-    public IReadOnlyList<FillRow> Fills(int account, int market, long from, long to, int limit, int offset) => Query(
+    /// <summary>
+    /// An account's fills; <paramref name="market"/> 0 = every market; times in engine microseconds
+    /// (inclusive); <paramref name="origins"/> a bit per <c>OrderOrigin</c> (bit 0 = the account's own
+    /// orders), -1 = all; <paramref name="orderId"/> 0 = every order.
+    /// </summary>
+    public IReadOnlyList<FillRow> Fills(int account, int market, long from, long to, int limit, int offset, long origins = -1, long orderId = 0) => Query(
         "SELECT account, trade_id, order_id, market, client_order_id, side, price, quantity, fee, liquidity, origin, liquidation_id, time FROM fills " +
-        "WHERE account = @a AND (@m = 0 OR market = @m) AND time >= @f AND time <= @t ORDER BY time DESC, trade_id DESC LIMIT @l OFFSET @o",
+        "WHERE account = @a AND (@m = 0 OR market = @m) AND time >= @f AND time <= @t AND ((@om >> origin) & 1) = 1 AND (@oi = 0 OR order_id = @oi) " +
+        "ORDER BY time DESC, trade_id DESC LIMIT @l OFFSET @o",
         r => new FillRow(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt32(3), r.GetInt64(4), r.GetInt32(5), r.GetInt64(6), r.GetInt64(7),
             r.GetInt64(8), r.GetInt32(9), r.GetInt32(10), r.GetInt64(11), r.GetInt64(12)),
-        ("a", account), ("m", market), ("f", from), ("t", to), ("l", limit), ("o", offset));
+        ("a", account), ("m", market), ("f", from), ("t", to), ("om", origins), ("oi", orderId), ("l", limit), ("o", offset));
 
     public IReadOnlyList<OrderRow> Orders(int account, int market, int limit, int offset) => Query(
         OrderColumns + " WHERE account = @a AND (@m = 0 OR market = @m) ORDER BY created DESC, order_id DESC LIMIT @l OFFSET @o",
@@ -80,11 +85,17 @@ public sealed class HistoryReader(HistoryDatabase database)
         r => new FundingPaymentRow(r.GetInt32(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6)),
         ("a", account), ("m", market), ("l", limit), ("o", offset));
 
-    /// <summary>An account's deposits, withdrawals or settlements (<paramref name="kind"/>: Deposit, Withdrawal, Settlement).</summary>
-    public IReadOnlyList<TransferRow> Transfers(int account, string kind, int limit, int offset) => Query(
-        "SELECT sequence, account, kind, amount, balance, time FROM transfers WHERE account = @a AND kind = @k ORDER BY sequence DESC LIMIT @l OFFSET @o",
+    /// <summary>What an account has received (positive) or paid (negative) in funding in one market, micro-USDC.</summary>
+    public long FundingTotal(int account, int market) => Query(
+        "SELECT COALESCE(SUM(amount), 0) FROM funding_payments WHERE account = @a AND market = @m",
+        r => r.GetInt64(0), ("a", account), ("m", market))[0];
+
+    /// <summary>An account's deposits, withdrawals or settlements (<paramref name="kind"/>: Deposit, Withdrawal, Settlement), times inclusive.</summary>
+    public IReadOnlyList<TransferRow> Transfers(int account, string kind, int limit, int offset, long from = 0, long to = long.MaxValue) => Query(
+        "SELECT sequence, account, kind, amount, balance, time FROM transfers WHERE account = @a AND kind = @k AND time >= @f AND time <= @t " +
+        "ORDER BY sequence DESC LIMIT @l OFFSET @o",
         r => new TransferRow(r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)),
-        ("a", account), ("k", kind), ("l", limit), ("o", offset));
+        ("a", account), ("k", kind), ("f", from), ("t", to), ("l", limit), ("o", offset));
 
     /// <summary>Liquidation events, of one account or (<paramref name="account"/> 0) all, in engine order.</summary>
     public IReadOnlyList<LiquidationEventRow> LiquidationEvents(int account, int limit) => Query(

@@ -82,7 +82,9 @@ public static class GatewayHost
         app.Services.GetRequiredService<PrometheusExporter>();
         app.Services.GetRequiredService<LiquidationLog>();
         app.Services.GetRequiredService<WebSocketService>().FrontEnd.MapTo(app);
-        app.MapBackpackPublicApi(app.Services.GetRequiredService<RestService>().Api);
+        var rest = app.Services.GetRequiredService<RestService>().Api;
+        app.MapBackpackPublicApi(rest);
+        app.MapBackpackPrivateApi(rest);
         AdminEndpoints.Map(app);
         WebPage.Map(app);
         return app;

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Pipeline;
@@ -11,14 +10,12 @@ namespace Backpack.Gateway.Rest;
 /// prices, funding, open interest); the history endpoints answer from the history database. The
 /// engine thread only copies each batch into the queue (<see cref="Post"/>).
 /// </summary>
-public sealed class MarketFeed : IEventConsumer, IAsyncDisposable
+public sealed class MarketFeed : EventFollower
 {
-    private readonly Channel<EventBatch> _queue = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true });
     private readonly MarketState[] _markets;
-    private Task? _loop;
     private long _sequence;
 
-    public MarketFeed(int marketCount)
+    public MarketFeed(int marketCount) : base("rest-feed")
     {
         _markets = new MarketState[marketCount];
         for (int i = 0; i < marketCount; i++) _markets[i] = new MarketState(i + 1);
@@ -33,46 +30,12 @@ public sealed class MarketFeed : IEventConsumer, IAsyncDisposable
     /// <summary>Called on the feed's thread after each batch (tests wait on it).</summary>
     public Action<long>? Applied { get; set; }
 
-    public void Start() => _loop = EventBatch.StartDispatcher("rest-feed", Loop);
-
-    /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
-    public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
-
-    public void Post(EventBatch batch)
-    {
-        if (!_queue.Writer.TryWrite(batch)) batch.Return();
-    }
-
-    /// <summary>Applies a batch on the caller's thread (tests).</summary>
-    public void Apply(EventBatch batch)
+    public override void Apply(EventBatch batch)
     {
         long last = 0;
         for (int i = 0; i < batch.Count; i++) last = Apply(batch[i]);
         if (last > 0) Interlocked.Exchange(ref _sequence, last);
         Applied?.Invoke(last);
-    }
-
-    private void Loop()
-    {
-        var reader = _queue.Reader;
-        while (true)
-        {
-            if (!reader.TryRead(out var batch))
-            {
-                var wait = reader.WaitToReadAsync();
-                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-                if (!more) return;
-                continue;
-            }
-            try
-            {
-                Apply(batch);
-            }
-            finally
-            {
-                batch.Return();
-            }
-        }
     }
 
     private long Apply(ReadOnlySpan<byte> frame)
@@ -116,10 +79,4 @@ public sealed class MarketFeed : IEventConsumer, IAsyncDisposable
     }
 
     private bool Known(int marketId) => (uint)(marketId - 1) < (uint)_markets.Length;
-
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        if (_loop is not null) await _loop.ConfigureAwait(false);
-    }
 }

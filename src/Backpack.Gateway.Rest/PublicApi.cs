@@ -21,30 +21,30 @@ public static class PublicApi
 
     public static void MapBackpackPublicApi(this IEndpointRouteBuilder app, RestVenue venue)
     {
-        app.MapGet("/api/v1/status", context => Write(context, 200, w =>
+        Map(app, venue, "/api/v1/status", (context, _) => Write(context, 200, w =>
         {
             w.WriteStartObject();
             w.WriteNull("message");
             w.WriteString("status", "Ok");
             w.WriteEndObject();
         }));
-        app.MapGet("/api/v1/ping", context => Text(context, "pong"));
-        app.MapGet("/api/v1/time", context => Text(context, Millis(venue.Now).ToString(CultureInfo.InvariantCulture)));
-        app.MapGet("/api/v1/assets", context => Write(context, 200, w => Assets(w, venue)));
-        app.MapGet("/api/v1/markets", context => Write(context, 200, w =>
+        Map(app, venue, "/api/v1/ping", (context, _) => Text(context, "pong"));
+        Map(app, venue, "/api/v1/time", (context, _) => Text(context, Millis(venue.Now).ToString(CultureInfo.InvariantCulture)));
+        Map(app, venue, "/api/v1/assets", (context, _) => Write(context, 200, w => Assets(w, venue)));
+        Map(app, venue, "/api/v1/markets", (context, _) => Write(context, 200, w =>
         {
             w.WriteStartArray();
             foreach (var m in venue.Markets) Market(w, m);
             w.WriteEndArray();
         }));
-        Map(app, "/api/v1/market", (context, q) => Write(context, 200, w => Market(w, RequireMarket(venue, q))));
-        Map(app, "/api/v1/ticker", (context, q) =>
+        Map(app, venue, "/api/v1/market", (context, q) => Write(context, 200, w => Market(w, RequireMarket(venue, q))));
+        Map(app, venue, "/api/v1/ticker", (context, q) =>
         {
             var m = RequireMarket(venue, q);
             long window = TickerWindow(q);
             return Write(context, 200, w => Ticker(w, venue, m, window));
         });
-        Map(app, "/api/v1/tickers", (context, q) =>
+        Map(app, venue, "/api/v1/tickers", (context, q) =>
         {
             long window = TickerWindow(q);
             return Write(context, 200, w =>
@@ -54,7 +54,7 @@ public static class PublicApi
                 w.WriteEndArray();
             });
         });
-        Map(app, "/api/v1/depth", (context, q) =>
+        Map(app, venue, "/api/v1/depth", (context, q) =>
         {
             var m = RequireMarket(venue, q);
             int limit = q.ContainsKey("limit") ? Choice(q, "limit", [5, 10, 20, 50, 100, 500, 1000]) : 1000;
@@ -74,10 +74,10 @@ public static class PublicApi
                 w.WriteEndObject();
             });
         });
-        Map(app, "/api/v1/trades", (context, q) => Trades(context, venue, q, offset: 0));
-        Map(app, "/api/v1/trades/history", (context, q) => Trades(context, venue, q, Int(q, "offset", 0, 0, int.MaxValue)));
-        Map(app, "/api/v1/klines", (context, q) => Klines(context, venue, q));
-        Map(app, "/api/v1/markPrices", (context, q) =>
+        Map(app, venue, "/api/v1/trades", (context, q) => Trades(context, venue, q, offset: 0));
+        Map(app, venue, "/api/v1/trades/history", (context, q) => Trades(context, venue, q, Int(q, "offset", 0, 0, int.MaxValue)));
+        Map(app, venue, "/api/v1/klines", (context, q) => Klines(context, venue, q));
+        Map(app, venue, "/api/v1/markPrices", (context, q) =>
         {
             var markets = q.ContainsKey("symbol") ? [RequireMarket(venue, q)] : venue.Markets;
             return Write(context, 200, w =>
@@ -97,7 +97,7 @@ public static class PublicApi
                 w.WriteEndArray();
             });
         });
-        Map(app, "/api/v1/openInterest", (context, q) =>
+        Map(app, venue, "/api/v1/openInterest", (context, q) =>
         {
             var markets = q.ContainsKey("symbol") ? [RequireMarket(venue, q)] : venue.Markets;
             long now = Millis(venue.Now);
@@ -115,7 +115,7 @@ public static class PublicApi
                 w.WriteEndArray();
             });
         });
-        Map(app, "/api/v1/fundingRates", (context, q) =>
+        Map(app, venue, "/api/v1/fundingRates", (context, q) =>
         {
             var m = RequireMarket(venue, q);
             var rows = venue.History.FundingRates(m.Id, Int(q, "limit", 100, 1, 10_000), Int(q, "offset", 0, 0, int.MaxValue));
@@ -135,12 +135,21 @@ public static class PublicApi
         });
     }
 
-    /// <summary>A GET endpoint whose handler reads the query and may throw <see cref="RestError"/> (answered as Backpack's error body).</summary>
-    private static void Map(IEndpointRouteBuilder app, string path, Func<HttpContext, IReadOnlyDictionary<string, string>, Task> handler) =>
+    /// <summary>
+    /// A GET endpoint whose handler reads the query and may throw <see cref="RestError"/> (answered
+    /// as Backpack's error body); each client address has its token bucket (Rest:PublicRequestsPerSecond).
+    /// </summary>
+    private static void Map(IEndpointRouteBuilder app, RestVenue venue, string path, Func<HttpContext, IReadOnlyDictionary<string, string>, Task> handler) =>
         app.MapGet(path, async context =>
         {
             try
             {
+                var options = venue.Options;
+                string client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                if (!venue.Limiter.TryAcquire("ip:" + client, options.PublicRequestsPerSecond, options.PublicRequestBurst))
+                {
+                    throw RestError.TooManyRequests("Too many requests from this address: at most " + options.PublicRequestsPerSecond + " per second");
+                }
                 var query = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var (key, value) in context.Request.Query) query[key] = value.ToString();
                 await handler(context, query).ConfigureAwait(false);

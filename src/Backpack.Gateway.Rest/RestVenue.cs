@@ -6,14 +6,33 @@ using Microsoft.AspNetCore.Http;
 
 namespace Backpack.Gateway.Rest;
 
-/// <summary>What the REST API answers from: the markets, their live state, the history database and a clock.</summary>
+/// <summary>
+/// What the REST API answers from: the markets, their live state, the history database and a clock;
+/// for the signed endpoints also the order desk (the way to the engine) and the request checks.
+/// </summary>
 public sealed class RestVenue(IReadOnlyList<MarketDefinition> markets, MarketFeed feed, HistoryReader? history, Func<long> clockMicros)
 {
     public IReadOnlyList<MarketDefinition> Markets { get; } = markets;
+    public MarketDirectory Directory { get; } = new(markets);
     public MarketFeed Feed { get; } = feed;
+
+    /// <summary>The REST API's limits (section Rest).</summary>
+    public RestOptions Options { get; init; } = new();
+
+    /// <summary>Token buckets per API key and per client address.</summary>
+    public Auth.RequestLimiter Limiter { get; init; } = new();
+
+    /// <summary>The way to the engine for the signed endpoints; null when the venue serves only public data.</summary>
+    public Orders.OrderDesk? Desk { get; init; }
+
+    /// <summary>The signed request check; null when no API keys are configured.</summary>
+    public Auth.RequestAuthenticator? Authenticator { get; init; }
 
     /// <summary>The history database; the endpoints that read it answer 503 when the venue keeps none (History:Enabled false).</summary>
     public HistoryReader History => history ?? throw new RestError(StatusCodes.Status503ServiceUnavailable, "NOT_IMPLEMENTED", "This venue keeps no history (History:Enabled is false)");
+
+    /// <summary>Whether the venue keeps a history database.</summary>
+    public bool HasHistory => history is not null;
 
     /// <summary>Now, in microseconds since the Unix epoch.</summary>
     public long Now => clockMicros();
@@ -26,17 +45,23 @@ public sealed class RestVenue(IReadOnlyList<MarketDefinition> markets, MarketFee
         }
         return null;
     }
+
+    public MarketDefinition Market(int marketId) => Directory[marketId];
 }
 
 /// <summary>Backpack's error answer: <c>{"code": "...", "message": "..."}</c> with an HTTP status (CCXT maps the code).</summary>
-public sealed class RestError(int status, string code, string message) : Exception(message)
+public sealed class RestError(int status, string code, string message, string? reason = null) : Exception(message)
 {
     public int Status { get; } = status;
     public string Code { get; } = code;
 
+    /// <summary>The venue's own reason code where Backpack's code is coarser (e.g. POST_ONLY_WOULD_TAKE under INVALID_ORDER).</summary>
+    public string? Reason { get; } = reason;
+
     public static RestError BadRequest(string message) => new(StatusCodes.Status400BadRequest, "INVALID_CLIENT_REQUEST", message);
     public static RestError UnknownSymbol(string? symbol) => new(StatusCodes.Status400BadRequest, "INVALID_SYMBOL", $"Unknown symbol '{symbol}'");
     public static RestError NotFound(string message) => new(StatusCodes.Status404NotFound, "RESOURCE_NOT_FOUND", message);
+    public static RestError TooManyRequests(string message) => new(StatusCodes.Status429TooManyRequests, "TOO_MANY_REQUESTS", message);
 }
 
 /// <summary>Writing Backpack's JSON: decimals as strings, prices and quantities in the market's own units, times in Backpack's formats.</summary>
@@ -78,6 +103,7 @@ internal static class BackpackJson
         w.WriteStartObject();
         w.WriteString("code", error.Code);
         w.WriteString("message", error.Message);
+        if (error.Reason is not null) w.WriteString("reason", error.Reason);
         w.WriteEndObject();
     });
 

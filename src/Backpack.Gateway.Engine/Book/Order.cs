@@ -34,6 +34,8 @@ internal struct Order
     public OrderFlags Flags;
     public SelfTradePrevention Stp;
     public OrderOrigin Origin;
+    /// <summary>When the order was accepted: the time of the command that placed it (engine µs since the Unix epoch).</summary>
+    public long CreatedAt;
 
     // ---- conditional orders (docs/trigger-orders.md) ----
     /// <summary>True while a conditional order waits for its trigger: off the book, in its account's trigger list, holding no margin.</summary>

@@ -29,6 +29,9 @@ internal sealed class OrderStore
         _byClientId = new Dictionary<ClientOrderKey, int>(Math.Min(capacity, 1 << 16));
     }
 
+    /// <summary>The time of the command being processed (engine µs): what a new order records as its creation time.</summary>
+    public long Now { get; set; }
+
     /// <summary>Orders accepted so far (the high part of the last order id).</summary>
     public long AcceptedCount { get; set; }
 
@@ -62,6 +65,7 @@ internal sealed class OrderStore
         o.OrderId = (++AcceptedCount << SlotBits) | (long)slot;
         o.Account = account;
         o.ClientOrderId = clientOrderId;
+        o.CreatedAt = Now;
         o.Level = o.Prev = o.Next = o.AccountPrev = o.AccountNext = None;
         if (clientOrderId != 0) _byClientId.Add(new ClientOrderKey(account, clientOrderId), slot);
         Count++;

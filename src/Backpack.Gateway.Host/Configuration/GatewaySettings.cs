@@ -22,7 +22,7 @@ public sealed class ConfigurationException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
-/// Engine, Sequencer, Journal, Snapshots, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin, History). Unknown keys and values that do not convert are errors that name the
+/// Engine, Sequencer, Journal, Snapshots, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin, History, Rest). Unknown keys and values that do not convert are errors that name the
 /// key, as are the checks each part makes of itself.
 /// </summary>
 public sealed class GatewaySettings
@@ -40,9 +40,10 @@ public sealed class GatewaySettings
     public DemoOptions Demo { get; private set; } = new();
     public AdminOptions Admin { get; private set; } = new();
     public History.HistoryOptions History { get; private set; } = new();
+    public Rest.RestOptions Rest { get; private set; } = new();
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
-    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Snapshots", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "History", "Logging"];
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Snapshots", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "History", "Rest", "Logging"];
 
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -66,6 +67,7 @@ public sealed class GatewaySettings
             Demo = Bind(configuration, "Demo", new DemoOptions(), problems),
             Admin = Bind(configuration, "Admin", new AdminOptions(), problems),
             History = Bind(configuration, "History", new History.HistoryOptions(), problems),
+            Rest = Bind(configuration, "Rest", new Rest.RestOptions(), problems),
         };
         if (problems.Count == 0) settings.Check(problems);
         if (problems.Count > 0) throw new ConfigurationException(problems);
@@ -129,6 +131,7 @@ public sealed class GatewaySettings
             problems.Add(e.Message);
         }
         problems.AddRange(History.Validate());
+        problems.AddRange(Rest.Validate());
         if (Sequencer.RingCapacity < 2 || (Sequencer.RingCapacity & (Sequencer.RingCapacity - 1)) != 0) problems.Add("Sequencer:RingCapacity must be a power of two");
         if (Sequencer.MaxBatch < 1) problems.Add("Sequencer:MaxBatch must be at least 1");
         if (Sequencer.TickInterval < TimeSpan.Zero) problems.Add("Sequencer:TickInterval must not be negative");

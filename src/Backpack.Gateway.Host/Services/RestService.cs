@@ -1,5 +1,7 @@
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Rest;
+using Backpack.Gateway.Rest.Auth;
+using Backpack.Gateway.Rest.Orders;
 using Microsoft.Extensions.Hosting;
 
 namespace Backpack.Gateway.Host.Services;
@@ -28,10 +30,24 @@ public sealed class RestService : IHostedService, IAsyncDisposable
             }
         }
         venue.Runner.AddConsumer(Feed);
-        Api = new RestVenue(venue.Markets, Feed, history.Reader, venue.Clock);
+        // The signed endpoints act for the accounts of the WebSocket API's keys (one key list for both).
+        var options = venue.Settings.Rest;
+        Desk = new OrderDesk(venue.Runner);
+        venue.Runner.AddConsumer(Desk);
+        var limiter = new RequestLimiter();
+        Api = new RestVenue(venue.Markets, Feed, history.Reader, venue.Clock)
+        {
+            Options = options,
+            Limiter = limiter,
+            Desk = Desk,
+            Authenticator = new RequestAuthenticator(venue.Settings.WebSocket.ApiKeys, options, venue.Clock, limiter),
+        };
     }
 
     public MarketFeed Feed { get; }
+
+    /// <summary>Where signed requests meet the engine.</summary>
+    public OrderDesk Desk { get; }
 
     /// <summary>What the endpoints answer from (mapped on the host's app by GatewayHost).</summary>
     public RestVenue Api { get; }
@@ -39,10 +55,16 @@ public sealed class RestService : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         Feed.Start();
+        Desk.Start();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public ValueTask DisposeAsync() => Feed.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Desk.DisposeAsync().ConfigureAwait(false);
+        await Feed.DisposeAsync().ConfigureAwait(false);
+        Api.Limiter.Dispose();
+    }
 }

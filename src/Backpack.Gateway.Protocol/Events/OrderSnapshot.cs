@@ -27,6 +27,8 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="TriggerKind">Trigger, StopLoss or TakeProfit</param>
 /// <param name="ParentOrderId">for a stop-loss / take-profit leg, the order whose fills armed it; 0 otherwise</param>
 /// <param name="Pending">true while it waits for its trigger (off the book)</param>
+/// <param name="SelfTradePrevention">self-trade prevention</param>
+/// <param name="CreatedAt">when the order was accepted (engine µs since the Unix epoch)</param>
 public readonly record struct OrderSnapshot(
     EventHeader Header,
     long RequestId,
@@ -48,14 +50,16 @@ public readonly record struct OrderSnapshot(
     TriggerSource TriggerBy,
     TriggerKind TriggerKind,
     long ParentOrderId,
-    bool Pending) : IProtocolMessage<OrderSnapshot>
+    bool Pending,
+    SelfTradePrevention SelfTradePrevention,
+    long CreatedAt) : IProtocolMessage<OrderSnapshot>
 {
     public static MessageType Type => MessageType.OrderSnapshot;
 
-    public static int FieldCount => 23;
+    public static int FieldCount => 25;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 23 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 25 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -83,6 +87,8 @@ public readonly record struct OrderSnapshot(
         p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)TriggerKind);
         p = ref MessagePackPrimitives.WriteInt64(ref p, ParentOrderId);
         p = ref MessagePackPrimitives.WriteBoolean(ref p, Pending);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)SelfTradePrevention);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, CreatedAt);
         w.Advance(ref start, ref p);
     }
 
@@ -107,5 +113,7 @@ public readonly record struct OrderSnapshot(
         r.ReadTriggerSource(),
         r.ReadTriggerKind(),
         r.ReadInt64(),
-        r.ReadBoolean());
+        r.ReadBoolean(),
+        r.ReadSelfTradePrevention(),
+        r.ReadInt64());
 }

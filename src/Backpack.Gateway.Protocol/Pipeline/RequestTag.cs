@@ -10,7 +10,7 @@ public static class RequestTag
 {
     public const int Fix = 1;
     public const int WebSocket = 2;
-    public const int Internal = 3;
+    public const int Rest = 3;
     private const long CounterMask = (1L << 40) - 1;
 
     public static long Make(int frontEnd, int connection, long counter) =>

@@ -76,6 +76,28 @@ internal static class RequestParser
         return CheckMethod(request);
     }
 
+    /// <summary>
+    /// Reads a bare JSON object of order parameters (a REST request body, or one element of a batch):
+    /// <c>{"symbol": ..., "side": ...}</c>. Returns null when well formed, else the reason.
+    /// </summary>
+    public static string? ParseJsonParams(ReadOnlySpan<byte> message, WsRequest request)
+    {
+        request.Reset();
+        var reader = new Utf8JsonReader(message, JsonOptions);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return "The body must be a JSON object of order parameters";
+            if (ReadJsonParams(ref reader, message, request) is { } problem) return problem;
+            if (reader.TokenType != JsonTokenType.EndObject) return "The body must be a JSON object of order parameters";
+            if (reader.Read()) return "Unexpected data after the JSON object";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return "Invalid JSON: " + e.Message;
+        }
+        return null;
+    }
+
     private static string? ReadJsonStrings(ref Utf8JsonReader reader, List<string> into, string what)
     {
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

@@ -1,0 +1,57 @@
+using System.Threading.Channels;
+using Backpack.Gateway.Protocol.Pipeline;
+
+namespace Backpack.Gateway.Rest;
+
+/// <summary>
+/// Follows the engine's event stream on a thread of its own: the engine thread only copies each
+/// batch into an unbounded queue (<see cref="OnEvents"/>) and returns; the follower applies the
+/// batches in engine order on its thread.
+/// </summary>
+public abstract class EventFollower(string threadName) : IEventConsumer, IAsyncDisposable
+{
+    private readonly Channel<EventBatch> _queue = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _loop;
+
+    public void Start() => _loop = EventBatch.StartDispatcher(threadName, Loop);
+
+    /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
+    public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
+
+    public void Post(EventBatch batch)
+    {
+        if (!_queue.Writer.TryWrite(batch)) batch.Return();
+    }
+
+    /// <summary>Applies one batch (on the follower's thread, or the caller's in tests).</summary>
+    public abstract void Apply(EventBatch batch);
+
+    private void Loop()
+    {
+        var reader = _queue.Reader;
+        while (true)
+        {
+            if (!reader.TryRead(out var batch))
+            {
+                var wait = reader.WaitToReadAsync();
+                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+                if (!more) return;
+                continue;
+            }
+            try
+            {
+                Apply(batch);
+            }
+            finally
+            {
+                batch.Return();
+            }
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+    }
+}
