@@ -29,11 +29,16 @@ public sealed class SignedTestHost : IAsyncDisposable
     private readonly HistoryProjector _projector;
     private readonly Dictionary<int, byte[]> _privateKeys = [];
 
-    public SignedTestHost(RestOptions? options = null)
+    private long _engineOffset;
+
+    /// <param name="fundingIntervalSeconds">The market's funding interval (0 = none); <see cref="SettleFunding"/> moves the engine's clock past the next funding time.</param>
+    public SignedTestHost(RestOptions? options = null, int fundingIntervalSeconds = 0)
     {
         Market = TestSupport.TestMarkets.Sol();
+        Market.FundingIntervalSeconds = fundingIntervalSeconds;
         Engine = new MatchingEngine([Market]);
-        Runner = new EngineRunner(Engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
+        // The engine's clock runs ahead of the wall clock by what SettleFunding added; requests are signed and checked on the wall clock.
+        Runner = new EngineRunner(Engine, () => EngineRunner.SystemClock() + Interlocked.Read(ref _engineOffset), new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
         var db = HistoryDatabase.Sqlite(Path.Combine(_folder, "history.db"));
         _projector = new HistoryProjector(db);
         _projector.Open();
@@ -90,6 +95,13 @@ public sealed class SignedTestHost : IAsyncDisposable
 
     public Task Fund(int account, long usdc) => Command(new Deposit(new CommandHeader(0, 0, 0), account, usdc * 1_000_000));
     public Task Index(long ticks) => Command(new SetIndexPrice(new CommandHeader(0, 0, 0), 1, ticks));
+
+    /// <summary>Moves the engine's clock one funding interval ahead and ticks: the interval under way is settled.</summary>
+    public async Task SettleFunding()
+    {
+        Interlocked.Add(ref _engineOffset, Market.FundingIntervalSeconds * 1_000_000L + 1_000_000);
+        await Command(new Tick(new CommandHeader(0, 0, 0)));
+    }
 
     /// <summary>What the engine holds for an account (read on the engine thread).</summary>
     public Task<T> Inspect<T>(Func<MatchingEngine, T> read) => Runner.InspectAsync(read);
