@@ -51,6 +51,13 @@ if (args.Length > 0 && args[0] == "ws-latency")
     return;
 }
 
+// "rest [rounds] [seconds] [no-history]": the REST API under wrk next to a bare Kestrel endpoint (signed order latency, GET depth requests/s).
+if (args.Length > 0 && args[0] == "rest")
+{
+    RestBench.Run(args.Length > 1 ? int.Parse(args[1]) : 3, args.Length > 2 ? int.Parse(args[2]) : 5, history: !args.Contains("no-history"));
+    return;
+}
+
 // "journal [commands] [recoveryCommands]": runner throughput with each fsync policy, and the recovery time of a long journal.
 if (args.Length > 0 && args[0] == "journal")
 {
