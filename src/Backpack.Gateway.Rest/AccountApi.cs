@@ -66,15 +66,6 @@ internal static class AccountApi
     /// <summary>A position's id: the account and the market (a position is one per account and market).</summary>
     private static string PositionId(int account, int market) => (account * 1000L + market).ToString(CultureInfo.InvariantCulture);
 
-    private static void Curve(Utf8JsonWriter w, string name, decimal baseFraction, decimal factor)
-    {
-        w.WriteStartObject(name);
-        w.WriteString("base", Decimal(baseFraction));
-        w.WriteString("factor", Decimal(factor));
-        w.WriteString("type", "sqrt");
-        w.WriteEndObject();
-    }
-
     /// <summary>USDC, the only collateral: locked = the initial margin of positions and orders (at most the cash), available = the rest.</summary>
     private static async Task Capital(SignedRequest r)
     {

@@ -264,15 +264,6 @@ public static class PublicApi
         w.WriteEndObject();
     }
 
-    private static void Curve(Utf8JsonWriter w, string name, decimal baseFraction, decimal factor)
-    {
-        w.WriteStartObject(name);
-        w.WriteString("base", Decimal(baseFraction));
-        w.WriteString("factor", Decimal(factor));
-        w.WriteString("type", "sqrt");
-        w.WriteEndObject();
-    }
-
     private static void Level(Utf8JsonWriter w, MarketDefinition m, long price, long quantity)
     {
         w.WriteStartArray();

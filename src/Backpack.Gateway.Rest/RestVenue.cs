@@ -81,6 +81,16 @@ internal static class BackpackJson
 
     public static long Millis(long micros) => micros / 1000;
 
+    /// <summary>An IMF or MMF curve as Backpack writes it: base + factor x sqrt(notional).</summary>
+    public static void Curve(Utf8JsonWriter w, string name, decimal baseFraction, decimal factor)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("base", Decimal(baseFraction));
+        w.WriteString("factor", Decimal(factor));
+        w.WriteString("type", "sqrt");
+        w.WriteEndObject();
+    }
+
     /// <summary>Backpack's naive ISO time (UTC, no zone): 2025-07-27T17:39:00.092.</summary>
     public static string Iso(long micros) => DateTime.UnixEpoch.AddTicks(micros * 10).ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture);
 

@@ -30,7 +30,7 @@ public sealed class RestService : IHostedService, IAsyncDisposable
             }
         }
         venue.Runner.AddConsumer(Feed);
-        // The signed endpoints act for the accounts of the WebSocket API's keys (one key list for both).
+        // The signed endpoints act for the accounts' API keys (the WebSocket API's list, made from section Accounts).
         var options = venue.Settings.Rest;
         Desk = new OrderDesk(venue.Runner);
         venue.Runner.AddConsumer(Desk);
