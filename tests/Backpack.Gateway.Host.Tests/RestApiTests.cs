@@ -24,15 +24,32 @@ public class RestApiTests
         }
     }
 
+    /// <summary>Bob's fills and orders, signed with his demo key, once the history has his fill.</summary>
+    private static async Task<(string Fills, string Orders)> BobsHistoryAsync(HostTestVenue venue)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            using var fills = await venue.Http.SendAsync(RestSigner.Sign(Demo.SecretOf("bob"), HttpMethod.Get, "wapi/v1/history/fills", "fillHistoryQueryAll",
+                new Dictionary<string, string> { ["symbol"] = "SOL_USDC_PERP" }));
+            using var orders = await venue.Http.SendAsync(RestSigner.Sign(Demo.SecretOf("bob"), HttpMethod.Get, "wapi/v1/history/orders", "orderHistoryQueryAll"));
+            Assert.Equal((System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.OK), (fills.StatusCode, orders.StatusCode));
+            string f = await fills.Content.ReadAsStringAsync(), o = await orders.Content.ReadAsStringAsync();
+            if (JsonDocument.Parse(f).RootElement.GetArrayLength() == 1) return (f, o);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("bob's fill is not in the history: " + f);
+            await Task.Delay(50);
+        }
+    }
+
     [Fact]
-    public async Task Trades_and_candles_answer_the_same_after_a_restart_and_after_the_history_database_is_deleted()
+    public async Task Trades_candles_fills_and_orders_answer_the_same_after_a_restart_and_after_the_history_database_is_deleted()
     {
         string folder = Directory.CreateTempSubdirectory("bp-rest-").FullName;
         const string Trades = "api/v1/trades?symbol=SOL_USDC_PERP";
         const string Klines = "api/v1/klines?symbol=SOL_USDC_PERP&interval=1d&startTime=0";
         try
         {
-            string trades, klines;
+            string trades, klines, fills, orders;
             await using (var first = await HostTestVenue.StartInAsync(folder, keep: true, Quiet))
             {
                 var endpoint = first.App.Services.GetRequiredService<FixService>().FrontEnd.Acceptor.LocalEndPoint!;
@@ -51,6 +68,11 @@ public class RestApiTests
                 Assert.Equal(("180.5", "2", false), (trade.GetProperty("price").GetString(), trade.GetProperty("quantity").GetString(), trade.GetProperty("isBuyerMaker").GetBoolean()));
                 klines = await WaitForAsync(first, Klines, k => k.GetArrayLength() == 1);
                 Assert.Equal("361", JsonDocument.Parse(klines).RootElement[0].GetProperty("quoteVolume").GetString());
+                (fills, orders) = await BobsHistoryAsync(first);
+                var fill = JsonDocument.Parse(fills).RootElement[0];
+                Assert.Equal(("180.5", "2", "Bid"), (fill.GetProperty("price").GetString(), fill.GetProperty("quantity").GetString(), fill.GetProperty("side").GetString()));
+                var order = Assert.Single(JsonDocument.Parse(orders).RootElement.EnumerateArray());
+                Assert.Equal(("Filled", fill.GetProperty("orderId").GetString()), (order.GetProperty("status").GetString(), order.GetProperty("id").GetString()));
 
                 // The live book: bob's buy took alice's ask whole; the venue's depth is empty and its sequence is the engine's.
                 var depth = JsonDocument.Parse(await first.Http.GetStringAsync("api/v1/depth?symbol=SOL_USDC_PERP")).RootElement;
@@ -63,6 +85,7 @@ public class RestApiTests
             {
                 Assert.Equal(trades, await second.Http.GetStringAsync(Trades));
                 Assert.Equal(klines, await second.Http.GetStringAsync(Klines));
+                Assert.Equal((fills, orders), await BobsHistoryAsync(second));
                 await second.StopAsync();
             }
 
@@ -73,6 +96,7 @@ public class RestApiTests
                 Assert.Equal(0, third.App.Services.GetRequiredService<HistoryService>().Projector!.Dropped);
                 Assert.Equal(trades, await third.Http.GetStringAsync(Trades));
                 Assert.Equal(klines, await third.Http.GetStringAsync(Klines));
+                Assert.Equal((fills, orders), await BobsHistoryAsync(third));
             }
         }
         finally

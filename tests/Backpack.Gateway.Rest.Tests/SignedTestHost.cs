@@ -118,62 +118,17 @@ public sealed class SignedTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// A request signed by <paramref name="account"/>'s key as a Backpack client signs it (written here
-    /// from Backpack's documentation, apart from the gateway's code): instruction, the parameters
-    /// sorted by name, timestamp and window. <paramref name="body"/>: a JSON object or array (a batch).
-    /// </summary>
+    /// <summary>A request signed by <paramref name="account"/>'s key (or <paramref name="signWith"/>, under the account's API key) as a Backpack client signs it.</summary>
     public HttpRequestMessage Signed(int account, HttpMethod method, string path, string instruction,
         IReadOnlyDictionary<string, string>? query = null, string? body = null, long? timestamp = null, int window = 5000, byte[]? signWith = null)
     {
-        long ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        string signedText;
-        if (body is not null && body.TrimStart().StartsWith('['))
-        {
-            var parts = JsonDocument.Parse(body).RootElement.EnumerateArray().Select(item => Sorted(instruction, Fields(item)));
-            signedText = string.Join('&', parts);
-        }
-        else if (body is not null)
-        {
-            signedText = Sorted(instruction, Fields(JsonDocument.Parse(body).RootElement));
-        }
-        else
-        {
-            signedText = Sorted(instruction, query ?? new Dictionary<string, string>());
-        }
-        signedText += $"&timestamp={ts}&window={window}";
-        byte[] key = signWith ?? _privateKeys[account];
-        string signature = Convert.ToBase64String(Ed25519.Sign(key, Encoding.UTF8.GetBytes(signedText)));
-        string uri = query is null || query.Count == 0 ? path : path + "?" + string.Join('&', query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
-        var request = new HttpRequestMessage(method, uri);
+        var request = TestSupport.RestSigner.Sign(signWith ?? _privateKeys[account], method, path, instruction, query, body, timestamp, window);
+        request.Headers.Remove("X-API-Key");
         request.Headers.Add("X-API-Key", ApiKey(account));
-        request.Headers.Add("X-Signature", signature);
-        request.Headers.Add("X-Timestamp", ts.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("X-Window", window.ToString(CultureInfo.InvariantCulture));
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         return request;
     }
 
     public string ApiKey(int account) => Convert.ToBase64String(Ed25519.PublicKeyOf(_privateKeys[account]));
-
-    private static string Sorted(string instruction, IReadOnlyDictionary<string, string> fields) =>
-        "instruction=" + instruction + string.Concat(fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"&{f.Key}={f.Value}"));
-
-    private static Dictionary<string, string> Fields(JsonElement item)
-    {
-        var fields = new Dictionary<string, string>();
-        foreach (var p in item.EnumerateObject())
-        {
-            fields[p.Name] = p.Value.ValueKind switch
-            {
-                JsonValueKind.String => p.Value.GetString()!,
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => p.Value.GetRawText(),
-            };
-        }
-        return fields;
-    }
 
     public async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> Send(HttpRequestMessage request)
     {
