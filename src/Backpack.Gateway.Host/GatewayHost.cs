@@ -83,6 +83,11 @@ public static class GatewayHost
         app.Services.GetRequiredService<LiquidationLog>();
         app.Services.GetRequiredService<WebSocketService>().FrontEnd.MapTo(app);
         app.MapBackpackPublicApi(app.Services.GetRequiredService<RestService>().Api);
+        // The page's first load (docs/rest.md, our extensions): the fund's balance follows the engine's events from the recovered state on.
+        var venue = app.Services.GetRequiredService<Venue>();
+        var fund = new InsuranceFundWatch(venue.Engine.InsuranceFundBalance);
+        venue.Runner.AddConsumer(fund);
+        app.MapVenueApi(app.Services.GetRequiredService<RestService>().Api, () => fund.Balance);
         AdminEndpoints.Map(app);
         WebPage.Map(app);
         return app;
