@@ -59,6 +59,13 @@ public class VenueApiTests : IAsyncLifetime
         // The fee: min(1% of 5.748 x 173.90 = 9.995772, the surplus over the bankruptcy price 174 - 39.1 / 10 = 170.09) to the fund.
         Assert.Equal("1009.995772", (await _host.GetJsonAsync("api/v1/x/insuranceFund")).Body.GetProperty("balance").GetString());
         Assert.Equal(1_009_995_772, _host.Engine.InsuranceFundBalance);
+
+        // docs/rest.md shows these two answers.
+        string doc = File.ReadAllText(TestSupport.RepositoryFiles.PathOf("docs/rest.md")).ReplaceLineEndings("\n");
+        foreach (string path in new[] { "/api/v1/x/insuranceFund", "/api/v1/x/liquidations?symbol=SOL_USDC_PERP&limit=1" })
+        {
+            Assert.Contains($"GET {path}\n{await _host.GetTextAsync(path[1..])}\n", doc);
+        }
     }
 
     [Theory]
