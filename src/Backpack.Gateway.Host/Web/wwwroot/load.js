@@ -25,7 +25,9 @@ async function loadMarket(symbol) {
     state.chart.load(klines);
     for (const t of trades) addTrade(t.id, t.price, t.quantity, t.isBuyerMaker, t.timestamp * 1000, false);
   } catch (e) {
-    if (load === state.loads) setStatus(`error: ${e.message}`, 'bad');
+    if (load !== state.loads) return;
+    setStatus(`error: ${e.message}`, 'bad');
+    state.chart.load([]); // the chart goes on from the trades it receives
   }
 }
 
