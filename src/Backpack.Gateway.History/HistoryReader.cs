@@ -99,11 +99,23 @@ public sealed class HistoryReader(HistoryDatabase database)
 
     /// <summary>Liquidation events, of one account or (<paramref name="account"/> 0) all, in engine order.</summary>
     public IReadOnlyList<LiquidationEventRow> LiquidationEvents(int account, int limit) => Query(
-        "SELECT sequence, kind, account, liquidation_id, market, stage, side, price, quantity, trade_id, counterparty, detail, time FROM liquidation_events " +
+        LiquidationEventColumns +
         "WHERE (@a = 0 OR account = @a) ORDER BY sequence DESC, position DESC LIMIT @l",
-        r => new LiquidationEventRow(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6),
-            r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt32(10), r.GetInt64(11), r.GetInt64(12)),
+        ReadLiquidationEvent,
         ("a", account), ("l", limit));
+
+    /// <summary>The forced closes (liquidation fills of every stage), of one market or (<paramref name="market"/> 0) all, newest first: the public liquidation feed.</summary>
+    public IReadOnlyList<LiquidationEventRow> LiquidationFills(int market, int limit) => Query(
+        LiquidationEventColumns +
+        "WHERE kind = 'liquidationFill' AND (@m = 0 OR market = @m) ORDER BY sequence DESC, position DESC LIMIT @l",
+        ReadLiquidationEvent,
+        ("m", market), ("l", limit));
+
+    private const string LiquidationEventColumns =
+        "SELECT sequence, kind, account, liquidation_id, market, stage, side, price, quantity, trade_id, counterparty, detail, time FROM liquidation_events ";
+
+    private static LiquidationEventRow ReadLiquidationEvent(DbDataReader r) => new(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3),
+        r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt32(10), r.GetInt64(11), r.GetInt64(12));
 
     private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object Value)[] parameters)
     {

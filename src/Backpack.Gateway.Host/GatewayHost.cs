@@ -85,6 +85,11 @@ public static class GatewayHost
         var rest = app.Services.GetRequiredService<RestService>().Api;
         app.MapBackpackPublicApi(rest);
         app.MapBackpackPrivateApi(rest);
+        // The page's first load (docs/rest.md, our extensions): the fund's balance follows the engine's events from the recovered state on.
+        var venue = app.Services.GetRequiredService<Venue>();
+        var fund = new InsuranceFundWatch(venue.Engine.InsuranceFundBalance);
+        venue.Runner.AddConsumer(fund);
+        app.MapVenueApi(rest, () => fund.Balance);
         AdminEndpoints.Map(app);
         WebPage.Map(app);
         return app;

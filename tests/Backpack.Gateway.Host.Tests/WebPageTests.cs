@@ -12,19 +12,25 @@ public class WebPageTests(ITestOutputHelper output)
 {
     public const string Chromium = "/usr/bin/chromium";
 
-    [Fact]
-    public async Task The_page_shows_the_book_places_an_order_and_shows_a_liquidation_after_a_crash()
+    /// <summary>Debian's chromium, headless.</summary>
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: `bash .ci/run` installs Debian's chromium");
-        await using var venue = await HostTestVenue.StartAsync("--Demo:TradeInterval=00:00:00.500");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
             // Running as root needs --no-sandbox; the rest keeps chromium off the (closed) network.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    [Fact]
+    public async Task The_page_shows_the_book_places_an_order_and_shows_a_liquidation_after_a_crash()
+    {
+        await using var venue = await HostTestVenue.StartAsync("--Demo:TradeInterval=00:00:00.500");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
@@ -55,6 +61,12 @@ public class WebPageTests(ITestOutputHelper output)
         var position = page.Locator("#positions tr", new() { HasText = "SOL_USDC_PERP" });
         await Expect(position.Locator("td >> nth=1")).ToHaveTextAsync("400", new() { Timeout = 10_000 });
         await Expect(position.Locator("td >> nth=5")).Not.ToHaveTextAsync("none");
+        // Her fills add up to the 400 bought, and the market order shows as filled in her order history.
+        await Expect(page.Locator("#my-history tr", new() { HasText = "MARKET" }).Locator("td >> nth=7")).ToHaveTextAsync("Filled");
+        await Expect(page.Locator("#my-history tr", new() { HasText = "MARKET" }).Locator("td >> nth=6")).ToHaveTextAsync("400");
+        var fills = await page.Locator("#my-fills tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [...r.cells].map(c => c.textContent))");
+        Assert.All(fills, f => Assert.Equal(("SOL_USDC_PERP", "Bid", "taker", "USER"), (f[1], f[2], f[6], f[7])));
+        Assert.Equal(400m, fills.Sum(f => decimal.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)));
 
         // The index gaps 12% lower: carol and the demo's leveraged longs are liquidated.
         await venue.PostAsync("admin/scenarios/gap-down/start?speed=30");

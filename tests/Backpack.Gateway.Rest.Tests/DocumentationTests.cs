@@ -62,7 +62,7 @@ public sealed class DocumentationTests
             .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")).Select(File.ReadAllText));
         var paths = Regex.Matches(source, "\"(/w?api/v1/[\\w/]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.True(paths.Count >= 25, $"only {paths.Count} paths found in the source");
-        var missing = paths.Where(p => !Regex.IsMatch(Doc, "```http\\n(GET|POST|DELETE) " + Regex.Escape(p) + "[?\\s]")).ToList();
+        var missing = paths.Where(p => !Regex.IsMatch(Doc, "(?m)^(GET|POST|DELETE) " + Regex.Escape(p) + "[?\\s]")).ToList();
         Assert.True(missing.Count == 0, "no example in docs/rest.md for: " + string.Join(", ", missing));
     }
 

@@ -42,7 +42,9 @@ public sealed class RestTestHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         _app = builder.Build();
-        _app.MapBackpackPublicApi(new RestVenue([Market], Feed, new HistoryReader(db), () => Time));
+        var api = new RestVenue([Market], Feed, new HistoryReader(db), () => Time);
+        _app.MapBackpackPublicApi(api);
+        _app.MapVenueApi(api, () => Fund.Balance);
         _app.StartAsync().GetAwaiter().GetResult();
         Http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
     }
@@ -50,6 +52,7 @@ public sealed class RestTestHost : IAsyncDisposable
     public MarketDefinition Market { get; }
     public MatchingEngine Engine { get; }
     public MarketFeed Feed { get; }
+    public InsuranceFundWatch Fund { get; } = new(0);
     public HttpClient Http { get; }
 
     /// <summary>Engine time (microseconds), also the API's clock.</summary>
@@ -63,6 +66,7 @@ public sealed class RestTestHost : IAsyncDisposable
         Engine.Process(ProtocolCodec.ToArray(command), _output);
         _projector.Apply(EventBatch.Copy(_output));
         Feed.Apply(EventBatch.Copy(_output));
+        Fund.OnEvents(_output);
     }
 
     public void Deposit(int account, long usdc) => Send(new Deposit(Header(), account, usdc * Usdc));

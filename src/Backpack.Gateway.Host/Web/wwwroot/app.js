@@ -1,6 +1,8 @@
 // Backpack.Gateway retail page: plain JavaScript, no build step. One WebSocket to /ws carries the
 // public streams of the chosen market and, once an account is picked, its private streams (logged on
-// with the account's Ed25519 key, signed here with WebCrypto). docs/web-page.md describes it.
+// with the account's Ed25519 key, signed here with WebCrypto). What happened before the page opened
+// (candles, trades, the insurance fund, liquidations) comes from the REST API (load.js); the chart
+// is chart.js. docs/web-page.md describes it.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -14,14 +16,21 @@ const state = {
   book: { bids: new Map(), asks: new Map(), u: 0, resyncing: false },
   orders: new Map(),    // order id -> order
   positions: new Map(), // symbol -> position
+  chart: null,          // CandleChart
+  loads: 0,             // bumped when the market or the connection changes: older REST answers are dropped
+  connections: 0,       // bumped by each connection: the venue's older REST answers are dropped
+  fundSeen: false,      // a stream message set the fund since the connection opened
 };
 const BOOK_ROWS = 12;
 const FEED_ROWS = 200;
+const TRADE_ROWS = 50;
+const HISTORY_ROWS = 50;
 
 // ---------------------------------------------------------------- start
 
 async function start() {
   state.config = await (await fetch('/web/config.json')).json();
+  state.chart = new CandleChart($('chart'));
   const nav = $('markets');
   for (const m of state.config.markets) {
     const b = document.createElement('button');
@@ -57,12 +66,13 @@ function chooseMarket(symbol) {
   if (state.socket && state.socket.readyState === WebSocket.OPEN) {
     request('UNSUBSCRIBE', publicStreams(old)).catch(() => {});
     resetMarket();
-    request('SUBSCRIBE', publicStreams(symbol)).catch(showError);
+    request('SUBSCRIBE', publicStreams(symbol)).then(() => loadMarket(symbol)).catch(showError);
   }
 }
 
 function highlightMarket() {
   $('symbol').textContent = state.symbol;
+  $('chart-symbol').textContent = state.symbol;
   for (const b of $('markets').children) b.classList.toggle('active', b.dataset.symbol === state.symbol);
 }
 
@@ -79,6 +89,11 @@ function connect() {
   state.positions.clear();
   renderOrders();
   renderPositions();
+  $('my-fills').replaceChildren();
+  $('my-history').replaceChildren();
+  $('feed').replaceChildren();
+  state.fundSeen = false;
+  state.connections++;
   resetMarket();
   setStatus('connecting…', '');
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${state.config.wsPath}`;
@@ -87,6 +102,9 @@ function connect() {
   socket.onopen = async () => {
     try {
       await request('SUBSCRIBE', [...publicStreams(state.symbol), 'liquidation', 'insuranceFund']);
+      // Subscribed first: what the REST API misses then arrives on the streams (duplicates are dropped).
+      loadMarket(state.symbol);
+      loadVenue();
       if (state.account) {
         await request('SUBSCRIBE', PRIVATE_STREAMS, await signature(state.account));
         const orders = await request('orderQueryAll', {});
@@ -144,11 +162,11 @@ function onStream(stream, d) {
   switch (d.e) {
     case 'depthSnapshot': if (d.s === state.symbol) onDepthSnapshot(d); break;
     case 'depth': if (d.s === state.symbol) onDepth(d); break;
-    case 'trade': if (d.s === state.symbol) addTrade(d); break;
+    case 'trade': if (d.s === state.symbol) { addTrade(d.t, d.p, d.q, d.m, d.T, true); state.chart.addTrade(Number(d.p), d.T / 1000); } break;
     case 'markPrice': if (d.s === state.symbol) { $('mark').textContent = d.p; $('index').textContent = d.i; } break;
-    case 'liquidation': addFeed(`${time(d.E)} ${d.stage} liquidation ${d.s}: ${d.S === 'Ask' ? 'long' : 'short'} ${d.q} closed at ${d.p}`, d.stage === 'Adl' ? 'adl' : ''); break;
-    case 'insuranceFund': $('fund').textContent = d.balance; break;
-    case 'orderAccepted': case 'orderModified': case 'orderFill': case 'orderCancelled': case 'orderExpired': onOrderUpdate(d); break;
+    case 'liquidation': addLiquidation(d.t, d.s, d.S, d.p, d.q, d.stage, d.E, true); break;
+    case 'insuranceFund': $('fund').textContent = d.balance; state.fundSeen = true; break;
+    case 'orderAccepted': case 'orderModified': case 'orderFill': case 'orderCancelled': case 'orderExpired': case 'triggerFailed': onOrderUpdate(d); break;
     case 'positionSnapshot': case 'positionOpened': case 'positionAdjusted': case 'positionClosed': onPosition(d); break;
     case 'marginCall': addFeed(`${time(d.E)} MARGIN CALL for ${state.account.name}: margin ratio ${d.marginRatio}, equity ${d.equity}`, 'mine'); break;
     case 'liquidationStarted': addFeed(`${time(d.E)} ${state.account.name} is being LIQUIDATED (#${d.liquidationId}): equity ${d.equity}, maintenance ${d.maintenanceMargin}`, 'mine'); break;
@@ -161,7 +179,9 @@ function onStream(stream, d) {
 // ---------------------------------------------------------------- market data
 
 function resetMarket() {
+  state.loads++;
   state.book = { bids: new Map(), asks: new Map(), u: 0, resyncing: false };
+  state.chart.reset();
   $('trades').replaceChildren();
   $('mark').textContent = '–';
   $('index').textContent = '–';
@@ -198,12 +218,15 @@ function renderBook() {
   if (!$('price').value && bestBid !== null) $('price').value = bids[0][0];
 }
 
-function addTrade(d) {
-  const tr = row([d.p, d.q, time(d.T)]);
-  tr.className = d.m ? 'ask' : 'bid';
+// A trade row: `live` ones go on top; older ones (the REST API's, newest first) below the rest. Each trade shows once.
+function addTrade(id, price, quantity, buyerMaker, micros, live) {
   const trades = $('trades');
-  trades.prepend(tr);
-  while (trades.children.length > 50) trades.lastChild.remove();
+  if (trades.querySelector(`tr[data-id="${id}"]`)) return;
+  const tr = row([price, quantity, time(micros)]);
+  tr.dataset.id = id;
+  tr.className = buyerMaker ? 'ask' : 'bid';
+  if (live) trades.prepend(tr); else trades.append(tr);
+  while (trades.children.length > TRADE_ROWS) trades.lastChild.remove();
 }
 
 // ---------------------------------------------------------------- orders and positions
@@ -230,11 +253,13 @@ async function placeOrder() {
 }
 
 function onOrderUpdate(d) {
+  if (d.e === 'orderFill') addFill(d);
   if (!d.i) return; // off-book backstop and ADL fills have no order
   if (d.X === 'New' || d.X === 'PartiallyFilled') {
     state.orders.set(d.i, { symbol: d.s, side: d.S, type: d.o, price: d.p, quantity: d.X === 'TriggerPending' ? d.Y : d.q, filled: d.z, status: d.X });
   } else {
     state.orders.delete(d.i);
+    addHistory(d);
   }
   renderOrders();
 }
@@ -259,6 +284,25 @@ function onPosition(d) {
   renderPositions();
 }
 
+// The account's fills (every `orderFill`, off-book closes included), newest first.
+function addFill(d) {
+  const tr = row([time(d.T), d.s, d.S, d.L, d.l, d.n, d.m ? 'maker' : 'taker', d.O]);
+  tr.cells[2].className = d.S === 'Bid' ? 'bid' : 'ask';
+  const fills = $('my-fills');
+  fills.prepend(tr);
+  while (fills.children.length > HISTORY_ROWS) fills.lastChild.remove();
+}
+
+// An order that left the open orders (filled, canceled, expired, failed), newest first.
+function addHistory(d) {
+  const tr = row([time(d.T), d.s, d.S, d.o, d.p ?? 'market', d.q === '0' && d.Y ? d.Y : d.q, d.z, d.X + (d.R ? ` (${d.R})` : '')]);
+  tr.dataset.orderId = d.i;
+  tr.cells[2].className = d.S === 'Bid' ? 'bid' : 'ask';
+  const history = $('my-history');
+  history.prepend(tr);
+  while (history.children.length > HISTORY_ROWS) history.lastChild.remove();
+}
+
 function renderPositions() {
   const rows = [...state.positions.values()].map((p) => {
     const tr = row([p.s, p.q, p.B ?? '–', p.M, p.P, p.estLiquidationPrice ?? 'none', p.adlQuintile ? `${p.adlQuintile} of 5` : 'not ranked']);
@@ -271,13 +315,24 @@ function renderPositions() {
 
 // ---------------------------------------------------------------- helpers
 
-function addFeed(text, className) {
+// A feed line: `live` ones go on top, older ones (the REST API's, newest first) at the bottom.
+function addFeed(text, className, live = true) {
   const li = document.createElement('li');
   li.textContent = text;
   li.className = className;
   const feed = $('feed');
-  feed.prepend(li);
+  if (live) feed.prepend(li); else feed.append(li);
   while (feed.children.length > FEED_ROWS) feed.lastChild.remove();
+  return li;
+}
+
+// A public forced close (the `liquidation` stream, or GET /api/v1/x/liquidations on load); each shows once.
+function addLiquidation(id, symbol, side, price, quantity, stage, micros, live) {
+  const key = `${symbol}:${id}`;
+  if ($('feed').querySelector(`li[data-liquidation="${key}"]`)) return;
+  const li = addFeed(`${time(micros)} ${stage} liquidation ${symbol}: ${side === 'Ask' ? 'long' : 'short'} ${quantity} closed at ${price}`,
+    stage === 'Adl' ? 'liquidation adl' : 'liquidation', live);
+  li.dataset.liquidation = key;
 }
 
 function row(cells) {

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Backpack.Gateway.History;
+using Backpack.Gateway.Protocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using static Backpack.Gateway.Rest.BackpackJson;
+
+namespace Backpack.Gateway.Rest;
+
+/// <summary>
+/// Our public extensions under /api/v1/x/ (not Backpack's; docs/rest.md): what the venue's web page
+/// needs on first load that Backpack's public API has no endpoint for, the insurance fund's balance
+/// and the recent forced closes (the WebSocket API's <c>insuranceFund</c> and <c>liquidation</c>
+/// streams only tell what happens after a client subscribed).
+/// </summary>
+public static class VenueApi
+{
+    public static void MapVenueApi(this IEndpointRouteBuilder app, RestVenue venue, Func<long> insuranceFundMicros)
+    {
+        Map(app, "/api/v1/x/insuranceFund", (context, _) => Write(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("balance", Usdc(insuranceFundMicros()));
+            w.WriteNumber("timestamp", Millis(venue.Now));
+            w.WriteEndObject();
+        }));
+        Map(app, "/api/v1/x/liquidations", (context, q) =>
+        {
+            int market = q.ContainsKey("symbol") ? PublicApi.RequireMarket(venue, q).Id : 0; // 0: every market
+            var rows = venue.History.LiquidationFills(market, PublicApi.Int(q, "limit", 100, 1, 1000));
+            return Write(context, 200, w =>
+            {
+                w.WriteStartArray();
+                foreach (var r in rows) Liquidation(w, venue, r);
+                w.WriteEndArray();
+            });
+        });
+    }
+
+    /// <summary>One forced close, with the fields of the WebSocket API's public <c>liquidation</c> message; the account is not named.</summary>
+    private static void Liquidation(Utf8JsonWriter w, RestVenue venue, LiquidationEventRow r)
+    {
+        var m = venue.Markets[r.Market - 1];
+        w.WriteStartObject();
+        w.WriteNumber("id", r.TradeId);
+        w.WriteString("price", Price(m, r.Price));
+        w.WriteString("quantity", Quantity(m, r.Quantity));
+        w.WriteString("side", (Side)r.Side == Side.Buy ? "Bid" : "Ask");
+        w.WriteString("stage", (LiquidationStage)r.Stage switch { LiquidationStage.Book => "Book", LiquidationStage.Backstop => "Backstop", _ => "Adl" });
+        w.WriteString("symbol", m.Symbol);
+        w.WriteNumber("timestamp", Millis(r.Time));
+        w.WriteEndObject();
+    }
+
+    /// <summary>A GET endpoint answering a <see cref="RestError"/> with Backpack's error body.</summary>
+    private static void Map(IEndpointRouteBuilder app, string path, Func<HttpContext, IReadOnlyDictionary<string, string>, Task> handler) =>
+        app.MapGet(path, async context =>
+        {
+            try
+            {
+                var query = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (key, value) in context.Request.Query) query[key] = value.ToString();
+                await handler(context, query).ConfigureAwait(false);
+            }
+            catch (RestError e)
+            {
+                await Error(context, e).ConfigureAwait(false);
+            }
+        });
+}

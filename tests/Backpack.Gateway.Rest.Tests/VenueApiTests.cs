@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.Json;
+using Backpack.Gateway.Protocol;
+
+namespace Backpack.Gateway.Rest.Tests;
+
+/// <summary>
+/// Our extensions under /api/v1/x/ (docs/rest.md) on a worked liquidation. SOL: 0.01 ticks, 0.001
+/// lots, IMF 5%, MMF 2.5%, taker fee 5 bp. Account 1 buys 10 SOL at 180.00 on 100 USDC (fee 0.90);
+/// the maker (3) quotes 173.90 / 175.00; the index falls to 174.00, so the mark is 174.00:
+/// equity 99.10 - 60 = 39.10 is under the maintenance margin 2.5% x 1,740 = 43.50.
+/// </summary>
+public class VenueApiTests : IAsyncLifetime
+{
+    private const int Fund = 9_000_000, Long = 1, Short = 2, Maker = 3;
+    private readonly RestTestHost _host = new();
+
+    public Task InitializeAsync()
+    {
+        var h = _host;
+        h.Index(18_000);
+        h.Deposit(Fund, 1_000);
+        h.Deposit(Long, 100);
+        h.Deposit(Short, 100_000);
+        h.Deposit(Maker, 100_000);
+        h.Limit(Short, Side.Sell, 18_000, 10_000);
+        h.Limit(Long, Side.Buy, 18_000, 10_000);
+        h.Limit(Maker, Side.Buy, 17_390, 20_000);
+        h.Limit(Maker, Side.Sell, 17_500, 20_000);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task The_fund_and_the_forced_closes_answer_from_the_first_request_on()
+    {
+        var (status, fund) = await _host.GetJsonAsync("api/v1/x/insuranceFund");
+        Assert.Equal((HttpStatusCode.OK, "1000", _host.Time / 1000), (status, fund.GetProperty("balance").GetString(), fund.GetProperty("timestamp").GetInt64()));
+        Assert.Equal("[]", (await _host.GetJsonAsync("api/v1/x/liquidations")).Body.GetRawText());
+
+        _host.Time += 1_000_000;
+        _host.Index(17_400); // liquidation starts
+        _host.Time += 250_000;
+        _host.Tick();        // the first book slice
+        _host.Tick();        // the account is under 98% of its maintenance margin: the liquidation ends
+
+        // The slice: 10% of 10 SOL, but at least 1,000 USDC at the mark 174: ceil(5.7471) = 5.748 SOL, sold into the 173.90
+        // bid (inside the band: 174 x (1 - (1 - 39.1 / 43.5) x 1.5 x 2.5%) = 173.34).
+        var (_, all) = await _host.GetJsonAsync("api/v1/x/liquidations");
+        var close = Assert.Single(all.EnumerateArray());
+        Assert.Equal(("SOL_USDC_PERP", "Ask", "173.9", "5.748", "Book", (RestTestHost.Start + 1_250_000) / 1000),
+            (close.GetProperty("symbol").GetString(), close.GetProperty("side").GetString(), close.GetProperty("price").GetString(),
+             close.GetProperty("quantity").GetString(), close.GetProperty("stage").GetString(), close.GetProperty("timestamp").GetInt64()));
+        var (_, trades) = await _host.GetJsonAsync("api/v1/trades?symbol=SOL_USDC_PERP&limit=1");
+        Assert.Equal(trades[0].GetProperty("id").GetInt64(), close.GetProperty("id").GetInt64()); // the slice's trade
+        Assert.Equal(all.GetRawText(), (await _host.GetJsonAsync("api/v1/x/liquidations?symbol=SOL_USDC_PERP&limit=1")).Body.GetRawText());
+
+        // The fee: min(1% of 5.748 x 173.90 = 9.995772, the surplus over the bankruptcy price 174 - 39.1 / 10 = 170.09) to the fund.
+        Assert.Equal("1009.995772", (await _host.GetJsonAsync("api/v1/x/insuranceFund")).Body.GetProperty("balance").GetString());
+        Assert.Equal(1_009_995_772, _host.Engine.InsuranceFundBalance);
+
+        // docs/rest.md shows these two answers.
+        string doc = File.ReadAllText(TestSupport.RepositoryFiles.PathOf("docs/rest.md")).ReplaceLineEndings("\n");
+        foreach (string path in new[] { "/api/v1/x/insuranceFund", "/api/v1/x/liquidations?symbol=SOL_USDC_PERP&limit=1" })
+        {
+            Assert.Contains($"GET {path}\n{await _host.GetTextAsync(path[1..])}\n", doc);
+        }
+    }
+
+    [Theory]
+    [InlineData("api/v1/x/liquidations?symbol=DOGE_USDC_PERP", "INVALID_SYMBOL", "Unknown symbol 'DOGE_USDC_PERP'")]
+    [InlineData("api/v1/x/liquidations?symbol=", "INVALID_CLIENT_REQUEST", "symbol is required")]
+    [InlineData("api/v1/x/liquidations?limit=0", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
+    [InlineData("api/v1/x/liquidations?limit=ten", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
+    public async Task Bad_parameters_get_Backpacks_error_body(string path, string code, string message)
+    {
+        var (status, body) = await _host.GetJsonAsync(path);
+        Assert.Equal((HttpStatusCode.BadRequest, code, message), (status, body.GetProperty("code").GetString(), body.GetProperty("message").GetString()));
+    }
+}
