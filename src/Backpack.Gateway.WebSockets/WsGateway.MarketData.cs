@@ -68,6 +68,16 @@ public sealed partial class WsGateway
     }
 
     /// <summary>
+    /// The time (microseconds) of a recovered venue, for the streams that read a clock (the 24 h
+    /// ticker) before the first engine event brings one. Call before <see cref="Start"/>.
+    /// </summary>
+    public void SeedClock(long now)
+    {
+        if (_dispatcher is not null) throw new InvalidOperationException("seed before Start");
+        _lastTime = Math.Max(_lastTime, now);
+    }
+
+    /// <summary>
     /// Gives the open interest of a market its positions as the engine holds them (a recovered
     /// venue); call before <see cref="Start"/>.
     /// </summary>
