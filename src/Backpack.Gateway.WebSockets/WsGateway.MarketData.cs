@@ -23,6 +23,8 @@ public sealed partial class WsGateway
     private bool[] _tickerDirty = null!;
     private long[] _tickerSentAt = null!;
     private CandleSet[] _candles = null!;
+    // Engine time at which a market's candles next need a look (a throttled update or a close is due); 0 = at the next batch.
+    private long[] _klineCheckAt = null!;
     private OpenInterestBook[] _openInterest = null!;
     private TopOfBook[] _topSent = null!;
     private TradeOrders _tradeOrders;
@@ -57,6 +59,7 @@ public sealed partial class WsGateway
         _tickerDirty = new bool[markets];
         _tickerSentAt = new long[markets];
         _candles = new CandleSet[markets];
+        _klineCheckAt = new long[markets];
         _openInterest = new OpenInterestBook[markets];
         _topSent = new TopOfBook[markets];
         for (int m = 1; m < markets; m++)
@@ -119,6 +122,7 @@ public sealed partial class WsGateway
         long time = e.Header.Time;
         _tickers[m].Add(time, e.Price, e.Quantity, e.Price * e.Quantity * _markets.Units(m).QuotePerTickLot);
         _tickerDirty[m] = true;
+        _klineCheckAt[m] = 0;
         var candles = _candles[m];
         for (int i = 0; i < KlineInterval.All.Length; i++)
         {
@@ -151,7 +155,7 @@ public sealed partial class WsGateway
                 var key = new StreamKey(StreamKind.Ticker, m);
                 if (_subscribers[Index(key)].Count != 0) Publish(key, new TickerBody(_encoder, m, _tickers[m].Stats(now), _marks[m], now));
             }
-            Klines(m, now);
+            if (now >= _klineCheckAt[m]) Klines(m, now);
             var openInterest = _openInterest[m];
             if (now - openInterest.SentAt >= OpenInterestEvery)
             {
@@ -180,10 +184,14 @@ public sealed partial class WsGateway
         Publish(key, new BookTickerBody(_encoder, marketId, top, _books[marketId].LastSequence, _lastTime));
     }
 
-    /// <summary>Each interval's candle under way: its final message once the engine's time passes its close, else an update at most once a second.</summary>
+    /// <summary>
+    /// Each interval's candle under way: its final message once the engine's time passes its close,
+    /// else an update at most once a second; then when the next of these is due.
+    /// </summary>
     private void Klines(int marketId, long now)
     {
         var candles = _candles[marketId];
+        long due = long.MaxValue;
         for (int i = 0; i < KlineInterval.All.Length; i++)
         {
             ref var c = ref candles[i];
@@ -191,14 +199,17 @@ public sealed partial class WsGateway
             if (now >= c.CloseTime)
             {
                 CloseCandle(marketId, i, now);
+                continue;
             }
-            else if (c.Dirty && now - candles.SentAt[i] >= Second)
+            if (c.Dirty && now - candles.SentAt[i] >= Second)
             {
                 c.Dirty = false;
                 candles.SentAt[i] = now;
                 Publish(new StreamKey(StreamKind.Kline, marketId, i), new KlineBody(_encoder, marketId, c, false, now));
             }
+            due = Math.Min(due, c.Dirty ? Math.Min(c.CloseTime, candles.SentAt[i] + Second) : c.CloseTime);
         }
+        _klineCheckAt[marketId] = due;
     }
 
     private void CloseCandle(int marketId, int interval, long now)
