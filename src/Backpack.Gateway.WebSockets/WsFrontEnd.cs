@@ -19,7 +19,7 @@ namespace Backpack.Gateway.WebSockets;
 
 /// <summary>
 /// The WebSocket API for retail clients (docs/websocket.md), on Kestrel: accepts connections at
-/// the configured path, reads each client's requests (JSON text frames, or MessagePack binary
+/// the configured path and at the root, reads each client's requests (JSON text frames, or MessagePack binary
 /// frames), verifies the Ed25519 subscription signature once per connection, turns order requests
 /// into protocol commands for the engine, and leaves the events to <see cref="WsGateway"/>.
 /// </summary>
@@ -56,11 +56,16 @@ public sealed class WsFrontEnd : IAsyncDisposable
 
     public void Start() => Gateway.Start();
 
-    /// <summary>Adds the WebSocket endpoint to an ASP.NET Core pipeline.</summary>
+    /// <summary>
+    /// Adds the WebSocket endpoint to an ASP.NET Core pipeline: at the configured path, and at the
+    /// root for WebSocket upgrades only (Backpack's WebSocket URL has no path; any other request to
+    /// the root is left to the rest of the pipeline, such as the web page).
+    /// </summary>
     public void MapTo(IApplicationBuilder app)
     {
         app.UseWebSockets();
-        app.Map(_options.Path, branch => branch.Run(HandleAsync));
+        app.MapWhen(context => context.Request.Path == "/" && context.WebSockets.IsWebSocketRequest, branch => branch.Run(HandleAsync));
+        if (_options.Path != "/") app.Map(_options.Path, branch => branch.Run(HandleAsync));
     }
 
     /// <summary>Serves one HTTP request to the endpoint: upgrades it and runs the connection until it closes.</summary>
@@ -232,7 +237,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
     {
         if (r.HasParamObject)
         {
-            Error(connection, r.Id, "INVALID_REQUEST", "params must be an array of stream names");
+            SubscriptionError(connection, r.Id, "INVALID_REQUEST", "params must be an array of stream names");
             return;
         }
         var keys = new List<StreamKey>(r.Streams.Count);
@@ -240,7 +245,7 @@ public sealed class WsFrontEnd : IAsyncDisposable
         {
             if (!StreamKey.TryParse(name, Markets, out var key))
             {
-                Error(connection, r.Id, "INVALID_STREAM", $"Unknown stream '{name}'");
+                SubscriptionError(connection, r.Id, "INVALID_STREAM", $"Invalid stream '{name}'");
                 return;
             }
             keys.Add(key);
@@ -252,17 +257,17 @@ public sealed class WsFrontEnd : IAsyncDisposable
         }
         if (keys.Count == 0 && !r.HasSignature)
         {
-            Error(connection, r.Id, "INVALID_REQUEST", "params must list at least one stream");
+            SubscriptionError(connection, r.Id, "INVALID_REQUEST", "params must list at least one stream");
             return;
         }
         if (r.HasSignature && Authenticate(connection, r) is { } refused)
         {
-            Error(connection, r.Id, refused.Code, refused.Message);
+            SubscriptionError(connection, r.Id, refused.Code, refused.Message);
             return;
         }
         if (connection.AccountId == 0 && keys.Exists(k => k.IsPrivate))
         {
-            Error(connection, r.Id, "UNAUTHENTICATED", "Private streams need a signature: [apiKey, signature of instruction=subscribe&timestamp=..&window=.., timestamp, window]");
+            SubscriptionError(connection, r.Id, "UNAUTHENTICATED", "Private streams need a signature: [apiKey, signature of instruction=subscribe&timestamp=..&window=.., timestamp, window]");
             return;
         }
         Gateway.Subscribe(connection, keys, r.Id);
@@ -379,6 +384,15 @@ public sealed class WsFrontEnd : IAsyncDisposable
         var w = connection.Writer;
         w.Begin(connection.Format);
         StreamEncoder.Error(w, id, code, message);
+        connection.Send(w.FinishOne());
+    }
+
+    /// <summary>An error answering SUBSCRIBE or UNSUBSCRIBE: Backpack's numeric code for <paramref name="name"/> (<see cref="SubscriptionErrors"/>).</summary>
+    private static void SubscriptionError(WsConnection connection, RequestId id, string name, string message)
+    {
+        var w = connection.Writer;
+        w.Begin(connection.Format);
+        StreamEncoder.Error(w, id, SubscriptionErrors.CodeOf(name), message);
         connection.Send(w.FinishOne());
     }
 

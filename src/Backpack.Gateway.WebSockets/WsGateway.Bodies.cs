@@ -74,11 +74,12 @@ public sealed partial class WsGateway
         public void Write(MessageWriter w) => encoder.FundingPayment(w, _e);
     }
 
-    private readonly ref struct TradeBody(StreamEncoder encoder, in Trade e) : IBody
+    private readonly ref struct TradeBody(StreamEncoder encoder, in Trade e, in TradeOrders orders) : IBody
     {
         private readonly Trade _e = e;
+        private readonly TradeOrders _orders = orders;
 
-        public void Write(MessageWriter w) => encoder.Trade(w, _e);
+        public void Write(MessageWriter w) => encoder.Trade(w, _e, _orders);
     }
 
     private readonly ref struct DepthBody(StreamEncoder encoder, int marketId, List<(Side Side, long Price, long Quantity)> levels, long first, long last, long time) : IBody

@@ -55,18 +55,9 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
         _encoder = new StreamEncoder(_markets);
         _options = options;
         _submitter = submitter;
-        int keys = KeyCount;
-        _subscribers = new List<WsConnection>[keys];
-        _streamNames = new byte[keys][];
-        foreach (var kind in Enum.GetValues<StreamKind>())
-        {
-            for (int m = 0; m <= _markets.Count; m++)
-            {
-                var key = new StreamKey(kind, m);
-                _subscribers[Index(key)] = [];
-                _streamNames[Index(key)] = System.Text.Encoding.UTF8.GetBytes(key.Name(_markets));
-            }
-        }
+        _subscribers = new List<WsConnection>[KeyCount];
+        _streamNames = new byte[KeyCount][];
+        CreateStreams(); // WsGateway.MarketData.cs
         _books = new BookReplica[_markets.Count + 1];
         for (int m = 1; m <= _markets.Count; m++) _books[m] = new BookReplica();
         _marks = new long[_markets.Count + 1];
@@ -107,10 +98,6 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
 
     /// <summary>Called on the dispatcher thread when an event could not be turned into messages (it is skipped).</summary>
     public Action<Exception>? OnError { get; set; }
-
-    private int KeyCount => Enum.GetValues<StreamKind>().Length * (_markets.Count + 1);
-
-    private int Index(StreamKey key) => (int)key.Kind * (_markets.Count + 1) + key.MarketId;
 
     public void Start()
     {
@@ -215,10 +202,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                     OnError?.Invoke(e);
                 }
             }
-            for (int m = 1; m <= _markets.Count; m++)
-            {
-                if (_books[m].HasChanges) PublishDepth(m);
-            }
+            EndOfBatch(); // depth, bookTicker, ticker, kline, openInterest (WsGateway.MarketData.cs)
         }
         finally
         {
@@ -261,14 +245,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                 continue;
             }
             _subscribers[Index(key)].Add(connection);
-            if (key.Kind == StreamKind.Depth)
-            {
-                _writer.Begin(connection.Format);
-                StreamEncoder.BeginStream(_writer, _streamNames[Index(key)]);
-                _encoder.DepthSnapshot(_writer, key.MarketId, _books[key.MarketId], _options.DepthSnapshotLevels, _lastTime);
-                StreamEncoder.EndStream(_writer);
-                connection.Send(_writer.FinishOne());
-            }
+            SendSnapshot(connection, key);
         }
     }
 
@@ -334,6 +311,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
             }
             case MessageType.OrderFilled when Read(frame, out OrderFilled e):
                 _lastTime = e.Header.Time;
+                _tradeOrders.Note(e); // the trade stream's b and a
                 if (e.LeavesQuantity == 0 && _conditional.Count != 0) _conditional.Gone(e.AccountId, e.OrderId, out _);
                 OnFilled(e);
                 break;
@@ -359,6 +337,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
             }
             case MessageType.CommandAccepted when Read(frame, out CommandAccepted e):
             {
+                _lastTime = e.Header.Time; // a Tick's: the clock of the timed streams (ticker, kline, openInterest) moves on
                 if (e.CommandType == MessageType.CancelAll && Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending))
                 {
                     CanceledOrdersResult(requester, pending);
@@ -388,6 +367,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
             case MessageType.PositionChanged when Read(frame, out PositionChanged e):
             {
                 _lastTime = e.Header.Time;
+                OnPositionForOpenInterest(e);
                 if (!_views.TryGetValue(e.AccountId, out var view)) break;
                 long before = view.Positions.TryGetValue(e.MarketId, out var old) ? old.Quantity : 0;
                 view.PositionChanged(e);
@@ -410,7 +390,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                 break;
             case MessageType.Trade when Read(frame, out Trade e):
                 _lastTime = e.Header.Time;
-                Publish(new StreamKey(StreamKind.Trade, e.MarketId), new TradeBody(_encoder, e));
+                OnTrade(e); // trade, and the ticker and candles (WsGateway.MarketData.cs)
                 break;
             case MessageType.MarginCall when Read(frame, out MarginCall e):
             {
@@ -662,14 +642,6 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
         }
         jsonFrame?.Release();
         packFrame?.Release();
-    }
-
-    private void PublishDepth(int marketId)
-    {
-        var book = _books[marketId];
-        long first = book.FirstUnsent;
-        book.TakeChanges(_depthChanges);
-        Publish(new StreamKey(StreamKind.Depth, marketId), new DepthBody(_encoder, marketId, _depthChanges, first, book.LastSequence, _lastTime));
     }
 
     /// <summary>Writes a private stream message for each ready connection of the account subscribed to the stream (all markets or this one).</summary>

@@ -41,6 +41,18 @@ public class RestApiTests
         }
     }
 
+    /// <summary>The WebSocket's 24 h ticker, day candle and open interest of a restarted venue include the trade before the restart (bob bought 2 at 180.5).</summary>
+    private static async Task AssertStreamsGoOnAsync(HostTestVenue venue)
+    {
+        await using var w = await WsTestClient.ConnectAsync(venue.WebSocketUri);
+        await w.SubscribeAsync("ticker.SOL_USDC_PERP", "kline.1d.SOL_USDC_PERP", "openInterest.SOL_USDC_PERP");
+        var ticker = await w.StreamAsync("ticker.SOL_USDC_PERP", "ticker");
+        Assert.Equal(("180.5", "2", "361", 1), (ticker.GetProperty("c").GetString(), ticker.GetProperty("v").GetString(), ticker.GetProperty("V").GetString(), ticker.GetProperty("n").GetInt32()));
+        var day = await w.StreamAsync("kline.1d.SOL_USDC_PERP", "kline");
+        Assert.Equal(("180.5", "2", 1), (day.GetProperty("o").GetString(), day.GetProperty("v").GetString(), day.GetProperty("n").GetInt32()));
+        Assert.Equal("2", (await w.StreamAsync("openInterest.SOL_USDC_PERP", "openInterest")).GetProperty("o").GetString());
+    }
+
     [Fact]
     public async Task Trades_candles_fills_and_orders_answer_the_same_after_a_restart_and_after_the_history_database_is_deleted()
     {
@@ -86,6 +98,7 @@ public class RestApiTests
                 Assert.Equal(trades, await second.Http.GetStringAsync(Trades));
                 Assert.Equal(klines, await second.Http.GetStringAsync(Klines));
                 Assert.Equal((fills, orders), await BobsHistoryAsync(second));
+                await AssertStreamsGoOnAsync(second);
                 await second.StopAsync();
             }
 
@@ -97,6 +110,7 @@ public class RestApiTests
                 Assert.Equal(trades, await third.Http.GetStringAsync(Trades));
                 Assert.Equal(klines, await third.Http.GetStringAsync(Klines));
                 Assert.Equal((fills, orders), await BobsHistoryAsync(third));
+                await AssertStreamsGoOnAsync(third);
             }
         }
         finally

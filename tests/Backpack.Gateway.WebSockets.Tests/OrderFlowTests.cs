@@ -128,21 +128,22 @@ public class OrderFlowTests
 
         async Task<string> Code(long id) => Str((await c.ResponseAsync(id)).GetProperty("error"), "code");
 
-        Assert.Equal("UNAUTHENTICATED", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" })));
+        // SUBSCRIBE errors have Backpack's numeric codes (4001 UNAUTHENTICATED ... 4004 SIGNATURE_EXPIRED); order requests keep string codes.
+        Assert.Equal("4001", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" })));
         Assert.Equal("UNAUTHENTICATED", await Code(await c.SendAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Market", quantity = "1" })));
 
         var stale = WsTestClient.Signature(WsTestHost.KeyA, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000);
-        Assert.Equal("SIGNATURE_EXPIRED", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, stale)));
+        Assert.Equal("4004", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, stale)));
 
         var forged = WsTestClient.Signature(WsTestHost.KeyA);
         forged[1] = WsTestClient.Signature(WsTestHost.KeyB)[1]; // B's signature under A's key
-        Assert.Equal("INVALID_SIGNATURE", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, forged)));
+        Assert.Equal("4003", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, forged)));
 
         var unknown = WsTestClient.Signature(Convert.FromHexString("1111111111111111111111111111111111111111111111111111111111111111"));
-        Assert.Equal("UNKNOWN_API_KEY", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, unknown)));
+        Assert.Equal("4002", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, unknown)));
 
         var tooLong = WsTestClient.Signature(WsTestHost.KeyA, window: 600_000);
-        Assert.Equal("INVALID_SIGNATURE", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, tooLong)));
+        Assert.Equal("4003", await Code(await c.SendAsync("SUBSCRIBE", new[] { "account.orderUpdate" }, tooLong)));
 
         // None of that leaked private data; a good signature opens the streams.
         Assert.DoesNotContain(c.Pending(), m => m.TryGetProperty("stream", out _));

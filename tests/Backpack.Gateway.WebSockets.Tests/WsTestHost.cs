@@ -4,6 +4,7 @@ using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Security;
+using Backpack.Gateway.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,8 +34,9 @@ public sealed class WsTestHost : IAsyncDisposable
     /// <param name="market">the market (<see cref="Market"/> by default)</param>
     /// <param name="clock">the engine's clock (the system clock by default); signatures are always checked against the system clock</param>
     /// <param name="engine">engine settings</param>
+    /// <param name="rest">also serve Backpack's public REST API (live market data, no history) on the same port, as the host does</param>
     public WsTestHost(Action<WebSocketApiOptions>? configure = null, TimeSpan? tick = null, MarketDefinition? market = null, Func<long>? clock = null,
-        EngineOptions? engine = null)
+        EngineOptions? engine = null, bool rest = false)
     {
         Markets = [market ?? Market()];
         Engine = new MatchingEngine(Markets, engine ?? new EngineOptions());
@@ -47,14 +49,22 @@ public sealed class WsTestHost : IAsyncDisposable
         configure?.Invoke(options);
         FrontEnd = new WsFrontEnd(options, Markets, Runner, EngineRunner.SystemClock);
         Runner.AddConsumer(FrontEnd.Gateway);
+        if (rest)
+        {
+            Feed = new MarketFeed(Markets.Length);
+            Runner.AddConsumer(Feed);
+            Feed.Start();
+        }
         FrontEnd.Start();
         Runner.Start();
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.ParseListen()));
+        if (rest) builder.Services.AddRouting();
         _app = builder.Build();
         FrontEnd.MapTo(_app);
+        if (Feed is not null) _app.MapBackpackPublicApi(new RestVenue(Markets, Feed, null, clock ?? EngineRunner.SystemClock));
         _app.StartAsync().GetAwaiter().GetResult();
         string address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Uri = new Uri("ws" + address["http".Length..] + options.Path);
@@ -66,6 +76,12 @@ public sealed class WsTestHost : IAsyncDisposable
     public WsFrontEnd FrontEnd { get; }
     public WsGateway Gateway => FrontEnd.Gateway;
     public Uri Uri { get; }
+
+    /// <summary>The REST API's market feed (null unless the host was made with <c>rest</c>).</summary>
+    public MarketFeed? Feed { get; }
+
+    /// <summary>The server's base address without a path or trailing slash (<c>http://127.0.0.1:port</c>): Backpack's REST base URL.</summary>
+    public string HttpBase => "http" + Uri.GetLeftPart(UriPartial.Authority)["ws".Length..];
 
     /// <summary>0.01 USDC ticks, 0.001 lots, 10% band, 2/5 bp fees, IMF 5%, MMF 2.5% (as the FIX tests).</summary>
     public static MarketDefinition Market() => TestMarkets.Sol();
@@ -97,5 +113,6 @@ public sealed class WsTestHost : IAsyncDisposable
         await _app.DisposeAsync();
         Runner.Dispose();
         await FrontEnd.DisposeAsync();
+        if (Feed is not null) await Feed.DisposeAsync();
     }
 }

@@ -84,7 +84,9 @@ public sealed class VenueClient : IAsyncDisposable
         var response = await answer.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellation);
         if (response.TryGetProperty("error", out var error))
         {
-            throw new VenueRequestException(error.GetProperty("code").GetString() ?? "", error.GetProperty("message").GetString() ?? "");
+            // Order requests have string codes; SUBSCRIBE errors Backpack's numeric ones (docs/websocket.md section 7).
+            var code = error.GetProperty("code");
+            throw new VenueRequestException(code.ValueKind == JsonValueKind.String ? code.GetString() ?? "" : code.GetRawText(), error.GetProperty("message").GetString() ?? "");
         }
         return response.GetProperty("result");
     }

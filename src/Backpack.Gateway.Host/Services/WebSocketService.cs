@@ -1,3 +1,4 @@
+using Backpack.Gateway.History;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.WebSockets;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,7 +20,7 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
     private readonly ILogger<WebSocketService> _log;
     private readonly IServer _server;
 
-    public WebSocketService(Venue venue, IServer server, IHostApplicationLifetime lifetime, ILogger<WebSocketService> log)
+    public WebSocketService(Venue venue, HistoryService history, IServer server, IHostApplicationLifetime lifetime, ILogger<WebSocketService> log)
     {
         _log = log;
         _server = server;
@@ -35,10 +36,41 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
                     .Concat(venue.Engine.GetDepth(market.Id, Side.Sell).Select(l => (Side.Sell, l.Price, l.Quantity)));
                 _frontEnd.Gateway.SeedBook(market.Id, levels, venue.Engine.GetBookSequence(market.Id));
             }
+            SeedMarketData(venue, history.Reader);
         }
         venue.Runner.AddConsumer(_frontEnd.Gateway);
         lifetime.ApplicationStarted.Register(() => _log.LogInformation("WebSocket API listening on {Url} ({Accounts} API keys)", Url, venue.Settings.WebSocket.ApiKeys.Count));
         lifetime.ApplicationStopping.Register(() => _ = _frontEnd.StopAsync("Gateway shutting down"));
+    }
+
+    /// <summary>
+    /// The open interest (the engine's positions), and the 24 h ticker and the candles under way (the
+    /// history, caught up by now) of a recovered venue, so that the streams go on from where they were.
+    /// </summary>
+    private void SeedMarketData(Venue venue, HistoryReader? history)
+    {
+        var engine = venue.Engine;
+        var accounts = engine.AccountIds().Select(id => engine.GetAccount(id)!).ToList();
+        long now = venue.Clock();
+        _frontEnd.Gateway.SeedClock(now);
+        foreach (var market in venue.Markets)
+        {
+            _frontEnd.Gateway.SeedPositions(market.Id, accounts.Select(a => (a.AccountId, a.Positions[market.Id - 1].Quantity)).Where(p => p.Quantity != 0));
+            if (history is null) continue;
+            foreach (var c in history.Candles(market.Id, CandlePrice.Last, "1m", now - 86_400_000_000, now + 1, 2_000))
+            {
+                _frontEnd.Gateway.SeedTickerMinute(market.Id, c.OpenTime, c.Open, c.High, c.Low, c.Close, c.Volume, c.QuoteVolume * market.QuotePerTickLot, c.Trades);
+            }
+            foreach (var interval in CandleInterval.All)
+            {
+                var last = history.Candles(market.Id, CandlePrice.Last, interval.Name, interval.OpenTime(now), now + 1, 1);
+                if (last.Count == 1)
+                {
+                    var c = last[0];
+                    _frontEnd.Gateway.SeedCandle(market.Id, interval.Name, c.OpenTime, c.Open, c.High, c.Low, c.Close, c.Volume, c.Trades, now);
+                }
+            }
+        }
     }
 
     public WsFrontEnd FrontEnd => _frontEnd;

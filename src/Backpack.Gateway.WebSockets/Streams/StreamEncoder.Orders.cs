@@ -56,6 +56,7 @@ internal sealed partial class StreamEncoder
         w.Quantity("z"u8, order.Cumulative, units);
         w.Usdc("Z"u8, order.CumulativeQuote);
         w.Bool("r"u8, (order.Flags & OrderFlags.ReduceOnly) != 0);
+        w.String("V"u8, SelfTradePreventionOf(order.SelfTradePrevention));
         w.String("O"u8, OriginOf(order.Origin));
         ConditionFields(w, order, units);
     }
@@ -157,17 +158,19 @@ internal sealed partial class StreamEncoder
         w.String("status"u8, status);
         w.Bool("postOnly"u8, (order.Flags & OrderFlags.PostOnly) != 0);
         w.Bool("reduceOnly"u8, (order.Flags & OrderFlags.ReduceOnly) != 0);
-        w.String("selfTradePrevention"u8, order.SelfTradePrevention switch
-        {
-            SelfTradePrevention.RejectMaker => "RejectMaker"u8,
-            SelfTradePrevention.RejectBoth => "RejectBoth"u8,
-            _ => "RejectTaker"u8,
-        });
+        w.String("selfTradePrevention"u8, SelfTradePreventionOf(order.SelfTradePrevention));
         w.String("origin"u8, OriginOf(order.Origin));
         w.Number("createdAt"u8, order.CreatedAt);
         ConditionObjectFields(w, order, units);
         w.EndObject();
     }
+
+    public static ReadOnlySpan<byte> SelfTradePreventionOf(SelfTradePrevention mode) => mode switch
+    {
+        SelfTradePrevention.RejectMaker => "RejectMaker"u8,
+        SelfTradePrevention.RejectBoth => "RejectBoth"u8,
+        _ => "RejectTaker"u8,
+    };
 
     /// <summary>The order object's trigger, stop-loss, take-profit and related-order fields, each present only when set.</summary>
     private static void ConditionObjectFields(MessageWriter w, in OrderInfo order, in MarketUnits units)

@@ -59,6 +59,18 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.EndObject();
     }
 
+    /// <summary><c>{"id":..,"error":{"code":4006,"message":..}}</c>: Backpack's form, with a numeric code (errors of SUBSCRIBE and UNSUBSCRIBE).</summary>
+    public static void Error(MessageWriter w, in RequestId id, int code, string message)
+    {
+        w.BeginObject();
+        WriteId(w, id);
+        w.BeginObject("error"u8);
+        w.Number("code"u8, code);
+        w.String("message"u8, message);
+        w.EndObject();
+        w.EndObject();
+    }
+
     private static void WriteId(MessageWriter w, in RequestId id)
     {
         if (id.IsNumber) w.Number("id"u8, id.Number);
@@ -116,7 +128,8 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.Number("T"u8, time);
     }
 
-    public void Trade(MessageWriter w, in Trade e)
+    /// <summary>A trade; <paramref name="orders"/> are the buyer's and the seller's order ids (b, a), left out when unknown.</summary>
+    public void Trade(MessageWriter w, in Trade e, in TradeOrders orders)
     {
         ref readonly var units = ref Markets.Units(e.MarketId);
         w.String("e"u8, "trade"u8);
@@ -124,6 +137,11 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.String("s"u8, Markets.SymbolOf(e.MarketId));
         w.Price("p"u8, e.Price, units);
         w.Quantity("q"u8, e.Quantity, units);
+        if (orders.TradeId == e.TradeId && orders.Buy != 0 && orders.Sell != 0)
+        {
+            w.IdString("b"u8, orders.Buy);
+            w.IdString("a"u8, orders.Sell);
+        }
         w.Number("t"u8, e.TradeId);
         w.Bool("m"u8, e.TakerSide == Side.Sell); // the buyer is the maker
         w.String("O"u8, OriginOf(e.Origin));
@@ -195,10 +213,12 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.Ratio("f"u8, MarginFractions.InitialPpm(market, Math.Abs(value)));
         w.Ratio("m"u8, MarginFractions.MaintenancePpm(market, Math.Abs(value)));
         w.Number("adlQuintile"u8, position.AdlQuintile);
-        if (absolute != 0 && MarginFractions.EstimatedLiquidationPrice(Markets, view, marketId, quantity, position.EntryNotional, mark, marks) is { } liquidation)
-        {
-            w.Decimal("estLiquidationPrice"u8, liquidation, units.PriceScale);
-        }
+        long? liquidation = absolute == 0 ? null : MarginFractions.EstimatedLiquidationPrice(Markets, view, marketId, quantity, position.EntryNotional, mark, marks);
+        if (liquidation is { } price) w.Decimal("estLiquidationPrice"u8, price, units.PriceScale);
+        // Backpack's keys that CCXT reads: l (liquidation price, "0" when none), Q (exposure: the position's size), i (position id).
+        w.Decimal("l"u8, liquidation ?? 0, units.PriceScale);
+        w.Quantity("Q"u8, absolute, units);
+        w.IdString("i"u8, PositionId(view.AccountId, marketId));
         w.Number("T"u8, time);
     }
 
@@ -209,6 +229,9 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         Position(w, "position"u8, marketId, position, time, view, marks);
         w.EndObject();
     }
+
+    /// <summary>A position's id: one per account and market (account id x 65,536 + market id).</summary>
+    public static long PositionId(int accountId, int marketId) => ((long)accountId << 16) + marketId;
 
     public static ReadOnlySpan<byte> PositionEventOf(long before, long after) =>
         after == 0 ? "positionClosed"u8 : before == 0 || Math.Sign(before) != Math.Sign(after) ? "positionOpened"u8 : "positionAdjusted"u8;
