@@ -215,8 +215,12 @@ public class CcxtTests
         }
 
         // ---- cancel all, then what stays on the venue is what the engine holds ----
-        Assert.Equal(open.Select(o => S(o, "id")).Order(), R("cancelAllOrders").EnumerateArray().Select(o => S(o, "id")).Order());
-        Assert.All(R("cancelAllOrders").EnumerateArray(), o => Assert.Equal("canceled", S(o, "status")));
+        // Backpack's orderType (passed through by CCXT): first the conditional orders (the trigger, the legs), then the rest.
+        var conditional = new[] { S(trigger, "id") }.Concat(legs.Select(l => S(l, "id"))).Order().ToList();
+        Assert.Equal(conditional, R("cancelAllOrders conditional").EnumerateArray().Select(o => S(o, "id")).Order());
+        Assert.Equal(open.Select(o => S(o, "id")).Except(conditional).Order(), R("fetchOpenOrders after conditional").EnumerateArray().Select(o => S(o, "id")).Order());
+        Assert.Equal(open.Select(o => S(o, "id")).Except(conditional).Order(), R("cancelAllOrders").EnumerateArray().Select(o => S(o, "id")).Order());
+        Assert.All(R("cancelAllOrders conditional").EnumerateArray().Concat(R("cancelAllOrders").EnumerateArray()), o => Assert.Equal("canceled", S(o, "status")));
         Assert.Equal(0, R("fetchOpenOrders after cancelAll").GetArrayLength());
         var finalLimit = R("createOrder final limit");
         AssertOrder(finalLimit, "limit", "buy", Arg("createOrder final limit", 4), 0.7m, 0, "open");

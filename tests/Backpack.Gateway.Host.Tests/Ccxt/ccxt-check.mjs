@@ -106,6 +106,8 @@ await call('fetchFundingRateHistory', 'fetchFundingRateHistory', S);
 
 await call('fetchMyTrades', 'fetchMyTrades', S);
 await call('fetchOrders', 'fetchOrders', S);
+await call('cancelAllOrders conditional', 'cancelAllOrders', S, { orderType: 'ConditionalOrder' });
+await call('fetchOpenOrders after conditional', 'fetchOpenOrders', S);
 await call('cancelAllOrders', 'cancelAllOrders', S);
 await call('fetchOpenOrders after cancelAll', 'fetchOpenOrders', S);
 
