@@ -6,6 +6,7 @@ using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Backpack.Gateway.Host.Tests;
 
@@ -15,7 +16,7 @@ namespace Backpack.Gateway.Host.Tests;
 /// history. Ccxt/ccxt-check.mjs prints CCXT's unified answer of each call; this test checks the
 /// values against each other and against what the engine and the history database hold.
 /// </summary>
-public class CcxtTests
+public class CcxtTests(ITestOutputHelper log)
 {
     private const int Alice = 1001;
     private const string Sol = "SOL/USDC:USDC";
@@ -47,6 +48,7 @@ public class CcxtTests
         var account = Demo.Settings.Accounts.Single(a => a.Id == Alice);
         string baseUrl = venue.BaseAddress.ToString().TrimEnd('/');
         var (code, output) = await RunAsync("node", ["ccxt-check.mjs", baseUrl, account.ApiKey, account.ApiSecret!], TimeSpan.FromMinutes(3));
+        log.WriteLine(output); // every CCXT call with its unified answer
         Assert.True(code == 0, "the CCXT script failed: " + output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         Assert.Equal("done", lines[^1].GetProperty("step").GetString());
@@ -179,9 +181,12 @@ public class CcxtTests
         {
             var own = fills.Where(f => S(f, "order") == S(order, "id")).ToList();
             Assert.Equal(D(order, "filled"), own.Sum(f => D(f, "amount")));
+            // The fill's time (naive ISO on the wire) is the order's (milliseconds on the wire): one engine command.
+            Assert.All(own, f => Assert.Equal(T(order), T(f)));
             Assert.Equal(D(order, "cost"), own.Sum(f => D(f, "price") * D(f, "amount")));
             Assert.All(own, f => Assert.Equal((S(order, "side"), "taker", "USDC"), (S(f, "side"), S(f, "takerOrMaker"), S(f.GetProperty("fee"), "currency"))));
-            Assert.All(own, f => Assert.Equal(Math.Round(D(f, "price") * D(f, "amount") * sol.TakerFee, 6, MidpointRounding.AwayFromZero), D(f.GetProperty("fee"), "cost")));
+            // The engine charges the fee rounded up to a micro-USDC.
+            Assert.All(own, f => Assert.Equal(Math.Ceiling(D(f, "price") * D(f, "amount") * sol.TakerFee * 1_000_000m) / 1_000_000m, D(f.GetProperty("fee"), "cost")));
         }
         Assert.All(fills.Where(f => S(f, "order") == S(iocFilled, "id")), f => Assert.True(D(f, "price") <= D(iocFilled, "price")));
         Assert.Equal(2.8m, fills.Sum(f => (S(f, "side") == "buy" ? 1 : -1) * D(f, "amount")));
@@ -195,7 +200,7 @@ public class CcxtTests
         })
         {
             var o = orders[S(order, "id")!];
-            Assert.Equal((S(order, "side"), S(order, "type"), status, filled, D(order, "amount")), (S(o, "side"), S(o, "type"), S(o, "status"), D(o, "filled"), D(o, "amount")));
+            Assert.Equal((S(order, "side"), S(order, "type"), status, filled, D(order, "amount"), T(order)), (S(o, "side"), S(o, "type"), S(o, "status"), D(o, "filled"), D(o, "amount"), T(o)));
         }
 
         // ---- funding: the payments CCXT lists are the history's, at the rates of the rate history ----
@@ -222,6 +227,7 @@ public class CcxtTests
         Assert.Equal(open.Select(o => S(o, "id")).Except(conditional).Order(), R("cancelAllOrders").EnumerateArray().Select(o => S(o, "id")).Order());
         Assert.All(R("cancelAllOrders conditional").EnumerateArray().Concat(R("cancelAllOrders").EnumerateArray()), o => Assert.Equal("canceled", S(o, "status")));
         Assert.Equal(0, R("fetchOpenOrders after cancelAll").GetArrayLength());
+        Assert.Equal(T(postOnly), T(open.Single(o => S(o, "id") == S(postOnly, "id"))));
         var finalLimit = R("createOrder final limit");
         AssertOrder(finalLimit, "limit", "buy", Arg("createOrder final limit", 4), 0.7m, 0, "open");
         var finalTrigger = R("createOrder final trigger");
@@ -247,8 +253,10 @@ public class CcxtTests
         var deposits = R("fetchDeposits").EnumerateArray().ToList();
         Assert.Equal([1_000m, 100_000m], deposits.Select(d => D(d, "amount")).Order());
         Assert.All(deposits, d => Assert.Equal(("USDC", "ok"), (S(d, "currency"), S(d, "status"))));
+        Assert.All(deposits, d => Assert.InRange(T(d), DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         var withdrawal = Assert.Single(R("fetchWithdrawals").EnumerateArray());
         Assert.Equal(("USDC", "ok", 250m, true), (S(withdrawal, "currency"), S(withdrawal, "status"), D(withdrawal, "amount"), withdrawal.GetProperty("internal").GetBoolean()));
+        Assert.True(T(withdrawal) > 0 && T(withdrawal) <= T(deposits.Single(d => D(d, "amount") == 1_000m)), "the withdrawal was made no later than the deposit of 1000");
 
         decimal TriggerArg(string step) => lines.Single(l => S(l, "step") == step).GetProperty("args")[5].GetProperty("triggerPrice").GetDecimal();
     }
@@ -260,6 +268,9 @@ public class CcxtTests
         if (price is { } p) Assert.Equal(p, D(o, "price"));
         Assert.False(string.IsNullOrEmpty(S(o, "id")));
     }
+
+    /// <summary>A unified structure's timestamp (ms); 0 when CCXT could not parse one.</summary>
+    private static long T(JsonElement e) => e.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt64() : 0;
 
     private static string? S(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
