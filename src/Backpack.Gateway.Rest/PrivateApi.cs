@@ -159,18 +159,40 @@ public static class PrivateApi
         await Write(r.Context, 200, w => order.Write(w)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Cancels the account's orders in a market: all of them (one CancelAll), or with Backpack's
+    /// <c>orderType</c> only the resting ones (<c>RestingLimitOrder</c>) or only those waiting for a
+    /// trigger, stop-loss and take-profit legs included (<c>ConditionalOrder</c>), one cancel each.
+    /// </summary>
     private static async Task OrderCancelAll(SignedRequest r)
     {
         int marketId = r.MarketId(required: true);
-        if (r.Json.ValueKind == JsonValueKind.Object && r.Json.TryGetProperty("orderType", out _)) throw RestError.BadRequest("orderType (RestingLimitOrder / ConditionalOrder) is not supported: every order of the market is canceled");
+        bool? pendingOnly = CancelAllKind(r);
         var open = (await r.QueryAccount(marketId).ConfigureAwait(false)).Orders;
-        long requestId = r.NextRequestId();
-        var ticket = await r.Ask(DeskRequest.CancelAll, requestId, new CancelAll(new CommandHeader(0, 0, requestId), r.Account, marketId)).ConfigureAwait(false);
-        if (ticket.Rejected is not (RejectReason.None or RejectReason.UnknownAccount)) throw SignedRequest.Refused(ticket.Rejected);
+        var canceled = new List<OrderCanceled>();
+        if (pendingOnly is { } pending)
+        {
+            foreach (var o in open.Where(o => o.Pending == pending))
+            {
+                if (canceled.Exists(c => c.OrderId == o.OrderId)) continue; // already answered by an earlier cancel of this request
+                long cancelId = r.NextRequestId();
+                var one = await r.Ask(DeskRequest.Cancel, cancelId, new CancelOrder(new CommandHeader(0, 0, cancelId), r.Account, marketId, o.OrderId, 0)).ConfigureAwait(false);
+                // Gone since the query (filled, fired, or canceled when the other leg of its pair fired): nothing to cancel.
+                if (one.Rejected is not (RejectReason.None or RejectReason.OrderNotFound)) throw SignedRequest.Refused(one.Rejected);
+                canceled.AddRange(one.Canceled.Where(c => !canceled.Exists(d => d.OrderId == c.OrderId)));
+            }
+        }
+        else
+        {
+            long requestId = r.NextRequestId();
+            var ticket = await r.Ask(DeskRequest.CancelAll, requestId, new CancelAll(new CommandHeader(0, 0, requestId), r.Account, marketId)).ConfigureAwait(false);
+            if (ticket.Rejected is not (RejectReason.None or RejectReason.UnknownAccount)) throw SignedRequest.Refused(ticket.Rejected);
+            canceled = ticket.Canceled;
+        }
         await Write(r.Context, 200, w =>
         {
             w.WriteStartArray();
-            foreach (var e in ticket.Canceled)
+            foreach (var e in canceled)
             {
                 RestOrder order = Find(open, e.OrderId, 0) is { } known
                     ? RestOrder.From(r.Venue.Market(known.MarketId), known)
@@ -180,6 +202,16 @@ public static class PrivateApi
             }
             w.WriteEndArray();
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>The body's orderType: null (absent) = every order, true = ConditionalOrder, false = RestingLimitOrder.</summary>
+    private static bool? CancelAllKind(SignedRequest r)
+    {
+        if (r.Json.ValueKind != JsonValueKind.Object || !r.Json.TryGetProperty("orderType", out var kind) || kind.ValueKind == JsonValueKind.Null) return null;
+        string? text = kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
+        return text is "ConditionalOrder" or "RestingLimitOrder"
+            ? text == "ConditionalOrder"
+            : throw RestError.BadRequest("orderType must be RestingLimitOrder or ConditionalOrder");
     }
 
     /// <summary>orderId (digits) or clientId (a number) of the query, exactly one of them.</summary>

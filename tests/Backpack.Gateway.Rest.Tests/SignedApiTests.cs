@@ -137,6 +137,42 @@ public sealed class SignedApiTests
     }
 
     [Fact]
+    public async Task Cancel_all_with_an_order_type_cancels_only_the_conditional_or_only_the_resting_orders()
+    {
+        await using var host = await Venue();
+        // A resting bid, a stop waiting for its trigger, and the stop-loss and take-profit a bought bracket armed.
+        var (_, bid, _) = await host.Post(1, "/api/v1/order", "orderExecute", Order("Bid", "Limit", "170", "1"));
+        var (_, stop, _) = await host.Post(1, "/api/v1/order", "orderExecute",
+            $$"""{"orderType":"Market","side":"Ask","symbol":"{{Sol}}","triggerPrice":"170.5","triggerQuantity":"1"}""");
+        await host.Post(2, "/api/v1/order", "orderExecute", Order("Ask", "Limit", "180", "1"));
+        var (_, bracket, _) = await host.Post(1, "/api/v1/order", "orderExecute",
+            Order("Bid", "Market", null, "1", ",\"stopLossTriggerPrice\":\"160\",\"takeProfitTriggerPrice\":\"200\""));
+        Assert.Equal("Filled", bracket.GetProperty("status").GetString());
+        var pending = await host.Inspect(e => e.GetPendingOrders(1));
+        Assert.Equal([16_000L, 17_050L, 20_000L], pending.Select(p => p.TriggerPrice).Order());
+
+        // An order type Backpack does not have: refused, nothing canceled.
+        var (badStatus, bad, _) = await host.Delete(1, "/api/v1/orders", "orderCancelAll", $$"""{"orderType":"StopOrder","symbol":"{{Sol}}"}""");
+        Assert.Equal((HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST"), (badStatus, bad.GetProperty("code").GetString()));
+        Assert.Equal(3, (await host.Inspect(e => e.GetPendingOrders(1))).Count);
+        Assert.Single(await host.Inspect(e => e.GetOpenOrders(1)));
+
+        var (status, conditional, _) = await host.Delete(1, "/api/v1/orders", "orderCancelAll", $$"""{"orderType":"ConditionalOrder","symbol":"{{Sol}}"}""");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(pending.Select(p => p.OrderId.ToString(CultureInfo.InvariantCulture)).Order(), conditional.EnumerateArray().Select(o => o.GetProperty("id").GetString()).Order());
+        Assert.Contains(stop.GetProperty("id").GetString(), conditional.EnumerateArray().Select(o => o.GetProperty("id").GetString()));
+        Assert.All(conditional.EnumerateArray(), o => Assert.Equal("Cancelled", o.GetProperty("status").GetString()));
+        Assert.Empty(await host.Inspect(e => e.GetPendingOrders(1)));
+        Assert.Equal(long.Parse(bid.GetProperty("id").GetString()!, CultureInfo.InvariantCulture), Assert.Single(await host.Inspect(e => e.GetOpenOrders(1))).OrderId);
+
+        var (_, resting, _) = await host.Delete(1, "/api/v1/orders", "orderCancelAll", $$"""{"orderType":"RestingLimitOrder","symbol":"{{Sol}}"}""");
+        var only = Assert.Single(resting.EnumerateArray());
+        Assert.Equal((bid.GetProperty("id").GetString(), "Cancelled", "170"), (only.GetProperty("id").GetString(), only.GetProperty("status").GetString(), only.GetProperty("price").GetString()));
+        Assert.Empty(await host.Inspect(e => e.GetOpenOrders(1)));
+        Assert.Equal(1_000L, (await host.Inspect(e => e.GetAccount(1)))!.Positions[0].Quantity); // the position (1 SOL) stays
+    }
+
+    [Fact]
     public async Task Requests_that_are_not_signed_right_are_refused_with_backpacks_codes_and_change_nothing()
     {
         await using var host = await Venue();
