@@ -28,7 +28,25 @@ public static class JournalBench
         Recovery(recoveryCommands);
     }
 
-    private static void Throughput(MixedFlow flow, FsyncPolicy? policy, int maxBatch = 256)
+    /// <summary>
+    /// `history [commands] [rounds]`: what the history projection costs the engine. The mixed flow
+    /// through the runner with the journal (fsync per batch), alternately without and with a SQLite
+    /// projection following the events on its own thread; the engine's rate in each, and how long
+    /// the projection took after the engine's last command to catch up.
+    /// </summary>
+    public static void RunHistory(int commands, int rounds)
+    {
+        Console.WriteLine($"Generating {commands:N0} commands (mixed flow, 10,000 accounts) ...");
+        var flow = MixedFlow.Generate(measuredCommands: commands);
+        Console.WriteLine("Mixed flow: " + flow.Mix);
+        for (int round = 1; round <= rounds; round++)
+        {
+            Throughput(flow, FsyncPolicy.Batch);
+            Throughput(flow, FsyncPolicy.Batch, history: true);
+        }
+    }
+
+    private static void Throughput(MixedFlow flow, FsyncPolicy? policy, int maxBatch = 256, bool history = false)
     {
         var engine = flow.PrepareEngine();
         string folder = Directory.CreateTempSubdirectory("bp-journal-bench-").FullName;
@@ -37,6 +55,14 @@ public static class JournalBench
         using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero, MaxBatch = maxBatch }, writer, options);
         var batches = new BatchCounter(engine);
         runner.AddConsumer(batches);
+        History.HistoryProjector? projector = null;
+        if (history)
+        {
+            projector = new History.HistoryProjector(History.HistoryDatabase.Sqlite(Path.Combine(folder, "history.db")));
+            projector.Open();
+            projector.Start();
+            runner.AddConsumer(projector);
+        }
         runner.Start();
         long target = engine.LastSequence + flow.Count;
         var watch = Stopwatch.StartNew();
@@ -49,11 +75,19 @@ public static class JournalBench
         }
         while (Volatile.Read(ref batches.LastSequence) < target) Thread.Sleep(0);
         watch.Stop();
+        string projection = "";
+        if (projector is not null)
+        {
+            var behind = Stopwatch.StartNew();
+            while (projector.Cursor < target && projector.Dropped == 0) Thread.Sleep(1);
+            projection = $", projection caught up {behind.Elapsed.TotalSeconds:F2} s after the engine's last command (dropped {projector.Dropped} batches)";
+            projector.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
         runner.Dispose();
         writer?.Dispose();
-        string label = (policy is null ? "no journal" : $"journal, fsync {policy}") + (maxBatch != 256 ? $", batch {maxBatch}" : "");
+        string label = (policy is null ? "no journal" : $"journal, fsync {policy}") + (maxBatch != 256 ? $", batch {maxBatch}" : "") + (history ? ", history" : "");
         string disk = writer is null ? "" : $", {writer.Bytes / 1e6:F1} MB written, {writer.Syncs:N0} fsyncs ({flow.Count / (double)Math.Max(1, writer.Syncs):F0} commands per fsync)";
-        Console.WriteLine($"{label,-37} {flow.Count / watch.Elapsed.TotalSeconds / 1e6:F2} M commands/s ({watch.Elapsed.TotalSeconds:F2} s){disk}");
+        Console.WriteLine($"{label,-37} {flow.Count / watch.Elapsed.TotalSeconds / 1e6:F2} M commands/s ({watch.Elapsed.TotalSeconds:F2} s){disk}{projection}");
         Directory.Delete(folder, recursive: true);
     }
 

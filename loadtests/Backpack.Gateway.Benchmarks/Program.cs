@@ -58,6 +58,13 @@ if (args.Length > 0 && args[0] == "rest")
     return;
 }
 
+// "history [commands] [rounds]": the engine's rate through the runner without and with the history projection following it.
+if (args.Length > 0 && args[0] == "history")
+{
+    JournalBench.RunHistory(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, args.Length > 2 ? int.Parse(args[2]) : 3);
+    return;
+}
+
 // "journal [commands] [recoveryCommands]": runner throughput with each fsync policy, and the recovery time of a long journal.
 if (args.Length > 0 && args[0] == "journal")
 {

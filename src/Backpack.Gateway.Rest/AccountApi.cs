@@ -27,12 +27,15 @@ internal static class AccountApi
 
     private static async Task Positions(SignedRequest r)
     {
-        var a = await Figures(r, r.MarketId(required: false)).ConfigureAwait(false);
-        var funding = a.Positions.ToDictionary(p => p.MarketId, p => r.Venue.HasHistory ? r.Venue.History.FundingTotal(r.Account, p.MarketId) : 0);
+        // The whole account (a liquidation price depends on the other positions too), then the market asked for.
+        int only = r.MarketId(required: false);
+        var a = await Figures(r).ConfigureAwait(false);
+        var shown = a.Positions.Where(p => only == 0 || p.MarketId == only).ToList();
+        var funding = shown.ToDictionary(p => p.MarketId, p => r.Venue.HasHistory ? r.Venue.History.FundingTotal(r.Account, p.MarketId) : 0);
         await Write(r.Context, 200, w =>
         {
             w.WriteStartArray();
-            foreach (var p in a.Positions)
+            foreach (var p in shown)
             {
                 var m = a.Market(p);
                 decimal entry = a.EntryPrice(p);
@@ -66,7 +69,7 @@ internal static class AccountApi
     /// <summary>A position's id: the account and the market (a position is one per account and market).</summary>
     private static string PositionId(int account, int market) => (account * 1000L + market).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>USDC, the only collateral: locked = the initial margin of positions and orders (at most the cash), available = the rest.</summary>
+    /// <summary>USDC, the only collateral: locked and available as <see cref="Split"/> has them.</summary>
     private static async Task Capital(SignedRequest r)
     {
         var a = await Figures(r).ConfigureAwait(false);
@@ -83,11 +86,15 @@ internal static class AccountApi
         }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// USDC locked by the initial margin of positions and orders, and available for new orders: of
+    /// the cash or, when the positions are at a loss, of the equity (unrealized gains are not available).
+    /// </summary>
     private static (decimal Available, decimal Locked) Split(AccountFigures a)
     {
-        decimal cash = Math.Max(a.Collateral, 0);
-        decimal locked = Math.Min(Math.Max(a.InitialMargin, 0), cash);
-        return (cash - locked, locked);
+        decimal usable = Math.Max(Math.Min(a.Collateral, a.Equity), 0);
+        decimal locked = Math.Min(Math.Max(a.InitialMargin, 0), usable);
+        return (usable - locked, locked);
     }
 
     private static async Task Collateral(SignedRequest r)

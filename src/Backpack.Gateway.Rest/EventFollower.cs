@@ -16,7 +16,14 @@ public abstract class EventFollower(string threadName) : IEventConsumer, IAsyncD
     public void Start() => _loop = EventBatch.StartDispatcher(threadName, Loop);
 
     /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
-    public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
+    public void OnEvents(Protocol.Framing.FrameBuffer events)
+    {
+        Received(events);
+        Post(EventBatch.Copy(events));
+    }
+
+    /// <summary>Called on the engine thread for each batch before it is queued; must be cheap and must not keep the buffer.</summary>
+    protected virtual void Received(Protocol.Framing.FrameBuffer events) { }
 
     public void Post(EventBatch batch)
     {

@@ -11,8 +11,8 @@ namespace Backpack.Gateway.Rest;
 /// <summary>
 /// Backpack's signed history endpoints (docs/rest.md): fills, orders, funding payments, deposits
 /// and withdrawals of the signing account, from the history database. Every answer carries
-/// <c>X-History-Behind</c>: how many engine sequence numbers the database is behind the live
-/// feed (0 = up to date).
+/// <c>X-History-Behind</c>: how many engine sequence numbers the database is behind the events the
+/// engine has published (0 = up to date).
 /// </summary>
 internal static class HistoryApi
 {
@@ -195,7 +195,7 @@ internal static class HistoryApi
         var history = r.Venue.History;
         int limit = PublicApi.Int(r.Query, "limit", DefaultLimit, 1, MaxLimit);
         int offset = PublicApi.Int(r.Query, "offset", 0, 0, int.MaxValue);
-        long behind = Math.Max(0, r.Venue.Feed.Sequence - history.Cursor());
+        long behind = Math.Max(0, r.Venue.Desk!.Published - history.Cursor());
         r.Context.Response.Headers["X-History-Behind"] = behind.ToString(CultureInfo.InvariantCulture);
         return (history, limit, offset);
     }

@@ -41,6 +41,7 @@ public static class PrivateApi
         {
             try
             {
+                venue.LimitAddress(context);
                 var request = await SignedRequest.ReadAsync(context, venue, instruction, batch).ConfigureAwait(false);
                 await handler(request).ConfigureAwait(false);
             }
@@ -96,8 +97,10 @@ public static class PrivateApi
                 var (order, ticket) = await Place(r, json).ConfigureAwait(false);
                 return (order, ticket, null);
             }
-            catch (RestError e) when (e.Status != StatusCodes.Status503ServiceUnavailable)
+            catch (RestError e)
             {
+                // Each order on its own, even a busy engine's refusal (503) or a late answer (202):
+                // the orders before it may have been placed, and the answer must say which.
                 return (null, null, e);
             }
         }

@@ -139,17 +139,12 @@ public static class PublicApi
     /// A GET endpoint whose handler reads the query and may throw <see cref="RestError"/> (answered
     /// as Backpack's error body); each client address has its token bucket (Rest:PublicRequestsPerSecond).
     /// </summary>
-    private static void Map(IEndpointRouteBuilder app, RestVenue venue, string path, Func<HttpContext, IReadOnlyDictionary<string, string>, Task> handler) =>
+    internal static void Map(IEndpointRouteBuilder app, RestVenue venue, string path, Func<HttpContext, IReadOnlyDictionary<string, string>, Task> handler) =>
         app.MapGet(path, async context =>
         {
             try
             {
-                var options = venue.Options;
-                string client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                if (!venue.Limiter.TryAcquire("ip:" + client, options.PublicRequestsPerSecond, options.PublicRequestBurst))
-                {
-                    throw RestError.TooManyRequests("Too many requests from this address: at most " + options.PublicRequestsPerSecond + " per second");
-                }
+                venue.LimitAddress(context);
                 var query = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var (key, value) in context.Request.Query) query[key] = value.ToString();
                 await handler(context, query).ConfigureAwait(false);

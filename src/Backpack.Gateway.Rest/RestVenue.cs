@@ -47,6 +47,18 @@ public sealed class RestVenue(IReadOnlyList<MarketDefinition> markets, MarketFee
     }
 
     public MarketDefinition Market(int marketId) => Directory[marketId];
+
+    /// <summary>
+    /// Takes a token from the bucket of the request's client address (Rest:PublicRequestsPerSecond),
+    /// before anything else is done for the request; throws 429 when it is empty.
+    /// </summary>
+    public void LimitAddress(HttpContext context)
+    {
+        if (!Limiter.TryAcquireAddress(context.Connection.RemoteIpAddress, Options.PublicRequestsPerSecond, Options.PublicRequestBurst))
+        {
+            throw RestError.TooManyRequests("Too many requests from this address: at most " + Options.PublicRequestsPerSecond + " per second");
+        }
+    }
 }
 
 /// <summary>Backpack's error answer: <c>{"code": "...", "message": "..."}</c> with an HTTP status (CCXT maps the code).</summary>

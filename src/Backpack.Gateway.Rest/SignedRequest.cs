@@ -50,7 +50,10 @@ public sealed class SignedRequest
         }
         else
         {
+            // Only the body is signed: what a POST or DELETE acts on must be in it, never in the URL.
+            if (query.Count > 0) throw RestError.BadRequest($"A {context.Request.Method} request takes its parameters in the signed JSON body, not in the query ({string.Join(", ", query.Keys)})");
             body = await ReadBodyAsync(context, venue.Options.MaxBodyBytes).ConfigureAwait(false);
+            if (body.Length == 0 && batch) throw RestError.BadRequest("The body must be a JSON array of orders");
             if (body.Length == 0)
             {
                 signed = SignedPayload.Of(instruction, []);

@@ -18,14 +18,14 @@ public static class VenueApi
 {
     public static void MapVenueApi(this IEndpointRouteBuilder app, RestVenue venue, Func<long> insuranceFundMicros)
     {
-        Map(app, "/api/v1/x/insuranceFund", (context, _) => Write(context, 200, w =>
+        PublicApi.Map(app, venue, "/api/v1/x/insuranceFund", (context, _) => Write(context, 200, w =>
         {
             w.WriteStartObject();
             w.WriteString("balance", Usdc(insuranceFundMicros()));
             w.WriteNumber("timestamp", Millis(venue.Now));
             w.WriteEndObject();
         }));
-        Map(app, "/api/v1/x/liquidations", (context, q) =>
+        PublicApi.Map(app, venue, "/api/v1/x/liquidations", (context, q) =>
         {
             int market = q.ContainsKey("symbol") ? PublicApi.RequireMarket(venue, q).Id : 0; // 0: every market
             var rows = venue.History.LiquidationFills(market, PublicApi.Int(q, "limit", 100, 1, 1000));
@@ -52,20 +52,4 @@ public static class VenueApi
         w.WriteNumber("timestamp", Millis(r.Time));
         w.WriteEndObject();
     }
-
-    /// <summary>A GET endpoint answering a <see cref="RestError"/> with Backpack's error body.</summary>
-    private static void Map(IEndpointRouteBuilder app, string path, Func<HttpContext, IReadOnlyDictionary<string, string>, Task> handler) =>
-        app.MapGet(path, async context =>
-        {
-            try
-            {
-                var query = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (key, value) in context.Request.Query) query[key] = value.ToString();
-                await handler(context, query).ConfigureAwait(false);
-            }
-            catch (RestError e)
-            {
-                await Error(context, e).ConfigureAwait(false);
-            }
-        });
 }

@@ -70,8 +70,10 @@ public sealed class SignedApiTests
         var (_, capital, _) = await host.Get(1, "/api/v1/capital", "balanceQuery");
         decimal available = decimal.Parse(capital.GetProperty("USDC").GetProperty("available").GetString()!, CultureInfo.InvariantCulture);
         decimal locked = decimal.Parse(capital.GetProperty("USDC").GetProperty("locked").GetString()!, CultureInfo.InvariantCulture);
-        Assert.Equal(account.Collateral / 1_000_000m, available + locked);
-        Assert.Equal(10_000m - 0.045375m, available + locked); // the taker fee: 90.75 x 5 bp
+        // Bought at 181.50 with the mark at 180: at a loss, so what is usable is the equity, not the cash.
+        Assert.Equal(10_000m - 0.045375m, account.Collateral / 1_000_000m); // the taker fee: 90.75 x 5 bp
+        Assert.Equal(account.Collateral - 750_000, account.Equity); // 0.5 x (180 - 181.5)
+        Assert.Equal(account.Equity / 1_000_000m, available + locked);
         Assert.Equal(account.InitialMargin / 1_000_000m, locked);
 
         var (cancelStatus, canceled, _) = await host.Delete(2, "/api/v1/order", "orderCancel", $$"""{"symbol":"{{Sol}}","orderId":"{{id}}"}""");
@@ -221,6 +223,60 @@ public sealed class SignedApiTests
             Assert.Contains(words, answer.GetProperty("message").GetString());
             if (expectNoOrder) Assert.Empty(await host.Inspect(e => e.GetOpenOrders(1)));
         }
+    }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    public async Task A_replay_with_the_signature_written_another_way_is_refused(string inserted)
+    {
+        await using var host = await Venue();
+        string body = Order("Bid", "Limit", "170", "1");
+        long ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var (first, _, _) = await host.Send(host.Signed(1, HttpMethod.Post, "/api/v1/order", "orderExecute", body: body, timestamp: ts));
+        Assert.Equal(HttpStatusCode.OK, first);
+
+        var again = host.Signed(1, HttpMethod.Post, "/api/v1/order", "orderExecute", body: body, timestamp: ts);
+        string signature = again.Headers.GetValues("X-Signature").Single();
+        again.Headers.Remove("X-Signature");
+        again.Headers.TryAddWithoutValidation("X-Signature", signature[..40] + inserted + signature[40..]);
+        var (status, answer, _) = await host.Send(again);
+        Assert.Equal((HttpStatusCode.Unauthorized, "INVALID_SIGNATURE"), (status, answer.GetProperty("code").GetString()));
+        Assert.Single(await host.Inspect(e => e.GetOpenOrders(1)));
+    }
+
+    [Fact]
+    public async Task What_a_post_or_delete_acts_on_comes_from_the_signed_body_never_the_url()
+    {
+        await using var host = await Venue();
+        await host.Post(1, "/api/v1/order", "orderExecute", Order("Bid", "Limit", "170", "1"));
+        // Signed for SOL in the body; the URL names another symbol: refused, nothing canceled.
+        var request = host.Signed(1, HttpMethod.Delete, "/api/v1/orders", "orderCancelAll", body: $$"""{"symbol":"{{Sol}}"}""");
+        request.RequestUri = new Uri("/api/v1/orders?symbol=BTC_USDC_PERP", UriKind.Relative);
+        var (status, answer, _) = await host.Send(request);
+        Assert.Equal((HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST"), (status, answer.GetProperty("code").GetString()));
+        Assert.Contains("signed JSON body", answer.GetProperty("message").GetString());
+        Assert.Single(await host.Inspect(e => e.GetOpenOrders(1)));
+
+        var (emptyBatch, emptyAnswer, _) = await host.Send(host.Signed(1, HttpMethod.Post, "/api/v1/orders", "orderExecute"));
+        Assert.Equal((HttpStatusCode.BadRequest, "INVALID_CLIENT_REQUEST"), (emptyBatch, emptyAnswer.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task Requests_that_fail_their_signature_still_use_up_the_addresss_bucket()
+    {
+        const int perSecond = 5, burst = 5, sent = 40;
+        await using var host = await Venue(new RestOptions { PublicRequestsPerSecond = perSecond, PublicRequestBurst = burst });
+        int unauthorized = 0, limited = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < sent; i++)
+        {
+            var (status, _, _) = await host.Send(host.Signed(1, HttpMethod.Get, "/api/v1/capital", "balanceQuery", signWith: Ed25519.NewPrivateKey()));
+            if (status == HttpStatusCode.Unauthorized) unauthorized++;
+            else if (status == HttpStatusCode.TooManyRequests) limited++;
+        }
+        Assert.Equal(sent, unauthorized + limited);
+        Assert.InRange(unauthorized, burst, burst + (int)(perSecond * clock.Elapsed.TotalSeconds) + 1);
     }
 
     [Theory]

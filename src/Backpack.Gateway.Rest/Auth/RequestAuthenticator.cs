@@ -22,6 +22,10 @@ public sealed class RequestAuthenticator(IReadOnlyDictionary<string, int> apiKey
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
     private long _nextSweep;
 
+    // The venue's start (ms): a state-changing request signed before it may have been received by
+    // the venue's previous run, whose replay cache is gone.
+    private readonly long _startedAt = clockMicros() / 1000;
+
     /// <summary>The account the request is signed for; throws <see cref="RestError"/> when it is not.</summary>
     public int Authenticate(HttpRequest request, string instructionPart)
     {
@@ -44,18 +48,27 @@ public sealed class RequestAuthenticator(IReadOnlyDictionary<string, int> apiKey
         if (now - timestamp > window) throw Unauthorized($"Request has expired: X-Timestamp {timestamp} is more than the window ({window} ms) before the server's time {now}");
         if (timestamp - now > window) throw Unauthorized($"X-Timestamp {timestamp} is more than the window ({window} ms) after the server's time {now}");
 
+        // The signature as exactly the base64 of its 64 bytes: one spelling per signature, so the
+        // replay check below cannot be passed by writing the same bytes another way (spaces, padding bits).
+        Span<byte> raw = stackalloc byte[Ed25519.SignatureSize + 8];
+        if (!Convert.TryFromBase64String(signature, raw, out int length) || length != Ed25519.SignatureSize || Convert.ToBase64String(raw[..length]) != signature)
+        {
+            throw new RestError(StatusCodes.Status401Unauthorized, "INVALID_SIGNATURE", "X-Signature must be the base64 of a 64-byte Ed25519 signature");
+        }
         byte[] signed = Encoding.UTF8.GetBytes(SignedPayload.WithTime(instructionPart, timestamp, window));
-        if (!Ed25519.VerifyBase64Signature(apiKey, signed, Encoding.ASCII.GetBytes(signature)))
+        if (!Ed25519.VerifyWithApiKey(apiKey, signed, raw[..length]))
         {
             throw new RestError(StatusCodes.Status401Unauthorized, "INVALID_SIGNATURE", "The signature does not verify for this API key and request");
         }
-        if (!HttpMethods.IsGet(request.Method) && !FirstUse(signature, timestamp + window, now))
-        {
-            throw new RestError(StatusCodes.Status401Unauthorized, "INVALID_SIGNATURE", "This signed request was already received (a replay)");
-        }
+        // The rate limit before the replay check: a refused request does not use up its signature.
         if (!limiter.TryAcquire("key:" + apiKey, options.RequestsPerSecond, options.RequestBurst))
         {
             throw RestError.TooManyRequests($"More than {options.RequestsPerSecond} requests per second with this API key");
+        }
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            if (timestamp < _startedAt) throw Unauthorized("A request that changes something must be signed after the venue started (X-Timestamp is before it)");
+            if (!FirstUse(signature, timestamp + window, now)) throw new RestError(StatusCodes.Status401Unauthorized, "INVALID_SIGNATURE", "This signed request was already received (a replay)");
         }
         return account;
     }

@@ -27,5 +27,22 @@ public sealed class RequestLimiter : IDisposable
         return lease.IsAcquired;
     }
 
+    /// <summary>
+    /// Takes a token from the bucket of a client address: an IPv4 address, or the /64 network of an
+    /// IPv6 address (one host usually holds a whole /64, so a bucket per address would not limit it).
+    /// </summary>
+    public bool TryAcquireAddress(System.Net.IPAddress? address, int perSecond, int burst) =>
+        TryAcquire("ip:" + Partition(address), perSecond, burst);
+
+    private static string Partition(System.Net.IPAddress? address)
+    {
+        if (address is null) return "unknown";
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        return Convert.ToHexString(bytes[..8]) + "::/64";
+    }
+
     public void Dispose() => _limiter.Dispose();
 }

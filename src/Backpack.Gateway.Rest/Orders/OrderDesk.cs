@@ -40,10 +40,29 @@ public sealed class OrderDesk(ICommandSubmitter submitter) : EventFollower("rest
     /// <summary>Stops waiting for a request (its caller gave up); a late answer is dropped.</summary>
     public void Forget(long requestId) => _open.TryRemove(requestId, out _);
 
+    /// <summary>The engine sequence of the last event batch published (set on the engine thread as the batch is handed over).</summary>
+    public long Published => Interlocked.Read(ref _published);
+    private long _published;
+
+    protected override void Received(Protocol.Framing.FrameBuffer events)
+    {
+        if (events.Count > 0 && EventHeader.TryRead(events[events.Count - 1], out var header)) Interlocked.Exchange(ref _published, header.Sequence);
+    }
+
     public override void Apply(EventBatch batch)
     {
         if (_open.IsEmpty) return; // nothing waits: no event of this batch can answer a request submitted later
-        for (int i = 0; i < batch.Count; i++) Read(batch[i]);
+        long command = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            // A batch holds many commands: an order's fills and expiry count only within its own command.
+            if (EventHeader.TryRead(batch[i], out var header) && header.Sequence != command)
+            {
+                command = header.Sequence;
+                _byOrder.Clear();
+            }
+            Read(batch[i]);
+        }
         foreach (var ticket in _touched)
         {
             _open.TryRemove(ticket.RequestId, out _);
