@@ -74,12 +74,22 @@ async function until(what, steps, match) {
   }
 }
 
+/** The book once it has three levels a side (the maker's ladder; a taker may have just swept a side). */
+async function bookWithDepth(step, symbol) {
+  for (let i = 0; i < 50; i++) {
+    const book = await ex.fetchOrderBook(symbol).catch(() => undefined);
+    if (book && book.bids.length >= 3 && book.asks.length >= 3) break;
+    await sleep(100);
+  }
+  return await call(step, 'fetchOrderBook', symbol);
+}
+
 const both = ['watchOrders SOL', 'watchOrders'];
 try {
   await ex.loadHttpProxyAgent(); // a ws:// URL needs it in Node
   await call('loadMarkets', 'loadMarkets');
-  const book = await call('fetchOrderBook', 'fetchOrderBook', S);
-  const ethBook = await call('fetchOrderBook ETH', 'fetchOrderBook', E);
+  const book = await bookWithDepth('fetchOrderBook', S);
+  const ethBook = await bookWithDepth('fetchOrderBook ETH', E);
   const bid = book.bids[0][0];
   const ask = book.asks[0][0];
   const price = (symbol, x) => Number(ex.priceToPrecision(symbol, x));
@@ -109,8 +119,8 @@ try {
   await until('position reduced', ['watchPositions SOL'], (p) => Number(p.contracts) === 1.5);
 
   // Larger than any level of the book's ask side: it fills at two prices or more. CCXT's `filled` is `l`, the last fill's quantity.
-  const depth = await call('fetchOrderBook before sweep', 'fetchOrderBook', S);
-  const sweepAmount = Math.max(...depth.asks.map((l) => l[1])) + 1;
+  const depth = await bookWithDepth('fetchOrderBook before sweep', S);
+  const sweepAmount = Number(ex.amountToPrecision(S, Math.max(...depth.asks.map((l) => l[1])) + 10));
   const sweep = await call('createOrder market sweep', 'createOrder', S, 'market', 'buy', sweepAmount);
   await until('sweep closed', both, (o) => o.id === sweep.id && o.status === 'closed');
   await until('position swept', ['watchPositions SOL'], (p) => Number(p.contracts) === Number(ex.amountToPrecision(S, 1.5 + sweepAmount)));
