@@ -21,7 +21,7 @@ public class CcxtTests(ITestOutputHelper log)
     private const int Alice = 1001;
     private const string Sol = "SOL/USDC:USDC";
     private static readonly string ClientDirectory = RepositoryFiles.PathOf("tests/Backpack.Gateway.Host.Tests/Ccxt");
-    private static readonly Lazy<Task> Installed = new(InstallAsync);
+    internal static readonly Lazy<Task> Installed = new(InstallAsync);
 
     private static async Task InstallAsync()
     {
@@ -270,18 +270,18 @@ public class CcxtTests(ITestOutputHelper log)
     }
 
     /// <summary>A unified structure's timestamp (ms); 0 when CCXT could not parse one.</summary>
-    private static long T(JsonElement e) => e.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt64() : 0;
+    internal static long T(JsonElement e) => e.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt64() : 0;
 
-    private static string? S(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    internal static string? S(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>A decimal CCXT gives as a number or, for positions, as a string.</summary>
-    private static decimal D(JsonElement e, string name)
+    internal static decimal D(JsonElement e, string name)
     {
         var v = e.GetProperty(name);
         return v.ValueKind == JsonValueKind.String ? decimal.Parse(v.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture) : v.GetDecimal();
     }
 
-    private static async Task WaitForAsync(HostTestVenue venue, string path, Func<JsonElement, bool> ready)
+    internal static async Task WaitForAsync(HostTestVenue venue, string path, Func<JsonElement, bool> ready)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -293,7 +293,7 @@ public class CcxtTests(ITestOutputHelper log)
         }
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, TimeSpan timeout)
+    internal static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
