@@ -66,8 +66,9 @@ internal static class AccountApi
         }).ConfigureAwait(false);
     }
 
-    /// <summary>A position's id: the account and the market (a position is one per account and market).</summary>
-    private static string PositionId(int account, int market) => (account * 1000L + market).ToString(CultureInfo.InvariantCulture);
+    /// <summary>A position's id: the account and the market (a position is one per account and market), the same id the WebSocket's positionUpdate carries.</summary>
+    private static string PositionId(int account, int market) =>
+        Protocol.Markets.PositionIds.Of(account, market).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>USDC, the only collateral: locked and available as <see cref="Split"/> has them.</summary>
     private static async Task Capital(SignedRequest r)

@@ -148,6 +148,7 @@ public class CcxtProPrivateTests(ITestOutputHelper log)
         var restPosition = Assert.Single(R("fetchPositions open").EnumerateArray());
         var watched = positions[4];
         Assert.Equal((S(watched, "side"), D(watched, "contracts")), (S(restPosition, "side"), D(restPosition, "contracts")));
+        Assert.Equal(S(restPosition, "id"), S(watched, "id")); // one position id over REST and WebSocket
         // The stream's entry price has 4 decimals more than the tick; the REST API's is the unrounded quotient.
         Assert.Equal(Math.Round(D(restPosition, "entryPrice"), 6), D(watched, "entryPrice"));
         Assert.Equal(0, R("fetchPositions").GetArrayLength());

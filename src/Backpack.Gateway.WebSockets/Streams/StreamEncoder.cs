@@ -231,7 +231,7 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
     }
 
     /// <summary>A position's id: one per account and market (account id x 65,536 + market id).</summary>
-    public static long PositionId(int accountId, int marketId) => ((long)accountId << 16) + marketId;
+    public static long PositionId(int accountId, int marketId) => Protocol.Markets.PositionIds.Of(accountId, marketId);
 
     public static ReadOnlySpan<byte> PositionEventOf(long before, long after) =>
         after == 0 ? "positionClosed"u8 : before == 0 || Math.Sign(before) != Math.Sign(after) ? "positionOpened"u8 : "positionAdjusted"u8;
