@@ -22,7 +22,7 @@ public class CcxtProPrivateTests(ITestOutputHelper log)
     [Fact]
     public async Task Ccxt_pro_watches_alices_orders_and_position_as_she_trades_over_rest()
     {
-        await Installed.Value;
+        await InstallAsync();
         // The demo's traders pause (an action an hour on average): none sweeps a side of the book while the script trades. The maker quotes on.
         await using var venue = await HostTestVenue.StartAsync("--Demo:TradeInterval=01:00:00");
         var host = venue.App.Services.GetRequiredService<Venue>();

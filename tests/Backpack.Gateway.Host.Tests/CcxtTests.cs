@@ -21,20 +21,18 @@ public class CcxtTests(ITestOutputHelper log)
     private const int Alice = 1001;
     private const string Sol = "SOL/USDC:USDC";
     private static readonly string ClientDirectory = RepositoryFiles.PathOf("tests/Backpack.Gateway.Host.Tests/Ccxt");
-    internal static readonly Lazy<Task> Installed = new(InstallAsync);
-
-    private static async Task InstallAsync()
+    /// <summary>The pinned ccxt; a folder holding another version is installed again.</summary>
+    internal static Task InstallAsync()
     {
         string installed = Path.Combine(ClientDirectory, "node_modules", "ccxt", "package.json");
-        if (File.Exists(installed) && JsonDocument.Parse(File.ReadAllText(installed)).RootElement.GetProperty("version").GetString() == "4.5.84") return;
-        var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(code == 0, "npm ci failed: " + output);
+        bool pinned = File.Exists(installed) && JsonDocument.Parse(File.ReadAllText(installed)).RootElement.GetProperty("version").GetString() == "4.5.84";
+        return NodePackages.InstallAsync(ClientDirectory, pinned ? "node_modules/ccxt/package.json" : "node_modules/.ccxt-4.5.84-missing");
     }
 
     [Fact]
     public async Task Ccxt_backpack_driver_reads_the_market_trades_and_reads_back_its_orders_positions_and_history()
     {
-        await Installed.Value;
+        await InstallAsync();
         // SOL settles funding every 10 s (sampled every second), so a position pays within the run.
         await using var venue = await HostTestVenue.StartAsync("--Markets:2:FundingIntervalSeconds=10", "--Engine:FundingSampleSeconds=1");
         var host = venue.App.Services.GetRequiredService<Venue>();
@@ -295,29 +293,10 @@ public class CcxtTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>Runs a program in the CCXT folder: the script's lines only (npm or node diagnostics go to stderr, which a failure shows).</summary>
     internal static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = ClientDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        // The script's lines only: npm or node diagnostics go to stderr, which a failure shows.
-        string output = await stdout;
-        string errors = await stderr;
-        return (process.ExitCode, process.ExitCode == 0 ? output : output + errors);
+        var (code, output, errors) = await NodePackages.RunAsync(ClientDirectory, program, arguments, timeout);
+        return (code, code == 0 ? output : output + errors);
     }
 }

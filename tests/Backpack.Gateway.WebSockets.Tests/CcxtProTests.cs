@@ -17,22 +17,7 @@ public class CcxtProTests
 {
     private const string Sol = "SOL_USDC_PERP";
     private static readonly string ClientDirectory = RepositoryFiles.PathOf("tests/Backpack.Gateway.WebSockets.Tests/CcxtClient");
-    private static readonly Lazy<Task> Installed = new(InstallAsync);
-
-    private static async Task InstallAsync()
-    {
-        if (File.Exists(Path.Combine(ClientDirectory, "node_modules", "ccxt", "package.json"))) return;
-        using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"])
-        {
-            WorkingDirectory = ClientDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var output = npm.StandardOutput.ReadToEndAsync();
-        var errors = npm.StandardError.ReadToEndAsync();
-        await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-        Assert.True(npm.ExitCode == 0, "npm ci failed: " + await output + await errors);
-    }
+    private static Task InstallAsync() => NodePackages.InstallAsync(ClientDirectory, "node_modules/ccxt/package.json");
 
     private static object Order(string side, string price, string quantity, string timeInForce = "GTC") =>
         new { symbol = Sol, side, orderType = "Limit", price, quantity, timeInForce };
@@ -42,7 +27,7 @@ public class CcxtProTests
     [Fact]
     public async Task CCXT_pro_watches_the_book_trades_ticker_bids_asks_and_candles_and_reads_the_venues_values()
     {
-        await Installed.Value;
+        await InstallAsync();
         await using var host = new WsTestHost(rest: true);
         host.Index(18_000);
         host.Fund(WsTestHost.AccountA, 100_000);

@@ -10,21 +10,15 @@ namespace Backpack.Gateway.WebSockets.Tests;
 public class NodeInteropTests
 {
     private static readonly string ClientDirectory = RepositoryFiles.PathOf("tests/Backpack.Gateway.WebSockets.Tests/NodeClient");
-    private static readonly Lazy<Task> Installed = new(InstallAsync);
 
-    private static async Task InstallAsync()
-    {
-        if (Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "ws")) && Directory.Exists(Path.Combine(ClientDirectory, "node_modules", "@msgpack"))) return;
-        var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(code == 0, "npm ci failed: " + output);
-    }
+    private static Task InstallAsync() => NodePackages.InstallAsync(ClientDirectory, "node_modules/@msgpack/msgpack/package.json");
 
     [Theory]
     [InlineData("json")]
     [InlineData("msgpack")]
     public async Task Node_ws_client_logs_on_places_an_order_and_reads_the_streams(string mode)
     {
-        await Installed.Value;
+        await InstallAsync();
         await using var host = new WsTestHost();
         host.Index(18_000);
         host.Fund(WsTestHost.AccountA, 10_000);
@@ -53,24 +47,7 @@ public class NodeInteropTests
 
     private static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(program, arguments)
-        {
-            WorkingDirectory = ClientDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (code, output, errors) = await NodePackages.RunAsync(ClientDirectory, program, arguments, timeout);
+        return (code, output + errors);
     }
 }
