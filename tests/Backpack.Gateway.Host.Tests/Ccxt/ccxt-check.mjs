@@ -3,40 +3,14 @@
 // Prints one JSON line per CCXT call: {"step","call","args","result"} or {"step","call","args","error"};
 // a failed call does not stop the run (CcxtTests asserts every line). Last line: {"step":"done"}.
 import ccxt from 'ccxt';
+import { plain, emit, caller, sleep } from './lines.mjs';
 
 const [base, apiKey, secret] = process.argv.slice(2);
 // CCXT joins urls.api[api] + '/' + 'api/v1/...': the base has no trailing slash.
 const ex = new ccxt.backpack({ apiKey, secret, urls: { api: { public: base, private: base } } });
 const S = 'SOL/USDC:USDC';
 
-// Unified structures without the raw exchange answer ("info"), which the test does not read.
-function plain(value) {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) if (k !== 'info') out[k] = plain(v);
-    return out;
-  }
-  return value;
-}
-
-function emit(line) {
-  process.stdout.write(JSON.stringify(line) + '\n');
-}
-
-/** Runs one CCXT call, prints its line, returns its result (undefined when it threw). */
-async function call(step, method, ...args) {
-  try {
-    const result = await ex[method](...args);
-    emit({ step, call: method, args, result: plain(result) });
-    return result;
-  } catch (e) {
-    emit({ step, call: method, args, error: `${e.constructor.name}: ${e.message}` });
-    return undefined;
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const call = caller(ex);
 const price = (x) => Number(ex.priceToPrecision(S, x));
 
 // ---- public ----

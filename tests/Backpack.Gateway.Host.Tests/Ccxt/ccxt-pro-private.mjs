@@ -5,6 +5,7 @@
 // line per batch a watch resolved with: {"step":"watchOrders SOL"|"watchOrders"|"watchPositions SOL","call","args","result"}
 // (a copy taken when the watch resolved: CCXT updates its cached objects in place). Last line: {"step":"done"}.
 import ccxt from 'ccxt';
+import { plain, emit, caller, sleep } from './lines.mjs';
 
 const [base, apiKey, secret] = process.argv.slice(2);
 // The WebSocket answers at the root of the same port; CCXT uses one socket for public and private streams.
@@ -13,33 +14,7 @@ const ex = new ccxt.pro.backpack({ apiKey, secret, urls: { api: { public: base, 
 const S = 'SOL/USDC:USDC';
 const E = 'ETH/USDC:USDC';
 
-// Unified structures; without the raw exchange answer ("info") except for the watches, whose raw message the test reads too.
-function plain(value, info = false) {
-  if (Array.isArray(value)) return value.map((v) => plain(v, info));
-  if (value && typeof value === 'object') {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) if (info || k !== 'info') out[k] = plain(v, info);
-    return out;
-  }
-  return value;
-}
-
-function emit(line) {
-  process.stdout.write(JSON.stringify(line) + '\n');
-}
-
-async function call(step, method, ...args) {
-  try {
-    const result = await ex[method](...args);
-    emit({ step, call: method, args, result: plain(result) });
-    return result;
-  } catch (e) {
-    emit({ step, call: method, args, error: `${e.constructor.name}: ${e.message}` });
-    return undefined;
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const call = caller(ex);
 
 // ---- the watches: each loops, printing every batch; `seen` keeps the copies for the waits below ----
 const seen = { 'watchOrders SOL': [], watchOrders: [], 'watchPositions SOL': [] };
