@@ -10,7 +10,6 @@ using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Security;
 using Backpack.Gateway.Rest;
-using Backpack.Gateway.Rest.Auth;
 using Backpack.Gateway.Rest.Orders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -57,14 +56,7 @@ public static class RestBench
         runner.AddConsumer(desk);
         string apiKey = Convert.ToBase64String(Ed25519.PublicKeyOf(TraderKey));
         var options = new RestOptions { RequestsPerSecond = 0, PublicRequestsPerSecond = 0 };
-        using var limiter = new RequestLimiter();
-        var venue = new RestVenue([market], feed, new HistoryReader(db), EngineRunner.SystemClock)
-        {
-            Options = options,
-            Limiter = limiter,
-            Desk = desk,
-            Authenticator = new RequestAuthenticator(new Dictionary<string, int> { [apiKey] = Trader }, options, EngineRunner.SystemClock, limiter),
-        };
+        var venue = RestVenue.WithSignedApi([market], feed, new HistoryReader(db), EngineRunner.SystemClock, options, desk, new Dictionary<string, int> { [apiKey] = Trader });
         projector.Start();
         feed.Start();
         desk.Start();

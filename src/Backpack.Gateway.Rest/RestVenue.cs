@@ -12,6 +12,23 @@ namespace Backpack.Gateway.Rest;
 /// </summary>
 public sealed class RestVenue(IReadOnlyList<MarketDefinition> markets, MarketFeed feed, HistoryReader? history, Func<long> clockMicros)
 {
+    /// <summary>
+    /// A venue that serves the signed endpoints too: requests signed by one of <paramref name="apiKeys"/>
+    /// (base64 public key to account) reach the engine through <paramref name="desk"/>.
+    /// </summary>
+    public static RestVenue WithSignedApi(IReadOnlyList<MarketDefinition> markets, MarketFeed feed, HistoryReader? history, Func<long> clockMicros,
+        RestOptions options, Orders.OrderDesk desk, IReadOnlyDictionary<string, int> apiKeys)
+    {
+        var limiter = new Auth.RequestLimiter();
+        return new RestVenue(markets, feed, history, clockMicros)
+        {
+            Options = options,
+            Limiter = limiter,
+            Desk = desk,
+            Authenticator = new Auth.RequestAuthenticator(apiKeys, options, clockMicros, limiter),
+        };
+    }
+
     public IReadOnlyList<MarketDefinition> Markets { get; } = markets;
     public MarketDirectory Directory { get; } = new(markets);
     public MarketFeed Feed { get; } = feed;

@@ -9,7 +9,6 @@ using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Security;
-using Backpack.Gateway.Rest.Auth;
 using Backpack.Gateway.Rest.Orders;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -55,14 +54,7 @@ public sealed class SignedTestHost : IAsyncDisposable
             keys[Convert.ToBase64String(Ed25519.PublicKeyOf(key))] = account;
         }
         Options = options ?? new RestOptions();
-        var limiter = new RequestLimiter();
-        Venue = new RestVenue([Market], Feed, new HistoryReader(db), EngineRunner.SystemClock)
-        {
-            Options = Options,
-            Limiter = limiter,
-            Desk = Desk,
-            Authenticator = new RequestAuthenticator(keys, Options, EngineRunner.SystemClock, limiter),
-        };
+        Venue = RestVenue.WithSignedApi([Market], Feed, new HistoryReader(db), EngineRunner.SystemClock, Options, Desk, keys);
         _projector.Start();
         Feed.Start();
         Desk.Start();

@@ -1,6 +1,5 @@
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Rest;
-using Backpack.Gateway.Rest.Auth;
 using Backpack.Gateway.Rest.Orders;
 using Microsoft.Extensions.Hosting;
 
@@ -34,14 +33,7 @@ public sealed class RestService : IHostedService, IAsyncDisposable
         var options = venue.Settings.Rest;
         Desk = new OrderDesk(venue.Runner);
         venue.Runner.AddConsumer(Desk);
-        var limiter = new RequestLimiter();
-        Api = new RestVenue(venue.Markets, Feed, history.Reader, venue.Clock)
-        {
-            Options = options,
-            Limiter = limiter,
-            Desk = Desk,
-            Authenticator = new RequestAuthenticator(venue.Settings.WebSocket.ApiKeys, options, venue.Clock, limiter),
-        };
+        Api = RestVenue.WithSignedApi(venue.Markets, Feed, history.Reader, venue.Clock, options, Desk, venue.Settings.WebSocket.ApiKeys);
     }
 
     public MarketFeed Feed { get; }
