@@ -89,7 +89,8 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     /// <summary>
     /// The Logon must carry one of the session's API keys in Username(553) and, in RawData(96), the
     /// base64 Ed25519 signature of the pre-hash SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username
-    /// (the Logon's own values, joined with SOH). docs/fix.md shows an example.
+    /// (the Logon's own values, joined with SOH), or of Binance's MsgType|SenderCompID|TargetCompID|MsgSeqNum|SendingTime
+    /// (<see cref="LogonSignature"/>). docs/fix.md shows an example.
     /// </summary>
     public string? Authenticate(FixSession session, FixMessage logon)
     {
@@ -97,7 +98,8 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         string? key = logon.GetString(FixTags.Username);
         if (key is null || !session.Settings.ApiKeys.Contains(key, StringComparer.Ordinal)) return "Unknown API key in Username(553)";
         if (!logon.TryGet(FixTags.RawData, out var rawData)) return "Missing signature in RawData(96)";
-        return Ed25519.VerifyBase64Signature(key, LogonSignature.PreHash(logon), rawData) ? null : "Invalid signature";
+        return Ed25519.VerifyBase64Signature(key, LogonSignature.PreHash(logon), rawData)
+            || Ed25519.VerifyBase64Signature(key, LogonSignature.BinancePreHash(logon), rawData) ? null : "Invalid signature";
     }
 
     public void OnLogon(FixSession session)
