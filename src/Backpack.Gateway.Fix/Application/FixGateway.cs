@@ -132,6 +132,11 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
             RequestForPositions(state, m);
             return;
         }
+        else if (type.SequenceEqual("AF"u8))
+        {
+            MassStatusRequest(state, m);
+            return;
+        }
         m.TryGetInt(FixTags.MsgSeqNum, out int seq);
         session.SendBusinessReject(seq, m, 3, "Unsupported message type");
     }
@@ -504,6 +509,12 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                 if (Owner(e.RequestId) is { } s) lock (Touch(s)) s.Orders.Pending(e.RequestId)?.Positions?.Add(e);
                 break;
             }
+            case MessageType.OrderSnapshot:
+            {
+                if (!Read(frame, out OrderSnapshot e)) break;
+                if (Owner(e.RequestId) is { } s) lock (Touch(s)) s.Orders.Pending(e.RequestId)?.MassStatus?.Orders.Add(e);
+                break;
+            }
             case MessageType.AccountSnapshot:
             {
                 if (!Read(frame, out AccountSnapshot e)) break;
@@ -718,6 +729,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         if (pending is null) return;
         if (pending.Kind == PendingKind.MassCancel) SendMassCancelReport(s, pending.ClOrdId, pending.MassCancelType, 0, 99);
         else if (pending.Kind == PendingKind.Positions) SendPositionsAck(s, pending.ClOrdId, pending.AccountId, 0, '4', '2');
+        else if (pending.Kind == PendingKind.MassStatus) MassStatusFailed(s, pending.MassStatus!, RejectCodes.Text(e.Reason));
     }
 
     private void OnMassCanceled(SessionState s, long requestId, long count)
@@ -730,6 +742,11 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     private void OnPositions(SessionState s, AccountSnapshot e)
     {
         var pending = s.Orders.TakePending(e.RequestId);
+        if (pending is { Kind: PendingKind.MassStatus })
+        {
+            OnMassStatusAnswer(s, pending);
+            return;
+        }
         if (pending?.Positions is null) return;
         var positions = pending.Positions.Where(p => p.Quantity != 0).ToList();
         // PosReqResult 2: no positions found matching the request.
@@ -899,26 +916,9 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                 var chain = state.OrderLog.Chain(o.ClientOrderId);
                 if (chain.Count == 0) continue; // not this session's
                 // Known by its first ClOrdID, then renamed by each replace, as it was before the restart.
-                var order = new FixOrder
-                {
-                    ClOrdId = chain[0].ClOrdId,
-                    ClientOrderId = chain[0].ClientOrderId,
-                    AccountId = o.AccountId,
-                    MarketId = o.MarketId,
-                    Side = o.Side,
-                    Type = o.OrderType,
-                    TimeInForce = o.TimeInForce,
-                    Price = o.Price,
-                    Quantity = o.Quantity,
-                    Leaves = o.LeavesQuantity,
-                    CumQty = o.CumulativeQuantity,
-                    CumQuote = o.CumulativeQuote,
-                    OrdStatus = o.CumulativeQuantity > 0 ? '1' : '0',
-                    TriggerPrice = o.TriggerPrice,
-                    TriggerBy = o.TriggerBy,
-                    Kind = o.TriggerKind,
-                    Triggered = o.TriggerPrice != 0 && !o.Pending,
-                };
+                var order = FromSnapshot(o);
+                order.ClOrdId = chain[0].ClOrdId;
+                order.ClientOrderId = chain[0].ClientOrderId;
                 state.Orders.Add(order);
                 for (int i = 1; i < chain.Count; i++) state.Orders.Renamed(order, chain[i].ClOrdId, chain[i].ClientOrderId);
                 state.Orders.Accepted(order, o.OrderId);

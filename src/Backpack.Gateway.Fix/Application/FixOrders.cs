@@ -48,6 +48,7 @@ public enum PendingKind
     Replace,
     MassCancel,
     Positions,
+    MassStatus,
 }
 
 /// <summary>A request sent to the engine, waiting for its reply (keyed by request id).</summary>
@@ -61,6 +62,7 @@ public sealed class PendingRequest
     public char MassCancelType { get; init; }
     public int AccountId { get; init; }
     public List<Protocol.Events.PositionSnapshot>? Positions { get; set; }
+    public MassStatusQuery? MassStatus { get; init; }
 }
 
 /// <summary>

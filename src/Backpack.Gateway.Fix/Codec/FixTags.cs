@@ -66,6 +66,8 @@ public static class FixTags
     public const int Username = 553;
     public const int AccountType = 581;
     public const int ClOrdLinkID = 583;
+    public const int MassStatusReqID = 584;
+    public const int MassStatusReqType = 585;
     public const int WorkingIndicator = 636;
     public const int NoPositions = 702;
     public const int PosType = 703;
@@ -85,6 +87,8 @@ public static class FixTags
     public const int PriorSettlPrice = 734;
     public const int PosReqType = 724;
     public const int LastLiquidityInd = 851;
+    public const int TotNumReports = 911;
+    public const int LastRptRequested = 912;
 
     // The gateway's own fields (fixspec/FIX44.xml, docs/fix.md).
     public const int OrderOrigin = 5001;
