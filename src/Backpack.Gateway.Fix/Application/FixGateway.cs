@@ -73,6 +73,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         {
             var state = new SessionState(session, log, _clock());
             if (openOrders is not null) Restore(state, openOrders);
+            if (session.Settings.DropCopy) AddDropCopy(state, openOrders);
             _byNumber.Add(session.Settings.Number, state);
             _bySession.Add(session, state);
             foreach (int account in session.Settings.Accounts)
@@ -115,6 +116,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     public void OnMessage(FixSession session, FixMessage m)
     {
         var state = _bySession[session];
+        if (RefusedToDropCopy(state, m)) return;
         var type = m.MsgType;
         if (type.Length == 1)
         {
@@ -558,6 +560,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                 RouteConditional(type, frame);
                 break;
         }
+        if (_dropCopies.Count > 0) RouteDropCopy(type, frame);
     }
 
     private SessionState? Owner(long taggedId) =>

@@ -86,6 +86,7 @@ public static class FixTags
     public const int SettlPriceType = 731;
     public const int PriorSettlPrice = 734;
     public const int PosReqType = 724;
+    public const int CopyMsgIndicator = 797;
     public const int LastLiquidityInd = 851;
     public const int TotNumReports = 911;
     public const int LastRptRequested = 912;

@@ -17,6 +17,13 @@ public sealed class FixSessionSettings
     /// <summary>Accounts the session may trade for; the first is used when an order names none.</summary>
     public List<int> Accounts { get; set; } = [];
 
+    /// <summary>
+    /// A drop-copy session: it receives a copy (CopyMsgIndicator Y) of every ExecutionReport of its
+    /// accounts' orders, whichever channel placed them, and cannot trade (orders, cancels and
+    /// replaces are refused; status, mass status and position requests are answered).
+    /// </summary>
+    public bool DropCopy { get; set; }
+
     public int MinHeartBtInt { get; set; } = 1;
     public int MaxHeartBtInt { get; set; } = 300;
 
