@@ -23,6 +23,7 @@ public sealed class FixOptions : FixAcceptorOptions
     {
         var errors = new List<string>();
         if (!System.Net.IPEndPoint.TryParse(Listen, out _)) errors.Add($"Fix:Listen '{Listen}' is not host:port");
+        if (TlsListen.Length > 0 && !System.Net.IPEndPoint.TryParse(TlsListen, out _)) errors.Add($"Fix:TlsListen '{TlsListen}' is not host:port");
         if (string.IsNullOrWhiteSpace(CompId)) errors.Add("Fix:CompId is required");
         if (MaxMessageSize < 1024) errors.Add("Fix:MaxMessageSize must be at least 1024");
         if (MaxOutboundBytes < MaxMessageSize) errors.Add("Fix:MaxOutboundBytes must be at least Fix:MaxMessageSize");

@@ -27,7 +27,8 @@ public sealed class FixTestHost : IAsyncDisposable
 
     /// <param name="engineClock">the sequencer's clock (engine time: funding, TransactTime); the system clock when null</param>
     public FixTestHost(Action<FixSessionSettings>? configure = null, string? storeDirectory = null, MarketDefinition[]? markets = null, TimeSpan? tick = null,
-        Action<FixAcceptorOptions>? acceptor = null, ManualClock? sessionClock = null, ManualClock? engineClock = null, EngineOptions? engineOptions = null)
+        Action<FixAcceptorOptions>? acceptor = null, ManualClock? sessionClock = null, ManualClock? engineClock = null, EngineOptions? engineOptions = null,
+        System.Net.Security.SslServerAuthenticationOptions? tls = null)
     {
         DeleteStoreOnDispose = storeDirectory is null;
         StoreDirectory = storeDirectory ?? Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
@@ -48,9 +49,11 @@ public sealed class FixTestHost : IAsyncDisposable
             configure?.Invoke(settings);
             options.Sessions.Add(settings);
         }
+        if (tls is not null) options.TlsListen = "127.0.0.1:0";
         acceptor?.Invoke(options);
         FrontEnd = new FixFrontEnd(options, Markets, Runner, sessionClock is null ? EngineRunner.SystemClock : sessionClock.Now, Dictionary);
         Runner.AddConsumer(FrontEnd.Gateway);
+        FrontEnd.Acceptor.Tls = tls;
         FrontEnd.Start();
         Runner.Start();
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Backpack.Gateway.Fix.Application;
@@ -14,20 +15,47 @@ namespace Backpack.Gateway.TestSupport;
 /// </summary>
 public sealed class FixTestClient : IDisposable
 {
-    private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly TcpClient? _tcp;
+    private readonly Stream _stream;
     private byte[] _buffer = new byte[1 << 16];
     private int _filled;
     private readonly byte[] _write = new byte[4 << 20];
 
-    public FixTestClient(IPEndPoint endpoint, string compId, byte[] privateKey)
+    /// <param name="tls">when given, the connection is TLS (the handshake runs here and throws if it fails)</param>
+    public FixTestClient(IPEndPoint endpoint, string compId, byte[] privateKey, SslClientAuthenticationOptions? tls = null)
     {
         CompId = compId;
         PrivateKey = privateKey;
         _tcp = new TcpClient { NoDelay = true };
         _tcp.Connect(endpoint);
-        _stream = _tcp.GetStream();
+        if (tls is null)
+        {
+            _stream = _tcp.GetStream();
+            return;
+        }
+        var ssl = new SslStream(_tcp.GetStream());
+        try
+        {
+            ssl.AuthenticateAsClient(tls);
+        }
+        catch
+        {
+            ssl.Dispose();
+            _tcp.Dispose();
+            throw;
+        }
+        _stream = ssl;
     }
+
+    private FixTestClient(string compId, byte[] privateKey)
+    {
+        CompId = compId;
+        PrivateKey = privateKey;
+        _stream = Stream.Null;
+    }
+
+    /// <summary>A client that only builds messages (for another program to send: openssl s_client, a raw socket).</summary>
+    public static FixTestClient Builder(string compId, byte[] privateKey) => new(compId, privateKey);
 
     public string CompId { get; }
     public byte[] PrivateKey { get; }
@@ -128,7 +156,7 @@ public sealed class FixTestClient : IDisposable
             if (status == FrameStatus.Garbled) throw new InvalidOperationException("garbled message from the gateway: " + Encoding.ASCII.GetString(_buffer, 0, consumed));
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) throw new TimeoutException("no message within " + timeout);
-            _tcp.ReceiveTimeout = Math.Max(1, (int)left.TotalMilliseconds);
+            _tcp!.ReceiveTimeout = Math.Max(1, (int)left.TotalMilliseconds);
             if (_filled == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
             int read;
             try
@@ -189,5 +217,9 @@ public sealed class FixTestClient : IDisposable
         return false;
     }
 
-    public void Dispose() => _tcp.Dispose();
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _tcp?.Dispose();
+    }
 }

@@ -12,6 +12,9 @@ public class FixAcceptorOptions
     /// <summary>Where to listen (default 127.0.0.1:9878).</summary>
     public string Listen { get; set; } = "127.0.0.1:9878";
 
+    /// <summary>Where to listen for FIX over TLS (the section Tls's certificate); empty = no TLS listener.</summary>
+    public string TlsListen { get; set; } = "";
+
     /// <summary>Largest message accepted, in bytes; a larger BodyLength closes the connection.</summary>
     public int MaxMessageSize { get; set; } = 64 * 1024;
 
@@ -32,6 +35,13 @@ public class FixAcceptorOptions
         if (!IPEndPoint.TryParse(Listen, out var endpoint)) throw new FormatException($"Fix:Listen '{Listen}' is not host:port");
         return endpoint;
     }
+
+    public IPEndPoint? ParseTlsListen()
+    {
+        if (TlsListen.Length == 0) return null;
+        if (!IPEndPoint.TryParse(TlsListen, out var endpoint)) throw new FormatException($"Fix:TlsListen '{TlsListen}' is not host:port");
+        return endpoint;
+    }
 }
 
 /// <summary>
@@ -46,7 +56,10 @@ public sealed class FixAcceptor : IAsyncDisposable
     private readonly ConcurrentDictionary<FixConnection, Task> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
+    private Socket? _tlsListener;
     private Task? _acceptLoop;
+    private Task? _tlsAcceptLoop;
+    private long _tlsFailures;
     private Task? _timerLoop;
     private long _garbled;
 
@@ -64,6 +77,17 @@ public sealed class FixAcceptor : IAsyncDisposable
     /// <summary>The address actually bound (port 0 in the options picks a free one).</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
 
+    /// <summary>The TLS listener's address, when there is one.</summary>
+    public IPEndPoint? TlsEndPoint => _tlsListener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>The server side of the TLS handshake (certificate, client-certificate rule); required when Fix:TlsListen is set. Set before <see cref="Start"/>.</summary>
+    public System.Net.Security.SslServerAuthenticationOptions? Tls { get; set; }
+
+    /// <summary>TLS handshakes that failed or timed out (the connection was closed without a word).</summary>
+    public long TlsFailures => Interlocked.Read(ref _tlsFailures);
+
+    internal void CountTlsFailure() => Interlocked.Increment(ref _tlsFailures);
+
     public int ConnectionCount => _connections.Count;
 
     /// <summary>Messages dropped because they were garbled (bad BodyLength, CheckSum or framing).</summary>
@@ -78,22 +102,42 @@ public sealed class FixAcceptor : IAsyncDisposable
 
     public void Start()
     {
-        var endpoint = _options.ParseListen();
-        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var tlsEndpoint = _options.ParseTlsListen();
+        if (tlsEndpoint is not null && Tls is null) throw new InvalidOperationException("Fix:TlsListen is set but the acceptor has no TLS certificate");
+        _listener = Bind(_options.ParseListen(), "Fix:Listen");
+        if (tlsEndpoint is not null)
+        {
+            try
+            {
+                _tlsListener = Bind(tlsEndpoint, "Fix:TlsListen");
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
+            _tlsAcceptLoop = AcceptLoop(_tlsListener, Tls);
+        }
+        _acceptLoop = AcceptLoop(_listener, null);
+        _timerLoop = TimerLoop();
+    }
+
+    private static Socket Bind(IPEndPoint endpoint, string key)
+    {
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         // No SO_REUSEPORT (which .NET's ReuseAddress would also set on Linux): a second gateway on
         // the same port must fail here, not share the port's connections with this one.
         try
         {
-            _listener.Bind(endpoint);
+            listener.Bind(endpoint);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            _listener.Dispose();
-            throw new IOException($"FIX: cannot listen on {endpoint}: address already in use (set another with --Fix:Listen=127.0.0.1:<port>)", e);
+            listener.Dispose();
+            throw new IOException($"FIX: cannot listen on {endpoint}: address already in use (set another with --{key}=127.0.0.1:<port>)", e);
         }
-        _listener.Listen(128);
-        _acceptLoop = AcceptLoop();
-        _timerLoop = TimerLoop();
+        listener.Listen(128);
+        return listener;
     }
 
     internal FixSession? FindSession(FixMessage logon)
@@ -104,14 +148,14 @@ public sealed class FixAcceptor : IAsyncDisposable
 
     private static string Key(string clientCompId, string ourCompId) => clientCompId + "\u0001" + ourCompId;
 
-    private async Task AcceptLoop()
+    private async Task AcceptLoop(Socket listener, System.Net.Security.SslServerAuthenticationOptions? tls)
     {
         while (!_stopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -123,7 +167,7 @@ public sealed class FixAcceptor : IAsyncDisposable
                 continue;
             }
             socket.NoDelay = true;
-            var connection = new FixConnection(socket, this, _options);
+            var connection = new FixConnection(socket, this, _options, tls);
             _connections[connection] = Task.Run(async () =>
             {
                 try
@@ -166,6 +210,7 @@ public sealed class FixAcceptor : IAsyncDisposable
         try
         {
             _listener?.Close();
+            _tlsListener?.Close();
         }
         catch (ObjectDisposedException)
         {
@@ -190,7 +235,7 @@ public sealed class FixAcceptor : IAsyncDisposable
         _stopping.Cancel();
         try
         {
-            await Task.WhenAll(_connections.Values.Append(_acceptLoop ?? Task.CompletedTask).Append(_timerLoop ?? Task.CompletedTask)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(_connections.Values.Append(_acceptLoop ?? Task.CompletedTask).Append(_tlsAcceptLoop ?? Task.CompletedTask).Append(_timerLoop ?? Task.CompletedTask)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

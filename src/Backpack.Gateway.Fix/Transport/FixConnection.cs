@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Fix.Session;
@@ -14,7 +15,7 @@ namespace Backpack.Gateway.Fix.Transport;
 /// backlog beyond <see cref="FixAcceptorOptions.MaxOutboundBytes"/> closes a slow client (its
 /// messages are still in the session's store for a resend).
 /// </summary>
-internal sealed class FixConnection : IFixConnection
+internal sealed partial class FixConnection : IFixConnection
 {
     private readonly Socket _socket;
     private readonly FixAcceptor _acceptor;
@@ -29,11 +30,18 @@ internal sealed class FixConnection : IFixConnection
     private int _sendingLength;
     private FixSession? _session;
 
-    public FixConnection(Socket socket, FixAcceptor acceptor, FixAcceptorOptions options)
+    // What the reader has received and not yet framed (the reader's alone).
+    private byte[] _input;
+    private int _filled;
+    private readonly FixMessage _message = new();
+
+    public FixConnection(Socket socket, FixAcceptor acceptor, FixAcceptorOptions options, SslServerAuthenticationOptions? tls = null)
     {
         _socket = socket;
         _acceptor = acceptor;
         _options = options;
+        _tlsOptions = tls;
+        _input = new byte[Math.Min(64 * 1024, options.MaxMessageSize + 1024)];
         RemoteEndPoint = socket.RemoteEndPoint?.ToString() ?? "?";
     }
 
@@ -43,6 +51,7 @@ internal sealed class FixConnection : IFixConnection
 
     public Task RunAsync(CancellationToken stopping)
     {
+        if (_tlsOptions is not null) return RunTlsAsync(stopping);
         // Sends from other threads must never block on a full socket buffer: they hand the rest to the writer task.
         _socket.Blocking = false;
         return Task.WhenAll(ReadLoop(stopping), WriteLoop());
@@ -74,7 +83,7 @@ internal sealed class FixConnection : IFixConnection
         lock (_sendLock)
         {
             if (_writerBusy || _pendingLength == 0) return; // the writer task takes it after its current send
-            if (_closeReason is null)
+            if (_closeReason is null && _tls is null) // a TLS stream has no partial non-blocking write: the writer task sends
             {
                 int sent = _socket.Send(_pending, 0, _pendingLength, SocketFlags.None, out SocketError error);
                 if (error is SocketError.Success or SocketError.WouldBlock && sent >= 0)
@@ -148,21 +157,29 @@ internal sealed class FixConnection : IFixConnection
                         _sendingLength = length;
                         _pendingLength = 0;
                     }
-                    int offset = 0;
-                    while (offset < length)
+                    if (_tls is not null)
                     {
-                        offset += await _socket.SendAsync(_sending.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
+                        await _tls.WriteAsync(_sending.AsMemory(0, length)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        int offset = 0;
+                        while (offset < length)
+                        {
+                            offset += await _socket.SendAsync(_sending.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
+                        }
                     }
                     lock (_sendLock) _sendingLength = 0;
                     if (closing) return;
                 }
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
         }
         finally
         {
+            await CloseTlsAsync().ConfigureAwait(false);
             // A graceful close: FIN after the last message, then the peer's input is read and
             // dropped until it closes too (at most CloseDrain). Closing with unread input would
             // send a reset, and a peer still writing (a refused oversized message, a flood) could
@@ -176,6 +193,7 @@ internal sealed class FixConnection : IFixConnection
             {
             }
             _socket.Close();
+            _tls?.Dispose();
         }
     }
 
@@ -216,16 +234,12 @@ internal sealed class FixConnection : IFixConnection
 
     private void Read(CancellationToken stopping)
     {
-        var buffer = new byte[Math.Min(64 * 1024, _options.MaxMessageSize + 1024)];
-        int filled = 0;
-        var message = new FixMessage();
-        FixSession? handled = null;
         long connectedAt = Environment.TickCount64;
         try
         {
             while (_closeReason is null && !stopping.IsCancellationRequested)
             {
-                if (filled == buffer.Length) Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _options.MaxMessageSize + 1024));
+                GrowInput();
                 if (!_socket.Poll(PollMicros, SelectMode.SelectRead))
                 {
                     if (_session is null && Environment.TickCount64 - connectedAt > _options.LogonTimeout.TotalMilliseconds)
@@ -234,50 +248,11 @@ internal sealed class FixConnection : IFixConnection
                     }
                     continue;
                 }
-                int read = _socket.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None, out SocketError error);
+                int read = _socket.Receive(_input, _filled, _input.Length - _filled, SocketFlags.None, out SocketError error);
                 if (error == SocketError.WouldBlock) continue;
                 if (error != SocketError.Success || read == 0) break;
-                filled += read;
-                int offset = 0;
-                while (offset < filled && _closeReason is null)
-                {
-                    var status = FixFramer.TryFrame(buffer.AsSpan(offset, filled - offset), _options.MaxMessageSize, out int consumed);
-                    if (status == FrameStatus.NeedMore) break;
-                    if (status == FrameStatus.TooLarge)
-                    {
-                        Refuse("Message larger than " + _options.MaxMessageSize + " bytes");
-                        break;
-                    }
-                    if (status == FrameStatus.Garbled)
-                    {
-                        _acceptor.CountGarbled();
-                        if (_session is null || !_session.IsLoggedOn)
-                        {
-                            Disconnect("Garbled message before Logon");
-                            break;
-                        }
-                        offset += consumed;
-                        continue;
-                    }
-                    message.Parse(buffer, offset, consumed);
-                    offset += consumed;
-                    handled = Handle(message) ?? handled;
-                }
-                if (handled is not null)
-                {
-                    // One store flush and one socket write for everything this read brought in.
-                    lock (handled.Lock) handled.Flush();
-                    handled = null;
-                }
-                if (offset > 0)
-                {
-                    Buffer.BlockCopy(buffer, offset, buffer, 0, filled - offset);
-                    filled -= offset;
-                }
-                if (filled == buffer.Length && buffer.Length >= _options.MaxMessageSize + 1024)
-                {
-                    Refuse("Message larger than " + _options.MaxMessageSize + " bytes");
-                }
+                _filled += read;
+                ConsumeInput();
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -291,15 +266,70 @@ internal sealed class FixConnection : IFixConnection
         }
         finally
         {
-            if (_session is { } session)
-            {
-                lock (session.Lock)
-                {
-                    session.OnDisconnected(this);
-                }
-            }
-            Disconnect(_closeReason ?? "Connection closed");
+            ReadEnded();
         }
+    }
+
+    private void GrowInput()
+    {
+        if (_filled == _input.Length) Array.Resize(ref _input, Math.Min(_input.Length * 2, _options.MaxMessageSize + 1024));
+    }
+
+    /// <summary>Frames and handles every whole message received so far; one store flush and one socket write for all of them.</summary>
+    private void ConsumeInput()
+    {
+        FixSession? handled = null;
+        int offset = 0;
+        while (offset < _filled && _closeReason is null)
+        {
+            var status = FixFramer.TryFrame(_input.AsSpan(offset, _filled - offset), _options.MaxMessageSize, out int consumed);
+            if (status == FrameStatus.NeedMore) break;
+            if (status == FrameStatus.TooLarge)
+            {
+                Refuse("Message larger than " + _options.MaxMessageSize + " bytes");
+                break;
+            }
+            if (status == FrameStatus.Garbled)
+            {
+                _acceptor.CountGarbled();
+                if (_session is null || !_session.IsLoggedOn)
+                {
+                    Disconnect("Garbled message before Logon");
+                    break;
+                }
+                offset += consumed;
+                continue;
+            }
+            _message.Parse(_input, offset, consumed);
+            offset += consumed;
+            handled = Handle(_message) ?? handled;
+        }
+        if (handled is not null)
+        {
+            lock (handled.Lock) handled.Flush();
+        }
+        if (offset > 0)
+        {
+            Buffer.BlockCopy(_input, offset, _input, 0, _filled - offset);
+            _filled -= offset;
+        }
+        if (_filled == _input.Length && _input.Length >= _options.MaxMessageSize + 1024)
+        {
+            Refuse("Message larger than " + _options.MaxMessageSize + " bytes");
+        }
+    }
+
+    /// <summary>The reader stopped: the session learns its connection is gone, and the writer closes it.</summary>
+    private void ReadEnded()
+    {
+        if (_session is { } session)
+        {
+            lock (session.Lock)
+            {
+                session.OnDisconnected(this);
+            }
+        }
+        Disconnect(_closeReason ?? "Connection closed");
     }
 
     /// <summary>Hands the message to its session; returns the session, which the caller flushes.</summary>
