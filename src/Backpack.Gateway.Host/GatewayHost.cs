@@ -5,9 +5,11 @@ using Backpack.Gateway.Host.Metrics;
 using Backpack.Gateway.Host.PriceFeed;
 using Backpack.Gateway.Host.Web;
 using Backpack.Gateway.Host.Services;
+using Backpack.Gateway.Protocol.Security;
 using Backpack.Gateway.Rest;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -44,7 +46,28 @@ public static class GatewayHost
         }
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.WebSocket.ParseListen()));
+        var certificate = VenueCertificate.For(settings);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(settings.WebSocket.ParseListen());
+            if (settings.WebSocket.ParseHttpsListen() is { } https)
+            {
+                // HTTPS and WSS: the same endpoints, the venue's certificate and client-certificate rule.
+                var validate = TlsCertificates.ClientValidator(settings.Tls);
+                kestrel.Listen(https, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = certificate.Certificate,
+                    ClientCertificateMode = settings.Tls.ClientCertificates switch
+                    {
+                        ClientCertificates.Required => ClientCertificateMode.RequireCertificate,
+                        ClientCertificates.Optional => ClientCertificateMode.AllowCertificate,
+                        _ => ClientCertificateMode.NoCertificate,
+                    },
+                    ClientCertificateValidation = (client, chain, errors) => validate(client, chain, errors),
+                }));
+            }
+        });
+        builder.Services.AddSingleton(certificate);
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddSimpleConsole(o =>
         {

@@ -45,7 +45,7 @@ root.SetAction(async (parse, cancellation) =>
     }
     catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
     {
-        Console.Error.WriteLine(e.Message + " (set another with --WebSocket:Listen=127.0.0.1:<port>)");
+        Console.Error.WriteLine(e.Message + " (set another with --WebSocket:Listen=127.0.0.1:<port>, or --WebSocket:HttpsListen for the HTTPS port)");
         return 1;
     }
     catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException)

@@ -8,6 +8,9 @@ public sealed class WebSocketApiOptions
     /// <summary>Where the HTTP/WebSocket server listens (host:port, loopback by default).</summary>
     public string Listen { get; set; } = "127.0.0.1:8080";
 
+    /// <summary>Where the same server also listens for HTTPS and WSS (the section Tls's certificate); empty = plain only.</summary>
+    public string HttpsListen { get; set; } = "";
+
     /// <summary>The WebSocket endpoint's path.</summary>
     public string Path { get; set; } = "/ws";
 
@@ -53,11 +56,19 @@ public sealed class WebSocketApiOptions
         return endpoint;
     }
 
+    public IPEndPoint? ParseHttpsListen()
+    {
+        if (HttpsListen.Length == 0) return null;
+        if (!IPEndPoint.TryParse(HttpsListen, out var endpoint)) throw new FormatException($"WebSocket:HttpsListen '{HttpsListen}' is not host:port");
+        return endpoint;
+    }
+
     /// <summary>Every problem with the settings, each naming its key (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (!IPEndPoint.TryParse(Listen, out _)) errors.Add($"WebSocket:Listen '{Listen}' is not host:port");
+        if (HttpsListen.Length > 0 && !IPEndPoint.TryParse(HttpsListen, out _)) errors.Add($"WebSocket:HttpsListen '{HttpsListen}' is not host:port");
         if (string.IsNullOrEmpty(Path) || Path[0] != '/') errors.Add("WebSocket:Path must start with /");
         if (MaxMessageSize < 1024) errors.Add("WebSocket:MaxMessageSize must be at least 1024");
         if (MaxQueuedMessages < 16) errors.Add("WebSocket:MaxQueuedMessages must be at least 16");

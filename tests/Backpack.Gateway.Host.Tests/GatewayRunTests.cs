@@ -16,7 +16,7 @@ public class GatewayRunTests
     public async Task Demo_clients_trade_over_FIX_and_are_logged_out_when_the_host_stops()
     {
         string store = Path.Combine(Path.GetTempPath(), "bp-host-" + Guid.NewGuid().ToString("N"));
-        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + store, "--Journal:Directory=" + Path.Combine(store, "journal"), "--Snapshots:Directory=" + Path.Combine(store, "snapshots"),
+        using var host = GatewayHost.Build(GatewayHost.LoadConfiguration(null, ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:TlsListen=127.0.0.1:0", "--WebSocket:HttpsListen=127.0.0.1:0", "--Tls:DemoCertificate=" + Path.Combine(store, "tls", "demo-certificate.pfx"), "--Fix:StoreDirectory=" + store, "--Journal:Directory=" + Path.Combine(store, "journal"), "--Snapshots:Directory=" + Path.Combine(store, "snapshots"),
             // No market maker and a still index: alice and bob trade with each other at 180.
             "--Demo:Enabled=false", "--PriceFeed:Walk=false"]));
         await host.StartAsync();

@@ -20,7 +20,7 @@ public sealed class HostProcess : IDisposable
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "Backpack.Gateway.Host.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [dll, "--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", .. arguments])
+            [dll, "--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:TlsListen=127.0.0.1:0", "--WebSocket:HttpsListen=127.0.0.1:0", .. arguments])
         {
             WorkingDirectory = workingDirectory, // config/ is found beside the program; data/ goes here
             RedirectStandardOutput = true,

@@ -36,7 +36,7 @@ public sealed class HostTestVenue : IAsyncDisposable
     /// <summary>A venue whose FIX store and journal are in <paramref name="store"/>; kept after it stops when <paramref name="keep"/> (to start it again).</summary>
     public static async Task<HostTestVenue> StartInAsync(string store, bool keep, params string[] overrides)
     {
-        string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:StoreDirectory=" + Path.Combine(store, "fix"),
+        string[] all = ["--Fix:Listen=127.0.0.1:0", "--WebSocket:Listen=127.0.0.1:0", "--Fix:TlsListen=127.0.0.1:0", "--WebSocket:HttpsListen=127.0.0.1:0", "--Tls:DemoCertificate=" + Path.Combine(store, "tls", "demo-certificate.pfx"), "--Fix:StoreDirectory=" + Path.Combine(store, "fix"),
             "--Journal:Directory=" + Path.Combine(store, "journal"), "--Snapshots:Directory=" + Path.Combine(store, "snapshots"), .. overrides];
         var venue = new HostTestVenue(GatewayHost.Build(GatewayHost.LoadConfiguration(null, all)), store, keep);
         try

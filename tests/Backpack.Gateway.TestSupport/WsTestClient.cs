@@ -41,10 +41,12 @@ public sealed class WsTestClient : IAsyncDisposable
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<WsTestClient> ConnectAsync(Uri uri, bool messagePack = false)
+    /// <param name="trust">for wss://: decides whether the server's certificate is trusted</param>
+    public static async Task<WsTestClient> ConnectAsync(Uri uri, bool messagePack = false, System.Net.Security.RemoteCertificateValidationCallback? trust = null)
     {
         var socket = new ClientWebSocket();
         if (messagePack) socket.Options.AddSubProtocol("backpack.msgpack");
+        if (trust is not null) socket.Options.RemoteCertificateValidationCallback = trust;
         await socket.ConnectAsync(uri, CancellationToken.None);
         return new WsTestClient(socket, messagePack);
     }

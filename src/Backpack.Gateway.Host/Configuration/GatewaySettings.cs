@@ -22,7 +22,7 @@ public sealed class ConfigurationException(IReadOnlyList<string> problems)
 
 /// <summary>
 /// Everything the gateway reads from configuration, bound section by section (Markets, Accounts,
-/// Engine, Sequencer, Journal, Snapshots, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin, History, Rest). Unknown keys and values that do not convert are errors that name the
+/// Engine, Sequencer, Journal, Snapshots, Backstop, Fix, WebSocket, PriceFeed, Demo, Admin, History, Rest, Tls). Unknown keys and values that do not convert are errors that name the
 /// key, as are the checks each part makes of itself.
 /// </summary>
 public sealed class GatewaySettings
@@ -41,9 +41,13 @@ public sealed class GatewaySettings
     public AdminOptions Admin { get; private set; } = new();
     public History.HistoryOptions History { get; private set; } = new();
     public Rest.RestOptions Rest { get; private set; } = new();
+    public TlsOptions Tls { get; private set; } = new();
+
+    /// <summary>Whether a TLS listener is configured (FIX over TLS, HTTPS/WSS), so the certificate is needed.</summary>
+    public bool UsesTls => Fix.TlsListen.Length > 0 || WebSocket.HttpsListen.Length > 0;
 
     /// <summary>The top-level sections the gateway reads; any other is a typo and stops the start.</summary>
-    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Snapshots", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "History", "Rest", "Logging"];
+    public static readonly string[] Sections = ["Markets", "Accounts", "Engine", "Sequencer", "Journal", "Snapshots", "Backstop", "Fix", "WebSocket", "PriceFeed", "Demo", "Admin", "History", "Rest", "Tls", "Logging"];
 
     public static GatewaySettings Load(IConfiguration configuration)
     {
@@ -68,6 +72,7 @@ public sealed class GatewaySettings
             Admin = Bind(configuration, "Admin", new AdminOptions(), problems),
             History = Bind(configuration, "History", new History.HistoryOptions(), problems),
             Rest = Bind(configuration, "Rest", new Rest.RestOptions(), problems),
+            Tls = Bind(configuration, "Tls", new TlsOptions(), problems),
         };
         if (problems.Count == 0) settings.Check(problems);
         if (problems.Count > 0) throw new ConfigurationException(problems);
@@ -153,6 +158,7 @@ public sealed class GatewaySettings
         }
         problems.AddRange(Fix.Validate());
         problems.AddRange(WebSocket.Validate());
+        if (UsesTls) problems.AddRange(Tls.Validate());
         problems.AddRange(Journal.Validate());
         problems.AddRange(Snapshots.Validate());
         if (Snapshots.Enabled && !Journal.Enabled) problems.Add("Snapshots:Enabled needs Journal:Enabled (a snapshot without the journal after it would lose commands)");

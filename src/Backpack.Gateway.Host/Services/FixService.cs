@@ -14,10 +14,14 @@ public sealed class FixService : IHostedService, IAsyncDisposable
     private readonly FixFrontEnd _frontEnd;
     private readonly ILogger<FixService> _log;
 
-    public FixService(Venue venue, ILogger<FixService> log)
+    public FixService(Venue venue, VenueCertificate tls, ILogger<FixService> log)
     {
         _log = log;
         _frontEnd = new FixFrontEnd(venue.Settings.Fix, venue.Markets, venue.Runner, venue.Clock);
+        if (tls.Certificate is { } certificate && venue.Settings.Fix.TlsListen.Length > 0)
+        {
+            _frontEnd.Acceptor.Tls = Protocol.Security.TlsCertificates.ServerOptions(certificate, tls.Options);
+        }
         _frontEnd.Acceptor.OnError = (peer, e) => _log.LogError(e, "FIX connection from {Peer} failed", peer);
         _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over FIX");
         if (venue.FixCatchUp is { } catchUp)
@@ -48,6 +52,7 @@ public sealed class FixService : IHostedService, IAsyncDisposable
         _log.LogInformation("FIX 4.4 acceptor listening on {Endpoint} as {CompId}; sessions: {Sessions}",
             _frontEnd.Acceptor.LocalEndPoint, _frontEnd.Options.CompId,
             string.Join(", ", _frontEnd.Sessions.Select(s => $"{s.Settings.TargetCompId} (accounts {string.Join("/", s.Settings.Accounts)})")));
+        if (_frontEnd.Acceptor.TlsEndPoint is { } tls) _log.LogInformation("FIX 4.4 over TLS listening on {Endpoint}", tls);
         return Task.CompletedTask;
     }
 

@@ -39,7 +39,11 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
             SeedMarketData(venue, history.Reader);
         }
         venue.Runner.AddConsumer(_frontEnd.Gateway);
-        lifetime.ApplicationStarted.Register(() => _log.LogInformation("WebSocket API listening on {Url} ({Accounts} API keys)", Url, venue.Settings.WebSocket.ApiKeys.Count));
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            _log.LogInformation("WebSocket API listening on {Url} ({Accounts} API keys)", Url, venue.Settings.WebSocket.ApiKeys.Count);
+            if (SecureUrl is { } secure) _log.LogInformation("WebSocket API over TLS listening on {Url} (HTTPS for the REST API and the page on the same port)", secure);
+        });
         lifetime.ApplicationStopping.Register(() => _ = _frontEnd.StopAsync("Gateway shutting down"));
     }
 
@@ -80,8 +84,18 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
     {
         get
         {
-            string? address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+            string? address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal));
             return address is null ? "(not listening)" : "ws" + address["http".Length..] + _frontEnd.Options.Path;
+        }
+    }
+
+    /// <summary>The endpoint's wss:// address when WebSocket:HttpsListen is set.</summary>
+    public string? SecureUrl
+    {
+        get
+        {
+            string? address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+            return address is null ? null : "wss" + address["https".Length..] + _frontEnd.Options.Path;
         }
     }
 
