@@ -14,7 +14,22 @@ public sealed partial class FixSession
         w.Field(FixTags.TargetCompID, _targetCompId);
         w.Field(FixTags.MsgSeqNum, Store.NextSenderSeqNum);
         w.Timestamp(FixTags.SendingTime, _clock());
+        if (_inbound is { } answered) ReverseRoute(ref w, answered);
         return w;
+    }
+
+    /// <summary>
+    /// An answer to a message carries its routing fields reversed, as QuickFIX's reverseRoute:
+    /// OnBehalfOf* (115/116/144) come back as DeliverTo* (128/129/145) and the other way round.
+    /// </summary>
+    private static void ReverseRoute(ref FixWriter w, FixMessage answered)
+    {
+        ReadOnlySpan<int> from = [FixTags.OnBehalfOfCompID, FixTags.OnBehalfOfSubID, FixTags.OnBehalfOfLocationID, FixTags.DeliverToCompID, FixTags.DeliverToSubID, FixTags.DeliverToLocationID];
+        ReadOnlySpan<int> to = [FixTags.DeliverToCompID, FixTags.DeliverToSubID, FixTags.DeliverToLocationID, FixTags.OnBehalfOfCompID, FixTags.OnBehalfOfSubID, FixTags.OnBehalfOfLocationID];
+        for (int i = 0; i < from.Length; i++)
+        {
+            if (answered.TryGet(from[i], out var value) && !value.IsEmpty) w.Field(to[i], value);
+        }
     }
 
     /// <summary>Sends an application message: it is stored (for resends) and goes out if a client is logged on.</summary>
@@ -59,11 +74,12 @@ public sealed partial class FixSession
         SendAdmin(ref w);
     }
 
-    public void SendReject(int refSeqNum, FixMessage m, SessionRejectReason reason, int refTagId, string text)
+    /// <summary>A session-level Reject; RefTagID when a tag is at fault (any number the client wrote, 0 and negatives included).</summary>
+    public void SendReject(int refSeqNum, FixMessage m, SessionRejectReason reason, int? refTagId, string text)
     {
         var w = Begin("3"u8);
         w.Field(FixTags.RefSeqNum, refSeqNum);
-        if (refTagId > 0) w.Field(FixTags.RefTagID, refTagId);
+        if (refTagId is int tag) w.Field(FixTags.RefTagID, tag);
         if (!m.MsgType.IsEmpty) w.Field(FixTags.RefMsgType, m.MsgType);
         w.Field(FixTags.SessionRejectReason, (int)reason);
         w.Field(FixTags.Text, text);

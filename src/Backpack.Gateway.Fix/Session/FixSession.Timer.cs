@@ -20,6 +20,17 @@ public sealed partial class FixSession
         if (disconnectNow) Disconnect(text);
     }
 
+    /// <summary>The client's Logout: answered with ours unless we sent one first, then the connection closes.</summary>
+    private void AnswerLogoutAndDisconnect()
+    {
+        if (_logoutSentAt == 0)
+        {
+            var logout = Begin("5"u8);
+            SendAdmin(ref logout);
+        }
+        Disconnect("Logout");
+    }
+
     private void LogoutAndClose(string text)
     {
         var w = Begin("5"u8);

@@ -63,6 +63,8 @@ public sealed partial class FixSession
     private int _resendUpTo; // 0 = no ResendRequest outstanding
     private long _rateWindowStart;
     private int _rateCount;
+    // The message being processed, while it is: its answers carry its routing fields reversed.
+    private FixMessage? _inbound;
 
     public FixSession(FixSessionSettings settings, IMessageStore store, FixDictionary dictionary, IFixApplication application, Func<long> clock)
     {
@@ -95,6 +97,20 @@ public sealed partial class FixSession
     /// <summary>A framed message from <paramref name="connection"/>. The caller holds <see cref="Lock"/>.</summary>
     public void OnMessage(FixMessage m, IFixConnection connection)
     {
+        // Answers to this message carry its routing fields reversed (Begin); cleared however it ends.
+        _inbound = m;
+        try
+        {
+            Receive(m, connection);
+        }
+        finally
+        {
+            _inbound = null;
+        }
+    }
+
+    private void Receive(FixMessage m, IFixConnection connection)
+    {
         long now = _clock();
         if (!IsLoggedOn || !ReferenceEquals(connection, Connection))
         {
@@ -118,16 +134,27 @@ public sealed partial class FixSession
             Logout("MsgSeqNum missing", disconnectNow: true);
             return;
         }
+        OnLoggedOnMessage(m, seq, now);
+    }
+
+    private void OnLoggedOnMessage(FixMessage m, int seq, long now)
+    {
+        int expected = Store.NextTargetSeqNum;
+        if (FixValidator.CheckSessionHeader(m) is { } missing)
+        {
+            // As QuickFIX: a Reject naming the header field; the message counts when it was the one expected.
+            SendReject(seq, m, missing.Reason, missing.RefTagId, missing.Text);
+            if (seq == expected) Store.NextTargetSeqNum = seq + 1;
+            return;
+        }
         if (!HasOurCompIds(m))
         {
-            SendReject(seq, m, SessionRejectReason.CompIdProblem, 0, "CompID problem");
-            Logout("CompID problem", disconnectNow: false);
+            RejectAndLogout(m, seq, SessionRejectReason.CompIdProblem, null, "CompID problem");
             return;
         }
         if (!SendingTimeAccurate(m, now))
         {
-            SendReject(seq, m, SessionRejectReason.SendingTimeAccuracyProblem, FixTags.SendingTime, "SendingTime accuracy problem");
-            Logout("SendingTime accuracy problem", disconnectNow: false);
+            RejectAndLogout(m, seq, SessionRejectReason.SendingTimeAccuracyProblem, FixTags.SendingTime, "SendingTime accuracy problem");
             return;
         }
 
@@ -139,9 +166,20 @@ public sealed partial class FixSession
             HandleSequenceReset(m, seq);
             return;
         }
-        int expected = Store.NextTargetSeqNum;
+        // A Logon with ResetSeqNumFlag=Y while logged on: sequence reset in session.
+        if (m.IsMsgType("A") && m.GetBool(FixTags.ResetSeqNumFlag))
+        {
+            HandleResetLogon(m, seq);
+            return;
+        }
         if (seq > expected)
         {
+            // A Logout is not held up by a gap: the session ends, and the gap is asked for on the next Logon.
+            if (m.IsMsgType("5"))
+            {
+                AnswerLogoutAndDisconnect();
+                return;
+            }
             if (!_queued.ContainsKey(seq)) _queued[seq] = m.Bytes.ToArray();
             if (_resendUpTo == 0)
             {
@@ -172,6 +210,18 @@ public sealed partial class FixSession
         }
         ProcessInSequence(m, seq);
         DrainQueued();
+    }
+
+    /// <summary>
+    /// A CompID or SendingTime problem: Reject, then Logout. As QuickFIX, the bad message still
+    /// counts when it was the one expected, so the client's Logout reply is in sequence and ends the
+    /// session instead of drawing a ResendRequest.
+    /// </summary>
+    private void RejectAndLogout(FixMessage m, int seq, SessionRejectReason reason, int? refTagId, string text)
+    {
+        SendReject(seq, m, reason, refTagId, text);
+        if (seq == Store.NextTargetSeqNum) Store.NextTargetSeqNum = seq + 1;
+        Logout(text, disconnectNow: false);
     }
 
     private void ProcessInSequence(FixMessage m, int seq)
@@ -218,12 +268,7 @@ public sealed partial class FixSession
                 break;
             case ('5', 1): // Logout
                 Store.NextTargetSeqNum = seq + 1;
-                if (_logoutSentAt == 0)
-                {
-                    var logout = Begin("5"u8);
-                    SendAdmin(ref logout);
-                }
-                Disconnect("Logout");
+                AnswerLogoutAndDisconnect();
                 break;
             case ('A', 1): // Logon while logged on
                 Store.NextTargetSeqNum = seq + 1;
@@ -252,6 +297,7 @@ public sealed partial class FixSession
             byte[] bytes = _queued[first];
             _queued.Remove(first);
             _replay.Parse(bytes, 0, bytes.Length);
+            _inbound = _replay;
             ProcessInSequence(_replay, first);
         }
         if (_resendUpTo != 0 && _queued.Count == 0 && Store.NextTargetSeqNum > _resendUpTo) _resendUpTo = 0;
