@@ -157,6 +157,11 @@ public partial class SessionRuleTests
         Assert.Equal(("HUB", "ROOM2", "NYC"), (reject.GetString(FixTags.OnBehalfOfCompID), reject.GetString(FixTags.OnBehalfOfSubID), reject.GetString(FixTags.OnBehalfOfLocationID)));
         Assert.False(reject.Has(FixTags.DeliverToCompID));
 
+        // The gateway's own answer written while the message is handled: an order refused at once.
+        client.Send("D", [(FixTags.OnBehalfOfCompID, "DESK"), .. FixTestClient.LimitOrder("routed-order", '1', "1", "170", symbol: "NOPE_USDC_PERP")]);
+        var refused = client.Expect("8");
+        Assert.Equal(("8", "DESK"), (refused.GetString(FixTags.OrdStatus), refused.GetString(FixTags.DeliverToCompID)));
+
         client.Send("1", (FixTags.TestReqID, "plain")); // a message without routing fields gets none back
         var plain = client.Expect("0");
         Assert.False(plain.Has(FixTags.DeliverToCompID) || plain.Has(FixTags.OnBehalfOfCompID));
