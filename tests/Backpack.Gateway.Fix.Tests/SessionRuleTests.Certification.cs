@@ -97,6 +97,20 @@ public partial class SessionRuleTests
         Assert.Equal(("0", "still-two"), (answer.GetString(FixTags.MsgType), answer.GetString(FixTags.TestReqID)));
     }
 
+    [Fact] // 12
+    public async Task Our_logout_without_a_reply_disconnects_after_the_logout_timeout()
+    {
+        var clock = await WithManualClock();
+        using var client = LoggedOn();
+        client.Send("0", sender: "SOMEONE_ELSE"); // draws a Reject 9 and our Logout
+        client.Expect("3");
+        client.Expect("5");
+        clock.Advance(TimeSpan.FromSeconds(1.9)); // LogoutTimeout is 2 s
+        Assert.False(client.Closed(Short));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
+        Assert.True(client.Closed(TimeSpan.FromSeconds(10)));
+    }
+
     [Fact] // 15
     public void Header_and_body_fields_in_another_order_are_accepted()
     {
