@@ -71,6 +71,36 @@ public class QuickFixInteropTests
         Assert.DoesNotContain(lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT j ", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal)); // and we rejected nothing of QuickFIX's
     }
+
+    [Fact]
+    public async Task QuickFix_cpp_resets_the_sequence_numbers_in_session_and_trades_on()
+    {
+        string client = QuickFixClient.Build();
+        await using var host = new FixTestHost();
+        host.Index(18_000);
+        host.Fund(FixTestHost.AccountA, 100_000);
+        using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
+        quickfix.Expect("LOGON");
+        quickfix.Send("order before 1 1 170");
+        Assert.Contains("|150=0|", quickfix.Expect("RECV 8"));
+
+        quickfix.Send("reset"); // QuickFIX sends Logon 141=Y as MsgSeqNum 1 while logged on
+        string answer = quickfix.Expect("RECV A");
+        Assert.Contains("|34=1|", answer);
+        Assert.Contains("|141=Y|", answer);
+        quickfix.Send("order after 1 1 170");
+        string accepted = quickfix.Expect("RECV 8");
+        Assert.Contains("|150=0|", accepted);
+        Assert.Contains("|34=2|", accepted); // our numbering restarted too
+        Assert.Equal(3, host.Session(FixTestHost.ClientA).ExpectedSeqNum); // theirs: the Logon 1, the order 2
+
+        quickfix.Send("logout");
+        quickfix.Expect("LOGOUT");
+        quickfix.Send("quit");
+        var lines = quickfix.LinesAfterExit();
+        Assert.DoesNotContain(lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT 2 ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal) || line.StartsWith("RECV 2 ", StringComparison.Ordinal));
+    }
 }
 
 /// <summary>The QuickFIX C++ client under QuickFixClient/, built with g++ on first use and run as a child process.</summary>
