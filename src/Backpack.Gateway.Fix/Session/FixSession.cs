@@ -37,9 +37,12 @@ public interface IFixApplication
 /// is on: Logon checks, sequence numbers (gaps are asked for with one ResendRequest and the
 /// messages after the gap kept aside until it fills), PossDup handling, CompID and SendingTime
 /// checks, heartbeats and test requests, ResendRequest answered from the store (admin messages
-/// as SequenceReset-GapFill), SequenceReset in both modes, Logout, and session-level Rejects.
-/// Everything runs under <see cref="Lock"/>; messages sent while no client is connected are
-/// stored and reach it on its next logon through sequence recovery.
+/// as SequenceReset-GapFill), SequenceReset in both modes, a sequence reset in session, Logout,
+/// session-level Rejects, and routing fields reversed on answers. Everything runs under
+/// <see cref="Lock"/>; messages sent while no client is connected are stored and reach it on its
+/// next logon through sequence recovery. The parts: inbound and sequence numbers here; the Logon
+/// (FixSession.Logon.cs); what is sent (FixSession.Outbound.cs); time, Logout and disconnect
+/// (FixSession.Timer.cs).
 /// </summary>
 public sealed partial class FixSession
 {
