@@ -143,6 +143,18 @@ public class CodecTests
     }
 
     [Fact]
+    public void A_message_whose_third_field_is_not_msg_type_is_garbled_and_skipped_whole()
+    {
+        string body = "49=A\u000135=0\u000156=B\u0001";
+        string head = $"8=FIX.4.4\u00019={body.Length}\u0001";
+        byte[] framed = Encoding.ASCII.GetBytes(head + body);
+        byte[] bytes = [.. framed, .. Encoding.ASCII.GetBytes($"10={FixValues.CheckSum(framed):000}\u0001"), .. Message((49, "A"))];
+        Assert.Equal(FrameStatus.Garbled, FixFramer.TryFrame(bytes, 65_536, out int consumed));
+        Assert.Equal(framed.Length + 7, consumed); // up to the next message, which frames
+        Assert.Equal(FrameStatus.Message, FixFramer.TryFrame(bytes.AsSpan(consumed), 65_536, out _));
+    }
+
+    [Fact]
     public void A_data_field_may_hold_SOH_and_equals_signs()
     {
         string raw = "a\u0001b=c\u0001";
@@ -155,19 +167,19 @@ public class CodecTests
     }
 
     [Theory]
-    [InlineData("abc=1")]
-    [InlineData("=1")]
-    [InlineData("-5=1")]
-    [InlineData("0=1")]
-    [InlineData("12345678901=1")]
-    [InlineData("58")]
-    public void A_field_without_a_positive_numeric_tag_is_kept_as_tag_0(string field)
+    [InlineData("abc=1", 0)]
+    [InlineData("=1", 0)]
+    [InlineData("-5=1", -5)]
+    [InlineData("0=1", 0)]
+    [InlineData("12345678901=1", 0)]
+    [InlineData("58", 0)]
+    public void A_field_without_a_positive_numeric_tag_is_kept_with_the_number_written_or_0(string field, int tag)
     {
         byte[] bytes = Encoding.ASCII.GetBytes("8=FIX.4.4\u00019=5\u000135=0\u0001" + field + "\u000134=1\u0001");
         var m = new FixMessage();
         m.Parse(bytes, 0, bytes.Length);
         Assert.Equal(3, m.BadTagField);
-        Assert.Equal(0, m.Field(3).Tag);
+        Assert.Equal(tag, m.Field(3).Tag); // the Reject's RefTagID
         Assert.Equal("1", m.GetString(34));
     }
 }

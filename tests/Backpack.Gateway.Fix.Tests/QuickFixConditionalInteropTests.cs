@@ -71,11 +71,6 @@ public class QuickFixConditionalInteropTests
         string oco = quickfix.Expect("RECV 8");
         Has(oco, "|150=4|", "|11=e1-TP|");
 
-        quickfix.Send("logout");
-        quickfix.Expect("LOGOUT");
-        quickfix.Send("quit");
-        var lines = quickfix.LinesAfterExit();
-        Assert.DoesNotContain(lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT j ", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal) || line.StartsWith("RECV j ", StringComparison.Ordinal));
+        quickfix.LogOutAndAssertNoneRefused("j");
     }
 }

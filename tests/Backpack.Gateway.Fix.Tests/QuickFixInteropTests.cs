@@ -20,10 +20,7 @@ public class QuickFixInteropTests
     public async Task QuickFix_cpp_trades_and_receives_liquidation_and_adl_messages_without_rejecting_any()
     {
         string client = QuickFixClient.Build();
-        await using var host = new FixTestHost();
-        host.Index(18_000);
-        host.Fund(FixTestHost.AccountA, 1_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
+        await using var host = FundedHost(1_000, 100_000);
         using var b = host.Client(FixTestHost.ClientB);
         b.Logon();
         using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
@@ -64,12 +61,40 @@ public class QuickFixInteropTests
         Assert.Contains("|5008=3|", quickfix.Expect("RECV U3"));
         Assert.Contains("|704=0|", quickfix.Expect("RECV AP"));
 
-        quickfix.Send("logout");
-        quickfix.Expect("LOGOUT");
-        quickfix.Send("quit");
-        var lines = quickfix.LinesAfterExit();
-        Assert.DoesNotContain(lines, line => line.StartsWith("SENT 3 ", StringComparison.Ordinal) || line.StartsWith("SENT j ", StringComparison.Ordinal));
-        Assert.DoesNotContain(lines, line => line.StartsWith("RECV 3 ", StringComparison.Ordinal)); // and we rejected nothing of QuickFIX's
+        quickfix.LogOutAndAssertNoneRefused("j");
+    }
+
+    [Fact]
+    public async Task QuickFix_cpp_resets_the_sequence_numbers_in_session_and_trades_on()
+    {
+        string client = QuickFixClient.Build();
+        await using var host = FundedHost(100_000);
+        using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
+        quickfix.Expect("LOGON");
+        quickfix.Send("order before 1 1 170");
+        Assert.Contains("|150=0|", quickfix.Expect("RECV 8"));
+
+        quickfix.Send("reset"); // QuickFIX sends Logon 141=Y as MsgSeqNum 1 while logged on
+        string answer = quickfix.Expect("RECV A");
+        Assert.Contains("|34=1|", answer);
+        Assert.Contains("|141=Y|", answer);
+        quickfix.Send("order after 1 1 170");
+        string accepted = quickfix.Expect("RECV 8");
+        Assert.Contains("|150=0|", accepted);
+        Assert.Contains("|34=2|", accepted); // our numbering restarted too
+        Assert.Equal(3, host.Session(FixTestHost.ClientA).ExpectedSeqNum); // theirs: the Logon 1, the order 2
+
+        quickfix.LogOutAndAssertNoneRefused("2"); // and no ResendRequest either way: both numberings agreed
+    }
+
+    /// <summary>A gateway with SOL's index at 180 and account A (and B when asked) funded with that many USDC.</summary>
+    private static FixTestHost FundedHost(long accountA, long accountB = 0)
+    {
+        var host = new FixTestHost();
+        host.Index(18_000);
+        host.Fund(FixTestHost.AccountA, accountA);
+        if (accountB > 0) host.Fund(FixTestHost.AccountB, accountB);
+        return host;
     }
 }
 
@@ -119,6 +144,22 @@ internal sealed class QuickFixClient : IDisposable
     {
         _process.StandardInput.WriteLine(command);
         _process.StandardInput.Flush();
+    }
+
+    /// <summary>
+    /// Logs out and quits, then checks that neither side sent the other a Reject (3) or a message of
+    /// <paramref name="alsoRefused"/>: QuickFIX prints what it sends (SENT) and what it accepted (RECV).
+    /// </summary>
+    public void LogOutAndAssertNoneRefused(params string[] alsoRefused)
+    {
+        Send("logout");
+        Expect("LOGOUT");
+        Send("quit");
+        var lines = LinesAfterExit();
+        foreach (string type in alsoRefused.Prepend("3"))
+        {
+            Assert.DoesNotContain(lines, line => line.StartsWith($"SENT {type} ", StringComparison.Ordinal) || line.StartsWith($"RECV {type} ", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The next output line starting with <paramref name="prefix"/>, skipping heartbeats and other lines.</summary>

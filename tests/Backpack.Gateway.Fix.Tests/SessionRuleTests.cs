@@ -4,7 +4,7 @@ using Backpack.Gateway.Fix.Codec;
 namespace Backpack.Gateway.Fix.Tests;
 
 /// <summary>The acceptor's session rules (as the QuickFIX family applies them; docs/fix.md), one test per rule, over a real loopback socket.</summary>
-public class SessionRuleTests : IAsyncLifetime
+public partial class SessionRuleTests : IAsyncLifetime
 {
     private FixTestHost _host = null!;
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(600);
@@ -211,6 +211,10 @@ public class SessionRuleTests : IAsyncLifetime
         Assert.True(reply.IsMsgType("A"));
         var resend = again.Expect("2");
         Assert.Equal(("3", "0"), (resend.GetString(FixTags.BeginSeqNo), resend.GetString(FixTags.EndSeqNo)));
+        // The gap (3..9) and the Logon itself (10) are filled; the session then goes on at 11.
+        again.Send("4", [(FixTags.GapFillFlag, "Y"), (FixTags.NewSeqNo, "11")], seq: 3, possDup: true, origSendingTime: FixTestClient.Now());
+        again.Send("1", [(FixTags.TestReqID, "eleven")], seq: 11);
+        Assert.Equal("eleven", again.Expect("0").GetString(FixTags.TestReqID));
     }
 
     [Fact]
@@ -442,7 +446,7 @@ public class SessionRuleTests : IAsyncLifetime
 
     [Theory]
     [InlineData("1", new[] { 112 }, new[] { "" }, "4", 112)]            // tag specified without a value
-    [InlineData("1", new[] { 112, 9999 }, new[] { "x", "y" }, "3", 9999)] // undefined tag
+    [InlineData("1", new[] { 112, 9999 }, new[] { "x", "y" }, "0", 9999)] // a tag the dictionary does not define: invalid tag number, as QuickFIX
     [InlineData("1", new[] { 112, 44 }, new[] { "x", "1.5" }, "2", 44)]   // tag not defined for this message type
     [InlineData("D", new[] { 11, 55, 54, 60, 38, 40 }, new[] { "c", "SOL_USDC_PERP", "Z", "20250101-00:00:00", "1", "2" }, "5", 54)] // value out of range
     [InlineData("D", new[] { 11, 55, 54, 60, 38, 40 }, new[] { "c", "SOL_USDC_PERP", "1", "20250101-00:00:00", "one", "2" }, "6", 38)] // incorrect data format
@@ -450,7 +454,7 @@ public class SessionRuleTests : IAsyncLifetime
     [InlineData("1", new[] { 112, 112 }, new[] { "a", "b" }, "13", 112)]  // tag appears more than once
     [InlineData("1", new[] { 112, 49 }, new[] { "a", "CLIENT_A" }, "14", 49)] // header field after the body
     [InlineData("D", new[] { 11, 453, 448, 447, 55, 54, 60, 38, 40 }, new[] { "c", "2", "P1", "D", "SOL_USDC_PERP", "1", "20250101-00:00:00", "1", "1" }, "16", 453)] // NumInGroup count
-    [InlineData("D", new[] { 11, 453, 447, 448, 55, 54, 60, 38, 40 }, new[] { "c", "1", "D", "P1", "SOL_USDC_PERP", "1", "20250101-00:00:00", "1", "1" }, "15", 447)] // group delimiter first
+    [InlineData("D", new[] { 11, 453, 447, 448, 55, 54, 60, 38, 40 }, new[] { "c", "1", "D", "P1", "SOL_USDC_PERP", "1", "20250101-00:00:00", "1", "1" }, "15", 453)] // group delimiter first: the group's count tag
     public void Invalid_messages_get_a_session_reject_with_the_reason_and_tag_and_still_advance_the_sequence(string msgType, int[] tags, string[] values, string reason, int refTag)
     {
         using var client = LoggedOn();

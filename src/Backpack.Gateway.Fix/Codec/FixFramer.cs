@@ -13,14 +13,15 @@ public enum FrameStatus
 }
 
 /// <summary>
-/// Finds message boundaries in a byte stream: a message starts 8=...|9=len| and ends with
-/// 10=ddd| exactly len bytes after the BodyLength field; the checksum is the sum of the bytes
-/// before 10= modulo 256. Anything else is garbled and skipped up to where a message could start
-/// again (the next 8=FIX), so one bad message never poisons the stream.
+/// Finds message boundaries in a byte stream: a message starts 8=...|9=len|35=, so its first three
+/// fields are 8, 9, 35, and ends with 10=ddd| exactly len bytes after the BodyLength field; the
+/// checksum is the sum of the bytes before 10= modulo 256. Anything else is garbled and skipped up
+/// to where a message could start again (the next 8=FIX), so one bad message never poisons the stream.
 /// </summary>
 public static class FixFramer
 {
     private static ReadOnlySpan<byte> Start => "8=FIX"u8;
+    private static ReadOnlySpan<byte> MsgTypeTag => "35="u8;
 
     public static FrameStatus TryFrame(ReadOnlySpan<byte> buffer, int maxMessageSize, out int consumed)
     {
@@ -70,7 +71,8 @@ public static class FixFramer
             return FrameStatus.Garbled;
         }
         consumed = total;
-        return FrameStatus.Message;
+        // The third field must be MsgType: a message that does not start 8, 9, 35 is garbled (dropped whole).
+        return buffer[bodyStart..].StartsWith(MsgTypeTag) ? FrameStatus.Message : FrameStatus.Garbled;
     }
 
     private static FrameStatus Skip(ReadOnlySpan<byte> buffer, out int consumed)

@@ -59,7 +59,8 @@ public sealed class FixMessage
     /// <summary>
     /// Splits a framed message (see <see cref="FixFramer"/>) into fields. The bytes are referenced,
     /// not copied: keep the buffer unchanged while the message is in use.
-    /// A field whose tag is not a positive number is kept with tag 0 (the validator rejects it).
+    /// A field whose tag is not a positive number is kept with the number written (0 or negative), or 0
+    /// when it is not a number (the validator rejects it).
     /// </summary>
     public void Parse(byte[] buffer, int offset, int length)
     {
@@ -138,8 +139,9 @@ public sealed class FixMessage
         int valueStart;
         if (eq < 0 || tag <= 0)
         {
+            // Kept with the number written when it is one (0, negatives: the Reject names it), else 0.
             int at = span[pos..end].IndexOf((byte)'=');
-            tag = 0;
+            tag = at > 0 && FixValues.TryParseInt(span.Slice(pos, at), out int written) && written <= 0 ? written : 0;
             if (BadTagField < 0) BadTagField = FieldCount;
             valueStart = at >= 0 ? pos + at + 1 : end;
         }

@@ -47,9 +47,15 @@ public static class FixTags
     public const int OrdRejReason = 103;
     public const int HeartBtInt = 108;
     public const int TestReqID = 112;
+    public const int OnBehalfOfCompID = 115;
+    public const int OnBehalfOfSubID = 116;
     public const int OrigSendingTime = 122;
     public const int GapFillFlag = 123;
+    public const int DeliverToCompID = 128;
+    public const int DeliverToSubID = 129;
     public const int ResetSeqNumFlag = 141;
+    public const int OnBehalfOfLocationID = 144;
+    public const int DeliverToLocationID = 145;
     public const int ExecType = 150;
     public const int LeavesQty = 151;
     public const int RefTagID = 371;

@@ -49,7 +49,7 @@ public sealed class FixValidator
     /// </summary>
     public ValidationFailure? Validate(FixMessage m, MessageDefinition message)
     {
-        if (m.BadTagField >= 0) return new ValidationFailure(SessionRejectReason.InvalidTagNumber, 0, "Invalid tag number");
+        if (m.BadTagField >= 0) return new ValidationFailure(SessionRejectReason.InvalidTagNumber, m.Field(m.BadTagField).Tag, "Invalid tag number");
         NextStamp();
         int phase = 0; // 0 header, 1 body, 2 trailer
         int count = m.FieldCount;
@@ -105,6 +105,21 @@ public sealed class FixValidator
         return null;
     }
 
+    /// <summary>
+    /// The header fields the session reads before anything else (SenderCompID, TargetCompID,
+    /// SendingTime): each present and not empty, as QuickFIX requires before its CompID and time
+    /// checks. Null when they are; else reason 1 (missing) or 4 (empty) naming the field.
+    /// </summary>
+    public static ValidationFailure? CheckSessionHeader(FixMessage m)
+    {
+        foreach (int tag in (ReadOnlySpan<int>)[FixTags.SenderCompID, FixTags.TargetCompID, FixTags.SendingTime])
+        {
+            if (!m.TryGet(tag, out var value)) return new ValidationFailure(SessionRejectReason.RequiredTagMissing, tag, "Required tag missing");
+            if (value.IsEmpty) return new ValidationFailure(SessionRejectReason.TagSpecifiedWithoutValue, tag, "Tag specified without a value");
+        }
+        return null;
+    }
+
     /// <summary>Checks the entries of a group whose count field is at <paramref name="i"/>; leaves <paramref name="i"/> after the group.</summary>
     private ValidationFailure? ValidateGroup(FixMessage m, ref int i, GroupDefinition group)
     {
@@ -116,7 +131,7 @@ public sealed class FixValidator
         {
             int tag = m.Field(i).Tag;
             if (tag == group.Delimiter) entries++;
-            else if (entries == 0) return new ValidationFailure(SessionRejectReason.RepeatingGroupFieldsOutOfOrder, tag, "Group entry does not start with its delimiter");
+            else if (entries == 0) return new ValidationFailure(SessionRejectReason.RepeatingGroupFieldsOutOfOrder, countTag, $"Group {countTag}'s first entry does not start with its delimiter {group.Delimiter}");
             var failure = CheckField(m, i, out _);
             if (failure is not null) return failure;
             if (group.Groups.TryGetValue(tag, out var nested))
@@ -140,7 +155,8 @@ public sealed class FixValidator
         var value = m.Value(index);
         def = _dictionary.Field(tag);
         if (value.IsEmpty) return new ValidationFailure(SessionRejectReason.TagSpecifiedWithoutValue, tag, "Tag specified without a value");
-        if (def is null) return new ValidationFailure(SessionRejectReason.UndefinedTag, tag, "Undefined tag");
+        // As QuickFIX: a tag the dictionary does not define (a user-defined number included) is an invalid tag number.
+        if (def is null) return new ValidationFailure(SessionRejectReason.InvalidTagNumber, tag, "Invalid tag number");
         if (!HasValidSyntax(def.Kind, value)) return new ValidationFailure(SessionRejectReason.IncorrectDataFormat, tag, "Incorrect data format for value");
         if (def.Enums.Length > 0 && !IsAllowed(def, value)) return new ValidationFailure(SessionRejectReason.ValueIsIncorrect, tag, "Value is incorrect (out of range) for this tag");
         return null;

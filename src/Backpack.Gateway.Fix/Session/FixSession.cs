@@ -37,11 +37,14 @@ public interface IFixApplication
 /// is on: Logon checks, sequence numbers (gaps are asked for with one ResendRequest and the
 /// messages after the gap kept aside until it fills), PossDup handling, CompID and SendingTime
 /// checks, heartbeats and test requests, ResendRequest answered from the store (admin messages
-/// as SequenceReset-GapFill), SequenceReset in both modes, Logout, and session-level Rejects.
-/// Everything runs under <see cref="Lock"/>; messages sent while no client is connected are
-/// stored and reach it on its next logon through sequence recovery.
+/// as SequenceReset-GapFill), SequenceReset in both modes, a sequence reset in session, Logout,
+/// session-level Rejects, and routing fields reversed on answers. Everything runs under
+/// <see cref="Lock"/>; messages sent while no client is connected are stored and reach it on its
+/// next logon through sequence recovery. The parts: inbound and sequence numbers here; the Logon
+/// (FixSession.Logon.cs); what is sent (FixSession.Outbound.cs); time, Logout and disconnect
+/// (FixSession.Timer.cs).
 /// </summary>
-public sealed class FixSession
+public sealed partial class FixSession
 {
     private static readonly byte[] BeginStringBytes = "FIX.4.4"u8.ToArray();
     private readonly FixValidator _validator;
@@ -63,6 +66,8 @@ public sealed class FixSession
     private int _resendUpTo; // 0 = no ResendRequest outstanding
     private long _rateWindowStart;
     private int _rateCount;
+    // The message being processed, while it is: its answers carry its routing fields reversed.
+    private FixMessage? _inbound;
 
     public FixSession(FixSessionSettings settings, IMessageStore store, FixDictionary dictionary, IFixApplication application, Func<long> clock)
     {
@@ -95,6 +100,20 @@ public sealed class FixSession
     /// <summary>A framed message from <paramref name="connection"/>. The caller holds <see cref="Lock"/>.</summary>
     public void OnMessage(FixMessage m, IFixConnection connection)
     {
+        // Answers to this message carry its routing fields reversed (Begin); cleared however it ends.
+        _inbound = m;
+        try
+        {
+            Receive(m, connection);
+        }
+        finally
+        {
+            _inbound = null;
+        }
+    }
+
+    private void Receive(FixMessage m, IFixConnection connection)
+    {
         long now = _clock();
         if (!IsLoggedOn || !ReferenceEquals(connection, Connection))
         {
@@ -118,16 +137,27 @@ public sealed class FixSession
             Logout("MsgSeqNum missing", disconnectNow: true);
             return;
         }
+        OnLoggedOnMessage(m, seq, now);
+    }
+
+    private void OnLoggedOnMessage(FixMessage m, int seq, long now)
+    {
+        int expected = Store.NextTargetSeqNum;
+        if (FixValidator.CheckSessionHeader(m) is { } missing)
+        {
+            // As QuickFIX: a Reject naming the header field; the message counts when it was the one expected.
+            SendReject(seq, m, missing.Reason, missing.RefTagId, missing.Text);
+            if (seq == expected) Store.NextTargetSeqNum = seq + 1;
+            return;
+        }
         if (!HasOurCompIds(m))
         {
-            SendReject(seq, m, SessionRejectReason.CompIdProblem, 0, "CompID problem");
-            Logout("CompID problem", disconnectNow: false);
+            RejectAndLogout(m, seq, SessionRejectReason.CompIdProblem, null, "CompID problem");
             return;
         }
         if (!SendingTimeAccurate(m, now))
         {
-            SendReject(seq, m, SessionRejectReason.SendingTimeAccuracyProblem, FixTags.SendingTime, "SendingTime accuracy problem");
-            Logout("SendingTime accuracy problem", disconnectNow: false);
+            RejectAndLogout(m, seq, SessionRejectReason.SendingTimeAccuracyProblem, FixTags.SendingTime, "SendingTime accuracy problem");
             return;
         }
 
@@ -139,9 +169,20 @@ public sealed class FixSession
             HandleSequenceReset(m, seq);
             return;
         }
-        int expected = Store.NextTargetSeqNum;
+        // A Logon with ResetSeqNumFlag=Y while logged on: sequence reset in session.
+        if (m.IsMsgType("A") && m.GetBool(FixTags.ResetSeqNumFlag))
+        {
+            HandleResetLogon(m, seq);
+            return;
+        }
         if (seq > expected)
         {
+            // A Logout is not held up by a gap: the session ends, and the gap is asked for on the next Logon.
+            if (m.IsMsgType("5"))
+            {
+                AnswerLogoutAndDisconnect();
+                return;
+            }
             if (!_queued.ContainsKey(seq)) _queued[seq] = m.Bytes.ToArray();
             if (_resendUpTo == 0)
             {
@@ -172,6 +213,18 @@ public sealed class FixSession
         }
         ProcessInSequence(m, seq);
         DrainQueued();
+    }
+
+    /// <summary>
+    /// A CompID or SendingTime problem: Reject, then Logout. As QuickFIX, the bad message still
+    /// counts when it was the one expected, so the client's Logout reply is in sequence and ends the
+    /// session instead of drawing a ResendRequest.
+    /// </summary>
+    private void RejectAndLogout(FixMessage m, int seq, SessionRejectReason reason, int? refTagId, string text)
+    {
+        SendReject(seq, m, reason, refTagId, text);
+        if (seq == Store.NextTargetSeqNum) Store.NextTargetSeqNum = seq + 1;
+        Logout(text, disconnectNow: false);
     }
 
     private void ProcessInSequence(FixMessage m, int seq)
@@ -218,12 +271,7 @@ public sealed class FixSession
                 break;
             case ('5', 1): // Logout
                 Store.NextTargetSeqNum = seq + 1;
-                if (_logoutSentAt == 0)
-                {
-                    var logout = Begin("5"u8);
-                    SendAdmin(ref logout);
-                }
-                Disconnect("Logout");
+                AnswerLogoutAndDisconnect();
                 break;
             case ('A', 1): // Logon while logged on
                 Store.NextTargetSeqNum = seq + 1;
@@ -252,6 +300,7 @@ public sealed class FixSession
             byte[] bytes = _queued[first];
             _queued.Remove(first);
             _replay.Parse(bytes, 0, bytes.Length);
+            _inbound = _replay;
             ProcessInSequence(_replay, first);
         }
         if (_resendUpTo != 0 && _queued.Count == 0 && Store.NextTargetSeqNum > _resendUpTo) _resendUpTo = 0;
@@ -272,323 +321,5 @@ public sealed class FixSession
         Store.NextTargetSeqNum = newSeq;
         if (_resendUpTo != 0 && newSeq > _resendUpTo) _resendUpTo = 0;
         Flush();
-    }
-
-    private void HandleLogon(FixMessage m, IFixConnection connection, long now)
-    {
-        if (IsLoggedOn)
-        {
-            connection.Disconnect("Session already logged on from " + Connection?.RemoteEndPoint);
-            return;
-        }
-        if (!m.TryGet(FixTags.BeginString, out var begin) || !begin.SequenceEqual(BeginStringBytes))
-        {
-            connection.Disconnect("Incorrect BeginString");
-            return;
-        }
-        if (!SendingTimeAccurate(m, now))
-        {
-            connection.Disconnect("SendingTime accuracy problem");
-            return;
-        }
-        Connection = connection;
-        var definition = _validator.Dictionary.Message("A"u8)!;
-        if (_validator.Validate(m, definition) is { } failure)
-        {
-            LogoutAndClose($"Invalid Logon: {failure.Text} (tag {failure.RefTagId})");
-            return;
-        }
-        m.TryGetInt(FixTags.HeartBtInt, out int heartBtInt);
-        if (heartBtInt < Settings.MinHeartBtInt || heartBtInt > Settings.MaxHeartBtInt)
-        {
-            LogoutAndClose($"HeartBtInt must be between {Settings.MinHeartBtInt} and {Settings.MaxHeartBtInt}");
-            return;
-        }
-        if (_application.Authenticate(this, m) is { } reason)
-        {
-            LogoutAndClose(reason);
-            return;
-        }
-        bool reset = m.GetBool(FixTags.ResetSeqNumFlag) || Settings.ResetOnLogon;
-        if (reset) Store.Reset();
-        m.TryGetInt(FixTags.MsgSeqNum, out int seq);
-        int expected = Store.NextTargetSeqNum;
-        if (seq < expected)
-        {
-            LogoutAndClose($"MsgSeqNum too low, expecting {expected} but received {seq}");
-            return;
-        }
-        IsLoggedOn = true;
-        HeartBtInt = heartBtInt;
-        _lastReceived = now;
-        _logoutSentAt = 0;
-        _pendingTestRequest = null;
-        _queued.Clear();
-        _resendUpTo = 0;
-        var reply = Begin("A"u8);
-        reply.Field(FixTags.EncryptMethod, 0);
-        reply.Field(FixTags.HeartBtInt, heartBtInt);
-        if (reset) reply.Field(FixTags.ResetSeqNumFlag, true);
-        SendAdmin(ref reply);
-        if (seq > expected)
-        {
-            _resendUpTo = seq; // the Logon itself comes back as part of the gap fill
-            SendResendRequest(expected);
-        }
-        else
-        {
-            Store.NextTargetSeqNum = seq + 1;
-        }
-        Flush();
-        _application.OnLogon(this);
-    }
-
-    // ---------------------------------------------------------------- outbound
-
-    /// <summary>Starts a message with the standard header (MsgType, CompIDs, MsgSeqNum, SendingTime). The caller holds <see cref="Lock"/>.</summary>
-    public FixWriter Begin(ReadOnlySpan<byte> msgType)
-    {
-        var w = new FixWriter(_scratch, msgType);
-        w.Field(FixTags.SenderCompID, _senderCompId);
-        w.Field(FixTags.TargetCompID, _targetCompId);
-        w.Field(FixTags.MsgSeqNum, Store.NextSenderSeqNum);
-        w.Timestamp(FixTags.SendingTime, _clock());
-        return w;
-    }
-
-    /// <summary>Sends an application message: it is stored (for resends) and goes out if a client is logged on.</summary>
-    public void Send(ref FixWriter writer)
-    {
-        var (start, length) = writer.Finish(BeginStringBytes);
-        var bytes = _scratch.AsSpan(start, length);
-        Store.Save(Store.NextSenderSeqNum, bytes);
-        Store.NextSenderSeqNum++;
-        if (IsLoggedOn) Transmit(bytes);
-    }
-
-    /// <summary>Sends an admin message: not stored (a resend replaces it with a gap fill).</summary>
-    private void SendAdmin(ref FixWriter writer)
-    {
-        var (start, length) = writer.Finish(BeginStringBytes);
-        Store.NextSenderSeqNum++;
-        Transmit(_scratch.AsSpan(start, length));
-    }
-
-    private void Transmit(ReadOnlySpan<byte> bytes)
-    {
-        Connection?.Send(bytes);
-        _lastSent = _clock();
-    }
-
-    /// <summary>
-    /// After a batch of sends: makes the stored messages and sequence numbers durable, then writes
-    /// the batch to the socket, so a client never sees a message the store could lose.
-    /// </summary>
-    public void Flush()
-    {
-        Store.Flush();
-        Connection?.Flush();
-    }
-
-    private void SendResendRequest(int begin)
-    {
-        var w = Begin("2"u8);
-        w.Field(FixTags.BeginSeqNo, begin);
-        w.Field(FixTags.EndSeqNo, 0);
-        SendAdmin(ref w);
-    }
-
-    public void SendReject(int refSeqNum, FixMessage m, SessionRejectReason reason, int refTagId, string text)
-    {
-        var w = Begin("3"u8);
-        w.Field(FixTags.RefSeqNum, refSeqNum);
-        if (refTagId > 0) w.Field(FixTags.RefTagID, refTagId);
-        if (!m.MsgType.IsEmpty) w.Field(FixTags.RefMsgType, m.MsgType);
-        w.Field(FixTags.SessionRejectReason, (int)reason);
-        w.Field(FixTags.Text, text);
-        SendAdmin(ref w);
-    }
-
-    /// <summary>BusinessMessageReject (j), an application message.</summary>
-    public void SendBusinessReject(int refSeqNum, FixMessage m, int reason, string text)
-    {
-        var w = Begin("j"u8);
-        w.Field(FixTags.RefSeqNum, refSeqNum);
-        w.Field(FixTags.RefMsgType, m.MsgType.IsEmpty ? "?"u8 : m.MsgType);
-        w.Field(FixTags.BusinessRejectReason, reason);
-        w.Field(FixTags.Text, text);
-        Send(ref w);
-    }
-
-    private void ServeResendRequest(FixMessage m)
-    {
-        if (!m.TryGetInt(FixTags.BeginSeqNo, out int begin) || !m.TryGetInt(FixTags.EndSeqNo, out int end)) return;
-        int last = Store.NextSenderSeqNum - 1;
-        if (end == 0 || end > last) end = last;
-        if (begin < 1) begin = 1;
-        long now = _clock();
-        foreach (var (seq, stored) in Store.Get(begin, end))
-        {
-            // Admin messages are not stored: the numbers between two stored messages become one gap fill.
-            if (seq > begin) SendGapFill(begin, seq);
-            Resend(stored, now);
-            begin = seq + 1;
-        }
-        if (begin <= end) SendGapFill(begin, end + 1);
-    }
-
-    /// <summary>Resends a stored application message with PossDupFlag=Y and its original SendingTime as OrigSendingTime.</summary>
-    private void Resend(byte[] stored, long now)
-    {
-        var original = _resent;
-        original.Parse(stored, 0, stored.Length);
-        original.TryGetInt(FixTags.MsgSeqNum, out int seq);
-        var w = BeginPossDup(original.MsgType, seq, now);
-        if (original.TryGet(FixTags.SendingTime, out var sent)) w.Field(FixTags.OrigSendingTime, sent);
-        for (int i = 0; i < original.FieldCount; i++)
-        {
-            int tag = original.Field(i).Tag;
-            if (tag is FixTags.BeginString or FixTags.BodyLength or FixTags.MsgType or FixTags.SenderCompID or FixTags.TargetCompID
-                or FixTags.MsgSeqNum or FixTags.SendingTime or FixTags.PossDupFlag or FixTags.OrigSendingTime or FixTags.PossResend or FixTags.CheckSum)
-            {
-                continue;
-            }
-            w.Field(tag, original.Value(i));
-        }
-        var (start, length) = w.Finish(BeginStringBytes);
-        Transmit(_scratch.AsSpan(start, length));
-    }
-
-    /// <summary>The header of a message sent again under an earlier sequence number: PossDupFlag=Y and a new SendingTime.</summary>
-    private FixWriter BeginPossDup(ReadOnlySpan<byte> msgType, int seq, long now)
-    {
-        var w = new FixWriter(_scratch, msgType);
-        w.Field(FixTags.SenderCompID, _senderCompId);
-        w.Field(FixTags.TargetCompID, _targetCompId);
-        w.Field(FixTags.MsgSeqNum, seq);
-        w.Field(FixTags.PossDupFlag, true);
-        w.Timestamp(FixTags.SendingTime, now);
-        return w;
-    }
-
-    private void SendGapFill(int seq, int newSeq)
-    {
-        long now = _clock();
-        var w = BeginPossDup("4"u8, seq, now);
-        w.Timestamp(FixTags.OrigSendingTime, now);
-        w.Field(FixTags.GapFillFlag, true);
-        w.Field(FixTags.NewSeqNo, newSeq);
-        var (start, length) = w.Finish(BeginStringBytes);
-        Transmit(_scratch.AsSpan(start, length));
-    }
-
-    /// <summary>Sends Logout with a reason; disconnects at once, or after the client's reply (or the logout timeout).</summary>
-    public void Logout(string text, bool disconnectNow = false)
-    {
-        if (Connection is null) return;
-        if (_logoutSentAt == 0)
-        {
-            var w = Begin("5"u8);
-            w.Field(FixTags.Text, text);
-            SendAdmin(ref w);
-            _logoutSentAt = _clock();
-        }
-        Flush();
-        if (disconnectNow) Disconnect(text);
-    }
-
-    private void LogoutAndClose(string text)
-    {
-        var w = Begin("5"u8);
-        w.Field(FixTags.Text, text);
-        SendAdmin(ref w);
-        Flush();
-        var connection = Connection;
-        Connection = null;
-        connection?.Disconnect(text);
-    }
-
-    // ---------------------------------------------------------------- time and connection
-
-    /// <summary>Heartbeats, test requests, dead-peer and logout timeouts (call every ~100 ms). The caller holds <see cref="Lock"/>.</summary>
-    public void OnTimer()
-    {
-        if (!IsLoggedOn) return;
-        long now = _clock();
-        long heartbeat = HeartBtInt * 1_000_000L;
-        if (_logoutSentAt != 0)
-        {
-            if (now - _logoutSentAt >= (long)Settings.LogoutTimeout.TotalMicroseconds) Disconnect("Logout timeout");
-            return;
-        }
-        if (now - _lastReceived >= heartbeat * 24 / 10)
-        {
-            Disconnect("No message received within 2.4 x HeartBtInt");
-            return;
-        }
-        if (now - _lastReceived >= heartbeat * 12 / 10 && _pendingTestRequest is null)
-        {
-            _pendingTestRequest = "TEST" + (++_testRequestCounter);
-            var w = Begin("1"u8);
-            w.Field(FixTags.TestReqID, _pendingTestRequest);
-            SendAdmin(ref w);
-        }
-        if (now - _lastSent >= heartbeat)
-        {
-            var w = Begin("0"u8);
-            SendAdmin(ref w);
-        }
-    }
-
-    /// <summary>The connection went away (the caller holds <see cref="Lock"/>).</summary>
-    public void OnDisconnected(IFixConnection connection)
-    {
-        if (!ReferenceEquals(connection, Connection)) return;
-        bool wasLoggedOn = IsLoggedOn;
-        IsLoggedOn = false;
-        Connection = null;
-        _queued.Clear();
-        _resendUpTo = 0;
-        _logoutSentAt = 0;
-        Flush();
-        if (wasLoggedOn) _application.OnLogout(this);
-    }
-
-    private void Disconnect(string reason)
-    {
-        var connection = Connection;
-        Flush();
-        if (connection is null) return;
-        OnDisconnected(connection);
-        connection.Disconnect(reason);
-    }
-
-    private bool HasOurCompIds(FixMessage m) =>
-        m.TryGet(FixTags.SenderCompID, out var sender) && sender.SequenceEqual(_targetCompId)
-        && m.TryGet(FixTags.TargetCompID, out var target) && target.SequenceEqual(_senderCompId);
-
-    private bool SendingTimeAccurate(FixMessage m, long now) =>
-        m.TryGet(FixTags.SendingTime, out var text) && FixValues.TryParseTimestamp(text, out long sent)
-        && Math.Abs(sent - now) <= (long)Settings.SendingTimeTolerance.TotalMicroseconds;
-
-    private bool IsFlooding(long now)
-    {
-        if (Settings.MaxMessagesPerSecond <= 0) return false;
-        if (now - _rateWindowStart >= 1_000_000)
-        {
-            _rateWindowStart = now;
-            _rateCount = 0;
-        }
-        return ++_rateCount > Settings.MaxMessagesPerSecond;
-    }
-
-    private static bool Matches(ReadOnlySpan<byte> bytes, string text)
-    {
-        if (bytes.Length != text.Length) return false;
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] != text[i]) return false;
-        }
-        return true;
     }
 }

@@ -10,6 +10,7 @@
 //   stop <clOrdId> <side> <qty> <stopPx> <limit price, 0 = stop market> <TriggerPriceSource 0|1|2>
 //   exits <clOrdId> <side> <qty> <price> <stop-loss trigger> <take-profit trigger> <take-profit limit, 0 = market>
 //        (a limit order with a stop-loss on the index price and a take-profit on the mark)
+//   reset                              a Logon with ResetSeqNumFlag=Y while logged on (sequence reset in session)
 //   logout
 // The Logon is signed in toAdmin: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
 #include <quickfix/Application.h>
@@ -18,6 +19,7 @@
 #include <quickfix/SocketInitiator.h>
 #include <quickfix/Session.h>
 #include <quickfix/SessionSettings.h>
+#include <quickfix/fix44/Logon.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/OrderCancelRequest.h>
 #include <quickfix/fix44/OrderCancelReplaceRequest.h>
@@ -73,6 +75,10 @@ class Client : public FIX::Application {
     FIX::MsgType type;
     message.getHeader().getField(type);
     if (type.getValue() == "A") {
+      // A Logon with 141=Y goes out as MsgSeqNum 1 (QuickFIX renumbers a reset Logon after toAdmin): sign that number.
+      FIX::ResetSeqNumFlag reset(false);
+      message.getFieldIfSet(reset);
+      if (reset) message.getHeader().setField(FIX::MsgSeqNum(1));
       message.setField(FIX::Username(apiKey));
       std::string prehash = message.getHeader().getField(52) + '\x01' + "A" + '\x01' + message.getHeader().getField(34) + '\x01' +
                             message.getHeader().getField(49) + '\x01' + message.getHeader().getField(56) + '\x01' + apiKey;
@@ -168,6 +174,11 @@ int main(int argc, char** argv) {
         order.setField(5023, takeProfit); // TakeProfitTriggerPrice
         if (takeProfitLimit != "0") order.setField(5024, takeProfitLimit); // TakeProfitLimitPrice
         FIX::Session::sendToTarget(order, client.session);
+      } else if (command == "reset") {
+        // QuickFIX restarts its own numbers at 1 when it sends a Logon carrying 141=Y.
+        FIX44::Logon logon{FIX::EncryptMethod(0), FIX::HeartBtInt(30)};
+        logon.set(FIX::ResetSeqNumFlag(true));
+        FIX::Session::sendToTarget(logon, client.session);
       } else if (command == "logout") {
         FIX::Session::lookupSession(client.session)->logout("done");
       } else if (command == "quit") {
