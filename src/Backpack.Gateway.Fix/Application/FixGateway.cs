@@ -139,6 +139,11 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
             MassStatusRequest(state, m);
             return;
         }
+        else if (type.SequenceEqual("AD"u8))
+        {
+            TradeCaptureRequest(state, m);
+            return;
+        }
         m.TryGetInt(FixTags.MsgSeqNum, out int seq);
         session.SendBusinessReject(seq, m, 3, "Unsupported message type");
     }
@@ -465,6 +470,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
             case MessageType.OrderFilled:
             {
                 if (!Read(frame, out OrderFilled e)) break;
+                RememberFill(e);
                 if (e.Origin == OrderOrigin.User)
                 {
                     if (OwnerOf(e.AccountId, e.ClientOrderId, e.OrderId) is { } s) lock (Touch(s)) OnFilled(s, e);

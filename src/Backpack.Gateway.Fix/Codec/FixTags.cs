@@ -38,6 +38,7 @@ public static class FixTags
     public const int Text = 58;
     public const int TimeInForce = 59;
     public const int TransactTime = 60;
+    public const int TradeDate = 75;
     public const int RawDataLength = 95;
     public const int RawData = 96;
     public const int PossResend = 97;
@@ -72,6 +73,17 @@ public static class FixTags
     public const int Username = 553;
     public const int AccountType = 581;
     public const int ClOrdLinkID = 583;
+    public const int TradeRequestID = 568;
+    public const int TradeRequestType = 569;
+    public const int PreviouslyReported = 570;
+    public const int TradeReportID = 571;
+    public const int NoDates = 580;
+    public const int NoSides = 552;
+    public const int TotNumTradeReports = 748;
+    public const int TradeRequestResult = 749;
+    public const int TradeRequestStatus = 750;
+    public const int TrdMatchID = 880;
+    public const int SubscriptionRequestType = 263;
     public const int MassStatusReqID = 584;
     public const int MassStatusReqType = 585;
     public const int WorkingIndicator = 636;

@@ -14,10 +14,12 @@ public sealed class FixService : IHostedService, IAsyncDisposable
     private readonly FixFrontEnd _frontEnd;
     private readonly ILogger<FixService> _log;
 
-    public FixService(Venue venue, VenueCertificate tls, ILogger<FixService> log)
+    public FixService(Venue venue, VenueCertificate tls, HistoryService history, ILogger<FixService> log)
     {
         _log = log;
         _frontEnd = new FixFrontEnd(venue.Settings.Fix, venue.Markets, venue.Runner, venue.Clock);
+        // Trade capture reads the history database and the gateway's memory of the fills it has not written yet.
+        if (history.Reader is { } reader) _frontEnd.Gateway.FillHistory = new HistoryFills(reader);
         if (tls.Certificate is { } certificate && venue.Settings.Fix.TlsListen.Length > 0)
         {
             _frontEnd.Acceptor.Tls = Protocol.Security.TlsCertificates.ServerOptions(certificate, tls.Options);
