@@ -13,8 +13,6 @@ namespace Backpack.Gateway.Fix.Tests;
 /// </summary>
 public sealed class CancelOnDisconnectTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     private static FixTestHost Host(Action<FixSessionSettings>? configure = null, ManualClock? sessionClock = null, bool sameAccount = false)
     {
         var host = new FixTestHost(s =>
@@ -30,22 +28,19 @@ public sealed class CancelOnDisconnectTests
 
     private static void On(FixSessionSettings s) => s.CancelOnDisconnect = true;
 
+    private static FixTestClient LoggedOn(FixTestHost host, string compId, params (int, string)[] logon)
+    {
+        var client = host.Client(compId);
+        client.Logon(extra: logon);
+        return client;
+    }
+
     private static Task<int> OpenOrders(FixTestHost host, int account) => host.Runner.InspectAsync(e => e.GetOpenOrders(account).Count);
 
     private static Task<int> PendingOrders(FixTestHost host, int account) => host.Runner.InspectAsync(e => e.GetPendingOrders(account).Count);
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting until " + what);
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>Waits until the gateway has seen the session go (its logout handling, cancels included, runs under the session's lock).</summary>
-    private static Task Gone(FixTestHost host, string compId) => Until(() =>
+    private static Task Gone(FixTestHost host, string compId) => Poll.UntilAsync(() =>
     {
         var session = host.Session(compId);
         lock (session.Lock) return Task.FromResult(!session.IsLoggedOn);
@@ -74,11 +69,9 @@ public sealed class CancelOnDisconnectTests
     public async Task Disconnect_cancels_the_sessions_open_orders_and_stops_and_the_book_no_longer_has_them()
     {
         await using var host = Host(On);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
-        using (var a = host.Client())
+        using var b = LoggedOn(host, FixTestHost.ClientB);
+        using (var a = LoggedOn(host, FixTestHost.ClientA))
         {
-            a.Logon();
             Place(a, ConditionalFix.Limit("rest", '2', "1", "185.00"));
             Place(a, ConditionalFix.Limit("bid", '1', "2", "175.00"));
             Place(a, ConditionalFix.Stop("stop", '2', "1", "170.00"));
@@ -86,7 +79,7 @@ public sealed class CancelOnDisconnectTests
             Assert.Equal(1, await PendingOrders(host, FixTestHost.AccountA));
         } // the socket closes without a Logout
 
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 0 && await PendingOrders(host, FixTestHost.AccountA) == 0, "A's orders are canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 0 && await PendingOrders(host, FixTestHost.AccountA) == 0, "A's orders are canceled");
         Assert.Equal(0m, BuyAgainstA(b, "ioc")); // the other session finds the book without A's sell
     }
 
@@ -95,15 +88,14 @@ public sealed class CancelOnDisconnectTests
     {
         await using var host = Host(On);
         int next;
-        using (var a = host.Client())
+        using (var a = LoggedOn(host, FixTestHost.ClientA))
         {
-            a.Logon();
             Place(a, ConditionalFix.Limit("rest", '2', "1", "185.00"));
             a.Send("5");
             a.Expect("5");
             next = a.NextSeq;
         }
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's order is canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's order is canceled");
 
         using var again = host.Client();
         again.NextSeq = next;
@@ -120,11 +112,9 @@ public sealed class CancelOnDisconnectTests
     public async Task Off_by_default_orders_stay_after_a_disconnect()
     {
         await using var host = Host();
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
-        using (var a = host.Client())
+        using var b = LoggedOn(host, FixTestHost.ClientB);
+        using (var a = LoggedOn(host, FixTestHost.ClientA))
         {
-            a.Logon();
             Assert.False(host.Gateway.CancelsOnDisconnect(host.Session(FixTestHost.ClientA)));
             Place(a, ConditionalFix.Limit("rest", '2', "1", "185.00"));
         }
@@ -137,16 +127,14 @@ public sealed class CancelOnDisconnectTests
     public async Task Only_the_orders_of_the_session_that_left_are_canceled_not_those_of_another_session_of_the_account()
     {
         await using var host = Host(On, sameAccount: true);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        using var b = LoggedOn(host, FixTestHost.ClientB);
         Place(b, ConditionalFix.Limit("b-bid", '1', "1", "176.00"));
-        using (var a = host.Client())
+        using (var a = LoggedOn(host, FixTestHost.ClientA))
         {
-            a.Logon();
             Place(a, ConditionalFix.Limit("a-bid", '1', "1", "175.00"));
             Place(a, ConditionalFix.Limit("a-ask", '2', "1", "185.00"));
         }
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 1, "A's two orders are canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 1, "A's two orders are canceled");
 
         var left = Assert.Single(await host.Runner.InspectAsync(e => e.GetOpenOrders(FixTestHost.AccountA)));
         Assert.Equal(17_600, left.Price);
@@ -158,18 +146,16 @@ public sealed class CancelOnDisconnectTests
     public async Task Stop_loss_and_take_profit_legs_stay_to_protect_the_position()
     {
         await using var host = Host(On);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
-        using (var a = host.Client())
+        using var b = LoggedOn(host, FixTestHost.ClientB);
+        using (var a = LoggedOn(host, FixTestHost.ClientA))
         {
-            a.Logon();
             Place(a, ConditionalFix.Limit("entry", '1', "1", "180.00", (FixTags.StopLossTriggerPrice, "170.00")));
             b.Send("D", ConditionalFix.Limit("hit", '2', "1", "180.00"));
-            await Until(async () => await PendingOrders(host, FixTestHost.AccountA) == 1, "the stop-loss leg is armed");
+            await Poll.UntilAsync(async () => await PendingOrders(host, FixTestHost.AccountA) == 1, "the stop-loss leg is armed");
             a.Send("D", ConditionalFix.Limit("rest", '2', "1", "185.00"));
-            await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 1, "A's resting order is on the book");
+            await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 1, "A's resting order is on the book");
         }
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's resting order is canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's resting order is canceled");
 
         var leg = Assert.Single(await host.Runner.InspectAsync(e => e.GetPendingOrders(FixTestHost.AccountA)));
         Assert.Equal(TriggerKind.StopLoss, leg.Kind);
@@ -194,7 +180,7 @@ public sealed class CancelOnDisconnectTests
         back.Logon();
 
         clock.Advance(TimeSpan.FromSeconds(6));
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountB) == 0, "B's order is canceled once its grace is over");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountB) == 0, "B's order is canceled once its grace is over");
         Assert.Equal(1, await OpenOrders(host, FixTestHost.AccountA));
     }
 
@@ -203,11 +189,9 @@ public sealed class CancelOnDisconnectTests
     {
         var clock = new ManualClock();
         await using var host = Host(s => { s.CancelOnDisconnect = true; s.CancelOnDisconnectGrace = TimeSpan.FromSeconds(5); }, clock);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
-        using (var a = host.Client())
+        using var b = LoggedOn(host, FixTestHost.ClientB);
+        using (var a = LoggedOn(host, FixTestHost.ClientA))
         {
-            a.Logon();
             Place(a, ConditionalFix.Limit("rest", '2', "2", "185.00"));
         }
         await Gone(host, FixTestHost.ClientA);
@@ -215,7 +199,7 @@ public sealed class CancelOnDisconnectTests
         Assert.Equal(1m, BuyAgainstA(b, "ioc-1")); // within the grace: still there
 
         clock.Advance(TimeSpan.FromSeconds(2));
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's order is canceled once the grace is over");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's order is canceled once the grace is over");
         Assert.Equal(0m, BuyAgainstA(b, "ioc-2"));
     }
 
@@ -229,15 +213,14 @@ public sealed class CancelOnDisconnectTests
             Assert.True(host.Gateway.CancelsOnDisconnect(host.Session(FixTestHost.ClientA)));
             Place(a, ConditionalFix.Limit("rest", '2', "1", "185.00"));
         }
-        await Until(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's order is canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, FixTestHost.AccountA) == 0, "A's order is canceled");
     }
 
     [Fact]
     public async Task Logon_tag_9001_N_turns_it_off_for_that_logon_only()
     {
         await using var host = Host(On);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        using var b = LoggedOn(host, FixTestHost.ClientB);
         using (var a = host.Client())
         {
             a.Logon(extra: (FixTags.CancelOnDisconnect, "N"));

@@ -14,8 +14,6 @@ namespace Backpack.Gateway.WebSockets.Tests;
 public sealed class CancelOnDisconnectTests
 {
     private const string Sol = "SOL_USDC_PERP";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     private static WsTestHost Host(Action<WebSocketApiOptions>? configure = null)
     {
         var host = new WsTestHost(configure);
@@ -38,16 +36,6 @@ public sealed class CancelOnDisconnectTests
 
     private static Task<int> OpenOrders(WsTestHost host, int account) => host.Runner.InspectAsync(e => e.GetOpenOrders(account).Count);
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting until " + what);
-            await Task.Delay(20);
-        }
-    }
-
     /// <summary>Closes <paramref name="client"/>, then a witness with the option on and an order of account C, and waits until the witness's order is canceled: the gateway has handled the first close by then.</summary>
     private static async Task CloseAndWitness(WsTestHost host, WsTestClient client)
     {
@@ -56,9 +44,9 @@ public sealed class CancelOnDisconnectTests
         await Place(witness, "Bid", "170");
         int open = host.Gateway.OpenConnections;
         await client.DisposeAsync();
-        await Until(() => Task.FromResult(host.Gateway.OpenConnections < open), "the gateway sees the close");
+        await Poll.UntilAsync(() => Task.FromResult(host.Gateway.OpenConnections < open), "the gateway sees the close");
         await witness.DisposeAsync();
-        await Until(async () => await OpenOrders(host, WsTestHost.AccountC) == 0, "the witness's order is canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountC) == 0, "the witness's order is canceled");
     }
 
     /// <summary>B (logged on with account.orderUpdate) buys 1 at 185 immediate-or-cancel; true if it filled against A's ask.</summary>
@@ -86,8 +74,8 @@ public sealed class CancelOnDisconnectTests
 
         await a.DisposeAsync();
 
-        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"0\"]]", Patience);
-        await Until(async () => await host.Runner.InspectAsync(e => e.GetOpenOrders(WsTestHost.AccountA).Count + e.GetPendingOrders(WsTestHost.AccountA).Count) == 0,
+        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"0\"]]", Poll.Patience);
+        await Poll.UntilAsync(async () => await host.Runner.InspectAsync(e => e.GetOpenOrders(WsTestHost.AccountA).Count + e.GetPendingOrders(WsTestHost.AccountA).Count) == 0,
             "the trigger order is canceled too");
     }
 
@@ -99,7 +87,7 @@ public sealed class CancelOnDisconnectTests
         await a.LogOnAsync(WsTestHost.KeyA);
         await Place(a, "Ask", "185");
         await a.DisposeAsync();
-        await Until(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "A's order is canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "A's order is canceled");
     }
 
     [Theory]
@@ -134,7 +122,7 @@ public sealed class CancelOnDisconnectTests
 
         await a.DisposeAsync();
 
-        await Until(async () => await OpenOrders(host, WsTestHost.AccountA) == 1, "the closed connection's two orders are canceled");
+        await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountA) == 1, "the closed connection's two orders are canceled");
         var left = Assert.Single(await host.Runner.InspectAsync(e => e.GetOpenOrders(WsTestHost.AccountA)));
         Assert.Equal(kept, left.OrderId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -150,7 +138,7 @@ public sealed class CancelOnDisconnectTests
 
         var closed = DateTime.UtcNow;
         await a.DisposeAsync();
-        await Until(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "A's order is canceled after the grace");
+        await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "A's order is canceled after the grace");
         Assert.True(DateTime.UtcNow - closed >= grace - TimeSpan.FromMilliseconds(50), $"canceled after {DateTime.UtcNow - closed}");
     }
 
