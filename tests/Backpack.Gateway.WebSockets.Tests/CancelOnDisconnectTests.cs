@@ -80,6 +80,24 @@ public sealed class CancelOnDisconnectTests
     }
 
     [Fact]
+    public async Task An_order_sent_just_before_the_close_is_canceled_too_whenever_the_engine_accepts_it()
+    {
+        await using var host = Host();
+        await using var watcher = await host.ConnectAsync();
+        await watcher.SubscribeAsync($"depth.{Sol}");
+        await watcher.StreamAsync($"depth.{Sol}", "depthSnapshot");
+        var a = await Connect(host, "true");
+        await a.LogOnAsync(WsTestHost.KeyA);
+
+        await a.SendAsync("orderExecute", new { symbol = Sol, side = "Ask", orderType = "Limit", price = "185", quantity = "1" });
+        await a.DisposeAsync(); // without waiting for the answer
+
+        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"1\"]]", Poll.Patience);
+        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"0\"]]", Poll.Patience);
+        await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "the order is canceled");
+    }
+
+    [Fact]
     public async Task The_setting_turns_it_on_for_connections_whose_url_does_not_say()
     {
         await using var host = Host(o => o.CancelOnDisconnect = true);
