@@ -36,11 +36,29 @@ public sealed class CancelOnDisconnectTests
 
     private static Task<int> OpenOrders(WsTestHost host, int account) => host.Runner.InspectAsync(e => e.GetOpenOrders(account).Count);
 
+    private static async Task<WsTestClient> LoggedOn(WsTestHost host, string? query, byte[] key)
+    {
+        var client = await Connect(host, query);
+        await client.LogOnAsync(key);
+        return client;
+    }
+
+    /// <summary>A connection subscribed to the market's depth, its snapshot taken.</summary>
+    private static async Task<WsTestClient> DepthWatcher(WsTestHost host)
+    {
+        var watcher = await host.ConnectAsync();
+        await watcher.SubscribeAsync($"depth.{Sol}");
+        await watcher.StreamAsync($"depth.{Sol}", "depthSnapshot");
+        return watcher;
+    }
+
+    /// <summary>Ask levels of a depth delta are exactly <paramref name="asks"/> (JSON).</summary>
+    private static Func<JsonElement, bool> Asks(string asks) => d => d.GetProperty("a").GetRawText() == asks;
+
     /// <summary>Closes <paramref name="client"/>, then a witness with the option on and an order of account C, and waits until the witness's order is canceled: the gateway has handled the first close by then.</summary>
     private static async Task CloseAndWitness(WsTestHost host, WsTestClient client)
     {
-        await using var witness = await Connect(host, "true");
-        await witness.LogOnAsync(WsTestHost.KeyC);
+        await using var witness = await LoggedOn(host, "true", WsTestHost.KeyC);
         await Place(witness, "Bid", "170");
         int open = host.Gateway.OpenConnections;
         await client.DisposeAsync();
@@ -62,19 +80,16 @@ public sealed class CancelOnDisconnectTests
     public async Task Query_true_cancels_the_connections_orders_and_trigger_orders_on_close_and_depth_subscribers_see_the_level_go()
     {
         await using var host = Host();
-        await using var watcher = await host.ConnectAsync();
-        await watcher.SubscribeAsync($"depth.{Sol}");
-        await watcher.StreamAsync($"depth.{Sol}", "depthSnapshot");
-        var a = await Connect(host, "true");
-        await a.LogOnAsync(WsTestHost.KeyA);
+        await using var watcher = await DepthWatcher(host);
+        var a = await LoggedOn(host, "true", WsTestHost.KeyA);
         await Place(a, "Ask", "185");
         var trigger = await a.RequestAsync("orderExecute", new { symbol = Sol, side = "Ask", orderType = "Market", triggerPrice = "170", triggerQuantity = "1" });
         Assert.Equal("TriggerPending", trigger.GetProperty("result").GetProperty("status").GetString());
-        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"1\"]]");
+        await watcher.StreamAsync($"depth.{Sol}", "depth", Asks("[[\"185\",\"1\"]]"));
 
         await a.DisposeAsync();
 
-        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"0\"]]", Poll.Patience);
+        await watcher.StreamAsync($"depth.{Sol}", "depth", Asks("[[\"185\",\"0\"]]"), Poll.Patience);
         await Poll.UntilAsync(async () => await host.Runner.InspectAsync(e => e.GetOpenOrders(WsTestHost.AccountA).Count + e.GetPendingOrders(WsTestHost.AccountA).Count) == 0,
             "the trigger order is canceled too");
     }
@@ -83,17 +98,14 @@ public sealed class CancelOnDisconnectTests
     public async Task An_order_sent_just_before_the_close_is_canceled_too_whenever_the_engine_accepts_it()
     {
         await using var host = Host();
-        await using var watcher = await host.ConnectAsync();
-        await watcher.SubscribeAsync($"depth.{Sol}");
-        await watcher.StreamAsync($"depth.{Sol}", "depthSnapshot");
-        var a = await Connect(host, "true");
-        await a.LogOnAsync(WsTestHost.KeyA);
+        await using var watcher = await DepthWatcher(host);
+        var a = await LoggedOn(host, "true", WsTestHost.KeyA);
 
         await a.SendAsync("orderExecute", new { symbol = Sol, side = "Ask", orderType = "Limit", price = "185", quantity = "1" });
         await a.DisposeAsync(); // without waiting for the answer
 
-        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"1\"]]", Poll.Patience);
-        await watcher.StreamAsync($"depth.{Sol}", "depth", d => d.GetProperty("a").GetRawText() == "[[\"185\",\"0\"]]", Poll.Patience);
+        await watcher.StreamAsync($"depth.{Sol}", "depth", Asks("[[\"185\",\"1\"]]"), Poll.Patience);
+        await watcher.StreamAsync($"depth.{Sol}", "depth", Asks("[[\"185\",\"0\"]]"), Poll.Patience);
         await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "the order is canceled");
     }
 
@@ -101,8 +113,7 @@ public sealed class CancelOnDisconnectTests
     public async Task The_setting_turns_it_on_for_connections_whose_url_does_not_say()
     {
         await using var host = Host(o => o.CancelOnDisconnect = true);
-        var a = await Connect(host, null);
-        await a.LogOnAsync(WsTestHost.KeyA);
+        var a = await LoggedOn(host, null, WsTestHost.KeyA);
         await Place(a, "Ask", "185");
         await a.DisposeAsync();
         await Poll.UntilAsync(async () => await OpenOrders(host, WsTestHost.AccountA) == 0, "A's order is canceled");
@@ -117,8 +128,7 @@ public sealed class CancelOnDisconnectTests
         await using var host = Host(o => o.CancelOnDisconnect = setting);
         await using var b = await host.ConnectAsync();
         await b.LogOnAsync(WsTestHost.KeyB, "account.orderUpdate");
-        var a = await Connect(host, query);
-        await a.LogOnAsync(WsTestHost.KeyA);
+        var a = await LoggedOn(host, query, WsTestHost.KeyA);
         await Place(a, "Ask", "185");
 
         await CloseAndWitness(host, a);
@@ -133,8 +143,7 @@ public sealed class CancelOnDisconnectTests
         await using var other = await host.ConnectAsync();
         await other.LogOnAsync(WsTestHost.KeyA);
         string kept = await Place(other, "Bid", "176");
-        var a = await Connect(host, null);
-        await a.LogOnAsync(WsTestHost.KeyA);
+        var a = await LoggedOn(host, null, WsTestHost.KeyA);
         await Place(a, "Bid", "175");
         await Place(a, "Ask", "185");
 
@@ -150,8 +159,7 @@ public sealed class CancelOnDisconnectTests
     {
         var grace = TimeSpan.FromSeconds(2);
         await using var host = Host(o => o.CancelOnDisconnectGrace = grace);
-        var a = await Connect(host, "true");
-        await a.LogOnAsync(WsTestHost.KeyA);
+        var a = await LoggedOn(host, "true", WsTestHost.KeyA);
         await Place(a, "Ask", "185");
 
         var closed = DateTime.UtcNow;
