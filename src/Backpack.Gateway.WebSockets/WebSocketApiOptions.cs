@@ -47,6 +47,12 @@ public sealed class WebSocketApiOptions
     /// <summary>Price levels per side in a depth snapshot (deltas cover every level).</summary>
     public int DepthSnapshotLevels { get; set; } = 1000;
 
+    /// <summary>Cancel the orders a connection placed when it closes, unless its URL says ?cancelOnDisconnect=false (off by default).</summary>
+    public bool CancelOnDisconnect { get; set; }
+
+    /// <summary>How long after a connection closes its orders are canceled (cancel on disconnect; 0 = at once).</summary>
+    public TimeSpan CancelOnDisconnectGrace { get; set; } = TimeSpan.Zero;
+
     /// <summary>API keys (base64 Ed25519 public keys) and the account each one trades for; filled by the host from the Accounts section.</summary>
     public Dictionary<string, int> ApiKeys { get; set; } = new(StringComparer.Ordinal);
 
@@ -80,6 +86,7 @@ public sealed class WebSocketApiOptions
         if (PingInterval <= TimeSpan.Zero) errors.Add("WebSocket:PingInterval must be positive");
         if (PongTimeout <= TimeSpan.Zero) errors.Add("WebSocket:PongTimeout must be positive");
         if (MaxSignatureWindow is < 1 or > 600_000) errors.Add("WebSocket:MaxSignatureWindow must be 1..600000 ms");
+        if (CancelOnDisconnectGrace < TimeSpan.Zero || CancelOnDisconnectGrace > TimeSpan.FromHours(1)) errors.Add("WebSocket:CancelOnDisconnectGrace must be 00:00:00 to 01:00:00");
         if (DepthSnapshotLevels < 1) errors.Add("WebSocket:DepthSnapshotLevels must be at least 1");
         return errors;
     }

@@ -83,6 +83,12 @@ public sealed class WsFrontEnd : IAsyncDisposable
             await context.Response.WriteAsync(_stopping ? "The gateway is shutting down.\n" : $"Too many connections (at most {_options.MaxConnections}).\n").ConfigureAwait(false);
             return;
         }
+        if (!WsGateway.TryReadCancelOnDisconnect(context.Request.Query["cancelOnDisconnect"], _options.CancelOnDisconnect, out bool cancelOnDisconnect))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("cancelOnDisconnect must be true or false.\n").ConfigureAwait(false);
+            return;
+        }
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         string? subprotocol = requested.Contains(MessagePackSubprotocol) ? MessagePackSubprotocol : requested.Contains(JsonSubprotocol) ? JsonSubprotocol : null;
         // A subprotocol decides; without one, ?format=msgpack asks for MessagePack.
@@ -95,7 +101,10 @@ public sealed class WsFrontEnd : IAsyncDisposable
             KeepAliveInterval = _options.PingInterval,
             KeepAliveTimeout = _options.PongTimeout,
         }).ConfigureAwait(false);
-        var connection = new WsConnection(NextNumber(), socket, format, _options, context.Connection.RemoteIpAddress + ":" + context.Connection.RemotePort, Gateway.CountSlowConsumer, Gateway.QueueMark);
+        var connection = new WsConnection(NextNumber(), socket, format, _options, context.Connection.RemoteIpAddress + ":" + context.Connection.RemotePort, Gateway.CountSlowConsumer, Gateway.QueueMark)
+        {
+            CancelOnDisconnect = cancelOnDisconnect,
+        };
         _live[connection.Number] = connection;
         Gateway.Opened(connection);
         try

@@ -61,6 +61,7 @@ public sealed partial class WsGateway
         bool answer = requester is not null && requester.TryTakePending(e.RequestId, out pending);
         var order = _conditional.Placed(e.AccountId, OrderInfo.From(e, pending.Conditions));
         if (answer) OrderResult(requester!, pending.Id, order, "TriggerPending"u8);
+        if (e.ParentOrderId == 0) OrderPlaced(e.RequestId, e.AccountId, e.MarketId, e.OrderId); // legs stay on disconnect
         if (!_views.TryGetValue(e.AccountId, out var view)) return;
         view.Accepted(order);
         ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OrderUpdateBody(_encoder, "triggerPlaced"u8, order, "TriggerPending"u8, e.Header.Time));
@@ -94,6 +95,7 @@ public sealed partial class WsGateway
     private void OnTriggerFailed(in TriggerFailed e)
     {
         bool known = _conditional.Gone(e.AccountId, e.OrderId, out var order);
+        OrderGone(e.OrderId);
         if (!_views.TryGetValue(e.AccountId, out var view)) return;
         if (view.Orders.Remove(e.OrderId, out var viewed)) order = viewed;
         else if (!known) return; // placed before this process started: nothing to describe it with

@@ -175,6 +175,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                     case WorkKind.Close: Drop(item.Connection!); break;
                     case WorkKind.Subscribe: SubscribeNow(item.Connection!, item.Streams!, item.Id); break;
                     case WorkKind.Unsubscribe: UnsubscribeNow(item.Connection!, item.Streams!, item.Id); break;
+                    case WorkKind.CancelOrders: CancelOpenOrders(item.Connection!); break;
                 }
             }
             catch (Exception e)
@@ -217,6 +218,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
     {
         connection.Closed = true;
         _connections.Remove(connection.Number);
+        CancelOnDisconnect(connection);
         foreach (var key in connection.Subscriptions)
         {
             if (!key.IsPrivate) _subscribers[Index(key)].Remove(connection);
@@ -301,22 +303,26 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
                     view.Accepted(order);
                     ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OrderUpdateBody(_encoder, "orderAccepted"u8, order, "New"u8, e.Header.Time));
                 }
+                OrderPlaced(e.RequestId, e.AccountId, e.MarketId, e.OrderId); // cancel on disconnect (WsGateway.CancelOnDisconnect.cs)
                 break;
             }
             case MessageType.OrderRejected when Read(frame, out OrderRejected e):
             {
                 _lastTime = e.Header.Time;
                 if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending)) ErrorReply(requester, pending.Id, e.Reason);
+                else OrderRefused(e.RequestId);
                 break;
             }
             case MessageType.OrderFilled when Read(frame, out OrderFilled e):
                 _lastTime = e.Header.Time;
                 _tradeOrders.Note(e); // the trade stream's b and a
                 if (e.LeavesQuantity == 0 && _conditional.Count != 0) _conditional.Gone(e.AccountId, e.OrderId, out _);
+                if (e.LeavesQuantity == 0) OrderGone(e.OrderId);
                 OnFilled(e);
                 break;
             case MessageType.OrderCanceled when Read(frame, out OrderCanceled e):
                 _lastTime = e.Header.Time;
+                OrderGone(e.OrderId);
                 OnCanceled(e);
                 break;
             case MessageType.OrderReplaced when Read(frame, out OrderReplaced e):
@@ -669,6 +675,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
         Close,
         Subscribe,
         Unsubscribe,
+        CancelOrders,
     }
 
     /// <summary>One item for the dispatcher: an engine event batch or a connection's control request.</summary>

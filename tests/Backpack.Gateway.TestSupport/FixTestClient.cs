@@ -79,15 +79,17 @@ public sealed class FixTestClient : IDisposable
         (FixTags.OrderQty, qty), (FixTags.OrdType, "2"), (FixTags.Price, price),
     ];
 
-    /// <summary>Logs on (signed unless told otherwise) and returns the gateway's reply.</summary>
-    public FixMessage Logon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null)
+    /// <summary>Logs on (signed unless told otherwise, with the <paramref name="extra"/> fields) and returns the gateway's reply.</summary>
+    public FixMessage Logon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null,
+        params (int Tag, string Value)[] extra)
     {
-        SendRaw(BuildLogon(heartBtInt, reset, sign, username, signWith, seq));
+        SendRaw(BuildLogon(heartBtInt, reset, sign, username, signWith, seq, extra));
         return Receive(TimeSpan.FromSeconds(5));
     }
 
     /// <summary>The bytes of a Logon (signed unless told otherwise), without sending it.</summary>
-    public byte[] BuildLogon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null)
+    public byte[] BuildLogon(int heartBtInt = 30, bool reset = true, bool sign = true, string? username = null, byte[]? signWith = null, int? seq = null,
+        params (int Tag, string Value)[] extra)
     {
         int msgSeq = seq ?? NextSeq;
         string sendingTime = Now();
@@ -95,6 +97,7 @@ public sealed class FixTestClient : IDisposable
         var fields = new List<(int, string)> { (FixTags.EncryptMethod, "0"), (FixTags.HeartBtInt, heartBtInt.ToString()) };
         if (reset) fields.Add((FixTags.ResetSeqNumFlag, "Y"));
         fields.Add((FixTags.Username, user));
+        fields.AddRange(extra);
         if (sign)
         {
             byte[] signature = Ed25519.Sign(signWith ?? PrivateKey, LogonSignature.PreHash(sendingTime, msgSeq, CompId, TargetCompId, user));

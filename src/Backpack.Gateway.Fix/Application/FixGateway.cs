@@ -95,6 +95,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     /// </summary>
     public string? Authenticate(FixSession session, FixMessage logon)
     {
+        ReadCancelOnDisconnect(session, logon);
         if (!session.Settings.RequireSignature) return null;
         string? key = logon.GetString(FixTags.Username);
         if (key is null || !session.Settings.ApiKeys.Contains(key, StringComparer.Ordinal)) return "Unknown API key in Username(553)";
@@ -103,13 +104,9 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
             || Ed25519.VerifyBase64Signature(key, LogonSignature.BinancePreHash(logon), rawData) ? null : "Invalid signature";
     }
 
-    public void OnLogon(FixSession session)
-    {
-    }
+    public void OnLogon(FixSession session) => StartCancelOnDisconnect(session); // FixGateway.CancelOnDisconnect.cs
 
-    public void OnLogout(FixSession session)
-    {
-    }
+    public void OnLogout(FixSession session) => EndCancelOnDisconnect(session);
 
     // ------------------------------------------------------------------ inbound orders
 
@@ -701,7 +698,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         {
             OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), order.OrdStatus == 'C' ? 'C' : '4');
         }
-        w.Field(FixTags.Text, CancelTextOf(e.Reason));
+        w.Field(FixTags.Text, order.CanceledOnDisconnect && e.Reason == CancelReason.UserCanceled ? "Canceled on disconnect" : CancelTextOf(e.Reason));
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         s.Session.Send(ref w);
     }
@@ -908,6 +905,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
 
     public async ValueTask DisposeAsync()
     {
+        StopGraceTimer();
         _events.Writer.TryComplete();
         if (_dispatcher is not null) await _dispatcher.ConfigureAwait(false);
     }

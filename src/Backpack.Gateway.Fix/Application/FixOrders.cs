@@ -35,6 +35,9 @@ public sealed class FixOrder
     /// <summary>A conditional order whose price crossed its trigger: it is (or was) a live order.</summary>
     public bool Triggered { get; set; }
 
+    /// <summary>A cancel was sent for it because its session disconnected (cancel on disconnect).</summary>
+    public bool CanceledOnDisconnect { get; set; }
+
     /// <summary>FIX OrdType: 1 market, 2 limit, 3 stop (fires as a market order), 4 stop limit.</summary>
     public char FixOrdType => TriggerPrice == 0 ? (Type == OrderType.Market ? '1' : '2') : (Type == OrderType.Market ? '3' : '4');
 
@@ -114,6 +117,17 @@ public sealed class FixOrders
     }
 
     public void UseClOrdId(string clOrdId) => _used.Add(clOrdId);
+
+    /// <summary>The orders that are not done yet, each once (a cold path: it walks the finished ones kept for status requests too).</summary>
+    public List<FixOrder> Open()
+    {
+        var open = new List<FixOrder>();
+        foreach (var order in _byClientOrderId.Values)
+        {
+            if (!order.IsDone) open.Add(order);
+        }
+        return open;
+    }
 
     public void Finished(FixOrder order)
     {

@@ -145,6 +145,9 @@ public static class FixTags
     public const int MarkPrice = 5031;
     public const int FundingAmount = 5032;
 
+    // Logon (Deribit's tag): Y cancels the session's orders when it disconnects or logs out, N keeps them.
+    public const int CancelOnDisconnect = 9001;
+
     /// <summary>The first and last of the inbound conditional-order tags (StopPx aside).</summary>
     public const int FirstConditional = TriggerPriceSource, LastConditional = TakeProfitTriggerSource;
 }

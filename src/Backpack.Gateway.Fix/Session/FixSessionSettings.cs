@@ -45,6 +45,15 @@ public sealed class FixSessionSettings
     /// <summary>Messages the client may send per second before being logged out (0 = no limit).</summary>
     public int MaxMessagesPerSecond { get; set; } = 200_000;
 
+    /// <summary>
+    /// Cancel the orders this session placed when it disconnects or logs out (after
+    /// <see cref="CancelOnDisconnectGrace"/>); a Logon may override it with CancelOnDisconnect(9001) Y/N.
+    /// </summary>
+    public bool CancelOnDisconnect { get; set; }
+
+    /// <summary>How long after a disconnect the cancel waits; a Logon of the session within it keeps the orders.</summary>
+    public TimeSpan CancelOnDisconnectGrace { get; set; } = TimeSpan.Zero;
+
     public string Id => $"{SenderCompId}-{TargetCompId}";
 
     public IReadOnlyList<string> Validate(string path)
@@ -55,6 +64,7 @@ public sealed class FixSessionSettings
         if (string.IsNullOrWhiteSpace(TargetCompId)) errors.Add($"{path}:TargetCompId is required");
         if (Accounts.Count == 0) errors.Add($"{path}:Accounts needs at least one account");
         if (MinHeartBtInt < 1 || MaxHeartBtInt < MinHeartBtInt) errors.Add($"{path}:MinHeartBtInt/MaxHeartBtInt must satisfy 1 <= min <= max");
+        if (CancelOnDisconnectGrace < TimeSpan.Zero || CancelOnDisconnectGrace > TimeSpan.FromHours(1)) errors.Add($"{path}:CancelOnDisconnectGrace must be 00:00:00 to 01:00:00");
         if (RequireSignature && ApiKeys.Count == 0) errors.Add($"{path}:ApiKeys needs a key when RequireSignature is true");
         foreach (string key in ApiKeys)
         {

@@ -87,6 +87,15 @@ internal sealed class WsConnection
     /// <summary>True once the connection left (the dispatcher drops it everywhere).</summary>
     public bool Closed { get; set; }
 
+    /// <summary>Cancel the orders this connection placed when it closes (WebSocket:CancelOnDisconnect or ?cancelOnDisconnect=).</summary>
+    public bool CancelOnDisconnect { get; init; }
+
+    /// <summary>With <see cref="CancelOnDisconnect"/>: the orders it placed that are still open, by order id (WsGateway.CancelOnDisconnect.cs).</summary>
+    public Dictionary<long, (int AccountId, int MarketId)> OpenOrders { get; } = [];
+
+    /// <summary>True once its orders were canceled (those accepted later are canceled at once).</summary>
+    public bool OrdersCanceled { get; set; }
+
     /// <summary>Messages queued and not yet sent.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
@@ -103,6 +112,19 @@ internal sealed class WsConnection
     public bool TryTakePending(long requestId, out PendingRequest pending)
     {
         lock (_pending) return _pending.Remove(requestId, out pending);
+    }
+
+    /// <summary>Whether an orderExecute of this connection still waits for the engine's answer.</summary>
+    public bool HasPendingOrders()
+    {
+        lock (_pending)
+        {
+            foreach (var pending in _pending.Values)
+            {
+                if (pending.Method == RequestMethod.OrderExecute) return true;
+            }
+            return false;
+        }
     }
 
     /// <summary>Adds an item to a pending request's list (creating it); false if no such request waits.</summary>
