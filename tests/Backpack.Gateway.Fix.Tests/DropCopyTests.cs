@@ -36,13 +36,9 @@ public class DropCopyTests
     public async Task Every_execution_report_of_the_account_is_copied_whichever_channel_placed_the_order_and_nothing_of_other_accounts()
     {
         await using var host = Host();
-        host.Index(18_000);
-        host.Fund(FixTestHost.AccountA, 100_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
-        using var a = host.Client();
-        a.Logon();
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        var (a, b) = host.LogOnTraders();
+        using var traderA = a;
+        using var traderB = b;
         using var drop = host.Client(DropA, FixTestHost.PrivateKeyA);
         drop.Logon();
 
@@ -102,13 +98,9 @@ public class DropCopyTests
     public async Task Forced_fills_of_a_liquidation_reach_the_drop_copy()
     {
         await using var host = Host();
-        host.Index(18_000);
-        host.Fund(FixTestHost.AccountA, 1_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
-        using var a = host.Client();
-        a.Logon();
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        var (a, b) = host.LogOnTraders(1_000, 100_000);
+        using var traderA = a;
+        using var traderB = b;
         using var drop = host.Client(DropA, FixTestHost.PrivateKeyA);
         drop.Logon();
         b.Send("D", FixTestClient.LimitOrder("short", '2', "100", "180"));

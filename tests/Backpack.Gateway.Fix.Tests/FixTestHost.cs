@@ -90,6 +90,19 @@ public sealed class FixTestHost : IAsyncDisposable
 
     public void Index(long ticks) => Command(new SetIndexPrice(new CommandHeader(0, 0, 0), 1, ticks));
 
+    /// <summary>Sets SOL's index at 180.00, funds accounts A and B, and logs both traders on (A first).</summary>
+    public (FixTestClient A, FixTestClient B) LogOnTraders(long fundA = 100_000, long fundB = 100_000)
+    {
+        Index(18_000);
+        Fund(AccountA, fundA);
+        Fund(AccountB, fundB);
+        var a = Client();
+        a.Logon();
+        var b = Client(ClientB);
+        b.Logon();
+        return (a, b);
+    }
+
     public FixTestClient Client(string compId = ClientA, byte[]? key = null) => new(EndPoint, compId, key ?? (compId == ClientA ? PrivateKeyA : PrivateKeyB));
 
     public FixSession Session(string compId) => Sessions.Single(s => s.Settings.TargetCompId == compId);

@@ -37,13 +37,9 @@ public class FundingOverFixTests
     {
         var clock = EngineClock(out long fundingTime);
         await using var host = new FixTestHost(markets: [FundedEveryMinute()], engineClock: clock);
-        host.Index(18_000); // the market opens: first funding time = the next whole minute
-        host.Fund(FixTestHost.AccountA, 100_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
-        using var a = host.Client();
-        a.Logon();
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        var (a, b) = host.LogOnTraders();
+        using var traderA = a;
+        using var traderB = b;
 
         // A buys 10 from B at 180 (taker 5 bp: 0.9 USDC; maker 2 bp: 0.36 USDC); the book is empty again.
         b.Send("D", Limit("b-ask", '2', "10", "180"));

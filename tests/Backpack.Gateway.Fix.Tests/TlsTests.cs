@@ -39,15 +39,7 @@ public sealed class TlsTests : IDisposable
     {
         TargetHost = "localhost",
         ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
-        RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-        {
-            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-            using var custom = new X509Chain();
-            custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            custom.ChainPolicy.CustomTrustStore.Add(server);
-            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return custom.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
-        },
+        RemoteCertificateValidationCallback = TlsTrust.Only(server),
     };
 
     [Fact]

@@ -115,13 +115,9 @@ public class TradeCaptureTests : TwoTradersTest
     {
         await using var host = new FixTestHost();
         host.Gateway.RecentFillsPerAccount = 1; // before any fill; the default keeps 10,000 per account
-        host.Index(18_000);
-        host.Fund(FixTestHost.AccountA, 100_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
-        using var a = host.Client();
-        a.Logon();
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        var (a, b) = host.LogOnTraders();
+        using var traderA = a;
+        using var traderB = b;
         b.Send("D", Limit("b-ask", '2', "3", "181"));
         b.Expect("8");
         foreach (string id in new[] { "a-1", "a-2" })

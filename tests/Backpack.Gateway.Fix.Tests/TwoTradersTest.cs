@@ -13,13 +13,7 @@ public abstract class TwoTradersTest : IAsyncLifetime
     public Task InitializeAsync()
     {
         _host = new FixTestHost();
-        _host.Index(18_000);
-        _host.Fund(FixTestHost.AccountA, 100_000);
-        _host.Fund(FixTestHost.AccountB, 100_000);
-        _a = _host.Client();
-        _a.Logon();
-        _b = _host.Client(FixTestHost.ClientB);
-        _b.Logon();
+        (_a, _b) = _host.LogOnTraders();
         return Task.CompletedTask;
     }
 

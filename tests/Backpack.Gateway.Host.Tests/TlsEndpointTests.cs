@@ -22,15 +22,7 @@ public class TlsEndpointTests
         await using var venue = await HostTestVenue.StartAsync("--Demo:Enabled=false", "--PriceFeed:Walk=false");
         var certificate = venue.App.Services.GetRequiredService<VenueCertificate>().Certificate!;
         Assert.Equal("CN=Backpack.Gateway demo", certificate.Subject);
-        bool Trusted(X509Certificate? presented, SslPolicyErrors errors)
-        {
-            if (presented is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(certificate);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(X509CertificateLoader.LoadCertificate(presented.GetRawCertData()));
-        }
+        var trusted = TlsTrust.Only(certificate);
 
         var ws = venue.App.Services.GetRequiredService<WebSocketService>();
         var secure = new Uri(ws.SecureUrl!);
@@ -38,7 +30,7 @@ public class TlsEndpointTests
         var https = new UriBuilder(secure) { Scheme = "https", Path = "/" }.Uri;
 
         // REST over HTTPS: the same answer as over plain HTTP.
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, errors) => Trusted(presented, errors) };
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (request, presented, chain, errors) => trusted(request, presented, chain, errors) };
         using var client = new HttpClient(handler) { BaseAddress = new Uri($"https://localhost:{https.Port}/") };
         string overTls = await client.GetStringAsync("api/v1/markets");
         string plain = await venue.Http.GetStringAsync("api/v1/markets");
@@ -46,7 +38,7 @@ public class TlsEndpointTests
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(overTls).RootElement.ValueKind);
 
         // WebSocket over WSS: a request gets its answer.
-        await using var wss = await WsTestClient.ConnectAsync(new Uri($"wss://localhost:{secure.Port}{secure.AbsolutePath}"), trust: (_, presented, _, errors) => Trusted(presented, errors));
+        await using var wss = await WsTestClient.ConnectAsync(new Uri($"wss://localhost:{secure.Port}{secure.AbsolutePath}"), trust: trusted);
         var refused = await wss.ResponseAsync(await wss.SendAsync("SUBSCRIBE", new[] { "depth.NOPE_USDC_PERP" }));
         Assert.Equal("4006", refused.GetProperty("error").GetProperty("code").GetRawText());
 
@@ -55,7 +47,7 @@ public class TlsEndpointTests
         using var alice = new FixTestClient(fixTls, "ALICE", SecretOf("alice"), new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",
-            RemoteCertificateValidationCallback = (_, presented, _, errors) => Trusted(presented, errors),
+            RemoteCertificateValidationCallback = trusted,
         });
         Assert.Equal("A", alice.Logon().GetString(FixTags.MsgType));
         alice.Send("D", FixTestClient.LimitOrder("tls-1", '1', "1", "175"));

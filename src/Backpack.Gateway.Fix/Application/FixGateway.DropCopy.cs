@@ -66,14 +66,7 @@ public sealed partial class FixGateway
             case MessageType.OrderAccepted:
             {
                 if (!Read(frame, out OrderAccepted e) || e.Origin != OrderOrigin.User || !_dropCopies.ContainsKey(e.AccountId)) break;
-                var order = new FixOrder
-                {
-                    ClOrdId = CopiedClOrdId(e.AccountId, e.ClientOrderId, e.OrderId), ClientOrderId = e.ClientOrderId, AccountId = e.AccountId, MarketId = e.MarketId,
-                    Side = e.Side, Type = e.OrderType, TimeInForce = e.TimeInForce, Price = e.Price, Quantity = e.Quantity, Leaves = e.Quantity, OrdStatus = '0',
-                };
-                order.OrderId = e.OrderId;
-                _copied[e.OrderId] = order;
-                Copy(order, e.Header, '0');
+                Copy(Mirror(e.AccountId, e.MarketId, e.OrderId, e.ClientOrderId, e.Side, e.OrderType, e.TimeInForce, e.Price, e.Quantity), e.Header, '0');
                 break;
             }
             case MessageType.TriggerPlaced:
@@ -86,15 +79,7 @@ public sealed partial class FixGateway
                     Copy(known, e.Header, 'D', "Leg enlarged to the parent's filled quantity");
                     break;
                 }
-                var order = new FixOrder
-                {
-                    ClOrdId = CopiedClOrdId(e.AccountId, e.ClientOrderId, e.OrderId), ClientOrderId = e.ClientOrderId, AccountId = e.AccountId, MarketId = e.MarketId,
-                    Side = e.Side, Type = e.OrderType, TimeInForce = e.TimeInForce, Price = e.Price, Quantity = e.Quantity, Leaves = e.Quantity, OrdStatus = '0',
-                    TriggerPrice = e.TriggerPrice, TriggerBy = e.TriggerBy, Kind = e.Kind, ParentOrderId = e.ParentOrderId,
-                };
-                order.OrderId = e.OrderId;
-                _copied[e.OrderId] = order;
-                Copy(order, e.Header, '0');
+                Copy(Mirror(e.AccountId, e.MarketId, e.OrderId, e.ClientOrderId, e.Side, e.OrderType, e.TimeInForce, e.Price, e.Quantity, e.TriggerPrice, e.TriggerBy, e.Kind, e.ParentOrderId), e.Header, '0');
                 break;
             }
             case MessageType.OrderRejected:
@@ -166,6 +151,21 @@ public sealed partial class FixGateway
                 break;
             }
         }
+    }
+
+    /// <summary>A new open order of a watched account, in the mirror.</summary>
+    private FixOrder Mirror(int account, int marketId, long orderId, long clientOrderId, Side side, OrderType type, TimeInForce timeInForce, long price, long quantity,
+        long triggerPrice = 0, TriggerSource triggerBy = default, TriggerKind kind = default, long parentOrderId = 0)
+    {
+        var order = new FixOrder
+        {
+            ClOrdId = CopiedClOrdId(account, clientOrderId, orderId), ClientOrderId = clientOrderId, AccountId = account, MarketId = marketId,
+            Side = side, Type = type, TimeInForce = timeInForce, Price = price, Quantity = quantity, Leaves = quantity, OrdStatus = '0',
+            TriggerPrice = triggerPrice, TriggerBy = triggerBy, Kind = kind, ParentOrderId = parentOrderId,
+        };
+        order.OrderId = orderId;
+        _copied[orderId] = order;
+        return order;
     }
 
     /// <summary>The ClOrdID the order goes by where it was placed: its FIX session's, or the REST / WebSocket clientId; "" when it has none.</summary>
