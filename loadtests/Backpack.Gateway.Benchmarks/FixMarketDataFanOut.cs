@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Backpack.Gateway.Engine;
+using Backpack.Gateway.Engine.Runtime;
+using Backpack.Gateway.Fix;
+using Backpack.Gateway.Fix.Codec;
+using Backpack.Gateway.Fix.Session;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
+using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Framing;
+using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Pipeline;
+
+namespace Backpack.Gateway.Benchmarks;
+
+/// <summary>
+/// One book change fanned out to N FIX market data sessions over loopback (engine thread, FIX
+/// dispatcher with its book replica, one MarketDataIncrementalRefresh per session, each session's
+/// file store and socket): N clients log on and subscribe to the full book's bids; then, one at a
+/// time, a bid at a new price is placed straight into the engine. For each change: the delay from
+/// the BookDelta's engine time to each session's receipt of its X, and to the last session's.
+/// </summary>
+public static class FixMarketDataFanOut
+{
+    public static void Run(int changes, int sessions) => RunAsync(changes, sessions).GetAwaiter().GetResult();
+
+    private static async Task RunAsync(int changes, int sessions)
+    {
+        var market = new MarketDefinition { Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m, PriceBand = 0.5m };
+        var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 16 });
+        using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
+        string storeDir = Path.Combine(Path.GetTempPath(), "fix-md-bench-" + Guid.NewGuid().ToString("N"));
+        var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = storeDir, MaxConnections = sessions + 1 };
+        for (int s = 1; s <= sessions; s++)
+        {
+            options.Sessions.Add(new FixSessionSettings { Number = s, TargetCompId = "MD" + s, Accounts = [s], RequireSignature = false, MaxMessagesPerSecond = 0 });
+        }
+        var fix = new FixFrontEnd(options, [market], runner, EngineRunner.SystemClock);
+        fix.Acceptor.OnError = (who, e) => Console.Error.WriteLine($"acceptor error from {who}: {e}");
+        // Warm-up changes are not measured: the first 10% (at least 50) of the changes.
+        int warmUp = Math.Max(50, changes / 10);
+        var deltas = new BookDeltaTimes(warmUp + changes);
+        runner.AddConsumer(fix.Gateway);
+        runner.AddConsumer(deltas);
+        fix.Start();
+        runner.Start();
+        Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
+        Submit(runner, new Deposit(new CommandHeader(0, 0, 0), 1, 1_000_000_000L * 1_000_000));
+
+        var clients = new MdClient[sessions];
+        for (int s = 0; s < sessions; s++)
+        {
+            clients[s] = new MdClient(fix.Acceptor.LocalEndPoint!, "MD" + (s + 1), warmUp + changes);
+            clients[s].LogonAndSubscribe();
+        }
+        // A reader thread per client (blocking reads; the thread pool would start 100 of them only slowly).
+        var readers = clients.Select(c => new Thread(c.ReadLoop) { IsBackground = true, Name = "md-client" }).ToArray();
+        foreach (var reader in readers) reader.Start();
+
+        Console.WriteLine($"{sessions} FIX sessions subscribed to SOL_USDC_PERP bids (full book); {warmUp} warm-up + {changes} book changes, one at a time ...");
+        int gcBefore = GC.CollectionCount(0);
+        for (int i = 0; i < warmUp + changes; i++)
+        {
+            // A new bid level each time (below the last), so each change is one new-level entry.
+            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), 1, 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 17_000 - i, 100, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            var deadline = Stopwatch.StartNew();
+            while (Fewest(clients) <= i)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(10)) throw new InvalidOperationException($"change {i + 1} did not reach every session within 10 s");
+                Thread.SpinWait(20);
+            }
+        }
+        int collections = GC.CollectionCount(0) - gcBefore;
+        foreach (var c in clients) c.Dispose();
+        foreach (var reader in readers) reader.Join(TimeSpan.FromSeconds(1));
+
+        // RptSeq 1 is the snapshot, so change i (from 0) is the X with RptSeq i + 2 and the book's delta i + 1.
+        var perDelivery = new List<long>(changes * sessions);
+        var lastPerChange = new long[changes];
+        for (int i = 0; i < changes; i++)
+        {
+            long engineTime = deltas.TimeOf(warmUp + i + 1);
+            long last = 0;
+            foreach (var c in clients)
+            {
+                long delay = c.Arrivals[warmUp + i] - engineTime;
+                perDelivery.Add(delay);
+                last = Math.Max(last, delay);
+            }
+            lastPerChange[i] = last;
+        }
+        perDelivery.Sort();
+        Array.Sort(lastPerChange);
+        static string Ms(long micros) => (micros / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"book change -> {sessions} FIX market data sessions (BookDelta engine time to receipt of the X, {perDelivery.Count:N0} deliveries): " +
+                          $"p50 {Ms(perDelivery[perDelivery.Count / 2])} ms, p99 {Ms(perDelivery[perDelivery.Count * 99 / 100])} ms; " +
+                          $"until the last of the {sessions} got it: p50 {Ms(lastPerChange[changes / 2])} ms, p99 {Ms(lastPerChange[Math.Min(changes - 1, changes * 99 / 100)])} ms, " +
+                          $"max {Ms(lastPerChange[^1])} ms; {collections} gen-0 collections in the process");
+        runner.Dispose();
+        await fix.StopAsync();
+        try { Directory.Delete(storeDir, true); } catch (IOException) { }
+    }
+
+    private static int Fewest(MdClient[] clients)
+    {
+        int fewest = int.MaxValue;
+        foreach (var c in clients) fewest = Math.Min(fewest, c.Received);
+        return fewest;
+    }
+
+    private static void Submit<T>(EngineRunner runner, T command) where T : struct, IProtocolMessage<T>
+    {
+        byte[] frame = ProtocolCodec.ToArray(command);
+        while (!runner.TrySubmit(frame)) Thread.Yield();
+    }
+
+    /// <summary>The engine time of each BookDelta by its book sequence (one market), recorded on the engine thread.</summary>
+    private sealed class BookDeltaTimes(int capacity) : IEventConsumer
+    {
+        private readonly long[] _times = new long[capacity + 1];
+
+        public long TimeOf(long bookSequence) => Volatile.Read(ref _times[bookSequence]);
+
+        public void OnEvents(FrameBuffer events)
+        {
+            for (int i = 0; i < events.Count; i++)
+            {
+                if (ProtocolCodec.TryReadType(events[i], out var type, out _) && type == MessageType.BookDelta
+                    && ProtocolCodec.TryDecode(events[i], out BookDelta e, out _) && e.BookSequence < _times.Length)
+                {
+                    Volatile.Write(ref _times[e.BookSequence], e.Header.Time);
+                }
+            }
+        }
+    }
+
+    /// <summary>A market data client on our codec: logs on, subscribes, and records when each X arrives (by RptSeq).</summary>
+    private sealed class MdClient(System.Net.IPEndPoint endpoint, string compId, int changes) : IDisposable
+    {
+        private readonly Socket _socket = Connect(endpoint);
+        private readonly byte[] _scratch = new byte[4096];
+        private readonly byte[] _in = new byte[1 << 20];
+        private readonly FixMessage _message = new();
+        private int _inStart, _inLength, _seq = 1;
+        private volatile int _received;
+
+        /// <summary>Receipt time (microseconds) of the X of each change, the warm-up included.</summary>
+        public long[] Arrivals { get; } = new long[changes + 1];
+
+        public int Received => _received;
+
+        private static Socket Connect(System.Net.IPEndPoint endpoint)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket.Connect(endpoint);
+            return socket;
+        }
+
+        public void LogonAndSubscribe()
+        {
+            var w = Header("A"u8);
+            w.Field(FixTags.EncryptMethod, 0);
+            w.Field(FixTags.HeartBtInt, 30);
+            w.Field(FixTags.ResetSeqNumFlag, true);
+            Send(ref w);
+            while (ReadType() != 'A')
+            {
+            }
+            w = Header("V"u8);
+            w.Field(FixTags.MDReqID, "md"u8);
+            w.Field(FixTags.SubscriptionRequestType, '1');
+            w.Field(FixTags.MarketDepth, 0);
+            w.Field(FixTags.NoMDEntryTypes, 1);
+            w.Field(FixTags.MDEntryType, '0');
+            w.Field(FixTags.NoRelatedSym, 1);
+            w.Field(FixTags.Symbol, "SOL_USDC_PERP"u8);
+            Send(ref w);
+            while (ReadType() != 'W')
+            {
+            }
+        }
+
+        /// <summary>Reads until the socket closes: each X's receipt time under its change number (RptSeq - 2).</summary>
+        public void ReadLoop()
+        {
+            try
+            {
+                while (true)
+                {
+                    if (ReadType() != 'X') continue;
+                    long now = EngineRunner.SystemClock();
+                    if (_message.TryGetLong(FixTags.RptSeq, out long rptSeq) && rptSeq - 2 < Arrivals.Length)
+                    {
+                        Arrivals[rptSeq - 2] = now;
+                        _received = (int)(rptSeq - 1);
+                    }
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+            }
+        }
+
+        private FixWriter Header(ReadOnlySpan<byte> type)
+        {
+            var w = new FixWriter(_scratch, type);
+            w.Field(FixTags.SenderCompID, compId);
+            w.Field(FixTags.TargetCompID, "BACKPACK"u8);
+            w.Field(FixTags.MsgSeqNum, _seq++);
+            w.Timestamp(FixTags.SendingTime, EngineRunner.SystemClock());
+            return w;
+        }
+
+        private void Send(ref FixWriter w)
+        {
+            var (start, length) = w.Finish("FIX.4.4"u8);
+            int sent = 0;
+            while (sent < length) sent += _socket.Send(_scratch, start + sent, length - sent, SocketFlags.None);
+        }
+
+        /// <summary>The next message's type (blocking); the message is in _message until the next call.</summary>
+        private char ReadType()
+        {
+            while (true)
+            {
+                var status = FixFramer.TryFrame(_in.AsSpan(_inStart, _inLength - _inStart), 1 << 20, out int consumed);
+                if (status == FrameStatus.Message)
+                {
+                    _message.Parse(_in, _inStart, consumed);
+                    _inStart += consumed;
+                    return _message.MsgType.Length == 1 ? (char)_message.MsgType[0] : '?';
+                }
+                Buffer.BlockCopy(_in, _inStart, _in, 0, _inLength - _inStart);
+                _inLength -= _inStart;
+                _inStart = 0;
+                int read = _socket.Receive(_in, _inLength, _in.Length - _inLength, SocketFlags.None);
+                if (read == 0) throw new IOException("gateway closed the connection");
+                _inLength += read;
+            }
+        }
+
+        public void Dispose() => _socket.Dispose();
+    }
+}
