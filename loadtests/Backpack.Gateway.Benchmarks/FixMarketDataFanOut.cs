@@ -138,11 +138,7 @@ public static class FixMarketDataFanOut
     /// <summary>A market data client on our codec: logs on, subscribes, and records when each X arrives (by RptSeq).</summary>
     private sealed class MdClient(System.Net.IPEndPoint endpoint, string compId, int changes) : IDisposable
     {
-        private readonly Socket _socket = Connect(endpoint);
-        private readonly byte[] _scratch = new byte[4096];
-        private readonly byte[] _in = new byte[1 << 20];
-        private readonly FixMessage _message = new();
-        private int _inStart, _inLength, _seq = 1;
+        private readonly BenchFixConnection _connection = new(endpoint, compId);
         private volatile int _received;
 
         /// <summary>Receipt time (microseconds) of the X of each change, the warm-up included.</summary>
@@ -150,24 +146,10 @@ public static class FixMarketDataFanOut
 
         public int Received => _received;
 
-        private static Socket Connect(System.Net.IPEndPoint endpoint)
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            socket.Connect(endpoint);
-            return socket;
-        }
-
         public void LogonAndSubscribe()
         {
-            var w = Header("A"u8);
-            w.Field(FixTags.EncryptMethod, 0);
-            w.Field(FixTags.HeartBtInt, 30);
-            w.Field(FixTags.ResetSeqNumFlag, true);
-            Send(ref w);
-            while (ReadType() != 'A')
-            {
-            }
-            w = Header("V"u8);
+            _connection.Logon();
+            var w = _connection.Header("V"u8);
             w.Field(FixTags.MDReqID, "md"u8);
             w.Field(FixTags.SubscriptionRequestType, '1');
             w.Field(FixTags.MarketDepth, 0);
@@ -175,8 +157,9 @@ public static class FixMarketDataFanOut
             w.Field(FixTags.MDEntryType, '0');
             w.Field(FixTags.NoRelatedSym, 1);
             w.Field(FixTags.Symbol, "SOL_USDC_PERP"u8);
-            Send(ref w);
-            while (ReadType() != 'W')
+            _connection.Append(ref w);
+            _connection.Flush();
+            while (!_connection.Read(out char type, -1) || type != 'W')
             {
             }
         }
@@ -188,9 +171,9 @@ public static class FixMarketDataFanOut
             {
                 while (true)
                 {
-                    if (ReadType() != 'X') continue;
+                    if (!_connection.Read(out char type, -1) || type != 'X') continue;
                     long now = EngineRunner.SystemClock();
-                    if (_message.TryGetLong(FixTags.RptSeq, out long rptSeq) && rptSeq - 2 < Arrivals.Length)
+                    if (_connection.Message.TryGetLong(FixTags.RptSeq, out long rptSeq) && rptSeq - 2 < Arrivals.Length)
                     {
                         Arrivals[rptSeq - 2] = now;
                         _received = (int)(rptSeq - 1);
@@ -202,44 +185,6 @@ public static class FixMarketDataFanOut
             }
         }
 
-        private FixWriter Header(ReadOnlySpan<byte> type)
-        {
-            var w = new FixWriter(_scratch, type);
-            w.Field(FixTags.SenderCompID, compId);
-            w.Field(FixTags.TargetCompID, "BACKPACK"u8);
-            w.Field(FixTags.MsgSeqNum, _seq++);
-            w.Timestamp(FixTags.SendingTime, EngineRunner.SystemClock());
-            return w;
-        }
-
-        private void Send(ref FixWriter w)
-        {
-            var (start, length) = w.Finish("FIX.4.4"u8);
-            int sent = 0;
-            while (sent < length) sent += _socket.Send(_scratch, start + sent, length - sent, SocketFlags.None);
-        }
-
-        /// <summary>The next message's type (blocking); the message is in _message until the next call.</summary>
-        private char ReadType()
-        {
-            while (true)
-            {
-                var status = FixFramer.TryFrame(_in.AsSpan(_inStart, _inLength - _inStart), 1 << 20, out int consumed);
-                if (status == FrameStatus.Message)
-                {
-                    _message.Parse(_in, _inStart, consumed);
-                    _inStart += consumed;
-                    return _message.MsgType.Length == 1 ? (char)_message.MsgType[0] : '?';
-                }
-                Buffer.BlockCopy(_in, _inStart, _in, 0, _inLength - _inStart);
-                _inLength -= _inStart;
-                _inStart = 0;
-                int read = _socket.Receive(_in, _inLength, _in.Length - _inLength, SocketFlags.None);
-                if (read == 0) throw new IOException("gateway closed the connection");
-                _inLength += read;
-            }
-        }
-
-        public void Dispose() => _socket.Dispose();
+        public void Dispose() => _connection.Dispose();
     }
 }
