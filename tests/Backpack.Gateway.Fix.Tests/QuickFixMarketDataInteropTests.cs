@@ -41,17 +41,11 @@ public class QuickFixMarketDataInteropTests
     [Fact]
     public async Task QuickFix_cpp_rebuilds_a_book_equal_to_the_engines_as_orders_change_it()
     {
-        string client = QuickFixClient.Build();
         await using var host = new FixTestHost();
-        host.Index(18_000);
-        host.Fund(FixTestHost.AccountA, 100_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
+        using var b = host.FundTradersAndLogOnB(100_000, 100_000);
         Rest(b, "b1", '1', "1", "179");
         Rest(b, "b2", '2', "2", "181");
-        using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
-        quickfix.Expect("LOGON");
+        using var quickfix = QuickFixClient.LogOn(host);
 
         quickfix.Send("subscribe md 0");
         Assert.Contains("|262=md|", quickfix.Expect("RECV W"));
