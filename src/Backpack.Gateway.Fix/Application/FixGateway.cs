@@ -21,7 +21,8 @@ namespace Backpack.Gateway.Fix.Application;
 /// OrderMassCancelReports, RequestForPositionsAcks and PositionReports; forced fills, margin
 /// calls, liquidation and ADL notices go to every session of the account, with an unsolicited
 /// PositionReport after each forced step (FixGateway.Forced.cs). Stops, stop-loss / take-profit
-/// legs and funding payments are in FixGateway.Conditional.cs. Sessions that are offline store
+/// legs and funding payments are in FixGateway.Conditional.cs; security lists and market data
+/// (served on the dispatcher from its own book replicas) in FixGateway.MarketData.cs. Sessions that are offline store
 /// what they would have sent; the client gets it through sequence recovery on its next logon.
 /// </summary>
 public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable

@@ -79,7 +79,7 @@ internal sealed class MarketDataRequest
         {
             int marketId = markets.Find(System.Text.Encoding.ASCII.GetBytes(symbol));
             if (marketId == 0) return ('0', "Unknown symbol " + symbol);
-            MarketIds.Add(marketId);
+            if (!MarketIds.Contains(marketId)) MarketIds.Add(marketId); // a symbol named twice is served once
         }
         return null;
     }
