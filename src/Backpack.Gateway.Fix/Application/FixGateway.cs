@@ -399,8 +399,9 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
 
     /// <summary>
     /// The dispatcher thread: takes event batches in engine order and turns them into FIX messages
-    /// for the sessions concerned. (It blocks when idle: spinning here competes with the engine
-    /// thread on a small machine.)
+    /// for the sessions concerned, with the market data incrementals of each batch after them; market
+    /// data requests come through the same queue, so a snapshot sits between two batches. (It blocks
+    /// when idle: spinning here competes with the engine thread on a small machine.)
     /// </summary>
     private void DispatchLoop()
     {
