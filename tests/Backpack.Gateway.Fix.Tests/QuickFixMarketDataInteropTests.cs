@@ -43,9 +43,10 @@ public class QuickFixMarketDataInteropTests
     {
         await using var host = new FixTestHost();
         using var b = host.FundTradersAndLogOnB(100_000, 100_000);
+        using var quickfix = QuickFixClient.LogOn(host);
+        Assert.Equal("bids  | asks ", BookOf(quickfix)); // an empty book's snapshot: 268=0
         Rest(b, "b1", '1', "1", "179");
         Rest(b, "b2", '2', "2", "181");
-        using var quickfix = QuickFixClient.LogOn(host);
 
         quickfix.Send("subscribe md 0");
         Assert.Contains("|262=md|", quickfix.Expect("RECV W"));
