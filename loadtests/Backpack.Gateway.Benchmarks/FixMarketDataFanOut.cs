@@ -76,30 +76,97 @@ public static class FixMarketDataFanOut
         foreach (var reader in readers) reader.Join(TimeSpan.FromSeconds(1));
 
         // RptSeq 1 is the snapshot, so change i (from 0) is the X with RptSeq i + 2 and the book's delta i + 1.
-        var perDelivery = new List<long>(changes * sessions);
-        var lastPerChange = new long[changes];
+        var delays = new long[changes][];
         for (int i = 0; i < changes; i++)
         {
             long engineTime = deltas.TimeOf(warmUp + i + 1);
-            long last = 0;
-            foreach (var c in clients)
-            {
-                long delay = c.Arrivals[warmUp + i] - engineTime;
-                perDelivery.Add(delay);
-                last = Math.Max(last, delay);
-            }
-            lastPerChange[i] = last;
+            delays[i] = clients.Select(c => c.Arrivals[warmUp + i] - engineTime).ToArray();
         }
-        perDelivery.Sort();
-        Array.Sort(lastPerChange);
-        static string Ms(long micros) => (micros / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
-        Console.WriteLine($"book change -> {sessions} FIX market data sessions (BookDelta engine time to receipt of the X, {perDelivery.Count:N0} deliveries): " +
-                          $"p50 {Ms(perDelivery[perDelivery.Count / 2])} ms, p99 {Ms(perDelivery[perDelivery.Count * 99 / 100])} ms; " +
-                          $"until the last of the {sessions} got it: p50 {Ms(lastPerChange[changes / 2])} ms, p99 {Ms(lastPerChange[Math.Min(changes - 1, changes * 99 / 100)])} ms, " +
-                          $"max {Ms(lastPerChange[^1])} ms; {collections} gen-0 collections in the process");
+        var fixLast = Report($"book change -> {sessions} FIX market data sessions (BookDelta engine time to receipt of the X)", delays);
+        Console.WriteLine($"  {collections} gen-0 collections in the process");
         runner.Dispose();
         await fix.StopAsync();
         try { Directory.Delete(storeDir, true); } catch (IOException) { }
+
+        var bareLast = Report($"reference, same run: {MessageBytes} bytes written by one thread to {sessions} bare loopback sockets (write start to receipt)",
+            BareFanOut(changes, sessions, warmUp));
+        Console.WriteLine($"ratio FIX / bare, until the last got it: p50 {fixLast.P50 / (double)bareLast.P50:F1}x, p99 {fixLast.P99 / (double)bareLast.P99:F1}x");
+    }
+
+    /// <summary>About the size of a one-entry MarketDataIncrementalRefresh.</summary>
+    private const int MessageBytes = 160;
+
+    /// <summary>Prints the delays (microseconds; per change, per session) to each session and to the last; returns the latter's p50 and p99.</summary>
+    private static (long P50, long P99) Report(string what, long[][] delays)
+    {
+        var perDelivery = delays.SelectMany(d => d).Order().ToArray();
+        var last = delays.Select(d => d.Max()).Order().ToArray();
+        static string Ms(long micros) => (micros / 1000.0).ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        long p99 = last[Math.Min(last.Length - 1, last.Length * 99 / 100)];
+        Console.WriteLine($"{what}, {perDelivery.Length:N0} deliveries: p50 {Ms(perDelivery[perDelivery.Length / 2])} ms, p99 {Ms(perDelivery[perDelivery.Length * 99 / 100])} ms; " +
+                          $"until the last of the {delays[0].Length} got it: p50 {Ms(last[last.Length / 2])} ms, p99 {Ms(p99)} ms, max {Ms(last[^1])} ms");
+        return (last[last.Length / 2], p99);
+    }
+
+    /// <summary>
+    /// The floor under the fan-out on this machine: one thread writes a message of the X's size to
+    /// each of N loopback sockets in turn, N reader threads (as the FIX clients have) take it.
+    /// </summary>
+    private static long[][] BareFanOut(int changes, int sessions, int warmUp)
+    {
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(sessions);
+        var readers = new Socket[sessions];
+        var writers = new Socket[sessions];
+        for (int s = 0; s < sessions; s++)
+        {
+            readers[s] = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            readers[s].Connect(listener.LocalEndPoint!);
+            writers[s] = listener.Accept();
+            writers[s].NoDelay = true;
+        }
+        var arrivals = new long[sessions][];
+        var received = new int[sessions];
+        var threads = new Thread[sessions];
+        for (int s = 0; s < sessions; s++)
+        {
+            int index = s;
+            arrivals[s] = new long[warmUp + changes];
+            threads[s] = new Thread(() =>
+            {
+                var buffer = new byte[MessageBytes];
+                for (int n = 0; n < warmUp + changes; n++)
+                {
+                    int got = 0;
+                    while (got < MessageBytes)
+                    {
+                        int read = readers[index].Receive(buffer, got, MessageBytes - got, SocketFlags.None);
+                        if (read == 0) return;
+                        got += read;
+                    }
+                    arrivals[index][n] = EngineRunner.SystemClock();
+                    Volatile.Write(ref received[index], n + 1);
+                }
+            }) { IsBackground = true, Name = "bare-client" };
+            threads[s].Start();
+        }
+        var payload = new byte[MessageBytes];
+        var started = new long[warmUp + changes];
+        for (int i = 0; i < warmUp + changes; i++)
+        {
+            started[i] = EngineRunner.SystemClock();
+            foreach (var writer in writers) writer.Send(payload);
+            var deadline = Stopwatch.StartNew();
+            while (received.Min() <= i)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(10)) throw new InvalidOperationException($"bare message {i + 1} did not reach every socket within 10 s");
+                Thread.SpinWait(20);
+            }
+        }
+        foreach (var thread in threads) thread.Join(TimeSpan.FromSeconds(1));
+        foreach (var socket in readers.Concat(writers)) socket.Dispose();
+        return Enumerable.Range(0, changes).Select(i => arrivals.Select(a => a[warmUp + i] - started[warmUp + i]).ToArray()).ToArray();
     }
 
     private static int Fewest(MdClient[] clients)
