@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Fix;
@@ -109,42 +108,17 @@ public static class FixLatency
     }
 
     /// <summary>A minimal initiator on our codec: sends NewOrderSingles, counts ExecutionReport acknowledgements.</summary>
-    private sealed class Client : IDisposable
+    private sealed class Client(System.Net.IPEndPoint endpoint) : IDisposable
     {
-        private readonly Socket _socket;
-        private readonly byte[] _out = new byte[1 << 20];
-        private int _outLength;
-        private readonly byte[] _in = new byte[1 << 20];
-        private int _inStart;
-        private int _inLength;
-        private readonly byte[] _scratch = new byte[4096];
-        private readonly FixMessage _message = new();
-        private int _seq = 1;
+        private readonly BenchFixConnection _connection = new(endpoint, "BENCH");
         private int _cancelSeq;
         private long _clOrdId;
 
-        public Client(System.Net.IPEndPoint endpoint)
-        {
-            _socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            _socket.Connect(endpoint);
-        }
-
-        public void Logon()
-        {
-            var w = Header("A"u8);
-            w.Field(FixTags.EncryptMethod, 0);
-            w.Field(FixTags.HeartBtInt, 30);
-            w.Field(FixTags.ResetSeqNumFlag, true);
-            Append(ref w);
-            Flush();
-            while (!Read(out var type) || type != 'A')
-            {
-            }
-        }
+        public void Logon() => _connection.Logon();
 
         public void SendOrder(int n)
         {
-            var w = Header("D"u8);
+            var w = _connection.Header("D"u8);
             w.Field(FixTags.ClOrdID, ++_clOrdId);
             w.Field(FixTags.Symbol, "SOL_USDC_PERP"u8);
             w.Field(FixTags.Side, '1');
@@ -152,86 +126,37 @@ public static class FixLatency
             w.Field(FixTags.OrderQty, "1"u8);
             w.Field(FixTags.OrdType, '2');
             w.Scaled(FixTags.Price, 10_000 + n % 5_000, 2);
-            Append(ref w);
+            _connection.Append(ref w);
         }
 
         public void CancelAll()
         {
-            var w = Header("q"u8);
+            var w = _connection.Header("q"u8);
             w.Field(FixTags.ClOrdID, "mc-" + (++_cancelSeq) + "-" + Environment.TickCount64);
             w.Field(FixTags.MassCancelRequestType, '7');
             w.Timestamp(FixTags.TransactTime, EngineRunner.SystemClock());
-            Append(ref w);
-            Flush();
-            while (!Read(out var type) || type != 'r')
+            _connection.Append(ref w);
+            _connection.Flush();
+            while (!_connection.Read(out var type, 200) || type != 'r')
             {
             }
         }
+
+        public void Flush() => _connection.Flush();
 
         /// <summary>Reads what has arrived; returns the number of new-order acknowledgements (ExecType 0).</summary>
         public int DrainReports()
         {
             int acks = 0;
-            while (Read(out char type))
+            while (_connection.Read(out char type, 200))
             {
-                if (type == '8' && _message.GetChar(FixTags.ExecType) == '0') acks++;
+                if (type == '8' && _connection.Message.GetChar(FixTags.ExecType) == '0') acks++;
             }
             return acks;
         }
 
-        private FixWriter Header(ReadOnlySpan<byte> type)
-        {
-            var w = new FixWriter(_scratch, type);
-            w.Field(FixTags.SenderCompID, "BENCH"u8);
-            w.Field(FixTags.TargetCompID, "BACKPACK"u8);
-            w.Field(FixTags.MsgSeqNum, _seq++);
-            w.Timestamp(FixTags.SendingTime, EngineRunner.SystemClock());
-            return w;
-        }
+        public string Last => _connection.Message.ToString();
 
-        private void Append(ref FixWriter w)
-        {
-            var (start, length) = w.Finish("FIX.4.4"u8);
-            _scratch.AsSpan(start, length).CopyTo(_out.AsSpan(_outLength));
-            _outLength += length;
-        }
-
-        public void Flush()
-        {
-            int sent = 0;
-            while (sent < _outLength) sent += _socket.Send(_out, sent, _outLength - sent, SocketFlags.None);
-            _outLength = 0;
-        }
-
-        /// <summary>
-        /// One framed message if available (blocking briefly for more bytes when none is buffered).
-        /// The message stays valid until the next call: the buffer is compacted only before a receive.
-        /// </summary>
-        private bool Read(out char type)
-        {
-            type = '\0';
-            while (true)
-            {
-                var status = FixFramer.TryFrame(_in.AsSpan(_inStart, _inLength - _inStart), 1 << 20, out int consumed);
-                if (status == FrameStatus.Message)
-                {
-                    _message.Parse(_in, _inStart, consumed);
-                    _inStart += consumed;
-                    type = _message.MsgType.Length == 1 ? (char)_message.MsgType[0] : '?';
-                    return true;
-                }
-                if (_socket.Available == 0 && !_socket.Poll(200, SelectMode.SelectRead)) return false;
-                Buffer.BlockCopy(_in, _inStart, _in, 0, _inLength - _inStart);
-                _inLength -= _inStart;
-                _inStart = 0;
-                int read = _socket.Receive(_in, _inLength, _in.Length - _inLength, SocketFlags.None);
-                if (read == 0) throw new IOException("gateway closed the connection; last message: " + _message);
-                _inLength += read;
-            }
-        }
-
-        public string Last => _message.ToString();
-
-        public void Dispose() => _socket.Dispose();
+        public void Dispose() => _connection.Dispose();
     }
 }

@@ -51,6 +51,13 @@ if (args.Length > 0 && args[0] == "ws-latency")
     return;
 }
 
+// "fix-md [changes] [sessions]": one book change fanned out to N FIX market data sessions, engine time to receipt.
+if (args.Length > 0 && args[0] == "fix-md")
+{
+    FixMarketDataFanOut.Run(args.Length > 1 ? int.Parse(args[1]) : 1_000, args.Length > 2 ? int.Parse(args[2]) : 100);
+    return;
+}
+
 // "rest [rounds] [seconds] [no-history]": the REST API under wrk next to a bare Kestrel endpoint (signed order latency, GET depth requests/s).
 if (args.Length > 0 && args[0] == "rest")
 {

@@ -1,4 +1,5 @@
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Books;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.WebSockets.Streams;
 
@@ -82,7 +83,7 @@ public sealed partial class WsGateway
         public void Write(MessageWriter w) => encoder.Trade(w, _e, _orders);
     }
 
-    private readonly ref struct DepthBody(StreamEncoder encoder, int marketId, List<(Side Side, long Price, long Quantity)> levels, long first, long last, long time) : IBody
+    private readonly ref struct DepthBody(StreamEncoder encoder, int marketId, List<LevelChange> levels, long first, long last, long time) : IBody
     {
         public void Write(MessageWriter w) => encoder.DepthDelta(w, marketId, levels, first, last, time);
     }

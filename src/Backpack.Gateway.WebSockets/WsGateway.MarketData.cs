@@ -1,4 +1,5 @@
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Books;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.WebSockets.Connections;
 using Backpack.Gateway.WebSockets.Streams;

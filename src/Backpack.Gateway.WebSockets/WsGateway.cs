@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Books;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Framing;
@@ -41,7 +42,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
     private readonly long[] _indexes;
     private readonly FundingEstimate[] _funding;
     private readonly Dictionary<int, AccountView> _views = [];
-    private readonly List<(Side Side, long Price, long Quantity)> _depthChanges = [];
+    private readonly List<LevelChange> _depthChanges = [];
     private long _lastTime;
     private Task? _dispatcher;
 

@@ -103,6 +103,17 @@ public sealed class FixTestHost : IAsyncDisposable
         return (a, b);
     }
 
+    /// <summary>SOL's index at 180.00, accounts A and B funded (USDC), and B logged on over FIX: the client is returned (the caller disposes it).</summary>
+    public FixTestClient FundTradersAndLogOnB(long usdcA, long usdcB)
+    {
+        Index(18_000);
+        Fund(AccountA, usdcA);
+        Fund(AccountB, usdcB);
+        var b = Client(ClientB);
+        b.Logon();
+        return b;
+    }
+
     public FixTestClient Client(string compId = ClientA, byte[]? key = null) => new(EndPoint, compId, key ?? (compId == ClientA ? PrivateKeyA : PrivateKeyB));
 
     public FixSession Session(string compId) => Sessions.Single(s => s.Settings.TargetCompId == compId);

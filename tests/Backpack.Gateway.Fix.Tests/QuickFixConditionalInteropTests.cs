@@ -21,16 +21,10 @@ public class QuickFixConditionalInteropTests
     [Fact]
     public async Task QuickFix_cpp_places_stops_and_legs_and_accepts_triggered_reports_and_funding_payments()
     {
-        string client = QuickFixClient.Build();
         var clock = FundingOverFixTests.EngineClock(out _);
         await using var host = new FixTestHost(markets: [FundingOverFixTests.FundedEveryMinute()], engineClock: clock);
-        host.Index(18_000);
-        host.Fund(FixTestHost.AccountA, 100_000);
-        host.Fund(FixTestHost.AccountB, 100_000);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
-        using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
-        quickfix.Expect("LOGON");
+        using var b = host.FundTradersAndLogOnB(100_000, 100_000);
+        using var quickfix = QuickFixClient.LogOn(host);
 
         quickfix.Send("stop s1 2 1 170 0 2");
         string stop = quickfix.Expect("RECV 8");

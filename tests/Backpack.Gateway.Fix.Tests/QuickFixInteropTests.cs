@@ -19,12 +19,9 @@ public class QuickFixInteropTests
     [Fact]
     public async Task QuickFix_cpp_trades_and_receives_liquidation_and_adl_messages_without_rejecting_any()
     {
-        string client = QuickFixClient.Build();
-        await using var host = FundedHost(1_000, 100_000);
-        using var b = host.Client(FixTestHost.ClientB);
-        b.Logon();
-        using var quickfix = new QuickFixClient(client, host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
-        quickfix.Expect("LOGON");
+        await using var host = new FixTestHost();
+        using var b = host.FundTradersAndLogOnB(1_000, 100_000);
+        using var quickfix = QuickFixClient.LogOn(host);
 
         // Orders, a replace, a cancel.
         quickfix.Send("order q1 1 1 170");
@@ -171,6 +168,14 @@ internal sealed class QuickFixClient : IDisposable
             if (_incoming.TryTake(out var line, TimeSpan.FromMilliseconds(100)) && line.StartsWith(prefix, StringComparison.Ordinal)) return line;
         }
         lock (Lines) throw new TimeoutException($"QuickFIX client printed no '{prefix}' line. Output:\n" + string.Join("\n", Lines));
+    }
+
+    /// <summary>Builds the client if needed, starts it as session A (CLIENT_A) of <paramref name="host"/> and waits for its Logon.</summary>
+    public static QuickFixClient LogOn(FixTestHost host)
+    {
+        var client = new QuickFixClient(Build(), host, FixTestHost.ClientA, FixTestHost.PrivateKeyA);
+        client.Expect("LOGON");
+        return client;
     }
 
     private static readonly object BuildLock = new();

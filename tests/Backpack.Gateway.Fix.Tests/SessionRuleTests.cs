@@ -484,9 +484,9 @@ public partial class SessionRuleTests : IAsyncLifetime
     public void An_application_message_type_we_do_not_support_gets_a_business_message_reject_3()
     {
         using var client = LoggedOn();
-        client.Send("V", (FixTags.Text, "market data please"));
+        client.Send("R", (FixTags.Text, "a quote please")); // QuoteRequest: a FIX 4.4 message type we do not serve
         var reject = client.Expect("j");
-        Assert.Equal(("V", "3"), (reject.GetString(FixTags.RefMsgType), reject.GetString(FixTags.BusinessRejectReason)));
+        Assert.Equal(("R", "3"), (reject.GetString(FixTags.RefMsgType), reject.GetString(FixTags.BusinessRejectReason)));
         client.Send("8", (FixTags.OrderID, "1"), (FixTags.ExecID, "1"), (FixTags.ExecType, "0"), (FixTags.OrdStatus, "0"), (FixTags.Side, "1"),
             (FixTags.Symbol, "SOL_USDC_PERP"), (FixTags.LeavesQty, "1"), (FixTags.CumQty, "0"), (FixTags.AvgPx, "0"));
         Assert.Equal("3", client.Expect("j").GetString(FixTags.BusinessRejectReason)); // in the dictionary, but only we send it

@@ -82,6 +82,13 @@ public class RestartTests
             await carolAgain.SubscribeAsync("depth.SOL_USDC_PERP");
             var depth = await carolAgain.StreamAsync("depth.SOL_USDC_PERP", "depthSnapshot");
             Assert.Equal("[[\"179\",\"1\"]]", depth.GetProperty("b").GetRawText());
+
+            // FIX market data starts from the recovered book too (carol's bid was placed before the restart).
+            aliceAgain.Send("V", (FixTags.MDReqID, "snap"), (FixTags.SubscriptionRequestType, "0"), (FixTags.MarketDepth, "0"),
+                (FixTags.NoMDEntryTypes, "2"), (FixTags.MDEntryType, "0"), (FixTags.MDEntryType, "1"), (FixTags.NoRelatedSym, "1"), (FixTags.Symbol, "SOL_USDC_PERP"));
+            var snapshot = Enumerable.Range(0, 30).Select(_ => aliceAgain.Receive(TimeSpan.FromSeconds(5))).First(m => m.GetString(FixTags.MsgType) == "W");
+            Assert.Equal(("1", "0", "179", "1"), (snapshot.GetString(FixTags.NoMDEntries), snapshot.GetString(FixTags.MDEntryType),
+                snapshot.GetString(FixTags.MDEntryPx), snapshot.GetString(FixTags.MDEntrySize)));
         }
         finally
         {

@@ -21,7 +21,8 @@ namespace Backpack.Gateway.Fix.Application;
 /// OrderMassCancelReports, RequestForPositionsAcks and PositionReports; forced fills, margin
 /// calls, liquidation and ADL notices go to every session of the account, with an unsolicited
 /// PositionReport after each forced step (FixGateway.Forced.cs). Stops, stop-loss / take-profit
-/// legs and funding payments are in FixGateway.Conditional.cs. Sessions that are offline store
+/// legs and funding payments are in FixGateway.Conditional.cs; security lists and market data
+/// (served on the dispatcher from its own book replicas) in FixGateway.MarketData.cs. Sessions that are offline store
 /// what they would have sent; the client gets it through sequence recovery on its next logon.
 /// </summary>
 public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable
@@ -34,7 +35,8 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     private readonly Dictionary<int, List<SessionState>> _byAccount = [];
     // Batches in _events (the single-reader channel cannot count them).
     private int _backlog;
-    private readonly Channel<EventBatch> _events = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // Event batches from the engine thread, and market data requests from the sessions' threads (FixGateway.MarketData.cs).
+    private readonly Channel<DispatchItem> _events = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly HashSet<SessionState> _touched = [];
     private Task? _dispatcher;
 
@@ -43,6 +45,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         _markets = new MarketDirectory(markets);
         _submitter = submitter;
         _clock = clock;
+        CreateMarketFeeds(); // FixGateway.MarketData.cs
     }
 
     public MarketDirectory Markets => _markets;
@@ -55,7 +58,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     /// <summary>Called on the dispatcher thread when an engine event could not be turned into FIX messages (the event is skipped).</summary>
     public Action<Exception>? OnError { get; set; }
 
-    /// <summary>Event batches waiting for the dispatcher.</summary>
+    /// <summary>Event batches and market data requests waiting for the dispatcher.</summary>
     public int Backlog => Volatile.Read(ref _backlog);
 
     /// <summary>Where the sequence of the last event batch saved in the stores is kept (set before <see cref="Start"/>).</summary>
@@ -106,7 +109,11 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
 
     public void OnLogon(FixSession session) => StartCancelOnDisconnect(session); // FixGateway.CancelOnDisconnect.cs
 
-    public void OnLogout(FixSession session) => EndCancelOnDisconnect(session);
+    public void OnLogout(FixSession session)
+    {
+        EndCancelOnDisconnect(session); // FixGateway.CancelOnDisconnect.cs
+        EndMarketData(session); // FixGateway.MarketData.cs
+    }
 
     // ------------------------------------------------------------------ inbound orders
 
@@ -124,6 +131,8 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                 case 'G': ReplaceRequest(state, m); return;
                 case 'H': StatusRequest(state, m); return;
                 case 'q': MassCancelRequest(state, m); return;
+                case 'x': SecurityListRequest(state, m); return;
+                case 'V': MarketDataRequest(state, m); return;
             }
         }
         else if (type.SequenceEqual("AN"u8))
@@ -389,13 +398,22 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
     public void OnEvents(FrameBuffer events)
     {
-        if (_events.Writer.TryWrite(EventBatch.Copy(events))) Interlocked.Increment(ref _backlog);
+        if (_events.Writer.TryWrite(new DispatchItem(EventBatch.Copy(events), null))) Interlocked.Increment(ref _backlog);
     }
+
+    private void PostMarketData(MarketDataWork work)
+    {
+        if (_events.Writer.TryWrite(new DispatchItem(default, work))) Interlocked.Increment(ref _backlog);
+    }
+
+    /// <summary>What the dispatcher takes: an event batch, or a market data request or logout (<see cref="Work"/> set).</summary>
+    private readonly record struct DispatchItem(EventBatch Batch, MarketDataWork? Work);
 
     /// <summary>
     /// The dispatcher thread: takes event batches in engine order and turns them into FIX messages
-    /// for the sessions concerned. (It blocks when idle: spinning here competes with the engine
-    /// thread on a small machine.)
+    /// for the sessions concerned, with the market data incrementals of each batch after them; market
+    /// data requests come through the same queue, so a snapshot sits between two batches. (It blocks
+    /// when idle: spinning here competes with the engine thread on a small machine.)
     /// </summary>
     private void DispatchLoop()
     {
@@ -403,7 +421,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         long lastSequence;
         while (true)
         {
-            if (reader.TryRead(out var batch))
+            if (reader.TryRead(out var item))
             {
                 Interlocked.Decrement(ref _backlog);
             }
@@ -414,7 +432,21 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                 if (!more) return;
                 continue;
             }
+            if (item.Work is { } work)
             {
+                try
+                {
+                    ServeMarketData(work);
+                }
+                catch (Exception e)
+                {
+                    OnError?.Invoke(e);
+                }
+                FlushTouched();
+                continue;
+            }
+            {
+                var batch = item.Batch;
                 try
                 {
                     for (int i = 0; i < batch.Count; i++)
@@ -435,16 +467,29 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                     lastSequence = batch.Count > 0 && EventHeader.TryRead(batch[batch.Count - 1], out var header) ? header.Sequence : -1;
                     batch.Return();
                 }
-                // Each session's batch goes to its store and then to its socket in one write.
-                foreach (var state in _touched)
+                try
                 {
-                    lock (state.Session.Lock) state.Session.Flush();
+                    PublishMarketData();
                 }
-                _touched.Clear();
+                catch (Exception e)
+                {
+                    OnError?.Invoke(e);
+                }
+                FlushTouched();
                 // Every event of the batch is in the stores now.
                 if (lastSequence >= 0) Applied?.Record(lastSequence);
             }
         }
+    }
+
+    /// <summary>Each session's messages go to its store and then to its socket in one write.</summary>
+    private void FlushTouched()
+    {
+        foreach (var state in _touched)
+        {
+            lock (state.Session.Lock) state.Session.Flush();
+        }
+        _touched.Clear();
     }
 
     private void Route(ReadOnlySpan<byte> frame)
@@ -559,6 +604,10 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
                 foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnAdlNotice(s, e);
                 break;
             }
+            case MessageType.BookDelta:
+            case MessageType.Trade:
+                RouteMarketData(type, frame);
+                break;
             default:
                 RouteConditional(type, frame);
                 break;

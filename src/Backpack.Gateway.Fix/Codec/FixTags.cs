@@ -83,7 +83,6 @@ public static class FixTags
     public const int TradeRequestResult = 749;
     public const int TradeRequestStatus = 750;
     public const int TrdMatchID = 880;
-    public const int SubscriptionRequestType = 263;
     public const int MassStatusReqID = 584;
     public const int MassStatusReqType = 585;
     public const int WorkingIndicator = 636;
@@ -108,6 +107,38 @@ public static class FixTags
     public const int LastLiquidityInd = 851;
     public const int TotNumReports = 911;
     public const int LastRptRequested = 912;
+
+    // Market data (docs/fix.md section 11).
+    public const int RptSeq = 83;
+    public const int SecurityDesc = 107;
+    public const int NoRelatedSym = 146;
+    public const int SecurityType = 167;
+    public const int ContractMultiplier = 231;
+    public const int MDReqID = 262;
+    public const int SubscriptionRequestType = 263;
+    public const int MarketDepth = 264;
+    public const int MDUpdateType = 265;
+    public const int AggregatedBook = 266;
+    public const int NoMDEntryTypes = 267;
+    public const int NoMDEntries = 268;
+    public const int MDEntryType = 269;
+    public const int MDEntryPx = 270;
+    public const int MDEntrySize = 271;
+    public const int MDEntryID = 278;
+    public const int MDUpdateAction = 279;
+    public const int MDReqRejReason = 281;
+    public const int SecurityReqID = 320;
+    public const int SecurityResponseID = 322;
+    public const int TotNoRelatedSym = 393;
+    public const int SecurityListRequestType = 559;
+    public const int SecurityRequestResult = 560;
+    public const int RoundLot = 561;
+    public const int MinTradeVol = 562;
+    public const int SecuritySubType = 762;
+    public const int LastFragment = 893;
+    public const int MarginRatio = 898;
+    public const int MinPriceIncrement = 969;
+    public const int MaxTradeVol = 1140;
 
     // The gateway's own fields (fixspec/FIX44.xml, docs/fix.md).
     public const int OrderOrigin = 5001;

@@ -7,7 +7,8 @@ namespace Backpack.Gateway.Host.Services;
 
 /// <summary>
 /// The FIX 4.4 acceptor with the configured sessions (section Fix). After a recovery the gateway
-/// knows the sessions' open orders again (their ClOrdIDs from the sessions' order logs).
+/// knows the sessions' open orders again (their ClOrdIDs from the sessions' order logs), and its
+/// market data replicas start from the engine's books.
 /// </summary>
 public sealed class FixService : IHostedService, IAsyncDisposable
 {
@@ -26,6 +27,11 @@ public sealed class FixService : IHostedService, IAsyncDisposable
         }
         _frontEnd.Acceptor.OnError = (peer, e) => _log.LogError(e, "FIX connection from {Peer} failed", peer);
         _frontEnd.Gateway.OnError = e => _log.LogError(e, "An engine event could not be reported over FIX");
+        if (venue.Recovered)
+        {
+            // The market data replicas start from the engine's books; the catch-up's book changes below are older and skipped.
+            foreach (var market in venue.Markets) _frontEnd.Gateway.SeedBook(market.Id, venue.BookLevels(market.Id), venue.Engine.GetBookSequence(market.Id));
+        }
         if (venue.FixCatchUp is { } catchUp)
         {
             // The gateway first makes the reports it missed (from the sessions' orders at that point), then takes live events.

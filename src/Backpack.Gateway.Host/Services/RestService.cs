@@ -21,11 +21,9 @@ public sealed class RestService : IHostedService, IAsyncDisposable
             var accounts = engine.AccountIds().Select(id => engine.GetAccount(id)!).ToList();
             foreach (var market in venue.Markets)
             {
-                var levels = engine.GetDepth(market.Id, Side.Buy).Select(l => (Side.Buy, l.Price, l.Quantity))
-                    .Concat(engine.GetDepth(market.Id, Side.Sell).Select(l => (Side.Sell, l.Price, l.Quantity)));
                 var positions = accounts.Select(a => (a.AccountId, a.Positions[market.Id - 1].Quantity)).Where(p => p.Quantity != 0);
                 var (rate, next, _) = engine.GetFunding(market.Id);
-                Feed[market.Id].Seed(levels, engine.GetBookSequence(market.Id), positions, engine.GetMarkPrice(market.Id), engine.GetIndexPrice(market.Id), rate, next);
+                Feed[market.Id].Seed(venue.BookLevels(market.Id), engine.GetBookSequence(market.Id), positions, engine.GetMarkPrice(market.Id), engine.GetIndexPrice(market.Id), rate, next);
             }
         }
         venue.Runner.AddConsumer(Feed);

@@ -90,6 +90,14 @@ public sealed class Venue : IDisposable
     /// <summary>What the start-up recovery did, or null when the journal is off.</summary>
     public RecoveryReport? Recovery { get; }
 
+    /// <summary>
+    /// A market's book as the engine holds it (bids then asks, best first), to seed a front end's
+    /// replica of a recovered venue; read before the engine thread starts.
+    /// </summary>
+    public IEnumerable<(Side Side, long Price, long Quantity)> BookLevels(int marketId) =>
+        Engine.GetDepth(marketId, Side.Buy).Select(l => (Side.Buy, l.Price, l.Quantity))
+            .Concat(Engine.GetDepth(marketId, Side.Sell).Select(l => (Side.Sell, l.Price, l.Quantity)));
+
     /// <summary>True when the engine starts from a journal that already held commands (the opening state is not applied again).</summary>
     public bool Recovered => Engine.LastSequence > 0;
 

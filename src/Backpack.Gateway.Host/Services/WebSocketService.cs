@@ -30,12 +30,7 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
         if (venue.Recovered)
         {
             // The depth replica would otherwise know only the book changes from now on.
-            foreach (var market in venue.Markets)
-            {
-                var levels = venue.Engine.GetDepth(market.Id, Side.Buy).Select(l => (Side.Buy, l.Price, l.Quantity))
-                    .Concat(venue.Engine.GetDepth(market.Id, Side.Sell).Select(l => (Side.Sell, l.Price, l.Quantity)));
-                _frontEnd.Gateway.SeedBook(market.Id, levels, venue.Engine.GetBookSequence(market.Id));
-            }
+            foreach (var market in venue.Markets) _frontEnd.Gateway.SeedBook(market.Id, venue.BookLevels(market.Id), venue.Engine.GetBookSequence(market.Id));
             SeedMarketData(venue, history.Reader);
         }
         venue.Runner.AddConsumer(_frontEnd.Gateway);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backpack.Gateway.Protocol.Books;
 using Backpack.Gateway.Protocol.Markets;
 
 namespace Backpack.Gateway.WebSockets.Streams;

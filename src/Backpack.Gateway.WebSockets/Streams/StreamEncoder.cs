@@ -1,4 +1,5 @@
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Books;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.WebSockets.Requests;
@@ -80,7 +81,7 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
 
     // ------------------------------------------------------------------ public streams
 
-    public void DepthDelta(MessageWriter w, int marketId, List<(Side Side, long Price, long Quantity)> levels, long first, long last, long time)
+    public void DepthDelta(MessageWriter w, int marketId, List<LevelChange> levels, long first, long last, long time)
     {
         ref readonly var units = ref Markets.Units(marketId);
         w.String("e"u8, "depth"u8);
@@ -93,7 +94,7 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.Number("T"u8, time);
     }
 
-    private static void Levels(MessageWriter w, ReadOnlySpan<byte> name, List<(Side Side, long Price, long Quantity)> levels, Side side, in MarketUnits units)
+    private static void Levels(MessageWriter w, ReadOnlySpan<byte> name, List<LevelChange> levels, Side side, in MarketUnits units)
     {
         w.BeginArray(name);
         foreach (var level in levels)

@@ -11,6 +11,12 @@
 //   exits <clOrdId> <side> <qty> <price> <stop-loss trigger> <take-profit trigger> <take-profit limit, 0 = market>
 //        (a limit order with a stop-loss on the index price and a take-profit on the mark)
 //   reset                              a Logon with ResetSeqNumFlag=Y while logged on (sequence reset in session)
+//   subscribe <mdReqId> <depth>        MarketDataRequest, snapshot + updates of bids, offers and trades of SOL_USDC_PERP;
+//                                      the client rebuilds the book from the W and X of that MDReqID
+//   snapshot <mdReqId> <depth>         MarketDataRequest for a snapshot only (its W arrives after every earlier X)
+//   book                               prints the rebuilt book: BOOK <bids best first> | <asks best first>, each level px:qty,
+//                                      then MDERROR lines if an X did not apply (a new level already there, an unknown one
+//                                      changed or deleted, a RptSeq gap)
 //   logout
 // The Logon is signed in toAdmin: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
 #include <quickfix/Application.h>
@@ -23,6 +29,7 @@
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/OrderCancelRequest.h>
 #include <quickfix/fix44/OrderCancelReplaceRequest.h>
+#include <quickfix/fix44/MarketDataRequest.h>
 #include <openssl/evp.h>
 #include <iostream>
 #include <sstream>
@@ -30,6 +37,8 @@
 #include <vector>
 #include <mutex>
 #include <algorithm>
+#include <map>
+#include <functional>
 
 static std::mutex out;
 
@@ -98,12 +107,80 @@ class Client : public FIX::Application {
   }
   void fromAdmin(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override { print("RECV", message); }
   void toApp(FIX::Message& message, const FIX::SessionID&) throw(FIX::DoNotSend) override { print("SENT", message); }
-  void fromApp(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override { print("RECV", message); }
+  void fromApp(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override {
+    print("RECV", message);
+    rebuild(message);
+  }
+
+  // ---------------------------------------------------------------- the book of the subscription
+
+  std::string subscription;
+
+  void printBook() {
+    std::lock_guard<std::mutex> lock(out);
+    std::cout << "BOOK";
+    for (auto& level : bids) std::cout << " " << level.second.first << ":" << level.second.second;
+    std::cout << " |";
+    for (auto& level : asks) std::cout << " " << level.second.first << ":" << level.second.second;
+    std::cout << std::endl;
+    for (auto& error : errors) std::cout << "MDERROR " << error << std::endl;
+  }
 
  private:
   std::vector<unsigned char> privateKey;
   std::string apiKey;
+  // Price -> (price text, size text); bids best (highest) first.
+  std::map<double, std::pair<std::string, std::string>, std::greater<double>> bids;
+  std::map<double, std::pair<std::string, std::string>> asks;
+  std::vector<std::string> errors;
+  long rptSeq = 0;
+
+  void rebuild(const FIX::Message& message) {
+    std::lock_guard<std::mutex> lock(out);
+    FIX::MsgType type;
+    message.getHeader().getField(type);
+    if ((type.getValue() != "W" && type.getValue() != "X") || !message.isSetField(262) || message.getField(262) != subscription) return;
+    bool snapshot = type.getValue() == "W";
+    if (snapshot) {
+      bids.clear();
+      asks.clear();
+      rptSeq = std::stol(message.getField(83)) - 1;
+    }
+    long expected = ++rptSeq;
+    int count = std::stoi(message.getField(268));
+    for (int i = 1; i <= count; i++) {
+      FIX::Group entry(268, snapshot ? 269 : 279);
+      message.getGroup(i, entry);
+      std::string entryType = entry.getField(269);
+      if (entryType == "2") continue;  // a trade
+      if (!snapshot && std::stol(entry.getField(83)) != expected) errors.push_back("RptSeq " + entry.getField(83) + " where " + std::to_string(expected) + " was due");
+      std::string px = entry.getField(270);
+      double key = std::stod(px);
+      char action = snapshot ? '0' : entry.getField(279)[0];
+      bool found = entryType == "0" ? bids.count(key) > 0 : asks.count(key) > 0;
+      if ((action == '0' && found) || (action != '0' && !found)) errors.push_back(std::string("action ") + action + " on level " + px + (found ? " that exists" : " that does not"));
+      if (action == '2') {
+        if (entryType == "0") bids.erase(key); else asks.erase(key);
+      } else {
+        auto level = std::make_pair(px, entry.getField(271));
+        if (entryType == "0") bids[key] = level; else asks[key] = level;
+      }
+    }
+  }
 };
+
+static void requestMarketData(const FIX::SessionID& session, const std::string& id, char type, int depth) {
+  FIX44::MarketDataRequest request{FIX::MDReqID(id), FIX::SubscriptionRequestType(type), FIX::MarketDepth(depth)};
+  for (char entryType : std::string("012")) {
+    FIX44::MarketDataRequest::NoMDEntryTypes types;
+    types.set(FIX::MDEntryType(entryType));
+    request.addGroup(types);
+  }
+  FIX44::MarketDataRequest::NoRelatedSym symbol;
+  symbol.set(FIX::Symbol("SOL_USDC_PERP"));
+  request.addGroup(symbol);
+  FIX::Session::sendToTarget(request, session);
+}
 
 int main(int argc, char** argv) {
   if (argc < 7) {
@@ -179,6 +256,17 @@ int main(int argc, char** argv) {
         FIX44::Logon logon{FIX::EncryptMethod(0), FIX::HeartBtInt(30)};
         logon.set(FIX::ResetSeqNumFlag(true));
         FIX::Session::sendToTarget(logon, client.session);
+      } else if (command == "subscribe" || command == "snapshot") {
+        std::string id;
+        int depth = 0;
+        in >> id >> depth;
+        if (command == "subscribe") {
+          std::lock_guard<std::mutex> lock(out);
+          client.subscription = id;
+        }
+        requestMarketData(client.session, id, command == "subscribe" ? '1' : '0', depth);
+      } else if (command == "book") {
+        client.printBook();
       } else if (command == "logout") {
         FIX::Session::lookupSession(client.session)->logout("done");
       } else if (command == "quit") {
