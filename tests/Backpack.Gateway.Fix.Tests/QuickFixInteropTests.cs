@@ -102,16 +102,19 @@ internal sealed class QuickFixClient : IDisposable
     private readonly BlockingCollection<string> _incoming = new();
     private readonly string _store = Path.Combine(Path.GetTempPath(), "qf-" + Guid.NewGuid().ToString("N"));
 
-    public QuickFixClient(string executable, FixTestHost host, string compId, byte[] privateKey)
+    /// <param name="tlsCa">connect over TLS to <paramref name="endpoint"/>, verifying the acceptor's certificate against this PEM file</param>
+    public QuickFixClient(string executable, FixTestHost host, string compId, byte[] privateKey, System.Net.IPEndPoint? endpoint = null, string? tlsCa = null)
     {
         Directory.CreateDirectory(_store);
         string dictionary = Path.Combine(AppContext.BaseDirectory, "fixspec", "FIX44.xml");
-        var start = new ProcessStartInfo(executable, [host.EndPoint.Address.ToString(), host.EndPoint.Port.ToString(), dictionary, _store, compId, Convert.ToHexString(privateKey)])
+        endpoint ??= host.EndPoint;
+        var start = new ProcessStartInfo(executable, [endpoint.Address.ToString(), endpoint.Port.ToString(), dictionary, _store, compId, Convert.ToHexString(privateKey)])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (tlsCa is not null) start.Environment["QF_TLS_CA"] = tlsCa;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) =>
         {

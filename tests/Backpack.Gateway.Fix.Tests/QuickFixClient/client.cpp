@@ -17,12 +17,24 @@
 //   book                               prints the rebuilt book: BOOK <bids best first> | <asks best first>, each level px:qty,
 //                                      then MDERROR lines if an X did not apply (a new level already there, an unknown one
 //                                      changed or deleted, a RptSeq gap)
+//   massstatus <massStatusReqId>       OrderMassStatusRequest for all orders (585=7)
+//   tradecapture <tradeRequestId>      TradeCaptureReportRequest for all trades (569=0)
 //   logout
+// With QF_TLS_CA set to a PEM file, the client connects over TLS (SSLSocketInitiator) and names that
+// file as its CertificationAuthoritiesFile (QuickFIX 1.15's initiator does not check the acceptor's
+// certificate against it: a wrong file still logs on).
 // The Logon is signed in toAdmin: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
 #include <quickfix/Application.h>
 #include <quickfix/FileStore.h>
 #include <quickfix/FileLog.h>
 #include <quickfix/SocketInitiator.h>
+// Debian's libquickfix is built with SSL; its headers declare the SSL classes only when told so.
+#define HAVE_SSL 1
+#include <quickfix/SSLSocketInitiator.h>
+#include <quickfix/fix44/OrderMassStatusRequest.h>
+#include <quickfix/fix44/TradeCaptureReportRequest.h>
+#include <cstdlib>
+#include <memory>
 #include <quickfix/Session.h>
 #include <quickfix/SessionSettings.h>
 #include <quickfix/fix44/Logon.h>
@@ -193,12 +205,17 @@ int main(int argc, char** argv) {
          << "\nValidateUserDefinedFields=Y\nValidateFieldsOutOfOrder=Y\nValidateFieldsHaveValues=Y\nResetOnLogon=Y\nCheckLatency=Y\nMaxLatency=120\n"
          << "\n[SESSION]\nBeginString=FIX.4.4\nSenderCompID=" << argv[5] << "\nTargetCompID=BACKPACK\nHeartBtInt=30\nSocketConnectHost=" << argv[1]
          << "\nSocketConnectPort=" << argv[2] << "\n";
+  const char* tlsCa = std::getenv("QF_TLS_CA");
+  if (tlsCa != nullptr) config << "SSLProtocol=all -SSLv2 -SSLv3\nCertificationAuthoritiesFile=" << tlsCa << "\nCertificateVerifyLevel=1\n";
   try {
     FIX::SessionSettings settings(config);
     Client client(fromHex(argv[6]));
     FIX::FileStoreFactory store(settings);
     FIX::ScreenLogFactory log(false, false, false);
-    FIX::SocketInitiator initiator(client, store, settings, log);
+    std::unique_ptr<FIX::Initiator> started;
+    if (tlsCa != nullptr) started.reset(new FIX::SSLSocketInitiator(client, store, settings, log));
+    else started.reset(new FIX::SocketInitiator(client, store, settings, log));
+    FIX::Initiator& initiator = *started;
     initiator.start();
     std::string line;
     while (std::getline(std::cin, line)) {
@@ -267,6 +284,16 @@ int main(int argc, char** argv) {
         requestMarketData(client.session, id, command == "subscribe" ? '1' : '0', depth);
       } else if (command == "book") {
         client.printBook();
+      } else if (command == "massstatus") {
+        std::string id;
+        in >> id;
+        FIX44::OrderMassStatusRequest request{FIX::MassStatusReqID(id), FIX::MassStatusReqType(FIX::MassStatusReqType_STATUS_FOR_ALL_ORDERS)};
+        FIX::Session::sendToTarget(request, client.session);
+      } else if (command == "tradecapture") {
+        std::string id;
+        in >> id;
+        FIX44::TradeCaptureReportRequest request{FIX::TradeRequestID(id), FIX::TradeRequestType(FIX::TradeRequestType_ALL_TRADES)};
+        FIX::Session::sendToTarget(request, client.session);
       } else if (command == "logout") {
         FIX::Session::lookupSession(client.session)->logout("done");
       } else if (command == "quit") {
