@@ -43,6 +43,13 @@ if (args.Length > 0 && args[0] == "fix-latency")
     return;
 }
 
+// "fix-tls [pings] [rounds]": FIX over TLS against plain TCP, ping-pong in alternating rounds of the same run.
+if (args.Length > 0 && args[0] == "fix-tls")
+{
+    FixTlsLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 5);
+    return;
+}
+
 // "ws-latency [pings] [connections] [liquidations]": WebSocket order -> response over loopback, and
 // one liquidation event fanned out to many subscribed connections.
 if (args.Length > 0 && args[0] == "ws-latency")
