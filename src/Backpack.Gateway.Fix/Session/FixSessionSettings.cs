@@ -45,6 +45,9 @@ public sealed class FixSessionSettings
     /// <summary>Messages the client may send per second before being logged out (0 = no limit).</summary>
     public int MaxMessagesPerSecond { get; set; } = 200_000;
 
+    /// <summary>Whether the session writes the message log (when Fix:MessageLog:Directory is set).</summary>
+    public bool MessageLog { get; set; } = true;
+
     public string Id => $"{SenderCompId}-{TargetCompId}";
 
     public IReadOnlyList<string> Validate(string path)
