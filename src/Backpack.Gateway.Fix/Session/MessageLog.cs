@@ -53,6 +53,7 @@ public sealed class FixMessageLog : IDisposable
     private byte[] _pending;
     private byte[] _writing;
     private int _pendingLength;
+    // Lines dropped since the last notice, per session: messages at 2i, events at 2i+1.
     private long[] _droppedBySession = [];
     private long[] _droppedNotice = [];
     private long _dropped;
@@ -90,8 +91,8 @@ public sealed class FixMessageLog : IDisposable
         {
             string prefix = Path.Combine(_options.Directory, $"{beginString}-{senderCompId}-{targetCompId}");
             _sessions.Add(new MessageLogFiles(prefix, _options.OpenFile ?? OpenFile));
-            Array.Resize(ref _droppedBySession, _sessions.Count);
-            Array.Resize(ref _droppedNotice, _sessions.Count);
+            Array.Resize(ref _droppedBySession, 2 * _sessions.Count);
+            Array.Resize(ref _droppedNotice, 2 * _sessions.Count);
             return new SessionMessageLog(this, _sessions.Count - 1);
         }
     }
@@ -111,7 +112,7 @@ public sealed class FixMessageLog : IDisposable
             if (_pendingLength + need > _options.QueueBytes)
             {
                 _dropped++;
-                _droppedBySession[session]++;
+                _droppedBySession[2 * session + (kind == Kind.Event ? 1 : 0)]++;
                 return;
             }
             var record = _pending.AsSpan(_pendingLength, need);
@@ -161,10 +162,11 @@ public sealed class FixMessageLog : IDisposable
             try
             {
                 WriteBatch(_writing.AsSpan(0, length), timestamp);
-                for (int i = 0; i < _droppedNotice.Length; i++)
+                for (int i = 0; i < _sessions.Count; i++)
                 {
-                    if (_droppedNotice[i] == 0) continue;
-                    byte[] notice = Encoding.ASCII.GetBytes($"{_droppedNotice[i]} lines dropped (message log queue full)");
+                    long messages = _droppedNotice[2 * i], events = _droppedNotice[2 * i + 1];
+                    if (messages + events == 0) continue;
+                    byte[] notice = Encoding.ASCII.GetBytes($"{messages + events} lines dropped (message log queue full): {messages} messages, {events} events");
                     _sessions[i].Write(Kind.Event, _clock(), notice, timestamp);
                 }
                 foreach (var files in _sessions) files.Flush();
