@@ -42,7 +42,7 @@ public interface IFixApplication
 /// <see cref="Lock"/>; messages sent while no client is connected are stored and reach it on its
 /// next logon through sequence recovery. The parts: inbound and sequence numbers here; the Logon
 /// (FixSession.Logon.cs); what is sent (FixSession.Outbound.cs); time, Logout and disconnect
-/// (FixSession.Timer.cs).
+/// (FixSession.Timer.cs); the message log (FixSession.Log.cs, MessageLog.cs).
 /// </summary>
 public sealed partial class FixSession
 {
