@@ -6,21 +6,16 @@ using Backpack.Gateway.Fix.Session;
 namespace Backpack.Gateway.Fix.Tests;
 
 /// <summary>The per-session message log (Fix:MessageLog; docs/fix.md section 3, Message log) over loopback.</summary>
-public sealed class MessageLogTests : IDisposable
+public sealed class MessageLogTests() : TemporaryFolderTest("bpfixlog-")
 {
-    private readonly string _logDirectory = Path.Combine(Path.GetTempPath(), "bpfixlog-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_logDirectory)) Directory.Delete(_logDirectory, recursive: true);
-    }
+    // The logs are written straight into Folder; a store of the test's own goes in a subfolder.
 
     private FixTestHost Host(Action<MessageLogOptions>? log = null, Action<FixSessionSettings>? session = null, string? storeDirectory = null)
     {
         var host = new FixTestHost(session, storeDirectory, acceptor: options =>
         {
             var messageLog = ((FixOptions)options).MessageLog;
-            messageLog.Directory = _logDirectory;
+            messageLog.Directory = Folder;
             log?.Invoke(messageLog);
         });
         host.Index(18_000);
@@ -33,7 +28,7 @@ public sealed class MessageLogTests : IDisposable
          (FixTags.OrderQty, "1"), (FixTags.OrdType, "2"), (FixTags.Price, price)];
 
     private string FilePath(string client, string kind) =>
-        Path.Combine(_logDirectory, FixMessageLog.FileName("FIX.4.4", "BACKPACK", client, DateOnly.FromDateTime(DateTime.UtcNow), kind));
+        Path.Combine(Folder, FixMessageLog.FileName("FIX.4.4", "BACKPACK", client, DateOnly.FromDateTime(DateTime.UtcNow), kind));
 
     private sealed record Line(DateTime Time, string Direction, byte[] Message);
 
@@ -144,7 +139,7 @@ public sealed class MessageLogTests : IDisposable
             client.Send("5");
             client.Expect("5");
         }
-        Assert.Empty(Directory.GetFiles(_logDirectory));
+        Assert.Empty(Directory.GetFiles(Folder));
 
         await using var noDirectory = new FixTestHost();
         Assert.Null(noDirectory.FrontEnd.MessageLog);
@@ -172,29 +167,21 @@ public sealed class MessageLogTests : IDisposable
     [Fact]
     public async Task The_log_survives_a_restart_appending_to_the_days_file()
     {
-        string store = Path.Combine(Path.GetTempPath(), "bpfix-" + Guid.NewGuid().ToString("N"));
-        try
+        for (int run = 1; run <= 2; run++)
         {
-            for (int run = 1; run <= 2; run++)
-            {
-                await using var host = Host(storeDirectory: store);
-                using var client = host.Client();
-                client.Logon();
-                client.Send("D", Order("restart-" + run, "170"));
-                client.Expect("8");
-                client.Send("5");
-                client.Expect("5");
-            }
-            var lines = Messages();
-            Assert.Equal(2, lines.Count(l => l.Direction == "IN" && Text(l.Message).Contains("|35=A|")));
-            Assert.Equal(["restart-1", "restart-2"], lines.Where(l => l.Direction == "IN" && Text(l.Message).Contains("|35=D|"))
-                .Select(l => Text(l.Message).Split('|').Single(f => f.StartsWith("11=", StringComparison.Ordinal))[3..]));
-            Assert.Equal(2, Events().Count(e => e.Contains(" Logon from ")));
+            await using var host = Host(storeDirectory: Path.Combine(Folder, "store"));
+            using var client = host.Client();
+            client.Logon();
+            client.Send("D", Order("restart-" + run, "170"));
+            client.Expect("8");
+            client.Send("5");
+            client.Expect("5");
         }
-        finally
-        {
-            Directory.Delete(store, recursive: true);
-        }
+        var lines = Messages();
+        Assert.Equal(2, lines.Count(l => l.Direction == "IN" && Text(l.Message).Contains("|35=A|")));
+        Assert.Equal(["restart-1", "restart-2"], lines.Where(l => l.Direction == "IN" && Text(l.Message).Contains("|35=D|"))
+            .Select(l => Text(l.Message).Split('|').Single(f => f.StartsWith("11=", StringComparison.Ordinal))[3..]));
+        Assert.Equal(2, Events().Count(e => e.Contains(" Logon from ")));
     }
 
     [Fact]
