@@ -89,15 +89,14 @@ public sealed class FixMessageLog : IDisposable
     {
         lock (_gate)
         {
-            string prefix = Path.Combine(_options.Directory, $"{beginString}-{senderCompId}-{targetCompId}");
-            _sessions.Add(new MessageLogFiles(prefix, _options.OpenFile ?? OpenFile));
+            _sessions.Add(new MessageLogFiles((day, kind) => Path.Combine(_options.Directory, FileName(beginString, senderCompId, targetCompId, day, kind)), _options.OpenFile ?? OpenFile));
             Array.Resize(ref _droppedBySession, 2 * _sessions.Count);
             Array.Resize(ref _droppedNotice, 2 * _sessions.Count);
             return new SessionMessageLog(this, _sessions.Count - 1);
         }
     }
 
-    /// <summary>The path of a session's file for a UTC day ("messages" or "events").</summary>
+    /// <summary>The name of a session's file for a UTC day ("messages" or "events").</summary>
     public static string FileName(string beginString, string senderCompId, string targetCompId, DateOnly day, string kind) =>
         $"{beginString}-{senderCompId}-{targetCompId}.{day:yyyyMMdd}.{kind}.log";
 
@@ -147,9 +146,11 @@ public sealed class FixMessageLog : IDisposable
         {
             bool last = _stopping;
             if (!last) _wake.WaitOne(_options.FlushInterval);
-            int length;
+            int length, sessions;
             lock (_gate)
             {
+                // Sessions registered later are not written to in this round (the list may grow meanwhile).
+                sessions = _sessions.Count;
                 (_pending, _writing) = (_writing, _pending);
                 length = _pendingLength;
                 _pendingLength = 0;
@@ -162,14 +163,14 @@ public sealed class FixMessageLog : IDisposable
             try
             {
                 WriteBatch(_writing.AsSpan(0, length), timestamp);
-                for (int i = 0; i < _sessions.Count; i++)
+                for (int i = 0; i < sessions; i++)
                 {
                     long messages = _droppedNotice[2 * i], events = _droppedNotice[2 * i + 1];
                     if (messages + events == 0) continue;
                     byte[] notice = Encoding.ASCII.GetBytes($"{messages + events} lines dropped (message log queue full): {messages} messages, {events} events");
                     _sessions[i].Write(Kind.Event, _clock(), notice, timestamp);
                 }
-                foreach (var files in _sessions) files.Flush();
+                for (int i = 0; i < sessions; i++) _sessions[i].Flush();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -177,7 +178,10 @@ public sealed class FixMessageLog : IDisposable
             }
             if (last) break;
         }
-        foreach (var files in _sessions) files.Dispose();
+        lock (_gate)
+        {
+            foreach (var files in _sessions) files.Dispose();
+        }
     }
 
     private void WriteBatch(ReadOnlySpan<byte> batch, byte[] timestamp)
@@ -232,7 +236,7 @@ public sealed class SessionMessageLog
 }
 
 /// <summary>A session's two open files (messages and events) for the UTC day of the lines being written; the writer thread's alone.</summary>
-internal sealed class MessageLogFiles(string prefix, Func<string, Stream> open) : IDisposable
+internal sealed class MessageLogFiles(Func<DateOnly, string, string> path, Func<string, Stream> open) : IDisposable
 {
     private const long MicrosPerDay = 86_400_000_000L;
     private Stream? _messages;
@@ -259,8 +263,7 @@ internal sealed class MessageLogFiles(string prefix, Func<string, Stream> open) 
         if (stream is not null && openDay == day) return stream;
         stream?.Dispose();
         openDay = day;
-        string date = DateTime.UnixEpoch.AddDays(day).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-        return stream = open($"{prefix}.{date}.{kind}.log");
+        return stream = open(path(DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(day)), kind));
     }
 
     public void Flush()
