@@ -185,6 +185,25 @@ public sealed class MessageLogTests() : TemporaryFolderTest("bpfixlog-")
     }
 
     [Fact]
+    public void A_new_utc_day_starts_new_files()
+    {
+        long midnight = new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1000;
+        using (var log = new FixMessageLog(new MessageLogOptions { Directory = Folder }, () => midnight))
+        {
+            var session = log.Register("FIX.4.4", "BACKPACK", "DAY");
+            session.Outgoing("8=FIX.4.4\u00019=5\u000135=0\u000110=000\u0001"u8, midnight - 1);
+            session.Event("last of the day", midnight - 1);
+            session.Incoming("8=FIX.4.4\u00019=5\u000135=1\u000110=000\u0001"u8, midnight);
+        }
+        string File(int day, string kind) => Path.Combine(Folder, FixMessageLog.FileName("FIX.4.4", "BACKPACK", "DAY", new DateOnly(2026, 12, day), kind));
+        Assert.Equal("20261205-23:59:59.999999 OUT 8=FIX.4.4\u00019=5\u000135=0\u000110=000\u0001\n", System.IO.File.ReadAllText(File(5, "messages")));
+        Assert.Equal("20261205-23:59:59.999999 last of the day\n", System.IO.File.ReadAllText(File(5, "events")));
+        Assert.Equal("20261206-00:00:00.000000 IN 8=FIX.4.4\u00019=5\u000135=1\u000110=000\u0001\n", System.IO.File.ReadAllText(File(6, "messages")));
+        Assert.Equal(["FIX.4.4-BACKPACK-DAY.20261205.events.log", "FIX.4.4-BACKPACK-DAY.20261205.messages.log", "FIX.4.4-BACKPACK-DAY.20261206.messages.log"],
+            Directory.GetFiles(Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_full_queue_drops_and_counts_lines_without_holding_up_trading()
     {
         using var stall = new StalledFiles();
