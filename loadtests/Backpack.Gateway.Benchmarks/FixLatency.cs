@@ -17,11 +17,59 @@ namespace Backpack.Gateway.Benchmarks;
 /// sustained acknowledged orders per second. Orders rest far from the touch and are canceled in
 /// batches so the book stays small. Environment knobs for investigations: FIX_BENCH_MEMORY_STORE=1
 /// keeps the session's store in memory instead of files; FIX_BENCH_SPIN_US sets how long the idle
-/// engine thread spins before it sleeps (default 50).
+/// engine thread spins before it sleeps (default 50). With <c>messageLog</c> the session writes
+/// the message log (Fix:MessageLog) into a temporary folder; <see cref="CompareMessageLog"/>
+/// alternates runs without and with it.
 /// </summary>
 public static class FixLatency
 {
-    public static void Run(int pings, int sustained)
+    /// <summary>Ping-pong percentiles (microseconds) and sustained acknowledged orders per second of one run.</summary>
+    public readonly record struct Result(double P50, double P99, double OrdersPerSecond);
+
+    /// <summary>Runs without and with the message log, alternating, <paramref name="rounds"/> times each; prints the medians.</summary>
+    public static void CompareMessageLog(int pings, int sustained, int rounds = 3)
+    {
+        var off = new List<Result>();
+        var on = new List<Result>();
+        for (int round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"round {round}, message log off:");
+            off.Add(Run(pings, sustained, messageLog: false));
+            Console.WriteLine($"round {round}, message log on:");
+            on.Add(Run(pings, sustained, messageLog: true));
+        }
+        AppendCost();
+        double Median(IEnumerable<double> values) => values.Order().ElementAt(rounds / 2);
+        foreach (var (name, results) in new[] { ("off", off), ("on", on) })
+        {
+            Console.WriteLine($"message log {name}, medians of {rounds}: ping-pong p50 {Median(results.Select(r => r.P50)):F1} us, p99 {Median(results.Select(r => r.P99)):F1} us; " +
+                              $"sustained {Median(results.Select(r => r.OrdersPerSecond)):N0} orders/s");
+        }
+    }
+
+    /// <summary>What a session thread pays per logged message: one Outgoing of a 260-byte ExecutionReport-sized message (a lock and a copy), and what it allocates.</summary>
+    private static void AppendCost()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "fix-bench-log-" + Guid.NewGuid().ToString("N"));
+        const int lines = 100_000;
+        using (var log = new FixMessageLog(new MessageLogOptions { Directory = dir, QueueBytes = 64 << 20 }, EngineRunner.SystemClock))
+        {
+            var session = log.Register("FIX.4.4", "BACKPACK", "BENCH");
+            byte[] message = new byte[260];
+            Array.Fill(message, (byte)'x');
+            for (int i = 0; i < 10_000; i++) session.Outgoing(message, i); // warm-up
+            Thread.Sleep(500);
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < lines; i++) session.Outgoing(message, i);
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+            Console.WriteLine($"message log append on the session thread: {elapsed.TotalNanoseconds / lines:F0} ns and {allocated / (double)lines:F2} bytes allocated per 260-byte message ({log.DroppedLines} of {lines:N0} dropped)");
+        }
+        try { Directory.Delete(dir, true); } catch (IOException) { }
+    }
+
+    public static Result Run(int pings, int sustained, bool messageLog = false)
     {
         var market = new MarketDefinition { Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m, PriceBand = 0.5m };
         var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 20 });
@@ -29,6 +77,7 @@ public static class FixLatency
         var settings = new FixSessionSettings { Number = 1, TargetCompId = "BENCH", Accounts = [1], RequireSignature = false, MaxMessagesPerSecond = 0 };
         string storeDir = Path.Combine(Path.GetTempPath(), "fix-bench-" + Guid.NewGuid().ToString("N"));
         var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = Environment.GetEnvironmentVariable("FIX_BENCH_MEMORY_STORE") == "1" ? "" : storeDir, Sessions = [settings] };
+        if (messageLog) options.MessageLog.Directory = Path.Combine(storeDir, "log");
         var fix = new FixFrontEnd(options, [market], runner, EngineRunner.SystemClock);
         fix.Acceptor.OnError = (who, e) => Console.Error.WriteLine($"acceptor error from {who}: {e}");
         runner.AddConsumer(fix.Gateway);
@@ -81,7 +130,9 @@ public static class FixLatency
         sw.Stop();
         Console.WriteLine($"FIX sustained, one session, window {window}: {sustained / sw.Elapsed.TotalSeconds:N0} orders/s acknowledged ({sustained:N0} orders in {sw.Elapsed.TotalSeconds:F2} s)");
         fix.StopAsync().Wait();
+        if (fix.MessageLog is { } log) Console.WriteLine($"message log: {log.DroppedLines} lines dropped, {log.WriteErrors} write errors");
         try { Directory.Delete(storeDir, true); } catch (IOException) { }
+        return new Result(Micros(latencies[pings / 2]), Micros(latencies[pings * 99 / 100]), sustained / sw.Elapsed.TotalSeconds);
     }
 
     private static void Ping(Client client, int count, long[]? latencies)

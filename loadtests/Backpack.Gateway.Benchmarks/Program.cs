@@ -36,10 +36,13 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
-// "fix-latency [pings] [sustained]": order -> ExecutionReport over loopback through the whole gateway.
+// "fix-latency [pings] [sustained] [message-log | message-log-compare]": order -> ExecutionReport over loopback through
+// the whole gateway; with the message log on, or alternating off and on (3 rounds each, medians).
 if (args.Length > 0 && args[0] == "fix-latency")
 {
-    FixLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000, args.Length > 2 ? int.Parse(args[2]) : 200_000);
+    int pings = args.Length > 1 ? int.Parse(args[1]) : 20_000, sustained = args.Length > 2 ? int.Parse(args[2]) : 200_000;
+    if (args.Contains("message-log-compare")) FixLatency.CompareMessageLog(pings, sustained);
+    else FixLatency.Run(pings, sustained, messageLog: args.Contains("message-log"));
     return;
 }
 

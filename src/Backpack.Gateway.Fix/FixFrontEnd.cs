@@ -27,6 +27,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
         Options = options;
         Dictionary = dictionary ?? LoadDictionary();
         Gateway = new FixGateway(markets, submitter, clock);
+        MessageLog = options.MessageLog.Directory.Length > 0 && options.Sessions.Exists(s => s.MessageLog) ? new FixMessageLog(options.MessageLog, clock) : null;
         var sessions = new List<FixSession>();
         foreach (var settings in options.Sessions)
         {
@@ -34,7 +35,9 @@ public sealed class FixFrontEnd : IAsyncDisposable
                 ? new MemoryMessageStore()
                 : new FileMessageStore(options.StoreDirectory, settings.Id);
             _stores.Add(store);
-            sessions.Add(new FixSession(settings, store, Dictionary, Gateway, clock));
+            var session = new FixSession(settings, store, Dictionary, Gateway, clock);
+            if (settings.MessageLog) session.MessageLog = MessageLog?.Register("FIX.4.4", settings.SenderCompId, settings.TargetCompId);
+            sessions.Add(session);
             _orderLogs.Add(new FixOrderLog(options.StoreDirectory, settings.Id));
         }
         Sessions = sessions;
@@ -50,6 +53,9 @@ public sealed class FixFrontEnd : IAsyncDisposable
     public FixGateway Gateway { get; }
     public IReadOnlyList<FixSession> Sessions { get; }
     public FixAcceptor Acceptor { get; }
+
+    /// <summary>The sessions' message log (docs/fix.md, Message log); null when Fix:MessageLog:Directory is empty.</summary>
+    public FixMessageLog? MessageLog { get; }
 
     /// <summary>
     /// Starts the gateway's dispatcher and listens (the engine should be running or about to). After a
@@ -89,6 +95,7 @@ public sealed class FixFrontEnd : IAsyncDisposable
         foreach (var store in _stores) store.Dispose();
         foreach (var log in _orderLogs) log.Dispose();
         _applied.Dispose();
+        MessageLog?.Dispose();
     }
 
     private bool _acceptorStopped;

@@ -12,6 +12,9 @@ public sealed class FixOptions : FixAcceptorOptions
     /// <summary>Folder of the sessions' message stores (one pair of files per session); empty keeps them in memory.</summary>
     public string StoreDirectory { get; set; } = "data/fix";
 
+    /// <summary>The per-session message and event logs (off while its Directory is empty).</summary>
+    public MessageLogOptions MessageLog { get; set; } = new();
+
     /// <summary>The sessions clients may log on to.</summary>
     public List<FixSessionSettings> Sessions { get; set; } = [];
 
@@ -30,6 +33,7 @@ public sealed class FixOptions : FixAcceptorOptions
         if (MaxConnections < 1) errors.Add("Fix:MaxConnections must be at least 1");
         if (LogonTimeout <= TimeSpan.Zero) errors.Add("Fix:LogonTimeout must be positive");
         if (TimerPeriod <= TimeSpan.Zero || TimerPeriod > TimeSpan.FromSeconds(1)) errors.Add("Fix:TimerPeriod must be between 0 and 1 s");
+        errors.AddRange(MessageLog.Validate());
         var pairs = new HashSet<string>(StringComparer.Ordinal);
         var numbers = new HashSet<int>();
         for (int i = 0; i < Sessions.Count; i++)

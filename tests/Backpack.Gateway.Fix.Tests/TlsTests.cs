@@ -15,16 +15,9 @@ namespace Backpack.Gateway.Fix.Tests;
 /// certificates required and checked against a configured authority, and a handshake that fails
 /// costing nothing to other connections.
 /// </summary>
-public sealed class TlsTests : IDisposable
+public sealed class TlsTests() : TemporaryFolderTest("bptls-")
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "bptls-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
-    }
-
-    private string DemoPath => Path.Combine(_folder, "demo-certificate.pfx");
+    private string DemoPath => Path.Combine(Folder, "demo-certificate.pfx");
 
     private (FixTestHost Host, X509Certificate2 Server) Host(TlsOptions? options = null)
     {
@@ -108,8 +101,8 @@ public sealed class TlsTests : IDisposable
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        Directory.CreateDirectory(_folder);
-        string caFile = Path.Combine(_folder, "clients-ca.crt");
+        Directory.CreateDirectory(Folder);
+        string caFile = Path.Combine(Folder, "clients-ca.crt");
         File.WriteAllText(caFile, ca.ExportCertificatePem());
         var issued = ClientCertificate("CN=CLIENT_A", key => new CertificateRequest("CN=CLIENT_A", key, HashAlgorithmName.SHA256).Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), [1, 2, 3, 4]));
         var impostor = ClientCertificate("CN=CLIENT_A", key => new CertificateRequest("CN=CLIENT_A", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10)));

@@ -82,6 +82,7 @@ public class AdminEndpointTests
             Assert.Equal(0, metrics["backpack_liquidation_fills_total{stage=\"Book\"}"]);
             Assert.Equal(0, metrics["backpack_engine_queue_depth"]);
             Assert.Equal(4, metrics["backpack_fix_sessions{state=\"logged_off\"}"]);
+            Assert.Equal(0, metrics["backpack_fix_message_log_dropped_lines_total"]); // the log is off in the demo
             // The latency histogram: cumulative buckets up to +Inf, which equals the count.
             Assert.Equal(2, metrics["backpack_engine_command_duration_seconds_count{command=\"NewOrder\"}"]);
             Assert.Equal(2, metrics["backpack_engine_command_duration_seconds_bucket{command=\"NewOrder\",le=\"+Inf\"}"]);

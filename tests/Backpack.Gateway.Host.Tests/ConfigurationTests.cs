@@ -27,8 +27,10 @@ public class ConfigurationTests
     [Fact]
     public void Command_line_overrides_replace_single_keys()
     {
-        var settings = Load("--Fix:Listen=127.0.0.1:19878", "--Fix:CompId=VENUE", "--Sequencer:TickInterval=00:00:01");
+        var settings = Load("--Fix:Listen=127.0.0.1:19878", "--Fix:CompId=VENUE", "--Sequencer:TickInterval=00:00:01",
+            "--Fix:MessageLog:Directory=data/fix/log", "--Fix:Sessions:0:MessageLog=false");
         Assert.Equal("127.0.0.1:19878", settings.Fix.Listen);
+        Assert.Equal(("data/fix/log", false, true), (settings.Fix.MessageLog.Directory, settings.Fix.Sessions[0].MessageLog, settings.Fix.Sessions[1].MessageLog));
         Assert.Equal(TimeSpan.FromSeconds(1), settings.Sequencer.TickInterval);
         Assert.All(settings.Fix.Sessions, s => Assert.Equal("VENUE", s.SenderCompId));
     }
@@ -71,6 +73,9 @@ public class ConfigurationTests
     [InlineData("--WebSocket:Path=ws", "WebSocket:Path must start with /")]
     [InlineData("--WebSocket:HttpsListen=nowhere", "WebSocket:HttpsListen 'nowhere'")]
     [InlineData("--Fix:TlsListen=nowhere", "Fix:TlsListen 'nowhere'")]
+    [InlineData("--Fix:MessageLog:QueueBytes=10", "Fix:MessageLog:QueueBytes must be at least 1024")]
+    [InlineData("--Fix:MessageLog:FlushInterval=00:01:00", "Fix:MessageLog:FlushInterval must be between 0 and 10 s")]
+    [InlineData("--Fix:MessageLog:Folder=log", "'Folder'")]
     [InlineData("--Tls:Certificate=/no/such/certificate.pfx", "Tls:Certificate: no file '/no/such/certificate.pfx'")]
     [InlineData("--Tls:ClientCertificates=Sometimes", "'Tls:ClientCertificates'")]
     [InlineData("--Tls:ClientCertificateAuthority=/no/ca.crt", "Tls:ClientCertificateAuthority: no file")]

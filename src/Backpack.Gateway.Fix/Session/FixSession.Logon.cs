@@ -7,19 +7,14 @@ public sealed partial class FixSession
 {
     private void HandleLogon(FixMessage m, IFixConnection connection, long now)
     {
-        if (IsLoggedOn)
+        string? refusal = IsLoggedOn ? "Session already logged on from " + Connection?.RemoteEndPoint
+            : !m.TryGet(FixTags.BeginString, out var begin) || !begin.SequenceEqual(BeginStringBytes) ? "Incorrect BeginString"
+            : !SendingTimeAccurate(m, now) ? "SendingTime accuracy problem"
+            : null;
+        if (refusal is not null)
         {
-            connection.Disconnect("Session already logged on from " + Connection?.RemoteEndPoint);
-            return;
-        }
-        if (!m.TryGet(FixTags.BeginString, out var begin) || !begin.SequenceEqual(BeginStringBytes))
-        {
-            connection.Disconnect("Incorrect BeginString");
-            return;
-        }
-        if (!SendingTimeAccurate(m, now))
-        {
-            connection.Disconnect("SendingTime accuracy problem");
+            LogEvent($"Logon from {connection.RemoteEndPoint} refused, disconnected: {refusal}");
+            connection.Disconnect(refusal);
             return;
         }
         Connection = connection;
@@ -44,6 +39,7 @@ public sealed partial class FixSession
         _pendingTestRequest = null;
         _queued.Clear();
         _resendUpTo = 0;
+        if (MessageLog is not null) LogEvent($"Logon from {connection.RemoteEndPoint}: HeartBtInt {heartBtInt}{(reset ? ", sequence numbers reset" : "")}, MsgSeqNum {seq} (expected {expected}), next to send {Store.NextSenderSeqNum}");
         AnswerLogon(seq, heartBtInt, reset);
         _application.OnLogon(this);
     }
@@ -61,6 +57,7 @@ public sealed partial class FixSession
             Logout(refused, disconnectNow: true);
             return;
         }
+        LogEvent("Logon with ResetSeqNumFlag=Y while logged on: sequence numbers reset to 1");
         Store.Reset();
         _queued.Clear();
         _resendUpTo = 0;

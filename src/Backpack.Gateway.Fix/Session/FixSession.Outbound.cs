@@ -52,8 +52,13 @@ public sealed partial class FixSession
 
     private void Transmit(ReadOnlySpan<byte> bytes)
     {
-        Connection?.Send(bytes);
-        _lastSent = _clock();
+        long now = _clock();
+        if (Connection is { } connection)
+        {
+            connection.Send(bytes);
+            MessageLog?.Outgoing(bytes, now);
+        }
+        _lastSent = now;
     }
 
     /// <summary>
@@ -68,6 +73,7 @@ public sealed partial class FixSession
 
     private void SendResendRequest(int begin)
     {
+        if (MessageLog is not null) LogEvent($"ResendRequest sent: BeginSeqNo {begin}, EndSeqNo 0");
         var w = Begin("2"u8);
         w.Field(FixTags.BeginSeqNo, begin);
         w.Field(FixTags.EndSeqNo, 0);
@@ -84,6 +90,7 @@ public sealed partial class FixSession
         w.Field(FixTags.SessionRejectReason, (int)reason);
         w.Field(FixTags.Text, text);
         SendAdmin(ref w);
+        if (MessageLog is not null) LogEvent($"Reject sent: RefSeqNum {refSeqNum}, SessionRejectReason {(int)reason}{(refTagId is int t ? $", RefTagID {t}" : "")}: {text}");
     }
 
     /// <summary>BusinessMessageReject (j), an application message.</summary>
@@ -95,12 +102,14 @@ public sealed partial class FixSession
         w.Field(FixTags.BusinessRejectReason, reason);
         w.Field(FixTags.Text, text);
         Send(ref w);
+        if (MessageLog is not null) LogEvent($"BusinessMessageReject sent: RefSeqNum {refSeqNum}, BusinessRejectReason {reason}: {text}");
     }
 
     private void ServeResendRequest(FixMessage m)
     {
         if (!m.TryGetInt(FixTags.BeginSeqNo, out int begin) || !m.TryGetInt(FixTags.EndSeqNo, out int end)) return;
         int last = Store.NextSenderSeqNum - 1;
+        if (MessageLog is not null) LogEvent($"ResendRequest received: BeginSeqNo {begin}, EndSeqNo {end}; resending up to {last}");
         if (end == 0 || end > last) end = last;
         if (begin < 1) begin = 1;
         long now = _clock();

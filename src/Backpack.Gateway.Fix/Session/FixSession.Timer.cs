@@ -15,6 +15,7 @@ public sealed partial class FixSession
             w.Field(FixTags.Text, text);
             SendAdmin(ref w);
             _logoutSentAt = _clock();
+            LogEvent("Logout sent: " + text);
         }
         Flush();
         if (disconnectNow) Disconnect(text);
@@ -23,6 +24,7 @@ public sealed partial class FixSession
     /// <summary>The client's Logout: answered with ours unless we sent one first, then the connection closes.</summary>
     private void AnswerLogoutAndDisconnect()
     {
+        LogEvent(_logoutSentAt == 0 ? "Logout received; answered" : "Logout received (answer to ours)");
         if (_logoutSentAt == 0)
         {
             var logout = Begin("5"u8);
@@ -33,6 +35,7 @@ public sealed partial class FixSession
 
     private void LogoutAndClose(string text)
     {
+        LogEvent("Logon refused, Logout sent: " + text);
         var w = Begin("5"u8);
         w.Field(FixTags.Text, text);
         SendAdmin(ref w);
@@ -84,6 +87,7 @@ public sealed partial class FixSession
         _resendUpTo = 0;
         _logoutSentAt = 0;
         Flush();
+        LogEvent(wasLoggedOn ? "Disconnected" : "Disconnected (not logged on)");
         if (wasLoggedOn) _application.OnLogout(this);
     }
 
@@ -92,6 +96,7 @@ public sealed partial class FixSession
         var connection = Connection;
         Flush();
         if (connection is null) return;
+        LogEvent("Disconnecting: " + reason);
         OnDisconnected(connection);
         connection.Disconnect(reason);
     }

@@ -42,7 +42,7 @@ public interface IFixApplication
 /// <see cref="Lock"/>; messages sent while no client is connected are stored and reach it on its
 /// next logon through sequence recovery. The parts: inbound and sequence numbers here; the Logon
 /// (FixSession.Logon.cs); what is sent (FixSession.Outbound.cs); time, Logout and disconnect
-/// (FixSession.Timer.cs).
+/// (FixSession.Timer.cs); the message log (FixSession.Log.cs, MessageLog.cs).
 /// </summary>
 public sealed partial class FixSession
 {
@@ -102,9 +102,11 @@ public sealed partial class FixSession
     {
         // Answers to this message carry its routing fields reversed (Begin); cleared however it ends.
         _inbound = m;
+        long now = _clock();
+        MessageLog?.Incoming(m.Bytes, now);
         try
         {
-            Receive(m, connection);
+            Receive(m, connection, now);
         }
         finally
         {
@@ -112,9 +114,8 @@ public sealed partial class FixSession
         }
     }
 
-    private void Receive(FixMessage m, IFixConnection connection)
+    private void Receive(FixMessage m, IFixConnection connection, long now)
     {
-        long now = _clock();
         if (!IsLoggedOn || !ReferenceEquals(connection, Connection))
         {
             if (m.IsMsgType("A")) HandleLogon(m, connection, now);
@@ -263,8 +264,11 @@ public sealed partial class FixSession
                 SendAdmin(ref hb);
                 break;
             case ('2', 1): // ResendRequest (already served)
+                Store.NextTargetSeqNum = seq + 1;
+                break;
             case ('3', 1): // Reject
                 Store.NextTargetSeqNum = seq + 1;
+                if (MessageLog is not null) LogEvent($"Reject received: RefSeqNum {(m.TryGetInt(FixTags.RefSeqNum, out int refSeq) ? refSeq : 0)}");
                 break;
             case ('4', 1): // SequenceReset-GapFill
                 HandleSequenceReset(m, seq);
@@ -318,6 +322,7 @@ public sealed partial class FixSession
             SendReject(seq, m, SessionRejectReason.ValueIsIncorrect, FixTags.NewSeqNo, "NewSeqNo is lower than the expected sequence number");
             return;
         }
+        if (MessageLog is not null) LogEvent($"SequenceReset{(m.GetBool(FixTags.GapFillFlag) ? "-GapFill" : "")} received: next expected {Store.NextTargetSeqNum} -> {newSeq}");
         Store.NextTargetSeqNum = newSeq;
         if (_resendUpTo != 0 && newSeq > _resendUpTo) _resendUpTo = 0;
         Flush();

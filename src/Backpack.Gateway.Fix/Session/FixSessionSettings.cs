@@ -53,6 +53,8 @@ public sealed class FixSessionSettings
 
     /// <summary>How long after a disconnect the cancel waits; a Logon of the session within it keeps the orders.</summary>
     public TimeSpan CancelOnDisconnectGrace { get; set; } = TimeSpan.Zero;
+    /// <summary>Whether the session writes the message log (when Fix:MessageLog:Directory is set).</summary>
+    public bool MessageLog { get; set; } = true;
 
     public string Id => $"{SenderCompId}-{TargetCompId}";
 

@@ -292,6 +292,7 @@ internal sealed partial class FixConnection : IFixConnection
             if (status == FrameStatus.Garbled)
             {
                 _acceptor.CountGarbled();
+                _session?.OnGarbled(_input.AsSpan(offset, consumed));
                 if (_session is null || !_session.IsLoggedOn)
                 {
                     Disconnect("Garbled message before Logon");

@@ -67,6 +67,8 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
         Meter.CreateObservableGauge("backpack.insurance_fund.balance", () => Volatile.Read(ref _insuranceFund), "USDC", "Insurance fund balance");
 
         Meter.CreateObservableGauge("backpack.fix.sessions", () => FixSessions(fix), "{session}", "Configured FIX sessions, by state");
+        Meter.CreateObservableCounter("backpack.fix.message_log.dropped_lines", () => fix.FrontEnd.MessageLog?.DroppedLines ?? 0, "{line}",
+            "FIX message log lines dropped because the log's queue was full (the disk behind the traffic)");
         Meter.CreateObservableGauge("backpack.websocket.connections", () => webSocket.FrontEnd.Gateway.OpenConnections, "{connection}", "Open WebSocket connections");
         Meter.CreateObservableCounter("backpack.websocket.slow_consumer_disconnects", () => webSocket.FrontEnd.Gateway.SlowConsumerDisconnects, "{connection}", "WebSocket connections closed because their outbound queue overflowed");
         Meter.CreateObservableGauge("backpack.websocket.deepest_outbound_queue", () => webSocket.FrontEnd.Gateway.DeepestOutboundQueue, "{message}",
