@@ -5,8 +5,11 @@ namespace Backpack.Gateway.Engine.Journal;
 /// <summary>
 /// Appends commands to the journal on the engine thread. <see cref="Append"/> copies a record into
 /// the write buffer; <see cref="Write"/> hands the buffer to the operating system in one write;
-/// <see cref="Sync"/> makes what was written durable (fsync). The engine runner calls Write after each
-/// batch and Sync as the <see cref="FsyncPolicy"/> says, and only then lets the batch's events out.
+/// <see cref="Sync"/> makes what was written durable (fdatasync on Linux, fsync elsewhere). The engine
+/// runner calls Write after each batch and Sync as the <see cref="FsyncPolicy"/> says (with Batch, on
+/// the journal's own sync thread while the engine goes on: <see cref="Runtime.DurableRelease"/>), and
+/// only then lets the batch's events out. Sync may run on another thread than Write: a segment's
+/// roll and a sync never overlap.
 /// A segment longer than <see cref="JournalOptions.SegmentBytes"/> is closed (synced) at a write
 /// boundary and the next record starts a new one.
 /// </summary>
@@ -20,6 +23,7 @@ public sealed class JournalWriter : IDisposable
     private long _bufferedFrom;  // sequence number of the first buffered record
     private bool _rollDue;
     private readonly JournalLock? _lock;
+    private readonly object _syncLock = new();
 
     /// <summary>Opens the journal for appending after <paramref name="scan"/> (the recovery's read): cuts a torn tail off, continues the last segment.</summary>
     /// <param name="journalLock">the folder's lock (see <see cref="JournalLock"/>), released when the writer closes</param>
@@ -88,20 +92,39 @@ public sealed class JournalWriter : IDisposable
         if (_file.Position >= _options.SegmentBytes) _rollDue = true;
     }
 
-    /// <summary>Makes everything written durable on the disk (fsync).</summary>
+    /// <summary>Makes everything written before the call durable on the disk (any thread).</summary>
     public void Sync()
     {
-        _file.Flush(flushToDisk: true);
-        Syncs++;
+        lock (_syncLock)
+        {
+            FlushToDisk(_file);
+            Syncs++;
+        }
     }
+
+    /// <summary>
+    /// fdatasync where there is one: the data and the metadata needed to read it back (the size),
+    /// without the times fsync also writes; fsync elsewhere.
+    /// </summary>
+    private static void FlushToDisk(FileStream file)
+    {
+        if (OperatingSystem.IsLinux() && fdatasync((int)file.SafeFileHandle.DangerousGetHandle()) == 0) return;
+        file.Flush(flushToDisk: true);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int fdatasync(int fd);
 
     private void Roll()
     {
-        _rollDue = false;
-        _file.Flush(flushToDisk: true);
-        _file.Dispose();
-        _file = OpenSegment(_bufferedFrom, out string path);
-        SegmentPath = path;
+        lock (_syncLock)
+        {
+            _rollDue = false;
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+            _file = OpenSegment(_bufferedFrom, out string path);
+            SegmentPath = path;
+        }
     }
 
     private FileStream OpenSegment(long firstSequence, out string path)
@@ -131,8 +154,11 @@ public sealed class JournalWriter : IDisposable
         if (_disposed) return;
         _disposed = true;
         Write();
-        _file.Flush(flushToDisk: true);
-        _file.Dispose();
+        lock (_syncLock)
+        {
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+        }
         _lock?.Dispose();
     }
 }

@@ -37,7 +37,8 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private readonly EngineRunnerOptions _options;
     private readonly CommandRing _ring;
     private readonly List<IEventConsumer> _consumers = [];
-    private readonly FrameBuffer _output = new(1 << 20, 1 << 14);
+    private FrameBuffer _output = new(1 << 20, 1 << 14);
+    private DurableRelease? _release;
     private readonly ManualResetEventSlim _wake = new(false);
     // Encoded once; the sequencer stamps each copy's sequence and time in place.
     private readonly byte[] _tick = ProtocolCodec.ToArray(new Tick(new CommandHeader(0, 0, 0)));
@@ -89,6 +90,12 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
 
     public void Start()
     {
+        if (_journal is not null && _fsync == FsyncPolicy.Batch)
+        {
+            // The disk's sync runs beside matching; the events go out from its thread once durable.
+            _release = new DurableRelease(_journal, _consumers);
+            _output = _release.Rent();
+        }
         _nextTick = _clock() + (long)_options.TickInterval.TotalMicroseconds;
         _thread = new Thread(Run) { Name = "engine", IsBackground = true };
         _thread.Start();
@@ -226,6 +233,19 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
 
     private void Commit(bool force)
     {
+        if (_release is not null)
+        {
+            // Fsync per batch, beside matching: write here, sync and release on the journal's thread.
+            bool wrote = _journal!.HasBuffered;
+            _journal.Write();
+            if (wrote || _output.Count > 0 || force)
+            {
+                _release.Hand(_output);
+                _output = _release.Rent();
+            }
+            if (force) _release.Drain();
+            return;
+        }
         if (_journal is not null)
         {
             bool wrote = _journal.HasBuffered;
@@ -262,6 +282,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         _stopping = true;
         _wake.Set();
         _thread?.Join();
+        _release?.Dispose();
         FailInspections();
         _wake.Dispose();
     }

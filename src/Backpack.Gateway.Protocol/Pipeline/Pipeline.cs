@@ -13,8 +13,10 @@ public interface ICommandSubmitter
 }
 
 /// <summary>
-/// Receives the engine's events, one batch at a time, in engine order. Called on the engine
-/// thread: copy what is needed and return at once (never block, never keep the buffer).
+/// Receives the engine's events, one batch at a time, in engine order, from one thread at a time:
+/// the engine thread, or, with the journal synced per batch, the journal's sync thread once the
+/// batch's commands are durable. Copy what is needed and return at once (never block, never keep
+/// the buffer).
 /// </summary>
 public interface IEventConsumer
 {
