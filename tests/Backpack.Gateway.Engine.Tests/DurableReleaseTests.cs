@@ -100,7 +100,7 @@ public sealed class DurableReleaseTests : IDisposable
             Assert.True(SpinWait.SpinUntil(() => runner.Engine.LastSequence >= 3, TimeSpan.FromSeconds(10)), "the engine stopped at once");
             Thread.Sleep(300);
             long ahead = runner.Engine.LastSequence;
-            Assert.InRange(ahead, 3, 10);
+            Assert.InRange(ahead, 3, 20); // a pool of 16 buffers: 16 batches handed (one held by the consumer), the engine waiting for the next
             Assert.Equal(0, recorder.Count);
 
             recorder.Open.Set();
