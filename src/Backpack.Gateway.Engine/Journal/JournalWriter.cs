@@ -61,6 +61,15 @@ public sealed class JournalWriter : IDisposable
     public long Bytes { get; private set; }
     public long Syncs { get; private set; }
 
+    private long _writtenThrough;
+    private long _syncedThrough;
+
+    /// <summary>The last sequence number handed to the operating system by <see cref="Write"/> (any thread may read it).</summary>
+    public long WrittenThrough => Volatile.Read(ref _writtenThrough);
+
+    /// <summary>The last sequence number a completed sync made durable (any thread may read it).</summary>
+    public long SyncedThrough => Volatile.Read(ref _syncedThrough);
+
     /// <summary>Buffers one command frame (the sequence number it was processed with must follow the last one's).</summary>
     public void Append(ReadOnlySpan<byte> frame, long sequence)
     {
@@ -89,6 +98,7 @@ public sealed class JournalWriter : IDisposable
         _file.Write(_buffer, 0, _buffered);
         Bytes += _buffered;
         _buffered = 0;
+        Volatile.Write(ref _writtenThrough, _nextSequence - 1);
         if (_file.Position >= _options.SegmentBytes) _rollDue = true;
     }
 
@@ -97,8 +107,10 @@ public sealed class JournalWriter : IDisposable
     {
         lock (_syncLock)
         {
+            long through = Volatile.Read(ref _writtenThrough); // what was written before this sync
             FlushToDisk(_file);
             Syncs++;
+            Volatile.Write(ref _syncedThrough, through);
         }
     }
 
