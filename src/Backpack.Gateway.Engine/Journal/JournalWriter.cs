@@ -148,8 +148,34 @@ public sealed class JournalWriter : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], firstSequence);
         file.Write(header);
         file.Flush(flushToDisk: true);
+        SyncDirectory(_options.Directory); // the new segment's name is durable too, not only its bytes
         return file;
     }
+
+    /// <summary>fsync of the folder, so that a segment created before a power cut is still listed after it (Linux; elsewhere nothing).</summary>
+    private static void SyncDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int fd = open(directory, 0 /* O_RDONLY: enough to fsync a folder */);
+        if (fd < 0) throw new IOException($"journal: cannot open the folder {directory} to sync it (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (fsync(fd) != 0) throw new IOException($"journal: fsync of the folder {directory} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int open([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int fsync(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int close(int fd);
 
     private void Grow(int needed)
     {
