@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Fix.Codec;
@@ -13,6 +14,7 @@ namespace Backpack.Gateway.Benchmarks;
 internal sealed class BenchFixConnection : IDisposable
 {
     private readonly Socket _socket;
+    private readonly SslStream? _tls;
     private readonly byte[] _compId;
     private readonly byte[] _out = new byte[1 << 20];
     private int _outLength;
@@ -22,11 +24,15 @@ internal sealed class BenchFixConnection : IDisposable
     private readonly byte[] _scratch = new byte[4096];
     private int _seq = 1;
 
-    public BenchFixConnection(IPEndPoint endpoint, string compId)
+    /// <param name="tls">connect over TLS (then <see cref="Read"/> only waits: pollMicros -1)</param>
+    public BenchFixConnection(IPEndPoint endpoint, string compId, SslClientAuthenticationOptions? tls = null)
     {
         _compId = System.Text.Encoding.ASCII.GetBytes(compId);
         _socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         _socket.Connect(endpoint);
+        if (tls is null) return;
+        _tls = new SslStream(new NetworkStream(_socket, ownsSocket: false));
+        _tls.AuthenticateAsClient(tls);
     }
 
     /// <summary>The last message read; valid until the next <see cref="Read"/>.</summary>
@@ -53,6 +59,12 @@ internal sealed class BenchFixConnection : IDisposable
 
     public void Flush()
     {
+        if (_tls is not null)
+        {
+            _tls.Write(_out, 0, _outLength);
+            _outLength = 0;
+            return;
+        }
         int sent = 0;
         while (sent < _outLength) sent += _socket.Send(_out, sent, _outLength - sent, SocketFlags.None);
         _outLength = 0;
@@ -89,15 +101,20 @@ internal sealed class BenchFixConnection : IDisposable
                 type = Message.MsgType.Length == 1 ? (char)Message.MsgType[0] : '?';
                 return true;
             }
+            if (pollMicros >= 0 && _tls is not null) throw new InvalidOperationException("over TLS a read can only wait (pollMicros -1): the stream may hold bytes the socket no longer shows");
             if (pollMicros >= 0 && _socket.Available == 0 && !_socket.Poll(pollMicros, SelectMode.SelectRead)) return false;
             Buffer.BlockCopy(_in, _inStart, _in, 0, _inLength - _inStart);
             _inLength -= _inStart;
             _inStart = 0;
-            int read = _socket.Receive(_in, _inLength, _in.Length - _inLength, SocketFlags.None);
+            int read = _tls is not null ? _tls.Read(_in, _inLength, _in.Length - _inLength) : _socket.Receive(_in, _inLength, _in.Length - _inLength, SocketFlags.None);
             if (read == 0) throw new IOException("gateway closed the connection; last message: " + Message);
             _inLength += read;
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _tls?.Dispose();
+        _socket.Dispose();
+    }
 }

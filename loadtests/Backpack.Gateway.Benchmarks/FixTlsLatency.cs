@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Fix;
@@ -86,39 +85,17 @@ public static class FixTlsLatency
         SpinWait.SpinUntil(() => runner.Engine.LastSequence > before, 5000);
     }
 
-    /// <summary>A blocking initiator on a Stream: one order in flight, a mass cancel every 500 orders to keep the book small.</summary>
-    private sealed class Client : IDisposable
+    /// <summary>A blocking initiator: one order in flight, a mass cancel every 500 orders to keep the book small.</summary>
+    private sealed class Client(IPEndPoint endpoint, string compId, SslClientAuthenticationOptions? tls) : IDisposable
     {
-        private readonly TcpClient _tcp;
-        private readonly Stream _stream;
-        private readonly byte[] _compId;
-        private readonly byte[] _scratch = new byte[4096];
-        private readonly byte[] _in = new byte[1 << 20];
-        private readonly FixMessage _message = new();
-        private int _inStart, _inLength, _seq = 1;
+        private readonly BenchFixConnection _connection = Connected(endpoint, compId, tls);
         private long _clOrdId;
 
-        public Client(IPEndPoint endpoint, string compId, SslClientAuthenticationOptions? tls)
+        private static BenchFixConnection Connected(IPEndPoint endpoint, string compId, SslClientAuthenticationOptions? tls)
         {
-            _compId = System.Text.Encoding.ASCII.GetBytes(compId);
-            _tcp = new TcpClient { NoDelay = true };
-            _tcp.Connect(endpoint);
-            if (tls is null)
-            {
-                _stream = _tcp.GetStream();
-            }
-            else
-            {
-                var ssl = new SslStream(_tcp.GetStream());
-                ssl.AuthenticateAsClient(tls);
-                _stream = ssl;
-            }
-            var w = Header("A"u8);
-            w.Field(FixTags.EncryptMethod, 0);
-            w.Field(FixTags.HeartBtInt, 30);
-            w.Field(FixTags.ResetSeqNumFlag, true);
-            Send(ref w);
-            WaitFor('A');
+            var connection = new BenchFixConnection(endpoint, compId, tls);
+            connection.Logon();
+            return connection;
         }
 
         public (double P50, double P99) Measure(int pings)
@@ -136,7 +113,7 @@ public static class FixTlsLatency
             for (int i = 0; i < count; i++)
             {
                 long start = Stopwatch.GetTimestamp();
-                var w = Header("D"u8);
+                var w = _connection.Header("D"u8);
                 w.Field(FixTags.ClOrdID, ++_clOrdId);
                 w.Field(FixTags.Symbol, "SOL_USDC_PERP"u8);
                 w.Field(FixTags.Side, '1');
@@ -144,7 +121,8 @@ public static class FixTlsLatency
                 w.Field(FixTags.OrderQty, 1);
                 w.Field(FixTags.OrdType, '2');
                 w.Field(FixTags.Price, 100 + (i % 50));
-                Send(ref w);
+                _connection.Append(ref w);
+                _connection.Flush();
                 WaitFor('8');
                 if (latencies is not null) latencies[i] = Stopwatch.GetTimestamp() - start;
                 if (i % 500 == 499) CancelAll();
@@ -154,28 +132,13 @@ public static class FixTlsLatency
 
         private void CancelAll()
         {
-            var w = Header("q"u8);
+            var w = _connection.Header("q"u8);
             w.Field(FixTags.ClOrdID, "mc" + (++_clOrdId));
             w.Field(FixTags.MassCancelRequestType, '7');
             w.Timestamp(FixTags.TransactTime, EngineRunner.SystemClock());
-            Send(ref w);
+            _connection.Append(ref w);
+            _connection.Flush();
             WaitFor('r');
-        }
-
-        private FixWriter Header(ReadOnlySpan<byte> type)
-        {
-            var w = new FixWriter(_scratch, type);
-            w.Field(FixTags.SenderCompID, _compId);
-            w.Field(FixTags.TargetCompID, "BACKPACK"u8);
-            w.Field(FixTags.MsgSeqNum, _seq++);
-            w.Timestamp(FixTags.SendingTime, EngineRunner.SystemClock());
-            return w;
-        }
-
-        private void Send(ref FixWriter w)
-        {
-            var (start, length) = w.Finish("FIX.4.4"u8);
-            _stream.Write(_scratch, start, length);
         }
 
         /// <summary>Reads until a message of <paramref name="type"/> (single-character types) arrives.</summary>
@@ -183,28 +146,12 @@ public static class FixTlsLatency
         {
             while (true)
             {
-                var status = FixFramer.TryFrame(_in.AsSpan(_inStart, _inLength - _inStart), 1 << 20, out int consumed);
-                if (status == FrameStatus.Message)
-                {
-                    _message.Parse(_in, _inStart, consumed);
-                    _inStart += consumed;
-                    if (_message.MsgType.Length == 1 && _message.MsgType[0] == type) return;
-                    if (_message.IsMsgType("5") || _message.IsMsgType("3")) throw new InvalidOperationException("gateway answered " + _message);
-                    continue;
-                }
-                Buffer.BlockCopy(_in, _inStart, _in, 0, _inLength - _inStart);
-                _inLength -= _inStart;
-                _inStart = 0;
-                int read = _stream.Read(_in, _inLength, _in.Length - _inLength);
-                if (read == 0) throw new IOException("gateway closed the connection; last message: " + _message);
-                _inLength += read;
+                _connection.Read(out char arrived, -1);
+                if (arrived == type) return;
+                if (arrived is '5' or '3') throw new InvalidOperationException("gateway answered " + _connection.Message);
             }
         }
 
-        public void Dispose()
-        {
-            _stream.Dispose();
-            _tcp.Dispose();
-        }
+        public void Dispose() => _connection.Dispose();
     }
 }
