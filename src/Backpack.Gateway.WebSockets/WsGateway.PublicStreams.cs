@@ -1,12 +1,3 @@
-using Backpack.Gateway.Protocol;
-using Backpack.Gateway.Protocol.Books;
-using Backpack.Gateway.Protocol.Commands;
-using Backpack.Gateway.Protocol.Events;
-using Backpack.Gateway.Protocol.Framing;
-using Backpack.Gateway.Protocol.Markets;
-using Backpack.Gateway.Protocol.Pipeline;
-using Backpack.Gateway.WebSockets.Connections;
-using Backpack.Gateway.WebSockets.Requests;
 using Backpack.Gateway.WebSockets.Streams;
 
 namespace Backpack.Gateway.WebSockets;

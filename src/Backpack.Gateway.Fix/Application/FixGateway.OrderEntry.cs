@@ -1,7 +1,6 @@
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
-using Backpack.Gateway.Protocol.Events;
 
 namespace Backpack.Gateway.Fix.Application;
 

@@ -1,11 +1,7 @@
-using System.Text;
 using System.Threading.Channels;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Fix.Session;
-using Backpack.Gateway.Protocol;
-using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Events;
-using Backpack.Gateway.Protocol.Framing;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Pipeline;
 using Backpack.Gateway.Protocol.Security;
