@@ -90,7 +90,7 @@ public sealed partial class FixGateway
     /// Submits a CancelOrder for each open order the session placed (not yet canceled this way).
     /// Returns false when the engine's ring stayed full (the rest is tried again later).
     /// </summary>
-    private bool CancelOpenOrders(SessionState state)
+    private bool CancelOpenOrders(FixSessionState state)
     {
         foreach (var order in state.Orders.Open())
         {

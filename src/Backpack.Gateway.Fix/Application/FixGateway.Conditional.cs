@@ -17,7 +17,7 @@ public sealed partial class FixGateway
     private static readonly OrderProblem ReplaceOnlyLimit = new(99, "A replace may change only price and quantity of a limit order", RejectCodes.Of(RejectReason.InvalidOrder));
     private static readonly OrderProblem ReplaceKeepsStopPx = new(99, "A replace cannot change StopPx(99)", RejectCodes.Of(RejectReason.InvalidOrder));
 
-    private void NewConditionalOrder(SessionState state, FixMessage m, string clOrdId, int account)
+    private void NewConditionalOrder(FixSessionState state, FixMessage m, string clOrdId, int account)
     {
         long clientOrderId = state.NextClientOrderId();
         long requestId = state.NextRequestId();
@@ -103,10 +103,10 @@ public sealed partial class FixGateway
     /// The session of an order event: by the client order id the session tagged; an order the
     /// engine made without one (a stop-loss / take-profit leg) by its order id among the account's sessions.
     /// </summary>
-    private SessionState? OwnerOf(int account, long clientOrderId, long orderId) => clientOrderId != 0 ? Owner(clientOrderId) : Holding(account, orderId);
+    private FixSessionState? OwnerOf(int account, long clientOrderId, long orderId) => clientOrderId != 0 ? Owner(clientOrderId) : Holding(account, orderId);
 
     /// <summary>The session of <paramref name="account"/> that knows the engine order <paramref name="orderId"/>.</summary>
-    private SessionState? Holding(int account, long orderId)
+    private FixSessionState? Holding(int account, long orderId)
     {
         foreach (var s in SessionsOf(account))
         {
@@ -118,10 +118,10 @@ public sealed partial class FixGateway
         return null;
     }
 
-    private static FixOrder? Find(SessionState s, long clientOrderId, long orderId) =>
+    private static FixOrder? Find(FixSessionState s, long clientOrderId, long orderId) =>
         clientOrderId != 0 ? s.Orders.ByClientOrderId(clientOrderId) : s.Orders.ByOrderId(orderId);
 
-    private void OnTriggerPlaced(SessionState s, TriggerPlaced e)
+    private void OnTriggerPlaced(FixSessionState s, TriggerPlaced e)
     {
         var order = Find(s, e.ClientOrderId, e.OrderId);
         if (e.Kind == TriggerKind.Trigger)
@@ -168,13 +168,13 @@ public sealed partial class FixGateway
     }
 
     /// <summary>The parent's ClOrdID and -SL or -TP; with the leg's order id appended if the session has used that ClOrdID already.</summary>
-    private static string LegClOrdId(SessionState s, string parentClOrdId, TriggerKind kind, long orderId)
+    private static string LegClOrdId(FixSessionState s, string parentClOrdId, TriggerKind kind, long orderId)
     {
         string id = parentClOrdId + (kind == TriggerKind.StopLoss ? "-SL" : "-TP");
         return s.Orders.IsUsed(id) ? id + "-" + orderId.ToString(System.Globalization.CultureInfo.InvariantCulture) : id;
     }
 
-    private void OnTriggerFired(SessionState s, TriggerFired e)
+    private void OnTriggerFired(FixSessionState s, TriggerFired e)
     {
         var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
@@ -187,7 +187,7 @@ public sealed partial class FixGateway
         s.Session.Send(ref w);
     }
 
-    private void OnTriggerFailed(SessionState s, TriggerFailed e)
+    private void OnTriggerFailed(FixSessionState s, TriggerFailed e)
     {
         var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
@@ -203,7 +203,7 @@ public sealed partial class FixGateway
         s.Session.Send(ref w);
     }
 
-    private void SendOrderReport(SessionState s, FixOrder order, EventHeader header, char execType, string? text = null)
+    private void SendOrderReport(FixSessionState s, FixOrder order, EventHeader header, char execType, string? text = null)
     {
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, s.NextExecId(header.Sequence), execType);
@@ -225,7 +225,7 @@ public sealed partial class FixGateway
     }
 
     /// <summary>U5: one position's funding payment at a funding time (amount signed: positive received, negative paid).</summary>
-    private void OnFundingPayment(SessionState s, FundingPayment e)
+    private void OnFundingPayment(FixSessionState s, FundingPayment e)
     {
         ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
         var w = s.Session.Begin("U5"u8);

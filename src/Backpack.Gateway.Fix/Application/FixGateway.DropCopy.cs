@@ -18,12 +18,12 @@ namespace Backpack.Gateway.Fix.Application;
 /// </summary>
 public sealed partial class FixGateway
 {
-    private readonly Dictionary<int, List<SessionState>> _dropCopies = [];
+    private readonly Dictionary<int, List<FixSessionState>> _dropCopies = [];
 
     /// <summary>The open orders of the accounts a drop copy watches, by engine order id (dispatcher thread only, after <see cref="Start"/>).</summary>
     private readonly Dictionary<long, FixOrder> _copied = [];
 
-    private void AddDropCopy(SessionState state, Func<int, IReadOnlyList<OrderSnapshot>>? openOrders)
+    private void AddDropCopy(FixSessionState state, Func<int, IReadOnlyList<OrderSnapshot>>? openOrders)
     {
         foreach (int account in state.Session.Settings.Accounts)
         {
@@ -44,7 +44,7 @@ public sealed partial class FixGateway
     }
 
     /// <summary>A drop-copy session refuses what would trade (BusinessMessageReject 6, not authorized); queries are answered.</summary>
-    private static bool RefusedToDropCopy(SessionState state, FixMessage m)
+    private static bool RefusedToDropCopy(FixSessionState state, FixMessage m)
     {
         if (!state.Session.Settings.DropCopy || !(m.IsMsgType("D") || m.IsMsgType("F") || m.IsMsgType("G") || m.IsMsgType("q"))) return false;
         m.TryGetInt(FixTags.MsgSeqNum, out int seq);

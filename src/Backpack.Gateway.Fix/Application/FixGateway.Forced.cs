@@ -12,11 +12,11 @@ namespace Backpack.Gateway.Fix.Application;
 /// </summary>
 public sealed partial class FixGateway
 {
-    private void OnForcedPosition(SessionState s, PositionChanged e, long liquidationId) =>
+    private void OnForcedPosition(FixSessionState s, PositionChanged e, long liquidationId) =>
         SendPositionReport(s, $"LQ-{e.Header.Sequence}-{e.MarketId}", null, e.AccountId, e.MarketId, e.Quantity, e.EntryNotional, e.RealizedPnl,
             e.MarkPrice, e.Collateral, e.AdlQuintile, liquidationId, e.Header.Time);
 
-    private void OnMarginCall(SessionState s, MarginCall e)
+    private void OnMarginCall(FixSessionState s, MarginCall e)
     {
         var w = s.Session.Begin("U1"u8);
         w.Field(FixTags.Account, e.AccountId);
@@ -28,7 +28,7 @@ public sealed partial class FixGateway
         s.Session.Send(ref w);
     }
 
-    private void OnLiquidationStarted(SessionState s, LiquidationStarted e)
+    private void OnLiquidationStarted(FixSessionState s, LiquidationStarted e)
     {
         var w = s.Session.Begin("U2"u8);
         w.Field(FixTags.Account, e.AccountId);
@@ -41,7 +41,7 @@ public sealed partial class FixGateway
         s.Session.Send(ref w);
     }
 
-    private void OnLiquidationEnded(SessionState s, LiquidationEnded e)
+    private void OnLiquidationEnded(FixSessionState s, LiquidationEnded e)
     {
         var w = s.Session.Begin("U3"u8);
         w.Field(FixTags.Account, e.AccountId);
@@ -51,7 +51,7 @@ public sealed partial class FixGateway
         s.Session.Send(ref w);
     }
 
-    private void OnAdlNotice(SessionState s, AdlNotice e)
+    private void OnAdlNotice(FixSessionState s, AdlNotice e)
     {
         ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
         var w = s.Session.Begin("U4"u8);
@@ -64,6 +64,28 @@ public sealed partial class FixGateway
         w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
+        s.Session.Send(ref w);
+        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
+    }
+
+    /// <summary>A fill of a liquidation, backstop or ADL close: to every session of the account.</summary>
+    private void OnForcedFill(FixSessionState s, OrderFilled e)
+    {
+        ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
+        var w = s.Session.Begin("8"u8);
+        if (e.OrderId != 0) w.Field(FixTags.OrderID, e.OrderId);
+        else w.Field(FixTags.OrderID, "LIQ-" + e.LiquidationId);
+        TradeExecId(e.TradeId, e.Side).Write(ref w);
+        w.Field(FixTags.ExecType, 'F');
+        w.Field(FixTags.OrdStatus, e.LeavesQuantity == 0 ? '2' : '1');
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.Symbol, _markets.SymbolOf(e.MarketId));
+        w.Field(FixTags.Side, e.Side == Side.Buy ? '1' : '2');
+        w.Scaled(FixTags.OrderQty, (e.CumulativeQuantity + e.LeavesQuantity) * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.LeavesQty, e.LeavesQuantity * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.CumQty, e.CumulativeQuantity * market.StepUnits, market.QuantityScale);
+        w.Scaled(FixTags.AvgPx, market.AveragePrice(e.CumulativeQuote, e.CumulativeQuantity, out int scale), scale);
+        FillFields(ref w, e);
         s.Session.Send(ref w);
         s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
     }

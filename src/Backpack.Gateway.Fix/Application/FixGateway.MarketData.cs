@@ -23,7 +23,7 @@ public sealed partial class FixGateway
 {
     // Owned by the dispatcher thread (index = market id).
     private MarketFeed[] _feeds = null!;
-    private readonly Dictionary<SessionState, Dictionary<string, MdSubscription[]>> _mdRequests = [];
+    private readonly Dictionary<FixSessionState, Dictionary<string, MdSubscription[]>> _mdRequests = [];
     private readonly List<LevelChange> _levelChanges = [];
     private readonly List<MdEntry> _mdEntries = [];
     private readonly List<(long Price, long Quantity)> _topScratch = [];
@@ -52,7 +52,7 @@ public sealed partial class FixGateway
     // ------------------------------------------------------------------ SecurityList (session thread)
 
     /// <summary>SecurityListRequest (x): 0 = one symbol, 4 = every market; anything else is not supported.</summary>
-    private void SecurityListRequest(SessionState state, FixMessage m)
+    private void SecurityListRequest(FixSessionState state, FixMessage m)
     {
         string reqId = m.GetString(FixTags.SecurityReqID) ?? "";
         int type = m.TryGetInt(FixTags.SecurityListRequestType, out int t) ? t : -1;
@@ -109,7 +109,7 @@ public sealed partial class FixGateway
 
     // ------------------------------------------------------------------ MarketDataRequest (session thread -> dispatcher)
 
-    private void MarketDataRequest(SessionState state, FixMessage m) => PostMarketData(new MarketDataWork(state, Application.MarketDataRequest.Read(m)));
+    private void MarketDataRequest(FixSessionState state, FixMessage m) => PostMarketData(new MarketDataWork(state, Application.MarketDataRequest.Read(m)));
 
     /// <summary>A session logged out: its subscriptions end (on the dispatcher, after what it asked before).</summary>
     private void EndMarketData(FixSession session)
@@ -118,7 +118,7 @@ public sealed partial class FixGateway
     }
 
     /// <summary>A request or a logout for the dispatcher; the session's next message waits for nothing.</summary>
-    private sealed record MarketDataWork(SessionState State, MarketDataRequest? Request);
+    private sealed record MarketDataWork(FixSessionState State, MarketDataRequest? Request);
 
     // ------------------------------------------------------------------ on the dispatcher
 
@@ -184,7 +184,7 @@ public sealed partial class FixGateway
         }
     }
 
-    private void RejectMarketData(SessionState state, string mdReqId, char reason, string text)
+    private void RejectMarketData(FixSessionState state, string mdReqId, char reason, string text)
     {
         var w = state.Session.Begin("Y"u8);
         w.Field(FixTags.MDReqID, mdReqId);
@@ -404,9 +404,9 @@ public sealed partial class FixGateway
     }
 
     /// <summary>One symbol of a session's MarketDataRequest.</summary>
-    private sealed class MdSubscription(SessionState state, string mdReqId, int marketId, bool bids, bool offers, bool trades)
+    private sealed class MdSubscription(FixSessionState state, string mdReqId, int marketId, bool bids, bool offers, bool trades)
     {
-        public SessionState State { get; } = state;
+        public FixSessionState State { get; } = state;
         public string MdReqId { get; } = mdReqId;
         public int MarketId { get; } = marketId;
         public bool Bids { get; } = bids;

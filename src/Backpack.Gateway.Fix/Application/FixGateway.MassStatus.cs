@@ -13,7 +13,7 @@ namespace Backpack.Gateway.Fix.Application;
 /// </summary>
 public sealed partial class FixGateway
 {
-    private void MassStatusRequest(SessionState state, FixMessage m)
+    private void MassStatusRequest(FixSessionState state, FixMessage m)
     {
         m.TryGetInt(FixTags.MsgSeqNum, out int seq);
         string reqId = m.GetString(FixTags.MassStatusReqID)!;
@@ -53,7 +53,7 @@ public sealed partial class FixGateway
     }
 
     /// <summary>An engine answer (the account's snapshot ends its open orders) for a mass status request.</summary>
-    private void OnMassStatusAnswer(SessionState s, PendingRequest pending)
+    private void OnMassStatusAnswer(FixSessionState s, PendingRequest pending)
     {
         var request = pending.MassStatus!;
         if (request.Failed || --request.Remaining > 0) return;
@@ -102,14 +102,14 @@ public sealed partial class FixGateway
     }
 
     /// <summary>The engine refused a query of the request (or it could not be sent): one BusinessMessageReject for the whole request.</summary>
-    private void MassStatusFailed(SessionState s, MassStatusQuery request, string text)
+    private void MassStatusFailed(FixSessionState s, MassStatusQuery request, string text)
     {
         if (request.Failed) return;
         request.Failed = true;
         SendMassStatusReject(s, 0, request.ReqId, 4, text);
     }
 
-    private static void SendMassStatusReject(SessionState s, int refSeqNum, string reqId, int reason, string text)
+    private static void SendMassStatusReject(FixSessionState s, int refSeqNum, string reqId, int reason, string text)
     {
         var w = s.Session.Begin("j"u8);
         if (refSeqNum > 0) w.Field(FixTags.RefSeqNum, refSeqNum);
@@ -121,7 +121,7 @@ public sealed partial class FixGateway
     }
 
     /// <summary>An order another channel placed, as an ExecutionReport describes it.</summary>
-    private static FixOrder FromSnapshot(OrderSnapshot o) => new()
+    internal static FixOrder FromSnapshot(OrderSnapshot o) => new()
     {
         ClOrdId = "",
         ClientOrderId = o.ClientOrderId,

@@ -39,7 +39,7 @@ public sealed partial class FixGateway
 
     private sealed record TradeQuery(string ReqId, int Account, int MarketId, long From, long To, Side? Side, long OrderId, long TradeId);
 
-    private void TradeCaptureRequest(SessionState state, FixMessage m)
+    private void TradeCaptureRequest(FixSessionState state, FixMessage m)
     {
         string reqId = m.GetString(FixTags.TradeRequestID)!;
         string type = m.GetString(FixTags.TradeRequestType) ?? "";
@@ -134,7 +134,7 @@ public sealed partial class FixGateway
     }
 
     /// <summary>OrderID, ClOrdID (one of this session's orders), TrdMatchID (the trade id) and Side narrow the fills.</summary>
-    private static (int, string)? Filters(SessionState state, FixMessage m, ref long orderId, ref long tradeId, ref Side? side)
+    private static (int, string)? Filters(FixSessionState state, FixMessage m, ref long orderId, ref long tradeId, ref Side? side)
     {
         if (m.TryGet(FixTags.OrderID, out var order) && !FixValues.TryParseLong(order, out orderId)) return (99, "OrderID must be the venue's order id");
         if (m.GetString(FixTags.ClOrdID) is { } clOrdId)
@@ -165,7 +165,7 @@ public sealed partial class FixGateway
             .Take(MaxTradeReports).Reverse().ToList();
     }
 
-    private void SendTradeCaptureReports(SessionState s, TradeQuery q, List<FixFill> fills)
+    private void SendTradeCaptureReports(FixSessionState s, TradeQuery q, List<FixFill> fills)
     {
         SendTradeCaptureAck(s, q.ReqId, fills.Count, 0, '1', q.MarketId, fills.Count == 0 ? "No fills match the request" : null);
         for (int i = 0; i < fills.Count; i++)
@@ -201,7 +201,7 @@ public sealed partial class FixGateway
         }
     }
 
-    private void SendTradeCaptureAck(SessionState s, string reqId, int reports, int result, char status, int marketId, string? text)
+    private void SendTradeCaptureAck(FixSessionState s, string reqId, int reports, int result, char status, int marketId, string? text)
     {
         var w = s.Session.Begin("AQ"u8);
         w.Field(FixTags.TradeRequestID, reqId);
