@@ -2,8 +2,8 @@
 // against the gateway and against the echo acceptor.
 //   initiator <host> <port> <dictionary> <store dir> <sender comp id> <private key hex>
 //             <pings> <in-flight orders> <window> <mass cancel every N orders, 0 = never>
-// It logs on (the Logon signed with Ed25519 in toAdmin, as the gateway requires; docs/fix.md
-// section 2), prints READY and waits for a line on stdin. Then:
+// It logs on (the Logon signed with Ed25519 in toAdmin by logon_signer.h of the tests' support
+// project, as the gateway requires; docs/fix.md section 2), prints READY and waits for a line on stdin. Then:
 //   (a) ping-pong: <pings> NewOrderSingles one at a time (after 2,000 untimed), each timed from
 //       just before sendToTarget to the arrival of its first ExecutionReport (ExecType 0) in
 //       fromApp, on std::chrono::steady_clock; prints
@@ -23,7 +23,7 @@
 #include <quickfix/SocketInitiator.h>
 #include <quickfix/fix44/NewOrderSingle.h>
 #include <quickfix/fix44/OrderMassCancelRequest.h>
-#include <openssl/evp.h>
+#include "logon_signer.h"
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -50,29 +50,9 @@ static void wake() {
 
 static long long nowNanos() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
-static std::vector<unsigned char> fromHex(const std::string& hex) {
-  std::vector<unsigned char> bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back((unsigned char)std::stoi(hex.substr(i, 2), nullptr, 16));
-  return bytes;
-}
-
-static std::string base64(const unsigned char* data, size_t length) {
-  std::string encoded(4 * ((length + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock((unsigned char*)&encoded[0], data, (int)length);
-  encoded.resize(n);
-  return encoded;
-}
-
 class Initiator : public FIX::Application {
  public:
-  explicit Initiator(std::vector<unsigned char> key) : privateKey(key) {
-    EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, privateKey.data(), privateKey.size());
-    unsigned char pub[32];
-    size_t len = sizeof(pub);
-    EVP_PKEY_get_raw_public_key(pkey, pub, &len);
-    apiKey = base64(pub, len);
-    EVP_PKEY_free(pkey);
-  }
+  explicit Initiator(std::vector<unsigned char> key) : signer(key) {}
 
   FIX::SessionID session;
   std::atomic<bool> loggedOn{false};
@@ -86,29 +66,7 @@ class Initiator : public FIX::Application {
   void onLogon(const FIX::SessionID&) override { loggedOn = true; }
   void onLogout(const FIX::SessionID&) override { loggedOn = false; }
 
-  // The gateway's Logon signature: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
-  void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
-    FIX::MsgType type;
-    message.getHeader().getField(type);
-    if (type.getValue() != "A") return;
-    FIX::ResetSeqNumFlag reset(false);
-    message.getFieldIfSet(reset);
-    if (reset) message.getHeader().setField(FIX::MsgSeqNum(1));  // QuickFIX renumbers a reset Logon after toAdmin
-    message.setField(FIX::Username(apiKey));
-    std::string prehash = message.getHeader().getField(52) + '\x01' + "A" + '\x01' + message.getHeader().getField(34) + '\x01' +
-                          message.getHeader().getField(49) + '\x01' + message.getHeader().getField(56) + '\x01' + apiKey;
-    EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, privateKey.data(), privateKey.size());
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    unsigned char signature[64];
-    size_t signatureLength = sizeof(signature);
-    EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, pkey);
-    EVP_DigestSign(ctx, signature, &signatureLength, (const unsigned char*)prehash.data(), prehash.size());
-    EVP_MD_CTX_free(ctx);
-    EVP_PKEY_free(pkey);
-    std::string raw = base64(signature, signatureLength);
-    message.setField(FIX::RawDataLength((int)raw.size()));
-    message.setField(FIX::RawData(raw));
-  }
+  void toAdmin(FIX::Message& message, const FIX::SessionID&) override { signer.sign(message); }
   void fromAdmin(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {
     FIX::MsgType type;
     message.getHeader().getField(type);
@@ -136,8 +94,7 @@ class Initiator : public FIX::Application {
   }
 
  private:
-  std::vector<unsigned char> privateKey;
-  std::string apiKey;
+  LogonSigner signer;
 
   void refuse(const FIX::Message& message) {
     std::string text = message.toString();
