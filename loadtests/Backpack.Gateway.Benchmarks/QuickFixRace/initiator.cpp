@@ -61,6 +61,7 @@ class Initiator : public FIX::Application {
   std::atomic<long> cancelReports{0};   // OrderMassCancelReports
   std::atomic<long> refusals{0};        // Rejects, BusinessMessageRejects, Logouts received before stopping
   std::atomic<bool> stopping{false};
+  std::atomic<bool> logoutAnswered{false};
 
   void onCreate(const FIX::SessionID& id) override { session = id; }
   void onLogon(const FIX::SessionID&) override { loggedOn = true; }
@@ -70,7 +71,8 @@ class Initiator : public FIX::Application {
   void fromAdmin(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override {
     FIX::MsgType type;
     message.getHeader().getField(type);
-    if (type.getValue() == "3" || (type.getValue() == "5" && !stopping)) refuse(message);
+    if (type.getValue() == "5" && stopping) logoutAnswered = true;
+    else if (type.getValue() == "3" || type.getValue() == "5") refuse(message);
   }
   void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
   void fromApp(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override {
@@ -203,9 +205,14 @@ int main(int argc, char** argv) {
       if (cancelEvery > 0) massCancel(app);
     }
     if (app.refusals > 0) fail(std::to_string(app.refusals.load()) + " messages refused (Reject, Logout, rejected order or BusinessMessageReject)");
+    // Log out and wait for the answer, then leave without Initiator::stop, whose join of the
+    // socket thread waits out that thread's one-second poll (the memory store keeps nothing).
     app.stopping = true;
-    initiator.stop();
+    if (FIX::Session* session = FIX::Session::lookupSession(app.session)) session->logout();
+    deadline = Clock::now() + std::chrono::seconds(5);
+    while (!app.logoutAnswered && app.loggedOn && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::cout << "DONE" << std::endl;
+    std::_Exit(0);
   } catch (std::exception& e) {
     fail(e.what());
   }
