@@ -151,7 +151,7 @@ public static class FixLatency
         client.CancelAll();
     }
 
-    private static void Submit<T>(EngineRunner runner, T command) where T : struct, IProtocolMessage<T>
+    internal static void Submit<T>(EngineRunner runner, T command) where T : struct, IProtocolMessage<T>
     {
         long before = runner.Engine.LastSequence;
         runner.TrySubmit(ProtocolCodec.ToArray(command));

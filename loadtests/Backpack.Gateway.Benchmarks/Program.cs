@@ -53,6 +53,15 @@ if (args.Length > 0 && args[0] == "fix-tls")
     return;
 }
 
+// "quickfix-race [pings] [inflight] [runs]": the same QuickFIX C++ initiator against the gateway (journal fsync per batch,
+// then Fsync=Never) and against a QuickFIX C++ echo acceptor; ping-pong p50/p99, orders/s with 100 in flight, four initiators.
+if (args.Length > 0 && args[0] == "quickfix-race")
+{
+    QuickFixRace.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 40_000, args.Length > 3 ? int.Parse(args[3]) : 5,
+        fourInitiators: !args.Contains("one"));
+    return;
+}
+
 // "ws-latency [pings] [connections] [liquidations]": WebSocket order -> response over loopback, and
 // one liquidation event fanned out to many subscribed connections.
 if (args.Length > 0 && args[0] == "ws-latency")

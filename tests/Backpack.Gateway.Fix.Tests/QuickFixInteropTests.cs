@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Commands;
@@ -181,37 +180,9 @@ internal sealed class QuickFixClient : IDisposable
         return client;
     }
 
-    private static readonly object BuildLock = new();
-
-    /// <summary>Compiles client.cpp (once per content) with g++ -std=gnu++14 against QuickFIX and OpenSSL; tests that run side by side share the build.</summary>
-    public static string Build()
-    {
-        lock (BuildLock) return BuildOnce();
-    }
-
-    private static string BuildOnce()
-    {
-        string source = Path.Combine(AppContext.BaseDirectory, "QuickFixClient", "client.cpp");
-        if (!File.Exists("/usr/include/quickfix/Application.h"))
-        {
-            throw new InvalidOperationException("QuickFIX C++ headers are missing: install Debian's libquickfix-dev (bash .ci/run does).");
-        }
-        string hash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(source)))[..16];
-        string output = Path.Combine(Path.GetTempPath(), "backpack-quickfix-client-" + hash);
-        if (File.Exists(output)) return output;
-        // A name of its own: another test process may be building the same client.
-        string temporary = output + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        var compile = Process.Start(new ProcessStartInfo("g++", ["-std=gnu++14", "-O1", "-o", temporary, source, "-lquickfix", "-lssl", "-lcrypto", "-lpthread"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        string errors = compile.StandardError.ReadToEnd();
-        compile.WaitForExit();
-        if (compile.ExitCode != 0) throw new InvalidOperationException("g++ failed to build the QuickFIX client:\n" + errors);
-        File.Move(temporary, output, overwrite: true);
-        return output;
-    }
+    /// <summary>Compiles client.cpp (once per content) with g++ against QuickFIX and OpenSSL; tests that run side by side share the build.</summary>
+    public static string Build() =>
+        QuickFixBuild.Executable(Path.Combine(AppContext.BaseDirectory, "QuickFixClient", "client.cpp"), "backpack-quickfix-client");
 
     public void Dispose()
     {

@@ -23,7 +23,7 @@
 // With QF_TLS_CA set to a PEM file, the client connects over TLS (SSLSocketInitiator) and names that
 // file as its CertificationAuthoritiesFile (QuickFIX 1.15's initiator does not check the acceptor's
 // certificate against it: a wrong file still logs on).
-// The Logon is signed in toAdmin: Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
+// The Logon is signed in toAdmin (logon_signer.h): Ed25519 over SendingTime|MsgType|MsgSeqNum|SenderCompID|TargetCompID|Username.
 #include <quickfix/Application.h>
 #include <quickfix/FileStore.h>
 #include <quickfix/FileLog.h>
@@ -42,7 +42,7 @@
 #include <quickfix/fix44/OrderCancelRequest.h>
 #include <quickfix/fix44/OrderCancelReplaceRequest.h>
 #include <quickfix/fix44/MarketDataRequest.h>
-#include <openssl/evp.h>
+#include "logon_signer.h"
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -63,29 +63,9 @@ static void print(const std::string& kind, const FIX::Message& m) {
   std::cout << kind << " " << type.getValue() << " " << text << std::endl;
 }
 
-static std::vector<unsigned char> fromHex(const std::string& hex) {
-  std::vector<unsigned char> bytes;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes.push_back((unsigned char)std::stoi(hex.substr(i, 2), nullptr, 16));
-  return bytes;
-}
-
-static std::string base64(const unsigned char* data, size_t length) {
-  std::string encoded(4 * ((length + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock((unsigned char*)&encoded[0], data, (int)length);
-  encoded.resize(n);
-  return encoded;
-}
-
 class Client : public FIX::Application {
  public:
-  Client(std::vector<unsigned char> key) : privateKey(key) {
-    EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, privateKey.data(), privateKey.size());
-    unsigned char pub[32];
-    size_t len = sizeof(pub);
-    EVP_PKEY_get_raw_public_key(pkey, pub, &len);
-    apiKey = base64(pub, len);
-    EVP_PKEY_free(pkey);
-  }
+  explicit Client(std::vector<unsigned char> key) : signer(key) {}
   FIX::SessionID session;
 
   void onCreate(const FIX::SessionID& id) override { session = id; }
@@ -93,28 +73,7 @@ class Client : public FIX::Application {
   void onLogout(const FIX::SessionID&) override { std::lock_guard<std::mutex> lock(out); std::cout << "LOGOUT" << std::endl; }
 
   void toAdmin(FIX::Message& message, const FIX::SessionID&) override {
-    FIX::MsgType type;
-    message.getHeader().getField(type);
-    if (type.getValue() == "A") {
-      // A Logon with 141=Y goes out as MsgSeqNum 1 (QuickFIX renumbers a reset Logon after toAdmin): sign that number.
-      FIX::ResetSeqNumFlag reset(false);
-      message.getFieldIfSet(reset);
-      if (reset) message.getHeader().setField(FIX::MsgSeqNum(1));
-      message.setField(FIX::Username(apiKey));
-      std::string prehash = message.getHeader().getField(52) + '\x01' + "A" + '\x01' + message.getHeader().getField(34) + '\x01' +
-                            message.getHeader().getField(49) + '\x01' + message.getHeader().getField(56) + '\x01' + apiKey;
-      EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, privateKey.data(), privateKey.size());
-      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-      unsigned char signature[64];
-      size_t signatureLength = sizeof(signature);
-      EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, pkey);
-      EVP_DigestSign(ctx, signature, &signatureLength, (const unsigned char*)prehash.data(), prehash.size());
-      EVP_MD_CTX_free(ctx);
-      EVP_PKEY_free(pkey);
-      std::string raw = base64(signature, signatureLength);
-      message.setField(FIX::RawDataLength((int)raw.size()));
-      message.setField(FIX::RawData(raw));
-    }
+    signer.sign(message);
     print("SENT", message);
   }
   void fromAdmin(const FIX::Message& message, const FIX::SessionID&) throw(FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override { print("RECV", message); }
@@ -139,8 +98,7 @@ class Client : public FIX::Application {
   }
 
  private:
-  std::vector<unsigned char> privateKey;
-  std::string apiKey;
+  LogonSigner signer;
   // Price -> (price text, size text); bids best (highest) first.
   std::map<double, std::pair<std::string, std::string>, std::greater<double>> bids;
   std::map<double, std::pair<std::string, std::string>> asks;
