@@ -1,11 +1,11 @@
 using System.Reflection;
-using Backpack.Gateway.TestSupport;
+using Backpack.Gateway.Protocol;
 using FsCheck;
 using FsCheck.Fluent;
 using OracleReader = global::MessagePack.MessagePackReader;
 using OracleWriter = global::MessagePack.MessagePackWriter;
 
-namespace Backpack.Gateway.Protocol.Tests.Oracle;
+namespace Backpack.Gateway.TestSupport;
 
 /// <summary>
 /// How MessagePack-CSharp (the oracle) reads and writes one message type of ours, field by field:
@@ -14,7 +14,7 @@ namespace Backpack.Gateway.Protocol.Tests.Oracle;
 /// reflection from the struct, so a new message needs nothing here; a field of a CLR type the
 /// oracle has no mapping for throws, and the mapping test fails.
 /// </summary>
-internal sealed class OracleSchema
+public sealed class OracleSchema
 {
     private static readonly Dictionary<Type, OracleSchema> Cache = [];
 
@@ -64,6 +64,17 @@ internal sealed class OracleSchema
         _encode = typeof(OracleSchema).GetMethod(nameof(EncodeOurs), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(messageStruct);
         _decode = typeof(OracleSchema).GetMethod(nameof(DecodeOurs), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(messageStruct);
     }
+
+    /// <summary>Every message struct of the protocol (the types implementing IProtocolMessage), by name.</summary>
+    public static IReadOnlyList<Type> MessageStructs { get; } =
+        typeof(IProtocolMessage<>).Assembly.GetTypes()
+            .Where(t => t.IsValueType && t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IProtocolMessage<>)))
+            .OrderBy(t => t.Name)
+            .ToArray();
+
+    /// <summary>The schema of the message a type id stands for.</summary>
+    public static OracleSchema Of(MessageType type) =>
+        MessageStructs.Select(Of).FirstOrDefault(s => s.Type == type) ?? throw new NotSupportedException($"no message struct has type id {type}");
 
     public static OracleSchema Of(Type messageStruct)
     {
@@ -148,7 +159,7 @@ internal sealed class OracleSchema
 }
 
 /// <summary>One element of a message array: its name, CLR type, the values the protocol allows, and how the oracle reads and writes it.</summary>
-internal sealed class OracleField
+public sealed class OracleField
 {
     private readonly Kind _kind;
 
