@@ -10,10 +10,16 @@ namespace Backpack.Gateway.Benchmarks;
 public class CodecBenchmark
 {
     private readonly byte[] _buffer = new byte[ProtocolCodec.MaxMessageSize];
-    private readonly NewOrder _newOrder = new(new CommandHeader(123_456, 1_760_000_000_000_000, 77), 4_321, 1, 987_654, Side.Buy,
+    /// <summary>The NewOrder both codec benchmarks encode and decode.</summary>
+    internal static readonly NewOrder SampleNewOrder = new(new CommandHeader(123_456, 1_760_000_000_000_000, 77), 4_321, 1, 987_654, Side.Buy,
         OrderType.Limit, TimeInForce.Gtc, 1_000_123, 25_000, OrderFlags.None, SelfTradePrevention.RejectTaker);
-    private readonly OrderFilled _fill = new(new EventHeader(123_456, 1_760_000_000_000_000), 4_321, 1, 5_555_555, 987_654, Side.Sell,
+
+    /// <summary>The OrderFilled both codec benchmarks encode and decode.</summary>
+    internal static readonly OrderFilled SampleFill = new(new EventHeader(123_456, 1_760_000_000_000_000), 4_321, 1, 5_555_555, 987_654, Side.Sell,
         9_876_543, 1_000_123, 25_000, 0, 25_000, 25_003_075_000, 12_501_538, Liquidity.Taker, OrderOrigin.User, 0);
+
+    private readonly NewOrder _newOrder = SampleNewOrder;
+    private readonly OrderFilled _fill = SampleFill;
     private byte[] _newOrderFrame = [];
     private byte[] _fillFrame = [];
 

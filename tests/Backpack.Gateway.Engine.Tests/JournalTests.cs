@@ -17,7 +17,7 @@ public sealed class JournalTests : IDisposable
     private JournalOptions Options(long segmentBytes = 256L << 20) => new() { Directory = _folder, SegmentBytes = segmentBytes };
 
     /// <summary>A trading history with fills and a liquidation, as the engine took it (each frame stamped with its sequence).</summary>
-    private static EngineHarness History(int rounds = 20)
+    internal static EngineHarness History(int rounds = 20)
     {
         var h = new EngineHarness([LiquidationTests.Market()]);
         h.Index(10_000);

@@ -17,6 +17,7 @@ namespace Backpack.Gateway.TestSupport;
 public sealed class WsTestClient : IAsyncDisposable
 {
     private readonly List<JsonElement> _received = [];
+    private readonly List<byte[]> _frames = [];
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly Task _reader;
     private long _nextId;
@@ -116,6 +117,12 @@ public sealed class WsTestClient : IAsyncDisposable
         lock (_received) return [.. _received];
     }
 
+    /// <summary>Every frame received so far, as the bytes that came (UTF-8 JSON or MessagePack), in arrival order.</summary>
+    public List<byte[]> RawFrames()
+    {
+        lock (_received) return [.. _frames];
+    }
+
     public void Clear()
     {
         lock (_received) _received.Clear();
@@ -163,8 +170,13 @@ public sealed class WsTestClient : IAsyncDisposable
                 bool binary = result.MessageType == WebSocketMessageType.Binary;
                 if (binary != MessagePack) WrongFrameType++;
                 var element = binary ? MessagePackToJson(buffer.WrittenSpan) : JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+                byte[] raw = buffer.WrittenSpan.ToArray();
                 buffer.ResetWrittenCount();
-                lock (_received) _received.Add(element);
+                lock (_received)
+                {
+                    _received.Add(element);
+                    _frames.Add(raw);
+                }
                 _arrived.Release();
             }
         }
