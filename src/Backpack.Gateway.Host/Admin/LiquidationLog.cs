@@ -58,7 +58,7 @@ public sealed class LiquidationLog : IEventConsumer
         }
     }
 
-    /// <summary>Records the batch's margin-call, liquidation and ADL events (engine thread).</summary>
+    /// <summary>Records the batch's margin-call, liquidation and ADL events (the thread that releases events: the engine's, or the journal's sync thread).</summary>
     public void OnEvents(FrameBuffer events)
     {
         for (int i = 0; i < events.Count; i++)

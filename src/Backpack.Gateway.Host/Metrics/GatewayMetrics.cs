@@ -87,7 +87,7 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
 
     private void RecordCommand(MessageType type, TimeSpan elapsed) => _commandDuration.Record(elapsed.TotalSeconds, _commandTags[(byte)type]);
 
-    /// <summary>Counts one batch of engine events (engine thread).</summary>
+    /// <summary>Counts one batch of engine events (the thread that releases events: the engine's, or the journal's sync thread).</summary>
     public void OnEvents(FrameBuffer events)
     {
         for (int i = 0; i < events.Count; i++)

@@ -4,7 +4,8 @@ using Backpack.Gateway.Protocol.Framing;
 namespace Backpack.Gateway.Protocol.Pipeline;
 
 /// <summary>
-/// A copy of one batch of engine events in pooled arrays, made on the engine thread (which must
+/// A copy of one batch of engine events in pooled arrays, made on the thread that releases events
+/// (the engine's, or the journal's sync thread with Fsync Batch; it must
 /// not wait for a front end) and read later on a front end's own dispatcher thread. The reader
 /// calls <see cref="Return"/> once it is done with the frames.
 /// </summary>
