@@ -62,11 +62,12 @@ if (args.Length > 0 && args[0] == "quickfix-race")
     return;
 }
 
-// "ws-latency [pings] [connections] [liquidations]": WebSocket order -> response over loopback, and
-// one liquidation event fanned out to many subscribed connections.
+// "ws-latency [pings] [connections] [liquidations] [rounds]": WebSocket order -> response over loopback, and
+// one liquidation event fanned out to many subscribed connections next to a bare Kestrel WebSocket endpoint (WsFanOut).
 if (args.Length > 0 && args[0] == "ws-latency")
 {
-    WsLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000, args.Length > 2 ? int.Parse(args[2]) : 1_000, args.Length > 3 ? int.Parse(args[3]) : 100);
+    WsLatency.Run(args.Length > 1 ? int.Parse(args[1]) : 20_000, args.Length > 2 ? int.Parse(args[2]) : 1_000, args.Length > 3 ? int.Parse(args[3]) : 100,
+        args.Length > 4 ? int.Parse(args[4]) : 5);
     return;
 }
 

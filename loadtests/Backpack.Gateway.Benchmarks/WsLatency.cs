@@ -28,9 +28,9 @@ public static class WsLatency
     private static readonly byte[] TraderKey = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
     private const int Trader = 1, Short = 2, FirstLong = 1000;
 
-    public static void Run(int pings, int connections, int liquidations) => RunAsync(pings, connections, liquidations).GetAwaiter().GetResult();
+    public static void Run(int pings, int connections, int liquidations, int rounds) => RunAsync(pings, connections, liquidations, rounds).GetAwaiter().GetResult();
 
-    private static async Task RunAsync(int pings, int connections, int liquidations)
+    private static async Task RunAsync(int pings, int connections, int liquidations, int rounds)
     {
         var market = new MarketDefinition
         {
@@ -41,7 +41,7 @@ public static class WsLatency
         using var runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero });
         var options = new WebSocketApiOptions
         {
-            Listen = "127.0.0.1:0", RequestsPerSecond = 1_000_000, RequestBurst = 1_000_000, MaxConnections = connections + 10,
+            Listen = "127.0.0.1:0", RequestsPerSecond = 1_000_000, RequestBurst = 1_000_000, MaxConnections = 2 * connections * rounds + 10,
         };
         options.ApiKeys[Convert.ToBase64String(Ed25519.PublicKeyOf(TraderKey))] = Trader;
         var frontEnd = new WsFrontEnd(options, [market], runner, EngineRunner.SystemClock);
@@ -72,7 +72,19 @@ public static class WsLatency
                               $"p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us");
         }
 
-        await FanOutAsync(uri, runner, connections, liquidations);
+        // One public liquidation event at a time: a long account opened at 18x, the index drops 5.6%
+        // and a tick deleverages it; the index goes back before the next.
+        int account = FirstLong;
+        await WsFanOut.RunAsync(uri, _ =>
+        {
+            Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
+            Submit(runner, new Deposit(new CommandHeader(0, 0, 0), account, 1_000L * 1_000_000));
+            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), Short, 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 18_000, 100_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), account++, 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 18_000, 100_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
+            Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 17_000));
+            Submit(runner, new Tick(new CommandHeader(0, 0, 0)));
+            return Task.CompletedTask;
+        }, connections, liquidations, rounds);
         await frontEnd.StopAsync("benchmark over");
         await app.StopAsync();
     }
@@ -123,76 +135,6 @@ public static class WsLatency
             : socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
     private static byte[] JsonToMessagePack(string json) => TestSupport.WsTestClient.JsonToMessagePack(Encoding.UTF8.GetBytes(json));
-
-    /// <summary>
-    /// N connections subscribe to the public liquidation stream; then, one at a time, a long account
-    /// is opened at 18x, the index drops 5.6% and a tick deleverages it (one public liquidation event).
-    /// Each connection notes when each event arrived; the event's T is its engine time.
-    /// </summary>
-    private static async Task FanOutAsync(Uri uri, EngineRunner runner, int connections, int liquidations)
-    {
-        var sockets = new ClientWebSocket[connections];
-        var arrivals = new long[connections][];
-        var received = new int[connections];
-        for (int c = 0; c < connections; c++)
-        {
-            sockets[c] = new ClientWebSocket();
-            await sockets[c].ConnectAsync(uri, CancellationToken.None);
-            await sockets[c].SendAsync(Encoding.UTF8.GetBytes("{\"method\":\"SUBSCRIBE\",\"params\":[\"liquidation\"],\"id\":1}"), WebSocketMessageType.Text, true, CancellationToken.None);
-            var ack = new byte[256];
-            await sockets[c].ReceiveAsync(ack, CancellationToken.None);
-            arrivals[c] = new long[liquidations];
-        }
-        var readers = new Task[connections];
-        for (int c = 0; c < connections; c++)
-        {
-            int index = c;
-            readers[c] = Task.Run(async () =>
-            {
-                var buffer = new byte[4096];
-                while (received[index] < liquidations)
-                {
-                    var result = await sockets[index].ReceiveAsync(buffer, CancellationToken.None);
-                    if (result.MessageType == WebSocketMessageType.Close) return;
-                    if (!result.EndOfMessage) continue;
-                    long now = EngineRunner.SystemClock();
-                    arrivals[index][received[index]++] = now - EngineTime(buffer.AsSpan(0, result.Count));
-                }
-            });
-        }
-        Console.WriteLine($"{connections:N0} connections subscribed to the liquidation stream; {liquidations} liquidations, one at a time ...");
-        for (int i = 0; i < liquidations; i++)
-        {
-            int account = FirstLong + i;
-            Submit(runner, new Deposit(new CommandHeader(0, 0, 0), account, 1_000L * 1_000_000));
-            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), Short, 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 18_000, 100_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
-            Submit(runner, new NewOrder(new CommandHeader(0, 0, 0), account, 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 18_000, 100_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
-            Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 17_000));
-            Submit(runner, new Tick(new CommandHeader(0, 0, 0)));
-            var deadline = Stopwatch.StartNew();
-            while (received.Min() <= i && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
-            if (received.Min() <= i) throw new InvalidOperationException($"liquidation {i + 1} did not reach every connection within 10 s");
-            Submit(runner, new SetIndexPrice(new CommandHeader(0, 0, 0), 1, 18_000));
-            await Task.Delay(20);
-        }
-        await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(30));
-        var all = arrivals.SelectMany(a => a).Order().ToArray();
-        var lastPerEvent = Enumerable.Range(0, liquidations).Select(e => arrivals.Max(a => a[e])).Order().ToArray();
-        Console.WriteLine($"liquidation event -> {connections:N0} subscribers (engine time to receipt, {all.Length:N0} deliveries): " +
-                          $"p50 {all[all.Length / 2] / 1000.0:F2} ms, p99 {all[all.Length * 99 / 100] / 1000.0:F2} ms, max {all[^1] / 1000.0:F2} ms; " +
-                          $"until the last of the {connections:N0} got it: p50 {lastPerEvent[liquidations / 2] / 1000.0:F2} ms, p99 {lastPerEvent[Math.Min(liquidations - 1, liquidations * 99 / 100)] / 1000.0:F2} ms, max {lastPerEvent[^1] / 1000.0:F2} ms");
-        foreach (var socket in sockets) socket.Abort();
-    }
-
-    /// <summary>The "T" field (engine time, microseconds) of a JSON stream message, read without a parser.</summary>
-    private static long EngineTime(ReadOnlySpan<byte> json)
-    {
-        int at = json.LastIndexOf("\"T\":"u8);
-        if (at < 0) throw new FormatException("no T in " + Encoding.UTF8.GetString(json));
-        long value = 0;
-        for (int i = at + 4; i < json.Length && json[i] >= '0' && json[i] <= '9'; i++) value = value * 10 + (json[i] - '0');
-        return value;
-    }
 
     private static void Submit<T>(EngineRunner runner, T command) where T : struct, IProtocolMessage<T>
     {
