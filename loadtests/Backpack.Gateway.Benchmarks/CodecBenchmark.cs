@@ -16,7 +16,7 @@ public class CodecBenchmark
 
     /// <summary>The OrderFilled both codec benchmarks encode and decode.</summary>
     internal static readonly OrderFilled SampleFill = new(new EventHeader(123_456, 1_760_000_000_000_000), 4_321, 1, 5_555_555, 987_654, Side.Sell,
-        9_876_543, 1_000_123, 25_000, 0, 25_000, 25_003_075_000, 12_501_538, Liquidity.Taker, OrderOrigin.User, 0);
+        9_876_543, 1_000_123, 25_000, 0, 25_000, 25_003_075_000, 12_501_538, Liquidity.Taker, OrderOrigin.User, 0, LiquidationStage.None);
 
     private readonly NewOrder _newOrder = SampleNewOrder;
     private readonly OrderFilled _fill = SampleFill;

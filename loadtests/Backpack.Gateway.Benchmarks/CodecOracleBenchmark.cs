@@ -110,6 +110,7 @@ public class CodecOracleBenchmark
         w.Write((byte)m.Liquidity);
         w.Write((byte)m.Origin);
         w.Write(m.LiquidationId);
+        w.Write((byte)m.Stage);
         w.Flush();
         return _oracleBuffer.Count;
     }
@@ -124,7 +125,7 @@ public class CodecOracleBenchmark
         if (r.ReadArrayHeader() < OrderFilled.FieldCount || r.ReadByte() != (byte)OrderFilled.Type) return 0;
         var f = new OrderFilled(new EventHeader(r.ReadInt64(), r.ReadInt64()), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt64(),
             (Side)r.ReadByte(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(), r.ReadInt64(),
-            (Liquidity)r.ReadByte(), (OrderOrigin)r.ReadByte(), r.ReadInt64());
+            (Liquidity)r.ReadByte(), (OrderOrigin)r.ReadByte(), r.ReadInt64(), (LiquidationStage)r.ReadByte());
         return f.Quantity;
     }
 

@@ -137,6 +137,8 @@ public enum BalanceChangeReason : byte
 
 public enum LiquidationStage : byte
 {
+    /// <summary>Not a liquidation fill (OrderFilled of a user's order).</summary>
+    None = 0,
     /// <summary>Stage 1: reduce-only IOC slices on the order book.</summary>
     Book = 1,
     /// <summary>Stage 2: taken over by a backstop liquidity provider or the insurance fund.</summary>

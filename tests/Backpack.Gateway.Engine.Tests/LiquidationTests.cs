@@ -105,6 +105,46 @@ public class LiquidationTests
     }
 
     [Fact]
+    public void Forced_fills_carry_their_stage_and_the_positions_they_changed_name_the_liquidation()
+    {
+        long liquidationId = _h.Index(9_300).OfType<LiquidationStarted>().Single().LiquidationId;
+        _h.Rest(Maker, Side.Buy, 9_300, 20);
+        var events = _h.Tick();
+
+        // Stage 1 on the book: the liquidated side says Book; the maker's fill is an ordinary one.
+        var liquidated = events.OfType<OrderFilled>().Single(f => f.AccountId == Long);
+        var maker = events.OfType<OrderFilled>().Single(f => f.AccountId == Maker);
+        Assert.Equal((liquidationId, LiquidationStage.Book), (liquidated.LiquidationId, liquidated.Stage));
+        Assert.Equal((0L, LiquidationStage.None), (maker.LiquidationId, maker.Stage));
+        var positions = events.OfType<PositionChanged>().ToDictionary(p => p.AccountId);
+        Assert.Equal(liquidationId, positions[Long].LiquidationId);
+        Assert.Equal(0, positions[Maker].LiquidationId);
+
+        // The next change of the same position by the account's own (reducing) order names no liquidation.
+        _h.Rest(Maker, Side.Buy, 9_300, 1);
+        var own = _h.Limit(Long, Side.Sell, 9_300, 1);
+        Assert.Equal((0L, LiquidationStage.None), own.OfType<OrderFilled>().Where(f => f.AccountId == Long).Select(f => (f.LiquidationId, f.Stage)).Single());
+        Assert.Equal(0, own.OfType<PositionChanged>().Single(p => p.AccountId == Long).LiquidationId);
+    }
+
+    [Fact]
+    public void Backstop_and_adl_fills_name_their_stage_on_both_sides_and_on_every_position_they_changed()
+    {
+        _h.Deposit(9_000_000, 3_000);
+        _h.Index(9_100);
+        var events = _h.Tick();
+        long liquidationId = events.OfType<LiquidationFill>().First().LiquidationId;
+
+        var fills = events.OfType<OrderFilled>().ToList();
+        Assert.All(fills.Where(f => f.AccountId == 9_000_000), f => Assert.Equal((liquidationId, LiquidationStage.Backstop), (f.LiquidationId, f.Stage)));
+        Assert.All(fills.Where(f => f.AccountId == Short), f => Assert.Equal((liquidationId, LiquidationStage.Adl), (f.LiquidationId, f.Stage)));
+        Assert.Equal([LiquidationStage.Backstop, LiquidationStage.Adl], fills.Where(f => f.AccountId == Long).Select(f => f.Stage));
+        var positions = events.OfType<PositionChanged>().ToList();
+        Assert.Equal([Long, Short, 9_000_000], positions.Select(p => p.AccountId).Order());
+        Assert.All(positions, p => Assert.Equal(liquidationId, p.LiquidationId));
+    }
+
+    [Fact]
     public void Book_liquidation_stops_once_the_ratio_is_under_98_percent()
     {
         _h.Index(9_300);

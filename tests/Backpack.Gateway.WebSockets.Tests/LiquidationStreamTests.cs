@@ -55,21 +55,23 @@ public class LiquidationStreamTests
         var forced = await a.StreamAsync("account.orderUpdate", "orderFill");
         Assert.Equal(("ADL_AUTOCLOSE", "Ask", "170.09", "100", "Filled", liquidationId), (Str(forced, "O"), Str(forced, "S"), Str(forced, "L"), Str(forced, "l"), Str(forced, "X"),
             forced.GetProperty("liquidationId").GetInt64()));
+        Assert.Equal("Adl", Str(forced, "stage"));
         var step = await a.StreamAsync("account.liquidation", "liquidationFill");
         Assert.Equal(("Adl", "170.09", "100"), (Str(step, "stage"), Str(step, "p"), Str(step, "q")));
         var notice = await a.StreamAsync("account.adl", "adl");
         Assert.Equal(("Liquidated", "Ask", "170.09", "100", liquidationId), (Str(notice, "role"), Str(notice, "S"), Str(notice, "p"), Str(notice, "q"), notice.GetProperty("liquidationId").GetInt64()));
         var closed = await a.StreamAsync("account.positionUpdate", "positionClosed");
-        Assert.Equal("0", Str(closed, "q"));
+        Assert.Equal(("0", liquidationId), (Str(closed, "q"), closed.GetProperty("liquidationId").GetInt64()));
         var ended = await a.StreamAsync("account.liquidation", "liquidationEnded");
         Assert.Equal(("Bankrupt", liquidationId), (Str(ended, "outcome"), ended.GetProperty("liquidationId").GetInt64()));
 
         // The counterparty: its own ADL fill and notice, and its position closed.
         var counterFill = await b.StreamAsync("account.orderUpdate", "orderFill");
-        Assert.Equal(("ADL_AUTOCLOSE", "Bid", "170.09"), (Str(counterFill, "O"), Str(counterFill, "S"), Str(counterFill, "L")));
+        Assert.Equal(("ADL_AUTOCLOSE", "Bid", "170.09", "Adl"), (Str(counterFill, "O"), Str(counterFill, "S"), Str(counterFill, "L"), Str(counterFill, "stage")));
         var counterNotice = await b.StreamAsync("account.adl", "adl");
         Assert.Equal(("Counterparty", "Bid"), (Str(counterNotice, "role"), Str(counterNotice, "S")));
-        await b.StreamAsync("account.positionUpdate", "positionClosed");
+        var counterClosed = await b.StreamAsync("account.positionUpdate", "positionClosed");
+        Assert.Equal(liquidationId, counterClosed.GetProperty("liquidationId").GetInt64());
         Assert.DoesNotContain(b.Pending(), m => m.TryGetProperty("stream", out var s) && s.GetString() == "account.liquidation");
 
         // Everyone subscribed sees the forced close, without the account.
@@ -90,20 +92,20 @@ public class LiquidationStreamTests
         await watcher.SubscribeAsync("liquidation", "insuranceFund", "trade.SOL_USDC_PERP");
         await OpenPositions(host, a, b);
         host.Fund(WsTestHost.AccountC, 100_000);
-        await maker.LogOnAsync(WsTestHost.KeyC);
+        await maker.LogOnAsync(WsTestHost.KeyC, "account.orderUpdate", "account.positionUpdate");
         await maker.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "174.35", quantity = "50" });
 
         // At 174.40: equity 431 against 436 of maintenance (just over), well above the fraction that
         // would skip to the backstop, so the next tick sells a slice on the book.
         host.Index(17_440);
-        await a.StreamAsync("account.liquidation", "liquidationStarted");
+        long liquidationId = (await a.StreamAsync("account.liquidation", "liquidationStarted")).GetProperty("liquidationId").GetInt64();
         host.Tick();
 
         // One slice: 10% of the position (10 SOL) sold into the maker's bid at 174.35, within the band 174.32.
         var sliceAccepted = await a.StreamAsync("account.orderUpdate", "orderAccepted", o => Str(o, "O") == "LIQUIDATION_AUTOCLOSE");
         Assert.Equal(("Ask", "IOC", "true"), (Str(sliceAccepted, "S"), Str(sliceAccepted, "f"), Str(sliceAccepted, "r")));
         var sliceFill = await a.StreamAsync("account.orderUpdate", "orderFill");
-        Assert.Equal(("LIQUIDATION_AUTOCLOSE", "174.35", "10"), (Str(sliceFill, "O"), Str(sliceFill, "L"), Str(sliceFill, "l")));
+        Assert.Equal(("LIQUIDATION_AUTOCLOSE", "174.35", "10", "Book"), (Str(sliceFill, "O"), Str(sliceFill, "L"), Str(sliceFill, "l"), Str(sliceFill, "stage")));
         var step = await a.StreamAsync("account.liquidation", "liquidationFill");
         Assert.Equal(("Book", "174.35", "10"), (Str(step, "stage"), Str(step, "p"), Str(step, "q")));
         Assert.True(decimal.Parse(Str(step, "fee")) > 0);
@@ -119,5 +121,12 @@ public class LiquidationStreamTests
         var position = await a.StreamAsync("account.positionUpdate", "positionAdjusted", p => Str(p, "q") == "90");
         Assert.True(position.GetProperty("adlQuintile").GetInt32() is >= 0 and <= 5);
         Assert.True(decimal.Parse(Str(position, "estLiquidationPrice")) is > 160m and < 174.4m, position.GetRawText());
+        Assert.Equal(liquidationId, position.GetProperty("liquidationId").GetInt64());
+
+        // The maker's side of the slice is an ordinary fill: no liquidation named on it or on its position.
+        var makerFill = await maker.StreamAsync("account.orderUpdate", "orderFill");
+        Assert.False(makerFill.TryGetProperty("liquidationId", out _) || makerFill.TryGetProperty("stage", out _), makerFill.GetRawText());
+        var makerPosition = await maker.StreamAsync("account.positionUpdate", "positionOpened");
+        Assert.False(makerPosition.TryGetProperty("liquidationId", out _), makerPosition.GetRawText());
     }
 }

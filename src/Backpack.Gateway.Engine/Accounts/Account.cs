@@ -49,6 +49,8 @@ internal struct Position
     public long ReduceOnlySellQuantity;
     /// <summary>Sequence of the command that last changed this position (coalesces PositionChanged).</summary>
     public long ChangedAt;
+    /// <summary>The liquidation whose forced fill changed this position in the current command (0 = none); cleared when PositionChanged is published.</summary>
+    public long ChangedBy;
 
     /// <summary>Lots an order on <paramref name="side"/> could take off this position before it crosses zero.</summary>
     public readonly long Reducible(Side side) => side == Side.Sell ? Math.Max(Quantity, 0) : Math.Max(-Quantity, 0);

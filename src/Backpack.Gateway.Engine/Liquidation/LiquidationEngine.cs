@@ -321,14 +321,16 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         long tradeId = ++_matcher.LastTradeId;
         _clearing.ApplyFill(liq.Account, market, side, liquidatedPrice, lots, 0, out _);
         _clearing.ApplyFill(taker, market, opposite, takerPrice, lots, 0, out long takerRealized);
+        _clearing.NoteLiquidation(liq.Account, market, liq.Id);
+        _clearing.NoteLiquidation(taker, market, liq.Id);
         MarketRules rules = _markets[market].Rules;
         int liquidatedId = _accounts[liq.Account].AccountId;
         int takerId = _accounts[taker].AccountId;
         var h = _events.Header;
         _events.Emit(new OrderFilled(h, liquidatedId, market + 1, 0, 0, side, tradeId, liquidatedPrice, lots, 0, lots,
-            rules.Quote(liquidatedPrice, lots), 0, Liquidity.Taker, origin, liq.Id));
+            rules.Quote(liquidatedPrice, lots), 0, Liquidity.Taker, origin, liq.Id, stage));
         _events.Emit(new OrderFilled(h, takerId, market + 1, 0, 0, opposite, tradeId, takerPrice, lots, 0, lots,
-            rules.Quote(takerPrice, lots), 0, Liquidity.Maker, origin, liq.Id));
+            rules.Quote(takerPrice, lots), 0, Liquidity.Maker, origin, liq.Id, stage));
         _events.Emit(new LiquidationFill(h, liq.Id, liquidatedId, market + 1, stage, side, liquidatedPrice, lots, tradeId, liquidatedPrice, 0, takerId));
         if (stage == LiquidationStage.Adl)
         {

@@ -110,6 +110,13 @@ internal sealed class Clearing
         _changedCount++;
     }
 
+    /// <summary>Notes that a forced fill of liquidation <paramref name="liquidationId"/> changed the position in this command (PositionChanged names it).</summary>
+    public void NoteLiquidation(int account, int market, long liquidationId)
+    {
+        NoteChanged(account, market);
+        _accounts.PositionOf(account, market).ChangedBy = liquidationId;
+    }
+
     /// <summary>Emits one PositionChanged per position the command changed, then forgets them.</summary>
     public void PublishChanges()
     {
@@ -119,7 +126,8 @@ internal sealed class Clearing
             int market = _changedMarket[i];
             ref Position p = ref _accounts.PositionOf(account, market);
             _events.Emit(new PositionChanged(_events.Header, _accounts[account].AccountId, market + 1, p.Quantity,
-                Math.Abs(p.Cost), p.RealizedPnl, _markets[market].MarkPrice, _accounts[account].Collateral, _adl?.Quintile(account, market) ?? 0));
+                Math.Abs(p.Cost), p.RealizedPnl, _markets[market].MarkPrice, _accounts[account].Collateral, _adl?.Quintile(account, market) ?? 0, p.ChangedBy));
+            p.ChangedBy = 0;
         }
         _changedCount = 0;
     }

@@ -175,6 +175,7 @@ internal sealed class Matcher
         bool forced = t.Origin != OrderOrigin.User;
         long makerFee = _clearing.ApplyFill(m.Account, m.Market, m.Side, price, quantity, rules.MakerFeePpm, out _);
         long takerFee = _clearing.ApplyFill(t.Account, t.Market, t.Side, price, quantity, forced ? 0 : rules.TakerFeePpm, out long takerRealized);
+        if (t.LiquidationId != 0) _clearing.NoteLiquidation(t.Account, t.Market, t.LiquidationId);
 
         m.Filled += quantity;
         m.FilledQuote += quote;
@@ -185,9 +186,11 @@ internal sealed class Matcher
 
         var header = _events.Header;
         _events.Emit(new OrderFilled(header, _accounts[m.Account].AccountId, m.Market + 1, m.OrderId, m.ClientOrderId, m.Side,
-            tradeId, price, quantity, m.Remaining - quantity, m.Filled, m.FilledQuote, makerFee, Liquidity.Maker, m.Origin, m.LiquidationId));
+            tradeId, price, quantity, m.Remaining - quantity, m.Filled, m.FilledQuote, makerFee, Liquidity.Maker, m.Origin, m.LiquidationId,
+            m.LiquidationId != 0 ? LiquidationStage.Book : LiquidationStage.None));
         _events.Emit(new OrderFilled(header, _accounts[t.Account].AccountId, t.Market + 1, t.OrderId, t.ClientOrderId, t.Side,
-            tradeId, price, quantity, t.Remaining, t.Filled, t.FilledQuote, takerFee, Liquidity.Taker, t.Origin, t.LiquidationId));
+            tradeId, price, quantity, t.Remaining, t.Filled, t.FilledQuote, takerFee, Liquidity.Taker, t.Origin, t.LiquidationId,
+            t.LiquidationId != 0 ? LiquidationStage.Book : LiquidationStage.None));
         _events.Emit(new Trade(header, t.Market + 1, tradeId, price, quantity, t.Side, t.Origin));
         if (forced) ForcedFills?.OnForcedFill(t.Account, t.Market, t.Side, price, quantity, tradeId, t.LiquidationId, m.Account, takerRealized);
         if (Exits is { Count: > 0 } exits)

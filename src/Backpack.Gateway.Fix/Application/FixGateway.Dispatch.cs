@@ -191,11 +191,8 @@ public sealed partial class FixGateway
             }
             case MessageType.PositionChanged:
             {
-                if (!Read(frame, out PositionChanged e)) break;
-                foreach (var s in SessionsOf(e.AccountId))
-                {
-                    if (s.ForcedStep(e.AccountId) is { Sequence: var seq, LiquidationId: var id } && seq == e.Header.Sequence) lock (Touch(s)) OnForcedPosition(s, e, id);
-                }
+                if (!Read(frame, out PositionChanged e) || e.LiquidationId == 0) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnForcedPosition(s, e);
                 break;
             }
             case MessageType.MarginCall:

@@ -69,12 +69,7 @@ public sealed partial class FixGateway
         if (e.LiquidationId != 0)
         {
             w.Field(FixTags.LiquidationID, e.LiquidationId);
-            w.Field(FixTags.LiquidationStage, e.Origin switch
-            {
-                OrderOrigin.BackstopLiquidityProvider => 2,
-                OrderOrigin.AdlAutoclose => 3,
-                _ => 1,
-            });
+            w.Field(FixTags.LiquidationStage, (int)e.Stage);
         }
     }
 

@@ -12,9 +12,10 @@ namespace Backpack.Gateway.Fix.Application;
 /// </summary>
 public sealed partial class FixGateway
 {
-    private void OnForcedPosition(FixSessionState s, PositionChanged e, long liquidationId) =>
+    /// <summary>The position after a forced step (the engine names the liquidation on the PositionChanged it caused).</summary>
+    private void OnForcedPosition(FixSessionState s, PositionChanged e) =>
         SendPositionReport(s, $"LQ-{e.Header.Sequence}-{e.MarketId}", null, e.AccountId, e.MarketId, e.Quantity, e.EntryNotional, e.RealizedPnl,
-            e.MarkPrice, e.Collateral, e.AdlQuintile, liquidationId, e.Header.Time);
+            e.MarkPrice, e.Collateral, e.AdlQuintile, e.LiquidationId, e.Header.Time);
 
     private void OnMarginCall(FixSessionState s, MarginCall e)
     {
@@ -65,7 +66,6 @@ public sealed partial class FixGateway
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
         s.Session.Send(ref w);
-        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
     }
 
     /// <summary>A fill of a liquidation, backstop or ADL close: to every session of the account.</summary>
@@ -87,6 +87,5 @@ public sealed partial class FixGateway
         w.Scaled(FixTags.AvgPx, market.AveragePrice(e.CumulativeQuote, e.CumulativeQuantity, out int scale), scale);
         FillFields(ref w, e);
         s.Session.Send(ref w);
-        s.MarkForcedStep(e.AccountId, e.Header.Sequence, e.LiquidationId);
     }
 }

@@ -15,7 +15,6 @@ internal sealed class FixSessionState(FixSession session, FixOrderLog orderLog, 
     private long _orderCounter = now / 1000;
     private long _requestCounter = now / 1000;
     private long _execCounter = now;
-    private readonly Dictionary<int, (long Sequence, long LiquidationId)> _forcedStep = [];
 
     public FixSession Session { get; } = session;
     public FixOrders Orders { get; } = new();
@@ -33,10 +32,6 @@ internal sealed class FixSessionState(FixSession session, FixOrderLog orderLog, 
     public long NextRequestId() => RequestTag.Make(RequestTag.Fix, Number, ++_requestCounter);
     public ExecId NextExecId() => new('X', Number, ++_execCounter, -1);
     public ExecId NextExecId(long sequence) => new('E', sequence, Number, ++_execCounter);
-
-    /// <summary>The last command in which the account had a forced fill or ADL notice (its position report follows in the same command).</summary>
-    public void MarkForcedStep(int account, long sequence, long liquidationId) => _forcedStep[account] = (sequence, liquidationId);
-    public (long Sequence, long LiquidationId)? ForcedStep(int account) => _forcedStep.TryGetValue(account, out var step) ? step : null;
 
     /// <summary>
     /// After a recovery: the session's ClOrdIDs (from its order log) are used again, its order counter

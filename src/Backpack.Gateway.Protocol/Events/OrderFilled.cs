@@ -18,6 +18,8 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="Liquidity">maker or taker</param>
 /// <param name="Origin">USER, LIQUIDATION_AUTOCLOSE, BACKSTOP_LIQUIDITY_PROVIDER or ADL_AUTOCLOSE</param>
 /// <param name="LiquidationId">liquidation this fill belongs to; 0 = none</param>
+/// <param name="Stage">the liquidation's stage for a fill with a <paramref name="LiquidationId"/>: Book (a liquidation
+/// order on the book), Backstop (taken over by a provider or the insurance fund) or Adl; None otherwise</param>
 public readonly record struct OrderFilled(
     EventHeader Header,
     int AccountId,
@@ -34,14 +36,15 @@ public readonly record struct OrderFilled(
     long Fee,
     Liquidity Liquidity,
     OrderOrigin Origin,
-    long LiquidationId) : IProtocolMessage<OrderFilled>
+    long LiquidationId,
+    LiquidationStage Stage) : IProtocolMessage<OrderFilled>
 {
     public static MessageType Type => MessageType.OrderFilled;
 
-    public static int FieldCount => 18;
+    public static int FieldCount => 19;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 18 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 19 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -64,6 +67,7 @@ public readonly record struct OrderFilled(
         p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Liquidity);
         p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Origin);
         p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Stage);
         w.Advance(ref start, ref p);
     }
 
@@ -83,5 +87,6 @@ public readonly record struct OrderFilled(
         r.ReadInt64(),
         r.ReadLiquidity(),
         r.ReadOrderOrigin(),
-        r.ReadInt64());
+        r.ReadInt64(),
+        r.ReadLiquidationStage());
 }

@@ -11,6 +11,9 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="MarkPrice">mark price in ticks</param>
 /// <param name="Collateral">account collateral after the change, micro-USDC</param>
 /// <param name="AdlQuintile">ADL queue quintile 1 to 5 (5 = deleveraged first); 0 = no position or not ranked yet</param>
+/// <param name="LiquidationId">the liquidation whose forced fill changed this position in this command: the liquidated
+/// account's own position (any stage), or the position of the backstop provider or ADL counterparty that took it over
+/// (the last such fill if several); 0 = none (a book counterparty of a liquidation order gets 0)</param>
 public readonly record struct PositionChanged(
     EventHeader Header,
     int AccountId,
@@ -20,14 +23,15 @@ public readonly record struct PositionChanged(
     long RealizedPnl,
     long MarkPrice,
     long Collateral,
-    int AdlQuintile) : IProtocolMessage<PositionChanged>
+    int AdlQuintile,
+    long LiquidationId) : IProtocolMessage<PositionChanged>
 {
     public static MessageType Type => MessageType.PositionChanged;
 
-    public static int FieldCount => 11;
+    public static int FieldCount => 12;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 11 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 12 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -43,6 +47,7 @@ public readonly record struct PositionChanged(
         p = ref MessagePackPrimitives.WriteInt64(ref p, MarkPrice);
         p = ref MessagePackPrimitives.WriteInt64(ref p, Collateral);
         p = ref MessagePackPrimitives.WriteInt64(ref p, AdlQuintile);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, LiquidationId);
         w.Advance(ref start, ref p);
     }
 
@@ -55,5 +60,6 @@ public readonly record struct PositionChanged(
         r.ReadInt64(),
         r.ReadInt64(),
         r.ReadInt64(),
-        r.ReadInt32());
+        r.ReadInt32(),
+        r.ReadInt64());
 }

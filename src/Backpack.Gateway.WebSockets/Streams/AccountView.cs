@@ -92,9 +92,13 @@ internal struct PositionInfo
     public long MarkPrice;
     public int AdlQuintile;
 
+    /// <summary>The liquidation that changed the position in this event (PositionChanged.LiquidationId); 0 = none.</summary>
+    public long LiquidationId;
+
     public static PositionInfo From(in PositionChanged e) => new()
     {
         Quantity = e.Quantity, EntryNotional = e.EntryNotional, RealizedPnl = e.RealizedPnl, MarkPrice = e.MarkPrice, AdlQuintile = e.AdlQuintile,
+        LiquidationId = e.LiquidationId,
     };
 
     public static PositionInfo From(in PositionSnapshot e) => new()

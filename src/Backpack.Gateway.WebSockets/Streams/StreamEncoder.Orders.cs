@@ -103,7 +103,11 @@ internal sealed partial class StreamEncoder
         w.Bool("m"u8, e.Liquidity == Liquidity.Maker);
         w.Usdc("n"u8, e.Fee);
         w.String("N"u8, "USDC"u8);
-        if (e.LiquidationId != 0) w.Number("liquidationId"u8, e.LiquidationId);
+        if (e.LiquidationId != 0)
+        {
+            w.Number("liquidationId"u8, e.LiquidationId);
+            w.String("stage"u8, StageOf(e.Stage));
+        }
     }
 
     /// <summary>An orderFill without a book order behind it (a backstop take-over or an ADL close): the fill describes itself.</summary>

@@ -220,6 +220,7 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.Decimal("l"u8, liquidation ?? 0, units.PriceScale);
         w.Quantity("Q"u8, absolute, units);
         w.IdString("i"u8, PositionId(view.AccountId, marketId));
+        if (position.LiquidationId != 0) w.Number("liquidationId"u8, position.LiquidationId);
         w.Number("T"u8, time);
     }
 
@@ -330,7 +331,8 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
     {
         LiquidationStage.Book => "Book"u8,
         LiquidationStage.Backstop => "Backstop"u8,
-        _ => "Adl"u8,
+        LiquidationStage.Adl => "Adl"u8,
+        _ => "None"u8,
     };
 
     /// <summary>Client ids are a client's own 32-bit numbers; the FIX front end's internal ids are not shown.</summary>
