@@ -62,7 +62,11 @@ public sealed class HistoryProjector : IEventConsumer, IAsyncDisposable
 
     public void Start() => _loop = EventBatch.StartDispatcher("history", Loop);
 
-    /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
+    /// <summary>
+    /// Called on the engine's releasing thread: copies the batch into the queue and returns at once.
+    /// The history copies rather than shares the engine's buffer: it may fall far behind (a slow
+    /// database), and it must then drop batches (counted) rather than hold the engine back.
+    /// </summary>
     public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
 
     /// <summary>Queues a copy of a batch of events (any thread; never blocks).</summary>

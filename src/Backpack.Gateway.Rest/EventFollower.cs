@@ -15,11 +15,11 @@ public abstract class EventFollower(string threadName) : IEventConsumer, IAsyncD
 
     public void Start() => _loop = EventBatch.StartDispatcher(threadName, Loop);
 
-    /// <summary>Called on the engine thread: copies the batch into the queue and returns at once.</summary>
+    /// <summary>Called on the engine's releasing thread: shares the batch with the queue (returned once applied) and returns at once.</summary>
     public void OnEvents(Protocol.Framing.FrameBuffer events)
     {
         Received(events);
-        Post(EventBatch.Copy(events));
+        Post(EventBatch.Share(events));
     }
 
     /// <summary>Called on the engine thread for each batch before it is queued; must be cheap and must not keep the buffer.</summary>

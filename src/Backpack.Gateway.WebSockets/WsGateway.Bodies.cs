@@ -25,7 +25,7 @@ public sealed partial class WsGateway
         private readonly OrderFilled _fill = fill;
 
         public void Write(MessageWriter w) =>
-            encoder.OrderUpdate(w, "orderFill"u8, _order, _fill.LeavesQuantity == 0 ? "Filled"u8 : "PartiallyFilled"u8, _fill.Header.Time, _fill);
+            encoder.OrderUpdate(w, "orderFill"u8, _order, StreamEncoder.StatusOf(_order.Progress.Status), _fill.Header.Time, _fill);
     }
 
     private readonly ref struct OffBookFillBody(StreamEncoder encoder, in OrderFilled fill) : IBody

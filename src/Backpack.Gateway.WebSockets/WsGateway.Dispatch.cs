@@ -15,8 +15,8 @@ namespace Backpack.Gateway.WebSockets;
 /// </summary>
 public sealed partial class WsGateway
 {
-    /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
-    public void OnEvents(FrameBuffer events) => Post(new WorkItem(WorkKind.Events, null) { Batch = EventBatch.Copy(events) });
+    /// <summary>Called on the engine's releasing thread: shares the batch (the dispatcher returns it when done) and returns at once.</summary>
+    public void OnEvents(FrameBuffer events) => Post(new WorkItem(WorkKind.Events, null) { Batch = EventBatch.Share(events) });
 
     private void DispatchLoop()
     {
@@ -130,7 +130,7 @@ public sealed partial class WsGateway
                 ref var order = ref view.Order(e.OrderId);
                 if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order)) break;
                 ToAccount(view, StreamKind.OrderUpdate, e.MarketId, new OrderUpdateBody(_encoder, "orderModified"u8, order,
-                    e.CumulativeQuantity > 0 ? "PartiallyFilled"u8 : "New"u8, e.Header.Time));
+                    StreamEncoder.StatusOf(order.Progress.Status), e.Header.Time));
                 break;
             }
             case MessageType.OrderCancelRejected when Read(frame, out OrderCancelRejected e):

@@ -43,9 +43,10 @@ public sealed partial class WsGateway
             order = conditional ? registered : new OrderInfo
             {
                 MarketId = e.MarketId, OrderId = e.OrderId, ClientOrderId = e.ClientOrderId, Side = e.Side, Price = e.Price,
-                Quantity = e.CanceledQuantity + e.CumulativeQuantity, Cumulative = e.CumulativeQuantity,
+                Progress = Protocol.Orders.OrderProgress.Open(e.CanceledQuantity + e.CumulativeQuantity, e.CumulativeQuantity),
             };
         }
+        order.Progress.Cancel(e.Reason);
         var reason = StreamEncoder.ExpiryReasonOf(e.Reason);
         bool expired = !reason.IsEmpty;
         if (Owner(e.RequestId) is { } requester && requester.TryTakePending(e.RequestId, out var pending))

@@ -35,7 +35,7 @@ public sealed partial class WsGateway
                         var order = OrderInfo.From(o);
                         if (_views.TryGetValue(e.AccountId, out var view) && view.Orders.TryGetValue(o.OrderId, out var known)) order.SelfTradePrevention = known.SelfTradePrevention;
                         if (_conditional.TryGet(e.AccountId, o.OrderId, out var conditional)) order.Conditions = conditional.Conditions;
-                        _encoder.Order(_writer, order, o.CumulativeQuantity > 0 ? "PartiallyFilled"u8 : "New"u8);
+                        _encoder.Order(_writer, order, StreamEncoder.StatusOf(order.Progress.Status));
                     }
                 }
                 foreach (var trigger in _conditional.Of(e.AccountId))

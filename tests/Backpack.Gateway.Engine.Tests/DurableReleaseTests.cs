@@ -52,7 +52,7 @@ public sealed class DurableReleaseTests : IDisposable
         var options = new JournalOptions { Directory = _folder, Fsync = FsyncPolicy.Batch };
         var journal = new JournalWriter(options, JournalReader.Read(_folder, 0, (_, _) => { }));
         var runner = new EngineRunner(new MatchingEngine([TestMarkets.Simple()]), () => EngineHarness.StartTime,
-            new EngineRunnerOptions { TickInterval = TimeSpan.Zero, MaxBatch = maxBatch }, journal, options);
+            new EngineRunnerOptions { TickInterval = TimeSpan.Zero, MaxBatch = maxBatch, EventBuffers = 16 }, journal, options);
         var recorder = new Recorder(() => journal.Syncs);
         runner.AddConsumer(recorder);
         runner.Start();

@@ -12,8 +12,9 @@ namespace Backpack.Gateway.Engine.Runtime;
 /// before its command is durable, but the engine does not wait for the disk: a sync that takes
 /// 100 µs covers every batch the engine wrote meanwhile (group commit across batches).
 ///
-/// The events travel in a pool of 16 buffers; the engine waits only when it is the whole pool
-/// ahead of the disk (the back-pressure: a slow disk slows matching, it never loses events). A pool
+/// The events travel in the runner's pool of buffers (FrameBufferPool, the outbound ring); the
+/// engine waits only when every buffer is on its way to the disk or still held by a consumer (the
+/// back-pressure: a slow disk or a slow dispatcher slows matching, it never loses events). A pool
 /// of 4 still made the engine wait on the 2-core machine (the journal benchmark's fsync Batch:
 /// 0.38-0.49 M commands/s with 4, 0.60-0.63 M with 16).
 /// </summary>
@@ -21,7 +22,7 @@ internal sealed class DurableRelease : IDisposable
 {
     private readonly JournalWriter _journal;
     private readonly IReadOnlyList<IEventConsumer> _consumers;
-    private readonly Queue<FrameBuffer> _free = new();
+    private readonly FrameBufferPool _buffers;
     private readonly Queue<FrameBuffer> _pending = new();
     private readonly object _lock = new();
     private readonly Thread _thread;
@@ -30,11 +31,11 @@ internal sealed class DurableRelease : IDisposable
     private bool _stopping;
     private Exception? _failure;
 
-    public DurableRelease(JournalWriter journal, IReadOnlyList<IEventConsumer> consumers, int buffers = 16)
+    public DurableRelease(JournalWriter journal, IReadOnlyList<IEventConsumer> consumers, FrameBufferPool buffers)
     {
         _journal = journal;
         _consumers = consumers;
-        for (int i = 0; i < buffers; i++) _free.Enqueue(new FrameBuffer(1 << 20, 1 << 14));
+        _buffers = buffers;
         _thread = new Thread(Run) { Name = "journal-sync", IsBackground = true };
         _thread.Start();
     }
@@ -48,18 +49,11 @@ internal sealed class DurableRelease : IDisposable
         }
     }
 
-    /// <summary>An empty buffer for the next batch's events (engine thread); waits while every buffer is on its way to the disk.</summary>
+    /// <summary>An empty buffer for the next batch's events (engine thread); waits while every buffer is on its way to the disk or held by a consumer.</summary>
     public FrameBuffer Rent()
     {
-        lock (_lock)
-        {
-            while (_free.Count == 0)
-            {
-                ThrowIfFailed();
-                Monitor.Wait(_lock);
-            }
-            return _free.Dequeue();
-        }
+        lock (_lock) ThrowIfFailed();
+        return _buffers.Rent();
     }
 
     /// <summary>
@@ -113,12 +107,15 @@ internal sealed class DurableRelease : IDisposable
             }
             catch (Exception e)
             {
-                // A disk that cannot sync: nothing more is released, and the engine learns it at its next hand-over.
+                // A disk that cannot sync: nothing more is released, and the engine learns it at its next
+                // hand-over. The held buffers go back unread, so a Rent waiting for one wakes up.
                 lock (_lock)
                 {
                     _failure = e;
+                    while (_pending.Count > 0) batches.Add(_pending.Dequeue());
                     Monitor.PulseAll(_lock);
                 }
+                foreach (var batch in batches) batch.Release();
                 return;
             }
             foreach (var batch in batches)
@@ -127,11 +124,10 @@ internal sealed class DurableRelease : IDisposable
                 {
                     foreach (var consumer in _consumers) consumer.OnEvents(batch);
                 }
-                batch.Clear();
+                batch.Release(); // back to the pool once every consumer that shared it is done
             }
             lock (_lock)
             {
-                foreach (var batch in batches) _free.Enqueue(batch);
                 _released += batches.Count;
                 Monitor.PulseAll(_lock);
             }

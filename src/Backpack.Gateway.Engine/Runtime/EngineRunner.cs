@@ -19,6 +19,13 @@ public sealed class EngineRunnerOptions
     /// <summary>How often the sequencer injects a Tick (the liquidation clock); zero turns ticks off.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Event batches in flight at most: released by the engine and not yet read by every consumer
+    /// (the dispatchers share the engine's buffers instead of copying them). When all are held the
+    /// engine waits for the slowest consumer (FrameBufferPool).
+    /// </summary>
+    public int EventBuffers { get; set; } = 256;
+
     /// <summary>How long the engine thread spins for new commands before it sleeps on a signal.</summary>
     public TimeSpan SpinBeforeSleep { get; set; } = TimeSpan.FromMicroseconds(50);
 }
@@ -37,7 +44,8 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private readonly EngineRunnerOptions _options;
     private readonly CommandRing _ring;
     private readonly List<IEventConsumer> _consumers = [];
-    private FrameBuffer _output = new(1 << 20, 1 << 14);
+    private readonly FrameBufferPool _buffers;
+    private FrameBuffer _output;
     private DurableRelease? _release;
     private readonly ManualResetEventSlim _wake = new(false);
     // Encoded once; the sequencer stamps each copy's sequence and time in place.
@@ -61,6 +69,8 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         _clock = clock;
         _options = options ?? new EngineRunnerOptions();
         _ring = new CommandRing(_options.RingCapacity);
+        _buffers = new FrameBufferPool(_options.EventBuffers);
+        _output = _buffers.Rent();
         _journal = journal;
         _fsync = journalOptions?.Fsync ?? FsyncPolicy.Batch;
         _fsyncIntervalTicks = (long)((journalOptions?.FsyncInterval ?? TimeSpan.FromMilliseconds(2)).TotalSeconds * Stopwatch.Frequency);
@@ -73,6 +83,9 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
 
     /// <summary>Commands waiting in the inbound ring.</summary>
     public long QueueDepth => _ring.Depth;
+
+    /// <summary>The event batches' buffers (the outbound ring): how many are free, how often the engine waited for one.</summary>
+    public FrameBufferPool EventBuffers => _buffers;
 
     /// <summary>Commands processed since start.</summary>
     public long Processed { get; private set; }
@@ -93,8 +106,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         if (_journal is not null && _fsync == FsyncPolicy.Batch)
         {
             // The disk's sync runs beside matching; the events go out from its thread once durable.
-            _release = new DurableRelease(_journal, _consumers);
-            _output = _release.Rent();
+            _release = new DurableRelease(_journal, _consumers, _buffers);
         }
         _nextTick = _clock() + (long)_options.TickInterval.TotalMicroseconds;
         _thread = new Thread(Run) { Name = "engine", IsBackground = true };
@@ -273,7 +285,8 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         }
         if (_output.Count == 0) return;
         foreach (var consumer in _consumers) consumer.OnEvents(_output);
-        _output.Clear();
+        _output.Release(); // back to the pool once every consumer that shared it is done
+        _output = _buffers.Rent();
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Orders;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Markets;
 
@@ -38,8 +39,7 @@ public sealed partial class FixGateway
             Type = command.OrderType,
             TimeInForce = command.TimeInForce,
             Price = command.Price,
-            Quantity = command.Quantity,
-            Leaves = command.Quantity,
+            Progress = OrderProgress.Pending(command.Quantity),
             TriggerPrice = command.TriggerPrice,
             TriggerBy = command.TriggerBy,
         }, length);
@@ -128,7 +128,7 @@ public sealed partial class FixGateway
         {
             if (order is null) return;
             s.Orders.Accepted(order, e.OrderId);
-            order.OrdStatus = '0';
+            order.Progress.Accept();
             order.Price = e.Price;
             SendOrderReport(s, order, e.Header, '0');
             return;
@@ -136,8 +136,7 @@ public sealed partial class FixGateway
         if (order is not null)
         {
             // A later fill of the parent enlarged the leg: a restatement.
-            order.Quantity = e.Quantity;
-            order.Leaves = e.Quantity - order.CumQty;
+            order.Progress.Resize(e.Quantity);
             SendOrderReport(s, order, e.Header, 'D', "Leg enlarged to the parent's filled quantity");
             return;
         }
@@ -153,14 +152,12 @@ public sealed partial class FixGateway
             Type = e.OrderType,
             TimeInForce = e.TimeInForce,
             Price = e.Price,
-            Quantity = e.Quantity,
-            Leaves = e.Quantity,
+            Progress = OrderProgress.Open(e.Quantity),
             TriggerPrice = e.TriggerPrice,
             TriggerBy = e.TriggerBy,
             Kind = e.Kind,
             ParentOrderId = e.ParentOrderId,
             ParentClOrdId = parent.ClOrdId,
-            OrdStatus = '0',
         };
         s.Orders.Add(leg);
         s.Orders.Accepted(leg, e.OrderId);
@@ -191,8 +188,7 @@ public sealed partial class FixGateway
     {
         var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
-        order.OrdStatus = '8';
-        order.Leaves = 0;
+        order.Progress.Reject();
         s.Orders.Finished(order);
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');

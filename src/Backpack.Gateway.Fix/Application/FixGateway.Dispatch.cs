@@ -13,10 +13,12 @@ public sealed partial class FixGateway
 {
     // ------------------------------------------------------------------ events from the engine
 
-    /// <summary>Called on the engine thread: copies the batch and returns at once.</summary>
+    /// <summary>Called on the engine's releasing thread: shares the batch (the dispatcher returns it when done) and returns at once.</summary>
     public void OnEvents(FrameBuffer events)
     {
-        if (_events.Writer.TryWrite(new DispatchItem(EventBatch.Copy(events), null))) Interlocked.Increment(ref _backlog);
+        var batch = EventBatch.Share(events);
+        if (_events.Writer.TryWrite(new DispatchItem(batch, null))) Interlocked.Increment(ref _backlog);
+        else batch.Return(); // stopped
     }
 
     private void PostMarketData(MarketDataWork work)

@@ -1,6 +1,7 @@
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Fix.Session;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Orders;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Pipeline;
@@ -74,8 +75,7 @@ public sealed partial class FixGateway
                 if (!Read(frame, out TriggerPlaced e) || !_dropCopies.ContainsKey(e.AccountId)) break;
                 if (_copied.TryGetValue(e.OrderId, out var known))
                 {
-                    known.Quantity = e.Quantity;
-                    known.Leaves = e.Quantity - known.CumQty;
+                    known.Progress.Resize(e.Quantity);
                     Copy(known, e.Header, 'D', "Leg enlarged to the parent's filled quantity");
                     break;
                 }
@@ -88,7 +88,7 @@ public sealed partial class FixGateway
                 var order = new FixOrder
                 {
                     ClOrdId = CopiedClOrdId(e.AccountId, e.ClientOrderId, 0), ClientOrderId = e.ClientOrderId, AccountId = e.AccountId, MarketId = e.MarketId,
-                    Side = e.Side, Type = e.Price == 0 ? OrderType.Market : OrderType.Limit, TimeInForce = TimeInForce.Gtc, Price = e.Price, Quantity = e.Quantity, OrdStatus = '8',
+                    Side = e.Side, Type = e.Price == 0 ? OrderType.Market : OrderType.Limit, TimeInForce = TimeInForce.Gtc, Price = e.Price, Progress = OrderProgress.Refused(e.Quantity),
                 };
                 Copy(order, e.Header, '8', RejectCodes.Text(e.Reason), e.Reason);
                 break;
@@ -96,10 +96,7 @@ public sealed partial class FixGateway
             case MessageType.OrderFilled:
             {
                 if (!Read(frame, out OrderFilled e) || e.Origin != OrderOrigin.User || !_copied.TryGetValue(e.OrderId, out var order)) break;
-                order.CumQty = e.CumulativeQuantity;
-                order.CumQuote = e.CumulativeQuote;
-                order.Leaves = e.LeavesQuantity;
-                order.OrdStatus = e.LeavesQuantity == 0 ? '2' : '1';
+                order.Progress.Fill(e.CumulativeQuantity, e.CumulativeQuote, e.LeavesQuantity);
                 if (order.IsDone) _copied.Remove(e.OrderId);
                 foreach (var s in _dropCopies[order.AccountId])
                 {
@@ -116,8 +113,7 @@ public sealed partial class FixGateway
             case MessageType.OrderCanceled:
             {
                 if (!Read(frame, out OrderCanceled e) || !_copied.Remove(e.OrderId, out var order)) break;
-                order.Leaves = 0;
-                order.OrdStatus = e.Reason is CancelReason.Expired or CancelReason.FillOrKillNotFilled ? 'C' : '4';
+                order.Progress.Cancel(e.Reason);
                 Copy(order, e.Header, order.OrdStatus, CancelTextOf(e.Reason));
                 break;
             }
@@ -127,10 +123,7 @@ public sealed partial class FixGateway
                 order.ClOrdId = CopiedClOrdId(e.AccountId, e.ClientOrderId, e.OrderId);
                 order.ClientOrderId = e.ClientOrderId;
                 order.Price = e.Price;
-                order.Quantity = e.Quantity;
-                order.Leaves = e.LeavesQuantity;
-                order.CumQty = e.CumulativeQuantity;
-                order.OrdStatus = e.CumulativeQuantity > 0 ? '1' : '0';
+                order.Progress.Replace(e.Quantity, e.CumulativeQuantity, e.LeavesQuantity);
                 bool trim = e.Reason == ReplaceReason.ReduceOnlyTrim;
                 Copy(order, e.Header, trim ? 'D' : '5', trim ? "Reduce-only order trimmed to the position" : null);
                 break;
@@ -145,8 +138,7 @@ public sealed partial class FixGateway
             case MessageType.TriggerFailed:
             {
                 if (!Read(frame, out TriggerFailed e) || !_copied.Remove(e.OrderId, out var order)) break;
-                order.Leaves = 0;
-                order.OrdStatus = '8';
+                order.Progress.Reject();
                 Copy(order, e.Header, '8', RejectCodes.Text(e.Reason), e.Reason);
                 break;
             }
@@ -160,7 +152,7 @@ public sealed partial class FixGateway
         var order = new FixOrder
         {
             ClOrdId = CopiedClOrdId(account, clientOrderId, orderId), ClientOrderId = clientOrderId, AccountId = account, MarketId = marketId,
-            Side = side, Type = type, TimeInForce = timeInForce, Price = price, Quantity = quantity, Leaves = quantity, OrdStatus = '0',
+            Side = side, Type = type, TimeInForce = timeInForce, Price = price, Progress = OrderProgress.Open(quantity),
             TriggerPrice = triggerPrice, TriggerBy = triggerBy, Kind = kind, ParentOrderId = parentOrderId,
         };
         order.OrderId = orderId;

@@ -17,7 +17,7 @@ public sealed partial class FixGateway
         var order = s.Orders.ByClientOrderId(e.ClientOrderId);
         if (order is null) return;
         s.Orders.Accepted(order, e.OrderId);
-        order.OrdStatus = '0';
+        order.Progress.Accept();
         order.Price = e.Price;
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '0');
@@ -29,8 +29,7 @@ public sealed partial class FixGateway
     {
         var order = s.Orders.ByClientOrderId(e.ClientOrderId);
         if (order is null) return;
-        order.OrdStatus = '8';
-        order.Leaves = 0;
+        order.Progress.Reject();
         s.Orders.Finished(order);
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');
@@ -45,10 +44,7 @@ public sealed partial class FixGateway
     {
         var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
-        order.CumQty = e.CumulativeQuantity;
-        order.CumQuote = e.CumulativeQuote;
-        order.Leaves = e.LeavesQuantity;
-        order.OrdStatus = e.LeavesQuantity == 0 ? '2' : '1';
+        order.Progress.Fill(e.CumulativeQuantity, e.CumulativeQuote, e.LeavesQuantity);
         if (order.IsDone) s.Orders.Finished(order);
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, TradeExecId(e.TradeId, e.Side), 'F');
@@ -79,8 +75,7 @@ public sealed partial class FixGateway
         if (order is null) return;
         // Only a cancel request is answered by this event (a mass cancel waits for its report).
         var pending = e.RequestId != 0 && s.Orders.Pending(e.RequestId) is { Kind: PendingKind.Cancel } ? s.Orders.TakePending(e.RequestId) : null;
-        order.Leaves = 0;
-        order.OrdStatus = e.Reason == CancelReason.Expired || e.Reason == CancelReason.FillOrKillNotFilled ? 'C' : '4';
+        order.Progress.Cancel(e.Reason);
         s.Orders.Finished(order);
         var w = s.Session.Begin("8"u8);
         if (pending is { Kind: PendingKind.Cancel })
@@ -107,10 +102,7 @@ public sealed partial class FixGateway
         var pending = e.RequestId != 0 ? s.Orders.TakePending(e.RequestId) : null;
         if (pending is { Kind: PendingKind.Replace }) s.Orders.Renamed(order, pending.ClOrdId, pending.NewClientOrderId);
         order.Price = e.Price;
-        order.Quantity = e.Quantity;
-        order.Leaves = e.LeavesQuantity;
-        order.CumQty = e.CumulativeQuantity;
-        order.OrdStatus = e.CumulativeQuantity > 0 ? '1' : '0';
+        order.Progress.Replace(e.Quantity, e.CumulativeQuantity, e.LeavesQuantity);
         var w = s.Session.Begin("8"u8);
         OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), e.Reason == ReplaceReason.ReduceOnlyTrim ? 'D' : '5');
         if (e.Reason == ReplaceReason.ReduceOnlyTrim) w.Field(FixTags.Text, "Reduce-only order trimmed to the position");
@@ -170,7 +162,7 @@ public sealed partial class FixGateway
         w.Scaled(FixTags.OrderQty, order.Quantity * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.LeavesQty, order.Leaves * market.StepUnits, market.QuantityScale);
         w.Scaled(FixTags.CumQty, order.CumQty * market.StepUnits, market.QuantityScale);
-        w.Scaled(FixTags.AvgPx, market.AveragePrice(order.CumQuote, order.CumQty, out int scale), scale);
+        w.Scaled(FixTags.AvgPx, order.Progress.AveragePrice(market, out int scale), scale);
     }
 
     /// <summary>A fill's ExecID: T (buy side) or S (sell side) then the trade id, so the two sides of a trade share the number.</summary>

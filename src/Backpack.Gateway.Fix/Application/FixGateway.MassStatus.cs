@@ -1,5 +1,6 @@
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Orders;
 using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Events;
 
@@ -131,11 +132,7 @@ public sealed partial class FixGateway
         Type = o.OrderType,
         TimeInForce = o.TimeInForce,
         Price = o.Price,
-        Quantity = o.Quantity,
-        Leaves = o.LeavesQuantity,
-        CumQty = o.CumulativeQuantity,
-        CumQuote = o.CumulativeQuote,
-        OrdStatus = o.CumulativeQuantity > 0 ? '1' : '0',
+        Progress = OrderProgress.Open(o.Quantity, o.CumulativeQuantity, o.CumulativeQuote, o.LeavesQuantity),
         TriggerPrice = o.TriggerPrice,
         TriggerBy = o.TriggerBy,
         Kind = o.TriggerKind,

@@ -1,5 +1,6 @@
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Orders;
 using Backpack.Gateway.Protocol.Commands;
 
 namespace Backpack.Gateway.Fix.Application;
@@ -51,8 +52,7 @@ public sealed partial class FixGateway
             Type = command.OrderType,
             TimeInForce = command.TimeInForce,
             Price = command.Price,
-            Quantity = command.Quantity,
-            Leaves = command.Quantity,
+            Progress = OrderProgress.Pending(command.Quantity),
         }, length);
     }
 
@@ -63,7 +63,7 @@ public sealed partial class FixGateway
         state.OrderLog.New(order.ClientOrderId, order.ClOrdId);
         if (!Submit(state.Command.AsSpan(0, length)))
         {
-            order.OrdStatus = '8';
+            order.Progress.Reject();
             state.Orders.Finished(order);
             RejectOrder(state, m, order.ClOrdId, order.AccountId, new OrderProblem(99, "Gateway busy, try again", "BUSY"));
         }

@@ -1,4 +1,5 @@
 using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Orders;
 
 namespace Backpack.Gateway.Fix.Application;
 
@@ -15,13 +16,26 @@ public sealed class FixOrder
     public required OrderType Type { get; init; }
     public required TimeInForce TimeInForce { get; init; }
     public long Price { get; set; }
-    public long Quantity { get; set; }
-    public long CumQty { get; set; }
-    public long CumQuote { get; set; }
-    public long Leaves { get; set; }
+
+    /// <summary>Quantities, fills and status, kept by the order tracker the WebSocket API uses too.</summary>
+    public OrderProgress Progress;
+
+    public long Quantity => Progress.Quantity;
+    public long CumQty => Progress.Cumulative;
+    public long CumQuote => Progress.CumulativeQuote;
+    public long Leaves => Progress.Leaves;
 
     /// <summary>FIX OrdStatus: A pending new, 0 new, 1 partially filled, 2 filled, 4 canceled, 8 rejected, C expired.</summary>
-    public char OrdStatus { get; set; } = 'A';
+    public char OrdStatus => Progress.Status switch
+    {
+        OrderStatus.PendingNew => 'A',
+        OrderStatus.New => '0',
+        OrderStatus.PartiallyFilled => '1',
+        OrderStatus.Filled => '2',
+        OrderStatus.Canceled => '4',
+        OrderStatus.Expired => 'C',
+        _ => '8',
+    };
 
     /// <summary>Trigger price in ticks of a stop / take-profit order or leg; 0 for an ordinary order.</summary>
     public long TriggerPrice { get; init; }

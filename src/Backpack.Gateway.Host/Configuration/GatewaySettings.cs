@@ -139,6 +139,7 @@ public sealed class GatewaySettings
         problems.AddRange(Rest.Validate());
         if (Sequencer.RingCapacity < 2 || (Sequencer.RingCapacity & (Sequencer.RingCapacity - 1)) != 0) problems.Add("Sequencer:RingCapacity must be a power of two");
         if (Sequencer.MaxBatch < 1) problems.Add("Sequencer:MaxBatch must be at least 1");
+        if (Sequencer.EventBuffers < 2) problems.Add("Sequencer:EventBuffers must be at least 2");
         if (Sequencer.TickInterval < TimeSpan.Zero) problems.Add("Sequencer:TickInterval must not be negative");
         var ids = new HashSet<int>();
         for (int i = 0; i < Accounts.Count; i++)

@@ -50,6 +50,10 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
         Meter.CreateObservableCounter("backpack.engine.commands", () => _venue.Runner.Processed, "{command}", "Commands the engine processed");
         Meter.CreateObservableGauge("backpack.engine.sequence", () => _venue.Engine.LastSequence, "{command}", "Sequence number of the last command processed");
         Meter.CreateObservableGauge("backpack.engine.queue_depth", () => _venue.Runner.QueueDepth, "{command}", "Commands waiting in the engine's inbound ring");
+        Meter.CreateObservableGauge("backpack.engine.event_buffers_held", () => _venue.Runner.EventBuffers.Capacity - _venue.Runner.EventBuffers.Free, "{batch}",
+            "Event batches released by the engine and not yet read by every consumer (out of Sequencer:EventBuffers)");
+        Meter.CreateObservableCounter("backpack.engine.event_buffer_waits", () => _venue.Runner.EventBuffers.Waits, "{wait}",
+            "Times the engine waited for a free event buffer (a consumer held them all)");
         _commandDuration = Meter.CreateHistogram("backpack.engine.command.duration", "s", "Engine time to process one command",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommandDurationBuckets });
 

@@ -7,6 +7,9 @@ namespace Backpack.Gateway.Protocol.Framing;
 /// A growable byte buffer that holds a sequence of encoded frames (one protocol message each) and
 /// remembers where each ends. The engine appends its events here; the caller reads them by index
 /// and clears the buffer for reuse, so steady-state use allocates nothing.
+/// A buffer rented from a <see cref="FrameBufferPool"/> can be shared: each reader that keeps it
+/// past the call it was given in takes a reference (<see cref="TryShare"/>) and releases it when
+/// done; the buffer goes back to its pool, cleared, when the last reference is released.
 /// </summary>
 public sealed class FrameBuffer : IBufferWriter<byte>
 {
@@ -14,6 +17,33 @@ public sealed class FrameBuffer : IBufferWriter<byte>
     private int _length;
     private int[] _ends;
     private int _count;
+    private FrameBufferPool? _pool;
+    private int _references;
+
+    /// <summary>Takes a reference to a pooled buffer; false for a buffer of no pool (the caller copies instead).</summary>
+    public bool TryShare()
+    {
+        if (_pool is null) return false;
+        Interlocked.Increment(ref _references);
+        return true;
+    }
+
+    /// <summary>Drops a reference (the renter's, or one taken by <see cref="TryShare"/>); the last one returns the buffer to its pool.</summary>
+    public void Release()
+    {
+        int left = Interlocked.Decrement(ref _references);
+        if (left > 0) return;
+        if (left < 0) throw new InvalidOperationException("a frame buffer was released more often than it was shared");
+        Clear();
+        _pool!.Return(this);
+    }
+
+    /// <summary>Called by the pool when it hands the buffer out: one reference, the renter's.</summary>
+    internal void Rented(FrameBufferPool pool)
+    {
+        _pool = pool;
+        _references = 1;
+    }
 
     public FrameBuffer(int initialBytes = 64 * 1024, int initialFrames = 1024)
     {

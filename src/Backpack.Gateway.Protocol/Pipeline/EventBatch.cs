@@ -4,15 +4,17 @@ using Backpack.Gateway.Protocol.Framing;
 namespace Backpack.Gateway.Protocol.Pipeline;
 
 /// <summary>
-/// A copy of one batch of engine events in pooled arrays, made on the thread that releases events
-/// (the engine's, or the journal's sync thread with Fsync Batch; it must
-/// not wait for a front end) and read later on a front end's own dispatcher thread. The reader
-/// calls <see cref="Return"/> once it is done with the frames.
+/// One batch of engine events taken on the thread that releases events (the engine's, or the
+/// journal's sync thread with Fsync Batch; it must not wait for a front end) and read later on a
+/// front end's own dispatcher thread: the engine's own buffer, shared (<see cref="Share"/>), or a
+/// copy in pooled arrays (<see cref="Copy"/>). The reader calls <see cref="Return"/> once it is
+/// done with the frames.
 /// </summary>
 public readonly struct EventBatch
 {
-    private readonly byte[] _data;
-    private readonly int[] _ends;
+    private readonly byte[]? _data;
+    private readonly int[]? _ends;
+    private readonly FrameBuffer? _shared;
 
     private EventBatch(byte[] data, int[] ends, int count)
     {
@@ -21,10 +23,25 @@ public readonly struct EventBatch
         Count = count;
     }
 
+    private EventBatch(FrameBuffer shared)
+    {
+        _shared = shared;
+        Count = shared.Count;
+    }
+
     public int Count { get; }
 
     /// <summary>The i-th event frame.</summary>
-    public ReadOnlySpan<byte> this[int i] => _data.AsSpan(i == 0 ? 0 : _ends[i - 1], _ends[i] - (i == 0 ? 0 : _ends[i - 1]));
+    public ReadOnlySpan<byte> this[int i] => _shared is not null
+        ? _shared[i]
+        : _data.AsSpan(i == 0 ? 0 : _ends![i - 1], _ends![i] - (i == 0 ? 0 : _ends[i - 1]));
+
+    /// <summary>
+    /// The batch without a copy when the buffer is the engine's pooled one (it is held until
+    /// <see cref="Return"/>, and the engine waits for it when the pool runs out); a copy otherwise
+    /// (a buffer of no pool, such as one a start-up replay fills and reuses).
+    /// </summary>
+    public static EventBatch Share(FrameBuffer events) => events.TryShare() ? new EventBatch(events) : Copy(events);
 
     public static EventBatch Copy(FrameBuffer events)
     {
@@ -43,8 +60,13 @@ public readonly struct EventBatch
 
     public void Return()
     {
-        ArrayPool<byte>.Shared.Return(_data);
-        ArrayPool<int>.Shared.Return(_ends);
+        if (_shared is not null)
+        {
+            _shared.Release();
+            return;
+        }
+        ArrayPool<byte>.Shared.Return(_data!);
+        ArrayPool<int>.Shared.Return(_ends!);
     }
 
     /// <summary>

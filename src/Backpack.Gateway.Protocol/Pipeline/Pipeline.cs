@@ -15,8 +15,9 @@ public interface ICommandSubmitter
 /// <summary>
 /// Receives the engine's events, one batch at a time, in engine order, from one thread at a time:
 /// the engine thread, or, with the journal synced per batch, the journal's sync thread once the
-/// batch's commands are durable. Copy what is needed and return at once (never block, never keep
-/// the buffer).
+/// batch's commands are durable. Take what is needed and return at once: never block; never keep
+/// the buffer past the call except through a reference (<see cref="EventBatch.Share"/>, returned
+/// when read), and know that every buffer held that way holds the engine back once the pool runs out.
 /// </summary>
 public interface IEventConsumer
 {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
+using Backpack.Gateway.Protocol.Orders;
 using Backpack.Gateway.WebSockets.Connections;
 
 namespace Backpack.Gateway.WebSockets.Streams;
@@ -15,9 +16,13 @@ internal struct OrderInfo
     public OrderType Type;
     public TimeInForce TimeInForce;
     public long Price;
-    public long Quantity;
-    public long Cumulative;
-    public long CumulativeQuote;
+
+    /// <summary>Quantities, fills and status, kept by the order tracker FIX uses too.</summary>
+    public OrderProgress Progress;
+
+    public readonly long Quantity => Progress.Quantity;
+    public readonly long Cumulative => Progress.Cumulative;
+    public readonly long CumulativeQuote => Progress.CumulativeQuote;
     public OrderFlags Flags;
     public SelfTradePrevention SelfTradePrevention;
     public OrderOrigin Origin;
@@ -38,7 +43,7 @@ internal struct OrderInfo
         Type = e.OrderType,
         TimeInForce = e.TimeInForce,
         Price = e.Price,
-        Quantity = e.Quantity,
+        Progress = OrderProgress.Open(e.Quantity),
         Flags = e.Flags,
         SelfTradePrevention = e.SelfTradePrevention,
         Origin = e.Origin,
@@ -54,7 +59,7 @@ internal struct OrderInfo
         Type = e.OrderType,
         TimeInForce = e.TimeInForce,
         Price = e.Price,
-        Quantity = e.Quantity,
+        Progress = OrderProgress.Open(e.Quantity),
         Flags = e.Flags,
         SelfTradePrevention = e.SelfTradePrevention,
         Origin = OrderOrigin.User,
@@ -72,9 +77,7 @@ internal struct OrderInfo
         Type = e.OrderType,
         TimeInForce = e.TimeInForce,
         Price = e.Price,
-        Quantity = e.Quantity,
-        Cumulative = e.CumulativeQuantity,
-        CumulativeQuote = e.CumulativeQuote,
+        Progress = OrderProgress.Open(e.Quantity, e.CumulativeQuantity, e.CumulativeQuote, e.LeavesQuantity),
         Flags = e.Flags,
         Origin = e.Origin,
         CreatedAt = e.Header.Time,
@@ -134,8 +137,7 @@ internal sealed class AccountView(int accountId)
             after = default;
             return false;
         }
-        order.Cumulative = e.CumulativeQuantity;
-        order.CumulativeQuote = e.CumulativeQuote;
+        order.Progress.Fill(e.CumulativeQuantity, e.CumulativeQuote, e.LeavesQuantity);
         after = order;
         if (e.LeavesQuantity == 0) Orders.Remove(e.OrderId);
         return true;
@@ -147,8 +149,7 @@ internal sealed class AccountView(int accountId)
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref order)) return;
         order.ClientOrderId = e.ClientOrderId;
         order.Price = e.Price;
-        order.Quantity = e.Quantity;
-        order.Cumulative = e.CumulativeQuantity;
+        order.Progress.Replace(e.Quantity, e.CumulativeQuantity, e.LeavesQuantity);
         if (e.LeavesQuantity == 0) Orders.Remove(e.OrderId);
     }
 

@@ -327,6 +327,17 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         _ => "USER"u8,
     };
 
+    /// <summary>Backpack's order status for the tracker's (Protocol/Orders/OrderProgress.cs). A cancel's name follows its reason instead (ExpiryReasonOf).</summary>
+    public static ReadOnlySpan<byte> StatusOf(Protocol.Orders.OrderStatus status) => status switch
+    {
+        Protocol.Orders.OrderStatus.PartiallyFilled => "PartiallyFilled"u8,
+        Protocol.Orders.OrderStatus.Filled => "Filled"u8,
+        Protocol.Orders.OrderStatus.Canceled => "Cancelled"u8,
+        Protocol.Orders.OrderStatus.Expired => "Expired"u8,
+        Protocol.Orders.OrderStatus.Rejected => "Rejected"u8,
+        _ => "New"u8,
+    };
+
     public static ReadOnlySpan<byte> StageOf(LiquidationStage stage) => stage switch
     {
         LiquidationStage.Book => "Book"u8,
