@@ -14,7 +14,8 @@ public sealed class JournalTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private JournalOptions Options(long segmentBytes = 256L << 20) => new() { Directory = _folder, SegmentBytes = segmentBytes };
+    // The format rules without preallocation (the file ends at the last record); JournalPreallocationTests has them with it.
+    private JournalOptions Options(long segmentBytes = 256L << 20) => new() { Directory = _folder, SegmentBytes = segmentBytes, PreallocateBytes = 0 };
 
     /// <summary>A trading history with fills and a liquidation, as the engine took it (each frame stamped with its sequence).</summary>
     internal static EngineHarness History(int rounds = 20)

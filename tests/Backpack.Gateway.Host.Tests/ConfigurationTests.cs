@@ -83,6 +83,8 @@ public class ConfigurationTests
     [InlineData("--WebSocket:PingInterval=soon", "'WebSocket:PingInterval'")]
     [InlineData("--Engine:MaxOpenOrdersPerAccount=0", "Engine:MaxOpenOrdersPerAccount")]
     [InlineData("--Journal:SegmentBytes=10", "Journal:SegmentBytes must be at least 1048576")]
+    [InlineData("--Journal:PreallocateBytes=4096", "Journal:PreallocateBytes must be 0 (off) or at least 1048576")]
+    [InlineData("--Sequencer:EventBuffers=1", "Sequencer:EventBuffers must be at least 2")]
     [InlineData("--Journal:Fsync=Sometimes", "'Journal:Fsync'")]
     [InlineData("--Journal:FsyncInterval=00:00:05", "Journal:FsyncInterval must be more than 0 and at most 00:00:01")]
     [InlineData("--Journal:Enabled=false", "Snapshots:Enabled needs Journal:Enabled")]

@@ -30,12 +30,20 @@ public sealed class JournalOptions
     /// <summary>A new segment file is started once the current one is this long.</summary>
     public long SegmentBytes { get; set; } = 256L << 20;
 
+    /// <summary>
+    /// Bytes of the current segment kept zero-filled (written and synced) ahead of the writer by a
+    /// thread of the journal's own, so a sync has the records to write and not the file's growth
+    /// (SegmentPreallocator); 0 turns it off.
+    /// </summary>
+    public long PreallocateBytes { get; set; } = 8L << 20;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Directory)) problems.Add("Journal:Directory must be set");
         if (FsyncInterval <= TimeSpan.Zero || FsyncInterval > TimeSpan.FromSeconds(1)) problems.Add("Journal:FsyncInterval must be more than 0 and at most 00:00:01");
         if (SegmentBytes < 1 << 20) problems.Add("Journal:SegmentBytes must be at least 1048576");
+        if (PreallocateBytes != 0 && PreallocateBytes < 1 << 20) problems.Add("Journal:PreallocateBytes must be 0 (off) or at least 1048576");
         return problems;
     }
 }

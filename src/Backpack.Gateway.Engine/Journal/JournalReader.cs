@@ -12,11 +12,14 @@ public delegate void JournalRecordHandler(ReadOnlySpan<byte> frame, long sequenc
 /// <param name="LastSegment">the last segment file, or null when there is none</param>
 /// <param name="GoodLength">length of the last segment up to the end of its last good record</param>
 /// <param name="TornBytes">bytes after that which belong to a record cut short by a crash (0 when the tail is clean)</param>
-public sealed record JournalScan(long LastSequence, long Records, string? LastSegment, long GoodLength, long TornBytes);
+/// <param name="ZeroTail">zero bytes after the last good record of the last segment (zero-filled ahead of the writer: a clean end, kept)</param>
+public sealed record JournalScan(long LastSequence, long Records, string? LastSegment, long GoodLength, long TornBytes, long ZeroTail = 0);
 
 /// <summary>
 /// Reads a journal folder front to back, checking every record's header CRC, payload CRC and
-/// sequence number. The last record of the last segment is a torn tail (reported, not handed on,
+/// sequence number. A segment whose bytes are all zero from some record boundary to its end ends
+/// there, cleanly: the zeros were written ahead of the writer (SegmentPreallocator) and no record
+/// reached them. The last record of the last segment is a torn tail (reported, not handed on,
 /// cut off by the writer) only when a crash during its write explains it: its header cut short, its
 /// payload running past the end of the file, or a bad CRC with nothing but zero bytes after it.
 /// Anything else — a bad CRC with data after it, a record whose CRCs check but whose sequence
@@ -71,6 +74,14 @@ public static class JournalReader
                 long recordOffset = fileOffset + position;
                 int available = filled - position;
                 if (available == 0) break; // clean end of the segment
+                if (buffer[position] == 0 && buffer.AsSpan(position, Math.Min(available, JournalFormat.RecordHeaderSize)).IndexOfAnyExcept((byte)0) < 0
+                    && AllZero(file, recordOffset, length))
+                {
+                    // Zero-filled ahead of the writer and never written: the clean end of the segment. A
+                    // later segment must still start at the next sequence (the gap check above).
+                    if (last) return new JournalScan(expected - 1, records, path, recordOffset, 0, length - recordOffset);
+                    break;
+                }
                 // What is wrong with this record, and whether a crash while writing it explains it
                 // (only the last segment's last record can be torn; it is then cut off, not an error).
                 string? problem = null;

@@ -10,8 +10,10 @@ namespace Backpack.Gateway.Engine.Journal;
 /// the journal's own sync thread while the engine goes on: <see cref="Runtime.DurableRelease"/>), and
 /// only then lets the batch's events out. Sync may run on another thread than Write: a segment's
 /// roll and a sync never overlap.
-/// A segment longer than <see cref="JournalOptions.SegmentBytes"/> is closed (synced) at a write
-/// boundary and the next record starts a new one.
+/// A segment longer than <see cref="JournalOptions.SegmentBytes"/> is closed (synced, its zero-filled
+/// rest cut off) at a write boundary and the next record starts a new one. With
+/// <see cref="JournalOptions.PreallocateBytes"/> the segment is zero-filled ahead of the writes
+/// (<see cref="SegmentPreallocator"/>).
 /// </summary>
 public sealed class JournalWriter : IDisposable
 {
@@ -24,6 +26,7 @@ public sealed class JournalWriter : IDisposable
     private bool _rollDue;
     private readonly JournalLock? _lock;
     private readonly object _syncLock = new();
+    private readonly SegmentPreallocator? _preallocator;
 
     /// <summary>Opens the journal for appending after <paramref name="scan"/> (the recovery's read): cuts a torn tail off, continues the last segment.</summary>
     /// <param name="journalLock">the folder's lock (see <see cref="JournalLock"/>), released when the writer closes</param>
@@ -36,14 +39,14 @@ public sealed class JournalWriter : IDisposable
         if (scan.LastSegment is { } last && scan.GoodLength >= JournalFormat.SegmentHeaderSize)
         {
             _file = new FileStream(last, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1);
-            if (_file.Length != scan.GoodLength)
+            if (_file.Length != scan.GoodLength && scan.TornBytes > 0)
             {
                 // The torn tail goes, kept aside in case someone wants to look at it.
                 _file.Position = scan.GoodLength;
                 using (var aside = new FileStream($"{last}.torn-{scan.GoodLength}", FileMode.Create, FileAccess.Write)) _file.CopyTo(aside);
                 _file.SetLength(scan.GoodLength);
             }
-            _file.Seek(0, SeekOrigin.End);
+            _file.Seek(scan.GoodLength, SeekOrigin.Begin); // a zero-filled rest (ZeroTail) is kept and written over
             SegmentPath = last;
         }
         else
@@ -52,7 +55,18 @@ public sealed class JournalWriter : IDisposable
             _file = OpenSegment(_nextSequence, out string path);
             SegmentPath = path;
         }
+        if (options.PreallocateBytes > 0)
+        {
+            _preallocator = new SegmentPreallocator(options.PreallocateBytes, options.SegmentBytes);
+            _preallocator.Attach(_file.SafeFileHandle, _file.Position, _file.Length);
+        }
     }
+
+    /// <summary>Bytes zero-filled ahead of the writer since start (0 without preallocation).</summary>
+    public long Preallocated => _preallocator?.Filled ?? 0;
+
+    /// <summary>Where the current segment is zero-filled (or written) up to; 0 without preallocation.</summary>
+    public long PreallocatedTo => _preallocator?.Claimed ?? 0;
 
     /// <summary>The segment being written.</summary>
     public string SegmentPath { get; private set; }
@@ -95,6 +109,7 @@ public sealed class JournalWriter : IDisposable
     {
         if (_buffered == 0) return;
         if (_rollDue) Roll();
+        _preallocator?.BeforeWrite(_file.Position, _file.Position + _buffered);
         _file.Write(_buffer, 0, _buffered);
         Bytes += _buffered;
         _buffered = 0;
@@ -124,6 +139,18 @@ public sealed class JournalWriter : IDisposable
         file.Flush(flushToDisk: true);
     }
 
+    /// <summary>The same for a handle (the preallocator's fills); elsewhere than Linux, fsync through a stream on the handle.</summary>
+    internal static void FlushToDisk(Microsoft.Win32.SafeHandles.SafeFileHandle file)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            if (fdatasync((int)file.DangerousGetHandle()) == 0) return;
+            throw new IOException($"journal: fdatasync failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+        }
+        using var stream = new FileStream(file, FileAccess.Write, 1);
+        stream.Flush(flushToDisk: true);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int fdatasync(int fd);
 
@@ -132,10 +159,13 @@ public sealed class JournalWriter : IDisposable
         lock (_syncLock)
         {
             _rollDue = false;
+            _preallocator?.Attach(null, 0, 0); // no fill running in the segment being closed
+            _file.SetLength(_file.Position); // cut its zero-filled rest
             _file.Flush(flushToDisk: true);
             _file.Dispose();
             _file = OpenSegment(_bufferedFrom, out string path);
             SegmentPath = path;
+            _preallocator?.Attach(_file.SafeFileHandle, _file.Position, _file.Position);
         }
     }
 
@@ -192,6 +222,8 @@ public sealed class JournalWriter : IDisposable
         if (_disposed) return;
         _disposed = true;
         Write();
+        _preallocator?.Attach(null, 0, 0);
+        _preallocator?.Dispose();
         lock (_syncLock)
         {
             _file.Flush(flushToDisk: true);
