@@ -16,7 +16,7 @@ public class QuickFixRaceSmokeTests
         var output = new StringWriter();
         var results = QuickFixRace.Run(pings: 100, inflight: 400, runs: 1, fourInitiators: true, output: output);
 
-        Assert.Equal(["echo acceptor", "gateway, fsync batch", "gateway, fsync never"], results.Select(r => r.Target));
+        Assert.Equal(["echo acceptor", "gateway, fsync batch", "gateway, batch, no prealloc", "gateway, fsync never"], results.Select(r => r.Target));
         foreach (var result in results)
         {
             Assert.Equal(100, result.Pings);

@@ -19,9 +19,10 @@ namespace Backpack.Gateway.Benchmarks;
 /// `quickfix-race [pings] [inflight] [runs]`: the same QuickFIX C++ initiator (initiator.cpp) against
 /// the gateway and against a QuickFIX C++ acceptor that only echoes an ExecutionReport per
 /// NewOrderSingle (echo_acceptor.cpp). The gateway runs in this process as the host wires it:
-/// engine runner with a real journal (fsync per batch, the durable default; then Fsync=Never),
-/// FIX front end with file stores, signed logons. Each run starts each target afresh, in the order
-/// echo, gateway fsync batch, gateway fsync never; against each, one initiator's ping-pong and
+/// engine runner with a real journal (fsync per batch, the durable default; the same without the
+/// segment zero-filled ahead, Journal:PreallocateBytes=0; then Fsync=Never), FIX front end with
+/// file stores, signed logons. Each run starts each target afresh, in the order echo, gateway fsync
+/// batch, gateway fsync batch without preallocation, gateway fsync never; against each, one initiator's ping-pong and
 /// 100-in-flight runs, then four initiators at once (in-flight only, inflight/4 orders each).
 /// </summary>
 public static class QuickFixRace
@@ -33,7 +34,7 @@ public static class QuickFixRace
     private const int CancelEvery = 1_000;
     private static readonly byte[] PrivateKey = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"); // RFC 8032 test 1
 
-    private static readonly string[] Targets = ["echo acceptor", "gateway, fsync batch", "gateway, fsync never"];
+    private static readonly string[] Targets = ["echo acceptor", "gateway, fsync batch", "gateway, batch, no prealloc", "gateway, fsync never"];
 
     /// <summary>Runs the race <paramref name="runs"/> times; prints each target of each run, the medians and the ratios; returns every result.</summary>
     public static List<TargetResult> Run(int pings, int inflight, int runs, bool fourInitiators = true, TextWriter? output = null)
@@ -50,7 +51,7 @@ public static class QuickFixRace
             {
                 var result = RunTarget(target, initiator, echo, pings, inflight, fourInitiators);
                 results.Add(result);
-                output.WriteLine($"run {run}, {target,-20}: ping-pong {result.Pings:N0} orders p50 {result.P50:F1} us, p99 {result.P99:F1} us; " +
+                output.WriteLine($"run {run}, {target,-27}: ping-pong {result.Pings:N0} orders p50 {result.P50:F1} us, p99 {result.P99:F1} us; " +
                                  $"{Window} in flight {result.OrdersPerSecond:N0} orders/s ({result.InFlightOrders:N0})" +
                                  (fourInitiators ? $"; four initiators {result.FourOrdersPerSecond:N0} orders/s ({result.FourOrders:N0})" : ""));
             }
@@ -58,7 +59,7 @@ public static class QuickFixRace
         double Median(string target, Func<TargetResult, double> value) => results.Where(r => r.Target == target).Select(value).Order().ElementAt(runs / 2);
         foreach (string target in Targets)
         {
-            output.WriteLine($"median of {runs}, {target,-20}: ping-pong p50 {Median(target, r => r.P50):F1} us, p99 {Median(target, r => r.P99):F1} us; " +
+            output.WriteLine($"median of {runs}, {target,-27}: ping-pong p50 {Median(target, r => r.P50):F1} us, p99 {Median(target, r => r.P99):F1} us; " +
                              $"{Window} in flight {Median(target, r => r.OrdersPerSecond):N0} orders/s" +
                              (fourInitiators ? $"; four initiators {Median(target, r => r.FourOrdersPerSecond):N0} orders/s" : ""));
         }
@@ -78,7 +79,7 @@ public static class QuickFixRace
         {
             using var acceptor = target == Targets[0]
                 ? (IDisposable)new EchoAcceptor(echo, folder)
-                : new Gateway(target == Targets[1] ? FsyncPolicy.Batch : FsyncPolicy.Never, folder);
+                : new Gateway(target == Targets[3] ? FsyncPolicy.Never : FsyncPolicy.Batch, preallocate: target != Targets[2], folder);
             var endpoint = acceptor is EchoAcceptor e ? e.EndPoint : ((Gateway)acceptor).EndPoint;
             int cancelEvery = acceptor is Gateway ? CancelEvery : 0; // the echo acceptor answers no mass cancel
 
@@ -132,11 +133,11 @@ public static class QuickFixRace
         private readonly EngineRunner _runner;
         private readonly FixFrontEnd _fix;
 
-        public Gateway(FsyncPolicy fsync, string folder)
+        public Gateway(FsyncPolicy fsync, bool preallocate, string folder)
         {
             var market = new MarketDefinition { Symbol = "SOL_USDC_PERP", TickSize = 0.01m, StepSize = 0.01m, MinQuantity = 0.01m, MaxQuantity = 100_000m, PriceBand = 0.5m };
             var engine = new MatchingEngine([market], new EngineOptions { MaxOpenOrdersPerAccount = 1_000_000, InitialOrderCapacity = 1 << 20 });
-            var journal = new JournalOptions { Directory = Path.Combine(folder, "journal"), Fsync = fsync };
+            var journal = new JournalOptions { Directory = Path.Combine(folder, "journal"), Fsync = fsync, PreallocateBytes = preallocate ? 8L << 20 : 0 };
             var writer = new JournalWriter(journal, new JournalScan(engine.LastSequence, 0, null, 0, 0));
             _runner = new EngineRunner(engine, EngineRunner.SystemClock, new EngineRunnerOptions { TickInterval = TimeSpan.Zero }, writer, journal);
             var options = new FixOptions { Listen = "127.0.0.1:0", StoreDirectory = Path.Combine(folder, "fix") };

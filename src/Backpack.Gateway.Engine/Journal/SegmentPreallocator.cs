@@ -83,9 +83,14 @@ internal sealed class SegmentPreallocator : IDisposable
             while (_busy && position < _fillTo && end > _fillFrom) Monitor.Wait(_lock);
             if (end > _claimed) _claimed = end;
             _written = end;
-            Monitor.PulseAll(_lock);
+            // Wake the filler only when it has work: a wake-up per write costs the writer a context
+            // switch on a small machine (measured: +20 us on a FIX ping-pong with Fsync=Never).
+            if (!_busy && NeedsFill) Monitor.PulseAll(_lock);
         }
     }
+
+    /// <summary>Under the lock: whether the filler has a chunk to fill now.</summary>
+    private bool NeedsFill => _file is not null && Failure is null && _claimed < _limit && _claimed - _written < _lead;
 
     private void Run()
     {
@@ -95,7 +100,7 @@ internal sealed class SegmentPreallocator : IDisposable
             long from, to;
             lock (_lock)
             {
-                while (!_stopping && (_file is null || Failure is not null || _claimed >= _limit || _claimed - _written >= _lead)) Monitor.Wait(_lock);
+                while (!_stopping && !NeedsFill) Monitor.Wait(_lock);
                 if (_stopping) return;
                 file = _file!;
                 from = _fillFrom = _claimed;
