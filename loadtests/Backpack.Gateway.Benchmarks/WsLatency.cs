@@ -19,7 +19,9 @@ namespace Backpack.Gateway.Benchmarks;
 /// <summary>
 /// The WebSocket API over loopback through the whole path (Kestrel, request parsing, inbound
 /// ring, engine thread, dispatcher, per-connection queue, socket):
-/// 1. order -> response ping-pong on one connection (JSON, then MessagePack), latency percentiles;
+/// 1. order -> response ping-pong on one connection (JSON, then MessagePack), latency percentiles,
+///    in rounds alternating with a bare Kestrel WebSocket echo endpoint (the same client and bytes);
+///    the engine here has no journal;
 /// 2. one public liquidation event to N connections subscribed to the liquidation stream: for each
 ///    event, the delay from its engine time to each connection's receipt, and to the last one.
 /// </summary>
@@ -60,16 +62,26 @@ public static class WsLatency
         Submit(runner, new Deposit(new CommandHeader(0, 0, 0), Trader, 1_000_000_000L * 1_000_000));
         Submit(runner, new Deposit(new CommandHeader(0, 0, 0), Short, 1_000_000_000L * 1_000_000));
 
+        // The reference: a bare Kestrel WebSocket endpoint in this process that sends every message
+        // straight back; the same client and the same request bytes (it echoes the order itself).
+        await using var echo = await EchoServer.StartAsync();
         foreach (bool messagePack in new[] { false, true })
         {
+            string format = messagePack ? "MessagePack" : "JSON";
             await PingPongAsync(uri, messagePack, 10_000, null); // warm-up (JIT tiers, pools)
+            await PingPongAsync(echo.Uri, messagePack, 10_000, null);
             await Task.Delay(500);
-            var latencies = new long[pings];
-            await PingPongAsync(uri, messagePack, pings, latencies);
-            Array.Sort(latencies);
-            Console.WriteLine($"WebSocket order -> response ping-pong over loopback, {(messagePack ? "MessagePack" : "JSON")}, {pings:N0} orders: " +
-                              $"p50 {Micros(latencies[pings / 2]):F1} us, p90 {Micros(latencies[pings * 9 / 10]):F1} us, p99 {Micros(latencies[pings * 99 / 100]):F1} us, " +
-                              $"p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us");
+            var gateway = new List<(double P50, double P99)>();
+            var bare = new List<(double P50, double P99)>();
+            for (int round = 1; round <= rounds; round++)
+            {
+                gateway.Add(await MeasureAsync(uri, messagePack, pings, $"round {round}, gateway order -> response, {format}"));
+                bare.Add(await MeasureAsync(echo.Uri, messagePack, pings, $"round {round}, bare Kestrel echo, {format}"));
+            }
+            double Median(List<(double P50, double P99)> values, Func<(double P50, double P99), double> pick) => values.Select(pick).Order().ElementAt(values.Count / 2);
+            Console.WriteLine($"=> WebSocket ping-pong over loopback, {format}, medians of {rounds} rounds of {pings:N0}: gateway p50 {Median(gateway, v => v.P50):F1} us, " +
+                              $"p99 {Median(gateway, v => v.P99):F1} us; bare Kestrel echo p50 {Median(bare, v => v.P50):F1} us, p99 {Median(bare, v => v.P99):F1} us; " +
+                              $"ratio p50 {Median(gateway, v => v.P50) / Median(bare, v => v.P50):F2}x, p99 {Median(gateway, v => v.P99) / Median(bare, v => v.P99):F2}x");
         }
 
         // One public liquidation event at a time: a long account opened at 18x, the index drops 5.6%
@@ -90,6 +102,72 @@ public static class WsLatency
     }
 
     private static double Micros(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+
+    private static async Task<(double P50, double P99)> MeasureAsync(Uri uri, bool messagePack, int pings, string what)
+    {
+        var latencies = new long[pings];
+        await PingPongAsync(uri, messagePack, pings, latencies);
+        Array.Sort(latencies);
+        Console.WriteLine($"{what}, {pings:N0} orders: p50 {Micros(latencies[pings / 2]):F1} us, p90 {Micros(latencies[pings * 9 / 10]):F1} us, " +
+                          $"p99 {Micros(latencies[pings * 99 / 100]):F1} us, p99.9 {Micros(latencies[pings * 999 / 1000]):F1} us, max {Micros(latencies[^1]):F1} us");
+        return (Micros(latencies[pings / 2]), Micros(latencies[pings * 99 / 100]));
+    }
+
+    /// <summary>A bare Kestrel WebSocket endpoint that sends every message back as it came (the ping-pong's reference).</summary>
+    private sealed class EchoServer : IAsyncDisposable
+    {
+        private WebApplication _app = null!;
+
+        public Uri Uri { get; private set; } = null!;
+
+        public static async Task<EchoServer> StartAsync()
+        {
+            var server = new EchoServer();
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.WebHost.UseKestrelCore();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            server._app = builder.Build();
+            server._app.UseWebSockets();
+            server._app.Run(async context =>
+            {
+                using var socket = await context.WebSockets.AcceptWebSocketAsync(
+                    context.WebSockets.WebSocketRequestedProtocols.Contains(WsFrontEnd.MessagePackSubprotocol) ? WsFrontEnd.MessagePackSubprotocol : null);
+                var buffer = new byte[64 * 1024];
+                try
+                {
+                    while (true)
+                    {
+                        var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                        if (result.MessageType == WebSocketMessageType.Close)
+                        {
+                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+                            return;
+                        }
+                        int length = result.Count;
+                        while (!result.EndOfMessage)
+                        {
+                            result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                            length += result.Count;
+                        }
+                        await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, CancellationToken.None);
+                    }
+                }
+                catch (WebSocketException)
+                {
+                    // the client went away
+                }
+            });
+            await server._app.StartAsync();
+            server.Uri = new Uri("ws" + server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()["http".Length..] + "/");
+            return server;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
 
     private static async Task PingPongAsync(Uri uri, bool messagePack, int count, long[]? latencies)
     {
