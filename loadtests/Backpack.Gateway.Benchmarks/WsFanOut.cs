@@ -324,6 +324,19 @@ public static class WsFanOut
         }
     }
 
+    /// <summary>A Kestrel server on a free loopback port with WebSockets and nothing else, serving <paramref name="handler"/>; its ws:// address.</summary>
+    public static async Task<(WebApplication App, Uri Uri)> StartBareKestrelAsync(RequestDelegate handler)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.Run(handler);
+        await app.StartAsync();
+        return (app, new Uri("ws" + app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()["http".Length..] + "/"));
+    }
+
     /// <summary>A bare Kestrel WebSocket endpoint: accepts, answers the subscription, and sends what it is told to every connection.</summary>
     private sealed class BareServer : IAsyncDisposable
     {
@@ -336,14 +349,7 @@ public static class WsFanOut
         public static async Task<BareServer> StartAsync()
         {
             var server = new BareServer();
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            server._app = builder.Build();
-            server._app.UseWebSockets();
-            server._app.Run(server.AcceptAsync);
-            await server._app.StartAsync();
-            server.Uri = new Uri("ws" + server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()["http".Length..] + "/");
+            (server._app, server.Uri) = await StartBareKestrelAsync(server.AcceptAsync);
             return server;
         }
 

@@ -123,43 +123,38 @@ public static class WsLatency
         public static async Task<EchoServer> StartAsync()
         {
             var server = new EchoServer();
-            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-            builder.WebHost.UseKestrelCore();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
-            server._app = builder.Build();
-            server._app.UseWebSockets();
-            server._app.Run(async context =>
-            {
-                using var socket = await context.WebSockets.AcceptWebSocketAsync(
-                    context.WebSockets.WebSocketRequestedProtocols.Contains(WsFrontEnd.MessagePackSubprotocol) ? WsFrontEnd.MessagePackSubprotocol : null);
-                var buffer = new byte[64 * 1024];
-                try
-                {
-                    while (true)
-                    {
-                        var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
-                        if (result.MessageType == WebSocketMessageType.Close)
-                        {
-                            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-                            return;
-                        }
-                        int length = result.Count;
-                        while (!result.EndOfMessage)
-                        {
-                            result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
-                            length += result.Count;
-                        }
-                        await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, CancellationToken.None);
-                    }
-                }
-                catch (WebSocketException)
-                {
-                    // the client went away
-                }
-            });
-            await server._app.StartAsync();
-            server.Uri = new Uri("ws" + server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()["http".Length..] + "/");
+            (server._app, server.Uri) = await WsFanOut.StartBareKestrelAsync(EchoAsync);
             return server;
+        }
+
+        private static async Task EchoAsync(Microsoft.AspNetCore.Http.HttpContext context)
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(
+                context.WebSockets.WebSocketRequestedProtocols.Contains(WsFrontEnd.MessagePackSubprotocol) ? WsFrontEnd.MessagePackSubprotocol : null);
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+                        return;
+                    }
+                    int length = result.Count;
+                    while (!result.EndOfMessage)
+                    {
+                        result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                        length += result.Count;
+                    }
+                    await socket.SendAsync(buffer.AsMemory(0, length), result.MessageType, true, CancellationToken.None);
+                }
+            }
+            catch (WebSocketException)
+            {
+                // the client went away
+            }
         }
 
         public async ValueTask DisposeAsync()

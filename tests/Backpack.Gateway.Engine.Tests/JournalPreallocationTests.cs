@@ -35,6 +35,19 @@ public sealed class JournalPreallocationTests : IDisposable
         writer.Sync();
     }
 
+    /// <summary>Deposits enough to fill a few 1 MiB segments, written a thousand at a time.</summary>
+    private List<byte[]> WriteDeposits(JournalOptions options, int count)
+    {
+        var frames = Enumerable.Range(1, count).Select(i => ProtocolCodec.ToArray(new Deposit(new CommandHeader(i, EngineHarness.StartTime, i), 1 + i % 50, 1_000_000))).ToList();
+        using var writer = new JournalWriter(options, Read(_folder));
+        for (int i = 0; i < frames.Count; i++)
+        {
+            writer.Append(frames[i], i + 1);
+            if ((i + 1) % 1000 == 0) writer.Write();
+        }
+        return frames;
+    }
+
     [Fact]
     public void The_zero_filled_rest_is_a_clean_end_and_the_writer_goes_on_over_it_after_a_restart()
     {
@@ -91,15 +104,7 @@ public sealed class JournalPreallocationTests : IDisposable
         // Exact segments (no preallocation), then the first one given a zero-filled rest as a crash
         // before the roll cut it would leave.
         var options = Options(segmentBytes: 1 << 20, preallocate: 0);
-        var frames = Enumerable.Range(1, 60_000).Select(i => ProtocolCodec.ToArray(new Deposit(new CommandHeader(i, EngineHarness.StartTime, i), 1 + i % 50, 1_000_000))).ToList();
-        using (var writer = new JournalWriter(options, Read(_folder)))
-        {
-            for (int i = 0; i < frames.Count; i++)
-            {
-                writer.Append(frames[i], i + 1);
-                if ((i + 1) % 1000 == 0) writer.Write();
-            }
-        }
+        var frames = WriteDeposits(options, 60_000);
         var segments = JournalFormat.Segments(_folder);
         Assert.True(segments.Count >= 2, $"{segments.Count} segments");
         long firstLength = new FileInfo(segments[0].Path).Length;
@@ -121,15 +126,7 @@ public sealed class JournalPreallocationTests : IDisposable
     public void A_roll_cuts_the_closed_segments_zero_filled_rest()
     {
         var options = Options(segmentBytes: 1 << 20, preallocate: 1 << 20);
-        var frames = Enumerable.Range(1, 60_000).Select(i => ProtocolCodec.ToArray(new Deposit(new CommandHeader(i, EngineHarness.StartTime, i), 1 + i % 50, 1_000_000))).ToList();
-        using (var writer = new JournalWriter(options, Read(_folder)))
-        {
-            for (int i = 0; i < frames.Count; i++)
-            {
-                writer.Append(frames[i], i + 1);
-                if ((i + 1) % 1000 == 0) writer.Write();
-            }
-        }
+        var frames = WriteDeposits(options, 60_000);
         var segments = JournalFormat.Segments(_folder);
         Assert.True(segments.Count >= 2, $"{segments.Count} segments");
         long records = 0;
