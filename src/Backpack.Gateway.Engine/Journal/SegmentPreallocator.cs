@@ -6,7 +6,10 @@ namespace Backpack.Gateway.Engine.Journal;
 /// Zero-fills the journal's current segment ahead of the writer, on its own thread, so the writer's
 /// records land in blocks that already exist and are already zero: its fdatasync then has only the
 /// data to write, not the file's new size and block map. It keeps up to <c>lead</c> bytes zeroed
-/// past the writer, in 1 MiB chunks each synced on their own, and never past the segment's size.
+/// past the writer, in 256 KiB chunks each synced on their own, and never past the segment's size.
+/// (A record written while a chunk is being synced waits for that sync in its own fdatasync: with
+/// 1 MiB chunks the durable ping-pong's p99 was above the no-preallocation one's, 1,400 against
+/// 882 us; with 256 KiB it is below, 471 against 554 us, quickfix-race medians of 3.)
 ///
 /// The writer and this thread never write the same bytes: a chunk is claimed under the lock before
 /// it is filled, and the writer waits in <see cref="BeforeWrite"/> only if its records would land in
@@ -18,7 +21,7 @@ namespace Backpack.Gateway.Engine.Journal;
 /// </summary>
 internal sealed class SegmentPreallocator : IDisposable
 {
-    private const int Chunk = 1 << 20;
+    private const int Chunk = 256 << 10;
     private static readonly byte[] Zeros = new byte[Chunk];
 
     private readonly long _lead;
