@@ -113,13 +113,7 @@ public sealed class HistoryProjector : IEventConsumer, IAsyncDisposable
             connection = _database.Open();
             while (true)
             {
-                if (!reader.TryRead(out var batch))
-                {
-                    var wait = reader.WaitToReadAsync();
-                    bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-                    if (!more) return;
-                    continue;
-                }
+                if (!EventBatch.Take(reader, out var batch)) return;
                 try
                 {
                     ApplyBatch(connection, batch);

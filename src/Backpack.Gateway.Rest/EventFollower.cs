@@ -38,13 +38,7 @@ public abstract class EventFollower(string threadName) : IEventConsumer, IAsyncD
         var reader = _queue.Reader;
         while (true)
         {
-            if (!reader.TryRead(out var batch))
-            {
-                var wait = reader.WaitToReadAsync();
-                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-                if (!more) return;
-                continue;
-            }
+            if (!EventBatch.Take(reader, out var batch)) return;
             try
             {
                 Apply(batch);

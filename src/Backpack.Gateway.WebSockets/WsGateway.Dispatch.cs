@@ -23,17 +23,8 @@ public sealed partial class WsGateway
         var reader = _work.Reader;
         while (true)
         {
-            if (reader.TryRead(out var item))
-            {
-                Interlocked.Decrement(ref _backlog);
-            }
-            else
-            {
-                var wait = reader.WaitToReadAsync();
-                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-                if (!more) return;
-                continue;
-            }
+            if (!EventBatch.Take(reader, out var item)) return;
+            Interlocked.Decrement(ref _backlog);
             try
             {
                 switch (item.Kind)

@@ -74,7 +74,7 @@ public static class JournalReader
                 long recordOffset = fileOffset + position;
                 int available = filled - position;
                 if (available == 0) break; // clean end of the segment
-                if (buffer[position] == 0 && buffer.AsSpan(position, Math.Min(available, JournalFormat.RecordHeaderSize)).IndexOfAnyExcept((byte)0) < 0
+                if (buffer.AsSpan(position, Math.Min(available, JournalFormat.RecordHeaderSize)).IndexOfAnyExcept((byte)0) < 0
                     && AllZero(file, recordOffset, length))
                 {
                     // Zero-filled ahead of the writer and never written: the clean end of the segment. A

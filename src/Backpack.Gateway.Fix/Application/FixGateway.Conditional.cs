@@ -188,15 +188,7 @@ public sealed partial class FixGateway
     {
         var order = Find(s, e.ClientOrderId, e.OrderId);
         if (order is null) return;
-        order.Progress.Reject();
-        s.Orders.Finished(order);
-        var w = s.Session.Begin("8"u8);
-        OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');
-        w.Field(FixTags.OrdRejReason, OrdRejReasonOf(e.Reason));
-        w.Field(FixTags.Text, RejectCodes.Text(e.Reason));
-        w.Field(FixTags.RejectCode, RejectCodes.Of(e.Reason));
-        w.Timestamp(FixTags.TransactTime, e.Header.Time);
-        s.Session.Send(ref w);
+        SendRejected(s, order, e.Header, e.Reason);
     }
 
     private void SendOrderReport(FixSessionState s, FixOrder order, EventHeader header, char execType, string? text = null)

@@ -41,17 +41,8 @@ public sealed partial class FixGateway
         long lastSequence;
         while (true)
         {
-            if (reader.TryRead(out var item))
-            {
-                Interlocked.Decrement(ref _backlog);
-            }
-            else
-            {
-                var wait = reader.WaitToReadAsync();
-                bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-                if (!more) return;
-                continue;
-            }
+            if (!EventBatch.Take(reader, out var item)) return;
+            Interlocked.Decrement(ref _backlog);
             if (item.Work is { } work)
             {
                 try

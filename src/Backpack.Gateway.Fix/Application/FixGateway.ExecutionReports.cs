@@ -29,14 +29,20 @@ public sealed partial class FixGateway
     {
         var order = s.Orders.ByClientOrderId(e.ClientOrderId);
         if (order is null) return;
+        SendRejected(s, order, e.Header, e.Reason);
+    }
+
+    /// <summary>The engine refused an order (or a conditional order's trigger): the order is done, its ExecutionReport says why.</summary>
+    private void SendRejected(FixSessionState s, FixOrder order, EventHeader header, RejectReason reason)
+    {
         order.Progress.Reject();
         s.Orders.Finished(order);
         var w = s.Session.Begin("8"u8);
-        OrderFields(ref w, s, order, s.NextExecId(e.Header.Sequence), '8');
-        w.Field(FixTags.OrdRejReason, OrdRejReasonOf(e.Reason));
-        w.Field(FixTags.Text, RejectCodes.Text(e.Reason));
-        w.Field(FixTags.RejectCode, RejectCodes.Of(e.Reason));
-        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        OrderFields(ref w, s, order, s.NextExecId(header.Sequence), '8');
+        w.Field(FixTags.OrdRejReason, OrdRejReasonOf(reason));
+        w.Field(FixTags.Text, RejectCodes.Text(reason));
+        w.Field(FixTags.RejectCode, RejectCodes.Of(reason));
+        w.Timestamp(FixTags.TransactTime, header.Time);
         s.Session.Send(ref w);
     }
 

@@ -70,6 +70,21 @@ public readonly struct EventBatch
     }
 
     /// <summary>
+    /// The next item of a dispatcher's queue, waiting (blocking the dispatcher's own thread) while it
+    /// is empty; false once the queue is completed and drained.
+    /// </summary>
+    public static bool Take<T>(System.Threading.Channels.ChannelReader<T> reader, out T item)
+    {
+        while (!reader.TryRead(out item!))
+        {
+            var wait = reader.WaitToReadAsync();
+            bool more = wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+            if (!more) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Runs a front end's dispatch loop on a dedicated background thread (it blocks when idle:
     /// spinning would compete with the engine thread on a small machine); the task completes when
     /// the loop returns.
