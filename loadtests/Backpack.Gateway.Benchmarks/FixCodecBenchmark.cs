@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Backpack.Gateway.Fix.Application;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Fix.Dictionary;
+using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Markets;
 
 namespace Backpack.Gateway.Benchmarks;
@@ -57,8 +58,8 @@ public class FixCodecBenchmark
         FixFramer.TryFrame(_newOrder, 65_536, out int consumed);
         _message.Parse(_newOrder, 0, consumed);
         if (_validator.Validate(_message, _definition) is not null) return -1;
-        OrderTranslator.TranslateNewOrder(_message, _markets, 101, 7_000_000_001, 9_000_000_001, _command, out _, out int length);
-        return length;
+        OrderTranslator.TranslateNewOrder(_message, _markets, 101, 7_000_000_001, 9_000_000_001, out var order);
+        return ProtocolCodec.Encode(order, _command); // what the gateway then writes into the engine's ring slot
     }
 
     [Benchmark]

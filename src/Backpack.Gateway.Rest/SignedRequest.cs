@@ -109,7 +109,7 @@ public sealed class SignedRequest
     /// </summary>
     public async Task<DeskTicket> Ask<T>(DeskRequest kind, long requestId, T command) where T : struct, IProtocolMessage<T>
     {
-        var ticket = Desk.Submit(requestId, kind, ProtocolCodec.ToArray(command))
+        var ticket = Desk.Submit(requestId, kind, command)
             ?? throw new RestError(StatusCodes.Status503ServiceUnavailable, "SERVER_ERROR", "The engine is busy: try again");
         try
         {

@@ -89,8 +89,7 @@ public sealed partial class WsFrontEnd
         long requestId = connection.NextRequestId();
         connection.AccountId = account;
         connection.AddPending(requestId, new PendingRequest { Method = RequestMethod.Authenticate, Id = r.Id });
-        int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, 0), connection.Command);
-        if (!Gateway.Submit(connection.Command.AsSpan(0, length)))
+        if (!Gateway.Submit(new QueryAccount(new CommandHeader(0, 0, requestId), account, 0)))
         {
             connection.TryTakePending(requestId, out _);
             connection.AccountId = 0;
@@ -113,50 +112,36 @@ public sealed partial class WsFrontEnd
         }
         long requestId = connection.NextRequestId();
         int account = connection.AccountId;
-        RequestError? problem;
-        int length = 0;
         var pending = new PendingRequest { Method = r.Method, Id = r.Id };
-        switch (r.Method)
+        NewOrder order = default;
+        NewTriggerOrder? conditional = null;
+        CancelOrder cancel = default;
+        int marketId = 0;
+        RequestError? problem = r.Method switch
         {
-            case RequestMethod.OrderExecute:
-                problem = OrderRequests.Execute(r, message, Markets, account, requestId, out var order, out var conditional);
-                if (problem is not null) break;
-                if (conditional is { } c)
-                {
-                    // A trigger, stop-loss or take-profit: the answer shows the terms it was placed with.
-                    length = ProtocolCodec.Encode(c, connection.Command);
-                    pending.Conditions = OrderConditions.Of(c);
-                }
-                else
-                {
-                    length = ProtocolCodec.Encode(order, connection.Command);
-                }
-                break;
-            case RequestMethod.OrderCancel:
-                problem = OrderRequests.Cancel(r, message, Markets, account, requestId, out var cancel);
-                if (problem is null) length = ProtocolCodec.Encode(cancel, connection.Command);
-                break;
-            case RequestMethod.OrderCancelAll:
-            {
-                problem = OrderRequests.OptionalSymbol(r, message, Markets, "orderCancelAll", out int marketId);
-                if (problem is null) length = ProtocolCodec.Encode(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId), connection.Command);
-                break;
-            }
-            default:
-            {
-                problem = OrderRequests.OptionalSymbol(r, message, Markets, r.Method == RequestMethod.OrderQueryAll ? "orderQueryAll" : "positionQuery", out int marketId);
-                if (problem is null) length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), connection.Command);
-                pending.MarketId = marketId;
-                break;
-            }
-        }
+            RequestMethod.OrderExecute => OrderRequests.Execute(r, message, Markets, account, requestId, out order, out conditional),
+            RequestMethod.OrderCancel => OrderRequests.Cancel(r, message, Markets, account, requestId, out cancel),
+            RequestMethod.OrderCancelAll => OrderRequests.OptionalSymbol(r, message, Markets, "orderCancelAll", out marketId),
+            _ => OrderRequests.OptionalSymbol(r, message, Markets, r.Method == RequestMethod.OrderQueryAll ? "orderQueryAll" : "positionQuery", out marketId),
+        };
         if (problem is { } p)
         {
             Error(connection, r.Id, p.Code, p.Message);
             return;
         }
+        if (r.Method is not (RequestMethod.OrderExecute or RequestMethod.OrderCancel or RequestMethod.OrderCancelAll)) pending.MarketId = marketId;
+        // A trigger, stop-loss or take-profit: the answer shows the terms it was placed with.
+        if (conditional is { } terms) pending.Conditions = OrderConditions.Of(terms);
         connection.AddPending(requestId, pending);
-        if (!Gateway.Submit(connection.Command.AsSpan(0, length)))
+        // Each command is encoded straight into its slot in the engine's ring.
+        bool submitted = r.Method switch
+        {
+            RequestMethod.OrderExecute => conditional is { } c ? Gateway.Submit(c) : Gateway.Submit(order),
+            RequestMethod.OrderCancel => Gateway.Submit(cancel),
+            RequestMethod.OrderCancelAll => Gateway.Submit(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId)),
+            _ => Gateway.Submit(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId)),
+        };
+        if (!submitted)
         {
             connection.TryTakePending(requestId, out _);
             Error(connection, r.Id, "BUSY", "Gateway busy, try again");

@@ -22,7 +22,6 @@ public sealed partial class WsGateway
     private readonly Dictionary<long, WsConnection> _placedBy = [];
     // Closed connections with the option on whose orderExecute requests the engine has not answered yet.
     private readonly Dictionary<int, WsConnection> _departed = [];
-    private readonly byte[] _cancelCommand = new byte[ProtocolCodec.MaxMessageSize];
 
     /// <summary>Reads <c>?cancelOnDisconnect=</c>: true or false (any case); absent = <paramref name="setting"/>. False when the value is neither.</summary>
     internal static bool TryReadCancelOnDisconnect(StringValues query, bool setting, out bool cancelOnDisconnect)
@@ -102,9 +101,7 @@ public sealed partial class WsGateway
         }
     }
 
-    private bool Cancel(WsConnection connection, long orderId, int accountId, int marketId)
-    {
-        int length = ProtocolCodec.Encode(new CancelOrder(new CommandHeader(0, 0, connection.NextRequestId()), accountId, marketId, orderId, 0), _cancelCommand);
-        return Submit(_cancelCommand.AsSpan(0, length));
-    }
+    /// <summary>On the dispatcher thread, which never waits: one try, and a full ring means a retry later.</summary>
+    private bool Cancel(WsConnection connection, long orderId, int accountId, int marketId) =>
+        _submitter.TrySubmit(new CancelOrder(new CommandHeader(0, 0, connection.NextRequestId()), accountId, marketId, orderId, 0));
 }

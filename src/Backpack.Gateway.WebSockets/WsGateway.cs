@@ -127,14 +127,13 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
 
     internal void CountSlowConsumer() => Interlocked.Increment(ref _slowConsumers);
 
-    /// <summary>Hands a command to the engine, retrying briefly while the ring is full; false = busy.</summary>
-    internal bool Submit(ReadOnlySpan<byte> command)
+    /// <summary>
+    /// Hands a command to the engine from a connection's reader (which holds no lock): waits while
+    /// the ring is full, as every front end does (CommandWait), then encodes it into its slot; false = busy.
+    /// </summary>
+    internal bool Submit<T>(in T command) where T : struct, IProtocolMessage<T>
     {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            if (_submitter.TrySubmit(command)) return true;
-            Thread.SpinWait(50);
-        }
+        if (CommandWait.Submit(_submitter, command)) return true;
         Interlocked.Increment(ref _busy);
         return false;
     }

@@ -116,12 +116,37 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     public bool TrySubmit(ReadOnlySpan<byte> command)
     {
         if (!_ring.TryWrite(command)) return false;
+        WakeEngine();
+        return true;
+    }
+
+    /// <summary>Encodes the command straight into its ring slot: claim, write, publish.</summary>
+    public bool TrySubmit<T>(in T command) where T : struct, IProtocolMessage<T>
+    {
+        if (!_ring.TryClaim(out long sequence, out var slot)) return false;
+        int length = 0;
+        try
+        {
+            length = ProtocolCodec.Encode(command, slot);
+        }
+        finally
+        {
+            // A claimed slot is always published: an encoding that failed leaves it empty, and the engine skips it.
+            _ring.Publish(sequence, length);
+        }
+        WakeEngine();
+        return true;
+    }
+
+    public bool HasRoom => _ring.Free > 0;
+
+    private void WakeEngine()
+    {
         // Full fence: the write to the ring must be visible before _sleeping is read (the engine
         // thread fences the other way round), or both sides can miss each other and the command
         // waits for the sleep timeout.
         Interlocked.MemoryBarrier();
         if (_sleeping) _wake.Set();
-        return true;
     }
 
     /// <summary>
@@ -160,6 +185,11 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
             int done = 0;
             while (done < _options.MaxBatch && _ring.TryPeek(out Span<byte> frame))
             {
+                if (frame.IsEmpty)
+                {
+                    _ring.Advance(); // a slot whose producer failed to encode
+                    continue;
+                }
                 Process(frame);
                 _ring.Advance();
                 done++;

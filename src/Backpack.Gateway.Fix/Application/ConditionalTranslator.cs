@@ -44,10 +44,9 @@ public static class ConditionalTranslator
 
     /// <summary>Reads a conditional NewOrderSingle into an encoded NewTriggerOrder command, or says what is wrong with it.</summary>
     public static OrderProblem? Translate(FixMessage m, MarketDirectory markets, int accountId, long clientOrderId, long requestId,
-        Span<byte> command, out NewTriggerOrder order, out int length)
+        out NewTriggerOrder order)
     {
         order = default;
-        length = 0;
         var problem = OrderTranslator.ReadOrder(m, markets, out int marketId, out var side, out var type, out var tif, out long price, out long quantity,
             out var flags, out var stp);
         if (problem is not null) return problem;
@@ -73,7 +72,6 @@ public static class ConditionalTranslator
         if (problem is not null) return problem;
         order = new NewTriggerOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientOrderId, side, type, tif, price, quantity, flags, stp,
             trigger, source, slTrigger, slLimit, slSource, tpTrigger, tpLimit, tpSource);
-        length = ProtocolCodec.Encode(order, command);
         return null;
     }
 

@@ -95,9 +95,8 @@ public sealed partial class FixGateway
         foreach (var order in state.Orders.Open())
         {
             if (order.Kind != TriggerKind.Trigger || order.CanceledOnDisconnect) continue; // legs stay: they protect the position
-            int length = ProtocolCodec.Encode(new CancelOrder(new CommandHeader(0, 0, state.NextRequestId()), order.AccountId, order.MarketId,
-                order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0), state.Command);
-            if (!Submit(state.Command.AsSpan(0, length))) return false;
+            if (!Submit(new CancelOrder(new CommandHeader(0, 0, state.NextRequestId()), order.AccountId, order.MarketId,
+                order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0))) return false;
             order.CanceledOnDisconnect = true;
         }
         return true;

@@ -22,7 +22,7 @@ public sealed partial class FixGateway
     {
         long clientOrderId = state.NextClientOrderId();
         long requestId = state.NextRequestId();
-        var problem = ConditionalTranslator.Translate(m, _markets, account, clientOrderId, requestId, state.Command, out var command, out int length);
+        var problem = ConditionalTranslator.Translate(m, _markets, account, clientOrderId, requestId, out var command);
         if (problem is not null)
         {
             state.Orders.UseClOrdId(clOrdId);
@@ -42,7 +42,7 @@ public sealed partial class FixGateway
             Progress = OrderProgress.Pending(command.Quantity),
             TriggerPrice = command.TriggerPrice,
             TriggerBy = command.TriggerBy,
-        }, length);
+        }, command);
     }
 
     /// <summary>

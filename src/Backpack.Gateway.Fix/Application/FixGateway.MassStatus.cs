@@ -45,8 +45,7 @@ public sealed partial class FixGateway
         {
             long requestId = state.NextRequestId();
             state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.MassStatus, ClOrdId = reqId, AccountId = a, MassStatus = request });
-            int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), a, marketId), state.Command);
-            if (Submit(state.Command.AsSpan(0, length))) continue;
+            if (Submit(new QueryAccount(new CommandHeader(0, 0, requestId), a, marketId))) continue;
             state.Orders.TakePending(requestId);
             MassStatusFailed(state, request, "Gateway busy, try again");
             return;

@@ -35,7 +35,7 @@ public sealed partial class FixGateway
         }
         long clientOrderId = state.NextClientOrderId();
         long requestId = state.NextRequestId();
-        var problem = OrderTranslator.TranslateNewOrder(m, _markets, account, clientOrderId, requestId, state.Command, out NewOrder command, out int length);
+        var problem = OrderTranslator.TranslateNewOrder(m, _markets, account, clientOrderId, requestId, out NewOrder command);
         if (problem is not null)
         {
             state.Orders.UseClOrdId(clOrdId);
@@ -53,15 +53,15 @@ public sealed partial class FixGateway
             TimeInForce = command.TimeInForce,
             Price = command.Price,
             Progress = OrderProgress.Pending(command.Quantity),
-        }, length);
+        }, command);
     }
 
-    /// <summary>Records a translated order (its command is in the session's buffer) and submits it.</summary>
-    private void Place(FixSessionState state, FixMessage m, FixOrder order, int length)
+    /// <summary>Records a translated order and submits its command.</summary>
+    private void Place<T>(FixSessionState state, FixMessage m, FixOrder order, in T command) where T : struct, IProtocolMessage<T>
     {
         state.Orders.Add(order);
         state.OrderLog.New(order.ClientOrderId, order.ClOrdId);
-        if (!Submit(state.Command.AsSpan(0, length)))
+        if (!Submit(command))
         {
             order.Progress.Reject();
             state.Orders.Finished(order);
@@ -87,9 +87,8 @@ public sealed partial class FixGateway
         }
         long requestId = state.NextRequestId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Cancel, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order });
-        int length = ProtocolCodec.Encode(new CancelOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId,
-            order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0), state.Command);
-        if (!Submit(state.Command.AsSpan(0, length)))
+        if (!Submit(new CancelOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId,
+            order.OrderId, order.OrderId == 0 ? order.ClientOrderId : 0)))
         {
             state.Orders.TakePending(requestId);
             SendCancelReject(state, clOrdId, origClOrdId, order, '1', 99, "Gateway busy, try again", "BUSY");
@@ -123,9 +122,8 @@ public sealed partial class FixGateway
         long newClientOrderId = state.NextClientOrderId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Replace, ClOrdId = clOrdId, OrigClOrdId = origClOrdId, Order = order, NewClientOrderId = newClientOrderId });
         state.OrderLog.Replaced(newClientOrderId, order.ClientOrderId, clOrdId);
-        int length = ProtocolCodec.Encode(new ReplaceOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId, order.OrderId,
-            order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity), state.Command);
-        if (!Submit(state.Command.AsSpan(0, length)))
+        if (!Submit(new ReplaceOrder(new CommandHeader(0, 0, requestId), order.AccountId, order.MarketId, order.OrderId,
+            order.OrderId == 0 ? order.ClientOrderId : 0, newClientOrderId, price, quantity)))
         {
             state.Orders.TakePending(requestId);
             SendCancelReject(state, clOrdId, origClOrdId, order, '2', 99, "Gateway busy, try again", "BUSY");
@@ -181,8 +179,7 @@ public sealed partial class FixGateway
         }
         long requestId = state.NextRequestId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.MassCancel, ClOrdId = clOrdId, MassCancelType = kind, AccountId = account });
-        int length = ProtocolCodec.Encode(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId), state.Command);
-        if (!Submit(state.Command.AsSpan(0, length)))
+        if (!Submit(new CancelAll(new CommandHeader(0, 0, requestId), account, marketId)))
         {
             state.Orders.TakePending(requestId);
             SendMassCancelReport(state, clOrdId, kind, 0, 99);

@@ -25,8 +25,7 @@ public sealed partial class FixGateway
         }
         long requestId = state.NextRequestId();
         state.Orders.AddPending(requestId, new PendingRequest { Kind = PendingKind.Positions, ClOrdId = posReqId, AccountId = account, Positions = [] });
-        int length = ProtocolCodec.Encode(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId), state.Command);
-        if (!Submit(state.Command.AsSpan(0, length)))
+        if (!Submit(new QueryAccount(new CommandHeader(0, 0, requestId), account, marketId)))
         {
             state.Orders.TakePending(requestId);
             SendPositionsAck(state, posReqId, account, 0, '4', '2');

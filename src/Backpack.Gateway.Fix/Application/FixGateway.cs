@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Backpack.Gateway.Fix.Codec;
 using Backpack.Gateway.Fix.Session;
+using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
 using Backpack.Gateway.Protocol.Markets;
 using Backpack.Gateway.Protocol.Pipeline;
@@ -154,17 +155,20 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
         session.SendBusinessReject(seq, m, 3, "Unsupported message type");
     }
 
-    private bool Submit(ReadOnlySpan<byte> command)
+    /// <summary>
+    /// Encodes the command into the engine's ring, once: the caller holds the session lock, so it
+    /// never waits here (the connection waited for room before taking the lock, CommandWait);
+    /// false = busy, and the caller tells the client.
+    /// </summary>
+    private bool Submit<T>(in T command) where T : struct, IProtocolMessage<T>
     {
-        // Back-pressure: give the engine a moment before refusing.
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            if (_submitter.TrySubmit(command)) return true;
-            Thread.SpinWait(50);
-        }
+        if (_submitter.TrySubmit(command)) return true;
         Interlocked.Increment(ref _busy);
         return false;
     }
+
+    /// <summary>Before a message is handled, outside the session lock: waits while the engine's ring is full (CommandWait).</summary>
+    public void BeforeMessage() => CommandWait.ForRoom(_submitter);
 
     /// <summary>The order's Account(1), which must be one of the session's; the first account when absent; 0 when not allowed.</summary>
     private static int AccountOf(FixSessionState state, FixMessage m)

@@ -20,9 +20,6 @@ internal sealed class FixSessionState(FixSession session, FixOrderLog orderLog, 
     public FixOrders Orders { get; } = new();
     public FixOrderLog OrderLog { get; } = orderLog;
 
-    /// <summary>Where the session's commands are encoded: its messages are handled on its connection's reader thread, under the session's lock.</summary>
-    public byte[] Command { get; } = new byte[ProtocolCodec.MaxMessageSize];
-
     private int Number => Session.Settings.Number;
 
     public long NextClientOrderId() => RequestTag.Make(RequestTag.Fix, Number, ++_orderCounter);

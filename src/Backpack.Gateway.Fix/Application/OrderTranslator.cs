@@ -84,16 +84,14 @@ public static class OrderTranslator
         return null;
     }
 
-    /// <summary>Parse + map of a NewOrderSingle into an encoded NewOrder command (the benchmarked hot path; stops and orders with stop-loss / take-profit go through <see cref="ConditionalTranslator"/>).</summary>
+    /// <summary>Parse + map of a NewOrderSingle into a NewOrder command (the benchmarked hot path; stops and orders with stop-loss / take-profit go through <see cref="ConditionalTranslator"/>).</summary>
     public static OrderProblem? TranslateNewOrder(FixMessage m, MarketDirectory markets, int accountId, long clientOrderId, long requestId,
-        Span<byte> command, out NewOrder order, out int length)
+        out NewOrder order)
     {
-        length = 0;
         order = default;
         var problem = ReadOrder(m, markets, out int marketId, out var side, out var type, out var tif, out long price, out long quantity, out var flags, out var stp);
         if (problem is not null) return problem;
         order = new NewOrder(new CommandHeader(0, 0, requestId), accountId, marketId, clientOrderId, side, type, tif, price, quantity, flags, stp);
-        length = ProtocolCodec.Encode(order, command);
         return null;
     }
 }

@@ -30,6 +30,13 @@ public interface IFixApplication
 
     /// <summary>A valid application message in sequence. Called under the session lock.</summary>
     void OnMessage(FixSession session, FixMessage message);
+
+    /// <summary>
+    /// Called on the connection's reader before each inbound message, outside the session lock:
+    /// where the application may wait (the gateway waits there for room in the engine's ring, so
+    /// nothing under the lock ever does).
+    /// </summary>
+    void BeforeMessage() { }
 }
 
 /// <summary>
@@ -98,6 +105,9 @@ public sealed partial class FixSession
     // ---------------------------------------------------------------- inbound
 
     /// <summary>A framed message from <paramref name="connection"/>. The caller holds <see cref="Lock"/>.</summary>
+    /// <summary>Before <see cref="OnMessage"/>, outside <see cref="Lock"/>: lets the application wait for capacity.</summary>
+    public void BeforeMessage() => _application.BeforeMessage();
+
     public void OnMessage(FixMessage m, IFixConnection connection)
     {
         // Answers to this message carry its routing fields reversed (Begin); cleared however it ends.

@@ -348,6 +348,7 @@ internal sealed partial class FixConnection : IFixConnection
             }
             _session = session;
         }
+        session.BeforeMessage();
         lock (session.Lock)
         {
             session.OnMessage(message, this);

@@ -3,13 +3,27 @@ using Backpack.Gateway.Protocol.Framing;
 namespace Backpack.Gateway.Protocol.Pipeline;
 
 /// <summary>
-/// Where a front end hands encoded commands to the engine. The command's sequence and time are
-/// stamped by the sequencer (leave them 0). Never blocks: false means the inbound ring is full
-/// right now (the caller may retry or reject).
+/// Where a front end hands commands to the engine. The command's sequence and time are stamped by
+/// the sequencer (leave them 0). Never blocks: false means the inbound ring is full right now (the
+/// caller waits by <see cref="CommandWait"/>, holding no lock, or rejects).
 /// </summary>
 public interface ICommandSubmitter
 {
+    /// <summary>Copies an already encoded command into the ring.</summary>
     bool TrySubmit(ReadOnlySpan<byte> command);
+
+    /// <summary>
+    /// Encodes the command straight into its ring slot (claim, write, publish: no copy). The default
+    /// encodes on the stack and copies, for submitters without slots of their own.
+    /// </summary>
+    bool TrySubmit<T>(in T command) where T : struct, IProtocolMessage<T>
+    {
+        Span<byte> frame = stackalloc byte[ProtocolCodec.MaxMessageSize];
+        return TrySubmit(frame[..ProtocolCodec.Encode(command, frame)]);
+    }
+
+    /// <summary>Whether the ring has a free slot now (a hint: another producer may take it first).</summary>
+    bool HasRoom => true;
 }
 
 /// <summary>

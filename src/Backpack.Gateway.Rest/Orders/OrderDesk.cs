@@ -25,14 +25,15 @@ public sealed class OrderDesk(ICommandSubmitter submitter) : EventFollower("rest
     public long NextRequestId() => RequestTag.Make(RequestTag.Rest, 0, Interlocked.Increment(ref _counter));
 
     /// <summary>
-    /// Submits an encoded command whose request id is <paramref name="requestId"/>; the ticket completes
-    /// with the engine's answer. Null when the inbound ring is full right now.
+    /// Submits a command whose request id is <paramref name="requestId"/> (encoded straight into its
+    /// ring slot, after waiting while the ring is full as every front end does, CommandWait); the
+    /// ticket completes with the engine's answer. Null when the ring stayed full.
     /// </summary>
-    public DeskTicket? Submit(long requestId, DeskRequest kind, ReadOnlySpan<byte> command)
+    public DeskTicket? Submit<T>(long requestId, DeskRequest kind, in T command) where T : struct, IProtocolMessage<T>
     {
         var ticket = new DeskTicket(requestId, kind);
         _open[requestId] = ticket; // before the command: its events may be read before TrySubmit returns
-        if (submitter.TrySubmit(command)) return ticket;
+        if (CommandWait.Submit(submitter, command)) return ticket;
         _open.TryRemove(requestId, out _);
         return null;
     }

@@ -70,10 +70,9 @@ internal sealed class WsConnection
     public string Peer { get; }
     public RateLimiter RateLimiter { get; }
 
-    /// <summary>Receive-loop state: the request being handled, the writer for its immediate answers, the command buffer.</summary>
+    /// <summary>Receive-loop state: the request being handled, the writer for its immediate answers.</summary>
     public WsRequest Request { get; } = new();
     public MessageWriter Writer { get; } = new();
-    public byte[] Command { get; } = new byte[256];
 
     /// <summary>The account this connection trades for once its signature was verified; 0 before.</summary>
     public int AccountId { get; set; }
