@@ -93,12 +93,12 @@ public sealed partial class FixGateway
         }
     }
 
-    /// <summary>Each session's messages go to its store and then to its socket in one write.</summary>
+    /// <summary>Each session's messages go to its store and then to its socket in one write (no lock held while they do).</summary>
     private void FlushTouched()
     {
         foreach (var state in _touched)
         {
-            lock (state.Session.Lock) state.Session.Flush();
+            state.Session.Flush();
         }
         _touched.Clear();
     }

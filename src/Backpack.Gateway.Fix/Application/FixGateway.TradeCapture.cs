@@ -82,8 +82,8 @@ public sealed partial class FixGateway
             {
                 if (failure is not null) SendTradeCaptureAck(state, reqId, 0, 99, '2', marketId, failure);
                 else SendTradeCaptureReports(state, query, fills);
-                state.Session.Flush();
             }
+            state.Session.Flush();
         });
     }
 

@@ -14,7 +14,7 @@ public sealed partial class FixSession
         if (refusal is not null)
         {
             LogEvent($"Logon from {connection.RemoteEndPoint} refused, disconnected: {refusal}");
-            connection.Disconnect(refusal);
+            _outbox.Close(connection, refusal);
             return;
         }
         Connection = connection;
@@ -98,6 +98,5 @@ public sealed partial class FixSession
         {
             Store.NextTargetSeqNum = seq + 1;
         }
-        Flush();
     }
 }

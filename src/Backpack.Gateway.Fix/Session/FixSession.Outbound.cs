@@ -55,20 +55,68 @@ public sealed partial class FixSession
         long now = _clock();
         if (Connection is { } connection)
         {
-            connection.Send(bytes);
+            _outbox.Add(connection, bytes);
             MessageLog?.Outgoing(bytes, now);
         }
         _lastSent = now;
     }
 
     /// <summary>
-    /// After a batch of sends: makes the stored messages and sequence numbers durable, then writes
-    /// the batch to the socket, so a client never sees a message the store could lose.
+    /// After a batch of sends, by the thread that made them, once it has released <see cref="Lock"/>:
+    /// makes the stored messages and sequence numbers durable, then writes the messages to the
+    /// socket, so a client never sees a message the store could lose. Neither the disk nor the
+    /// socket is written under the lock: one thread at a time is the flusher, takes what is
+    /// staged (under the lock, briefly), writes it outside, and goes round again while other
+    /// threads staged more meanwhile (they return at once and leave it to the flusher).
     /// </summary>
     public void Flush()
     {
-        Store.Flush();
-        Connection?.Flush();
+        lock (Lock)
+        {
+            if (_flushing) return; // the flusher takes what this thread staged on its next round
+            _flushing = true;
+        }
+        bool done = false;
+        try
+        {
+            while (true)
+            {
+                StoreWrite? write;
+                lock (Lock)
+                {
+                    write = Store.TakeWrite();
+                    (_outbox, _delivering) = (_delivering, _outbox);
+                    if (write is null && _delivering.IsEmpty)
+                    {
+                        _flushing = false;
+                        done = true;
+                        return;
+                    }
+                }
+                try
+                {
+                    if (write is not null) Store.Write(write);
+                    _delivering.Deliver();
+                }
+                catch
+                {
+                    lock (Lock) _delivering.Clear(); // the store could not write them: they never reach the client
+                    throw;
+                }
+                lock (Lock)
+                {
+                    if (write is not null) Store.Written(write);
+                    _delivering.Clear();
+                }
+            }
+        }
+        finally
+        {
+            if (!done)
+            {
+                lock (Lock) _flushing = false; // a write failed: the next flush tries again
+            }
+        }
     }
 
     private void SendResendRequest(int begin)

@@ -5,7 +5,7 @@ namespace Backpack.Gateway.Fix.Session;
 /// <summary>Time and the connection: heartbeats, test requests, timeouts, Logout and disconnect.</summary>
 public sealed partial class FixSession
 {
-    /// <summary>Sends Logout with a reason; disconnects at once, or after the client's reply (or the logout timeout).</summary>
+    /// <summary>Sends Logout with a reason; disconnects at once, or after the client's reply (or the logout timeout). The caller holds <see cref="Lock"/> and calls <see cref="Flush"/> after releasing it.</summary>
     public void Logout(string text, bool disconnectNow = false)
     {
         if (Connection is null) return;
@@ -17,7 +17,6 @@ public sealed partial class FixSession
             _logoutSentAt = _clock();
             LogEvent("Logout sent: " + text);
         }
-        Flush();
         if (disconnectNow) Disconnect(text);
     }
 
@@ -39,10 +38,9 @@ public sealed partial class FixSession
         var w = Begin("5"u8);
         w.Field(FixTags.Text, text);
         SendAdmin(ref w);
-        Flush();
         var connection = Connection;
         Connection = null;
-        connection?.Disconnect(text);
+        if (connection is not null) _outbox.Close(connection, text); // after the Logout, once the flusher has sent it
     }
 
 
@@ -86,7 +84,6 @@ public sealed partial class FixSession
         _queued.Clear();
         _resendUpTo = 0;
         _logoutSentAt = 0;
-        Flush();
         LogEvent(wasLoggedOn ? "Disconnected" : "Disconnected (not logged on)");
         if (wasLoggedOn) _application.OnLogout(this);
     }
@@ -94,11 +91,10 @@ public sealed partial class FixSession
     private void Disconnect(string reason)
     {
         var connection = Connection;
-        Flush();
         if (connection is null) return;
         LogEvent("Disconnecting: " + reason);
         OnDisconnected(connection);
-        connection.Disconnect(reason);
+        _outbox.Close(connection, reason); // after what was sent to it, once the flusher has sent that
     }
 
     private bool HasOurCompIds(FixMessage m) =>

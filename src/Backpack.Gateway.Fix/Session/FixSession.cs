@@ -12,10 +12,10 @@ public interface IFixConnection
     /// <summary>Queues a message for the socket (never blocks).</summary>
     void Send(ReadOnlySpan<byte> message);
 
-    /// <summary>Writes what was queued (never blocks: what the socket does not take goes out in the background).</summary>
+    /// <summary>Writes what was queued (never blocks, holds no lock across the send: what the socket does not take goes out in the background).</summary>
     void Flush();
 
-    /// <summary>Closes the connection after what is queued has been written.</summary>
+    /// <summary>Closes the connection after what is queued has been written (the session asks through its flusher, after the messages before it).</summary>
     void Disconnect(string reason);
 }
 
@@ -46,7 +46,9 @@ public interface IFixApplication
 /// checks, heartbeats and test requests, ResendRequest answered from the store (admin messages
 /// as SequenceReset-GapFill), SequenceReset in both modes, a sequence reset in session, Logout,
 /// session-level Rejects, and routing fields reversed on answers. Everything runs under
-/// <see cref="Lock"/>; messages sent while no client is connected are stored and reach it on its
+/// <see cref="Lock"/> except the writing: what is sent is staged under it (store and socket), and
+/// <see cref="Flush"/>, called after the lock is released, writes the store and then the socket
+/// with no lock held (FixSession.Outbound.cs). Messages sent while no client is connected are stored and reach it on its
 /// next logon through sequence recovery. The parts: inbound and sequence numbers here; the Logon
 /// (FixSession.Logon.cs); what is sent (FixSession.Outbound.cs); time, Logout and disconnect
 /// (FixSession.Timer.cs); the message log (FixSession.Log.cs, MessageLog.cs).
@@ -65,6 +67,10 @@ public sealed partial class FixSession
     private readonly SortedDictionary<int, byte[]> _queued = [];
     private readonly FixMessage _replay = new();
     private readonly FixMessage _resent = new();
+    // Sent and not yet handed to a socket (under Lock), and what the flusher is delivering (FixSession.Outbound.cs).
+    private Outbox _outbox = new();
+    private Outbox _delivering = new();
+    private bool _flushing;
     private long _lastSent;
     private long _lastReceived;
     private long _logoutSentAt;
@@ -129,7 +135,7 @@ public sealed partial class FixSession
         if (!IsLoggedOn || !ReferenceEquals(connection, Connection))
         {
             if (m.IsMsgType("A")) HandleLogon(m, connection, now);
-            else connection.Disconnect("First message is not a Logon");
+            else _outbox.Close(connection, "First message is not a Logon"); // after anything still staged for it (a Logout)
             return;
         }
         _lastReceived = now;
@@ -335,6 +341,5 @@ public sealed partial class FixSession
         if (MessageLog is not null) LogEvent($"SequenceReset{(m.GetBool(FixTags.GapFillFlag) ? "-GapFill" : "")} received: next expected {Store.NextTargetSeqNum} -> {newSeq}");
         Store.NextTargetSeqNum = newSeq;
         if (_resendUpTo != 0 && newSeq > _resendUpTo) _resendUpTo = 0;
-        Flush();
     }
 }

@@ -194,8 +194,8 @@ public sealed class FixAcceptor : IAsyncDisposable
                     lock (session.Lock)
                     {
                         session.OnTimer();
-                        session.Flush();
                     }
+                    session.Flush();
                 }
             }
         }
@@ -221,15 +221,16 @@ public sealed class FixAcceptor : IAsyncDisposable
             {
                 if (session.IsLoggedOn) session.Logout(reason);
             }
+            session.Flush();
         }
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
         while (_sessions.Values.Any(s => s.IsLoggedOn) && DateTime.UtcNow < deadline) await Task.Delay(20).ConfigureAwait(false);
         foreach (var session in _sessions.Values)
         {
+            session.Flush();
             lock (session.Lock)
             {
                 session.Connection?.Disconnect(reason);
-                session.Flush();
             }
         }
         _stopping.Cancel();

@@ -6,28 +6,18 @@ using Backpack.Gateway.Fix.Session;
 namespace Backpack.Gateway.Fix.Transport;
 
 /// <summary>
-/// One client socket. Reads: a receive buffer framed into messages (garbage is skipped to the
-/// next "8=FIX"; a message too large, or garbage before Logon, closes the connection). Writes:
-/// messages are appended to a pending buffer, and <see cref="Flush"/> (the session's, once what
-/// was queued is in its store) writes them with one non-blocking send on the calling thread (no
-/// thread hop on the latency path). What the socket does not take at once is left to a writer
-/// task, and later messages queue behind it. A
-/// backlog beyond <see cref="FixAcceptorOptions.MaxOutboundBytes"/> closes a slow client (its
-/// messages are still in the session's store for a resend).
+/// One client socket. Reads (here): a receive buffer framed into messages (garbage is skipped to
+/// the next "8=FIX"; a message too large, or garbage before Logon, closes the connection), each
+/// handed to its session on this reader's thread. Writes (FixConnection.Writer.cs): what the
+/// session's flusher hands over once it is in the store, sent on that thread without a lock held
+/// across the send, the rest left to a writer task.
 /// </summary>
 internal sealed partial class FixConnection : IFixConnection
 {
     private readonly Socket _socket;
     private readonly FixAcceptor _acceptor;
     private readonly FixAcceptorOptions _options;
-    private readonly object _sendLock = new();
-    private readonly SemaphoreSlim _sendSignal = new(0);
-    private byte[] _pending = new byte[16 * 1024];
-    private int _pendingLength;
-    private byte[] _sending = new byte[16 * 1024];
     private string? _closeReason;
-    private bool _writerBusy;
-    private int _sendingLength;
     private FixSession? _session;
 
     // What the reader has received and not yet framed (the reader's alone).
@@ -55,157 +45,6 @@ internal sealed partial class FixConnection : IFixConnection
         // Sends from other threads must never block on a full socket buffer: they hand the rest to the writer task.
         _socket.Blocking = false;
         return Task.WhenAll(ReadLoop(stopping), WriteLoop());
-    }
-
-    public void Send(ReadOnlySpan<byte> message)
-    {
-        lock (_sendLock)
-        {
-            if (_closeReason is not null) return;
-            if (_pendingLength + _sendingLength + message.Length > _options.MaxOutboundBytes)
-            {
-                // A client that stopped reading would never take the backlog: drop it and close at
-                // once (its messages stay in the session's store for a resend after it logs on again).
-                _closeReason = "Slow consumer: outbound queue full";
-                _pendingLength = 0;
-                Abort();
-                return;
-            }
-            if (_pendingLength + message.Length > _pending.Length) Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _pendingLength + message.Length));
-            message.CopyTo(_pending.AsSpan(_pendingLength));
-            _pendingLength += message.Length;
-        }
-    }
-
-    /// <summary>Writes what is pending now if the socket takes it; otherwise leaves it to the writer task.</summary>
-    public void Flush()
-    {
-        lock (_sendLock)
-        {
-            if (_writerBusy || _pendingLength == 0) return; // the writer task takes it after its current send
-            if (_closeReason is null && _tls is null) // a TLS stream has no partial non-blocking write: the writer task sends
-            {
-                int sent = _socket.Send(_pending, 0, _pendingLength, SocketFlags.None, out SocketError error);
-                if (error is SocketError.Success or SocketError.WouldBlock && sent >= 0)
-                {
-                    if (sent == _pendingLength)
-                    {
-                        _pendingLength = 0;
-                        return;
-                    }
-                    if (sent > 0)
-                    {
-                        Buffer.BlockCopy(_pending, sent, _pending, 0, _pendingLength - sent);
-                        _pendingLength -= sent;
-                    }
-                }
-                else
-                {
-                    _closeReason = "Socket error: " + error;
-                }
-            }
-            _writerBusy = true;
-        }
-        _sendSignal.Release();
-    }
-
-    /// <summary>Closes the socket without writing what is queued (the writer's send in progress fails and it stops).</summary>
-    private void Abort()
-    {
-        try
-        {
-            _socket.LingerState = new LingerOption(true, 0);
-            _socket.Close();
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-        }
-        _sendSignal.Release();
-    }
-
-    public void Disconnect(string reason)
-    {
-        lock (_sendLock)
-        {
-            _closeReason ??= reason;
-        }
-        _sendSignal.Release();
-    }
-
-    private async Task WriteLoop()
-    {
-        try
-        {
-            while (true)
-            {
-                await _sendSignal.WaitAsync().ConfigureAwait(false);
-                while (true)
-                {
-                    int length;
-                    bool closing;
-                    lock (_sendLock)
-                    {
-                        closing = _closeReason is not null;
-                        length = _pendingLength;
-                        if (length == 0 && !closing)
-                        {
-                            _writerBusy = false;
-                            break;
-                        }
-                        _writerBusy = true;
-                        (_pending, _sending) = (_sending, _pending);
-                        _sendingLength = length;
-                        _pendingLength = 0;
-                    }
-                    if (_tls is not null)
-                    {
-                        await _tls.WriteAsync(_sending.AsMemory(0, length)).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        int offset = 0;
-                        while (offset < length)
-                        {
-                            offset += await _socket.SendAsync(_sending.AsMemory(offset, length - offset), SocketFlags.None).ConfigureAwait(false);
-                        }
-                    }
-                    lock (_sendLock) _sendingLength = 0;
-                    if (closing) return;
-                }
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-        {
-        }
-        finally
-        {
-            await CloseTlsAsync().ConfigureAwait(false);
-            // A graceful close: FIN after the last message, then the peer's input is read and
-            // dropped until it closes too (at most CloseDrain). Closing with unread input would
-            // send a reset, and a peer still writing (a refused oversized message, a flood) could
-            // lose the Logout that tells it why.
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Send);
-                await DrainAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-            }
-            _socket.Close();
-            _tls?.Dispose();
-        }
-    }
-
-    private static readonly TimeSpan CloseDrain = TimeSpan.FromSeconds(2);
-
-    private async Task DrainAsync()
-    {
-        using var timeout = new CancellationTokenSource(CloseDrain);
-        var buffer = new byte[16 * 1024];
-        while (await _socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token).ConfigureAwait(false) > 0)
-        {
-        }
     }
 
     /// <summary>
@@ -307,7 +146,7 @@ internal sealed partial class FixConnection : IFixConnection
         }
         if (handled is not null)
         {
-            lock (handled.Lock) handled.Flush();
+            handled.Flush(); // outside the lock: the store's write and the socket's send hold none
         }
         if (offset > 0)
         {
@@ -329,6 +168,7 @@ internal sealed partial class FixConnection : IFixConnection
             {
                 session.OnDisconnected(this);
             }
+            session.Flush();
         }
         Disconnect(_closeReason ?? "Connection closed");
     }
@@ -364,6 +204,7 @@ internal sealed partial class FixConnection : IFixConnection
             {
                 if (ReferenceEquals(session.Connection, this)) session.Logout(reason, disconnectNow: true);
             }
+            session.Flush();
         }
         Disconnect(reason);
     }
