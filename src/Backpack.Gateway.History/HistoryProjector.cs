@@ -7,21 +7,25 @@ using Backpack.Gateway.Protocol.Pipeline;
 namespace Backpack.Gateway.History;
 
 /// <summary>
-/// Follows the engine's event stream into the history database, on a thread of its own: never on
-/// the engine thread, which only copies each batch into a queue (<see cref="Post"/>). Each batch is
+/// Follows the engine's event stream into the history database, on threads of its own: a reader of
+/// the engine's ring ("history-read") copies each batch into a bounded queue (<see cref="Post"/>),
+/// and the projection thread ("history") writes the queue to the database. The reader is subscribed
+/// to be cut off (<see cref="FallBehind.CutOff"/>): it never holds the engine back, and the batches it
+/// misses are counted in <see cref="Dropped"/> like those its queue had no room for. Each batch is
 /// one transaction that also moves the cursor (the last engine sequence applied), so a batch is in
 /// the database whole or not at all, and events at or below the cursor are passed over: feeding the
 /// same events twice (a restart, a catch-up replay) changes nothing. A projector that falls more
 /// than its queue behind drops batches rather than hold the engine back; it then says so
 /// (<see cref="Dropped"/>) and its history is rebuilt from the journal.
 /// </summary>
-public sealed class HistoryProjector : IEventConsumer, IAsyncDisposable
+public sealed class HistoryProjector : IEventFollower, IAsyncDisposable
 {
     private readonly HistoryDatabase _database;
     private readonly Channel<EventBatch> _queue;
     private readonly CandleBook _candles = new();
     private readonly EventApplier _applier;
     private Task? _loop;
+    private Task? _reading;
     private long _cursor;
     private long _dropped;
     private long _posted;
@@ -60,13 +64,21 @@ public sealed class HistoryProjector : IEventConsumer, IAsyncDisposable
         return _cursor;
     }
 
-    public void Start() => _loop = EventBatch.StartDispatcher("history", Loop);
-
     /// <summary>
-    /// Called on the engine's releasing thread: copies the batch into the queue and returns at once.
-    /// The history copies rather than shares the engine's buffer: it may fall far behind (a slow
-    /// database), and it must then drop batches (counted) rather than hold the engine back.
+    /// The projection's reader of the engine's ring: cut off after 64 unread batches. Its thread only
+    /// copies (the database may fall far behind; the copies wait in the queue, up to its bound).
     /// </summary>
+    public EventReader Reader { get; } = new("history-read", FallBehind.CutOff, cutOffAfter: 64);
+
+    public void Start()
+    {
+        _loop = EventBatch.StartDispatcher("history", Loop);
+        _reading = EventBatch.StartDispatcher("history-read", () => Reader.Follow(
+            batch => Post(EventBatch.Copy(batch)),
+            missed: skipped => Interlocked.Add(ref _dropped, skipped)));
+    }
+
+    /// <summary>A batch from outside the ring: copied into the queue.</summary>
     public void OnEvents(Protocol.Framing.FrameBuffer events) => Post(EventBatch.Copy(events));
 
     /// <summary>Queues a copy of a batch of events (any thread; never blocks).</summary>
@@ -175,6 +187,9 @@ public sealed class HistoryProjector : IEventConsumer, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Reader.Stop();
+        if (_reading is not null) await _reading.ConfigureAwait(false);
+        else Reader.Close();
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop.ConfigureAwait(false);
     }

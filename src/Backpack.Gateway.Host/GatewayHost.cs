@@ -111,7 +111,7 @@ public static class GatewayHost
         // The page's first load (docs/rest.md, our extensions): the fund's balance follows the engine's events from the recovered state on.
         var venue = app.Services.GetRequiredService<Venue>();
         var fund = new InsuranceFundWatch(venue.Engine.InsuranceFundBalance);
-        venue.Runner.AddConsumer(fund);
+        venue.Observers.Add(fund);
         app.MapVenueApi(rest, () => fund.Balance);
         AdminEndpoints.Map(app);
         WebPage.Map(app);

@@ -1,58 +1,49 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using Backpack.Gateway.Protocol.Framing;
 using Backpack.Gateway.Protocol.Pipeline;
 
 namespace Backpack.Gateway.Rest;
 
 /// <summary>
-/// Follows the engine's event stream on a thread of its own: the engine thread only copies each
-/// batch into an unbounded queue (<see cref="OnEvents"/>) and returns; the follower applies the
-/// batches in engine order on its thread.
+/// Follows the engine's event stream on a thread of its own: it reads the engine's outbound ring
+/// with a reader of its own (the engine's buffer, not a copy) and applies the batches in engine
+/// order; batches from outside the ring (<see cref="OnEvents"/>, a catch-up) are copied and applied
+/// first.
 /// </summary>
-public abstract class EventFollower(string threadName) : IEventConsumer, IAsyncDisposable
+public abstract class EventFollower(string threadName) : IEventFollower, IAsyncDisposable
 {
-    private readonly Channel<EventBatch> _queue = Channel.CreateUnbounded<EventBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<FrameBuffer> _outside = new();
     private Task? _loop;
 
-    public void Start() => _loop = EventBatch.StartDispatcher(threadName, Loop);
+    public EventReader Reader { get; } = new(threadName);
 
-    /// <summary>Called on the engine's releasing thread: shares the batch with the queue (returned once applied) and returns at once.</summary>
-    public void OnEvents(Protocol.Framing.FrameBuffer events)
+    public void Start() => _loop = EventBatch.StartDispatcher(threadName, () => Reader.Follow(Apply, ApplyOutside, () => !_outside.IsEmpty));
+
+    /// <summary>A batch from outside the ring: copied, and applied ahead of the ring's batches.</summary>
+    public void OnEvents(FrameBuffer events)
     {
-        Received(events);
-        Post(EventBatch.Share(events));
-    }
-
-    /// <summary>Called on the engine thread for each batch before it is queued; must be cheap and must not keep the buffer.</summary>
-    protected virtual void Received(Protocol.Framing.FrameBuffer events) { }
-
-    public void Post(EventBatch batch)
-    {
-        if (!_queue.Writer.TryWrite(batch)) batch.Return();
+        _outside.Enqueue(events.Copy());
+        Reader.Wake();
     }
 
     /// <summary>Applies one batch (on the follower's thread, or the caller's in tests).</summary>
-    public abstract void Apply(EventBatch batch);
+    public abstract void Apply(FrameBuffer batch);
 
-    private void Loop()
+    private bool ApplyOutside()
     {
-        var reader = _queue.Reader;
-        while (true)
+        bool any = false;
+        while (_outside.TryDequeue(out var batch))
         {
-            if (!EventBatch.Take(reader, out var batch)) return;
-            try
-            {
-                Apply(batch);
-            }
-            finally
-            {
-                batch.Return();
-            }
+            Apply(batch);
+            any = true;
         }
+        return any;
     }
 
     public virtual async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        Reader.Stop();
         if (_loop is not null) await _loop.ConfigureAwait(false);
+        else Reader.Close();
     }
 }

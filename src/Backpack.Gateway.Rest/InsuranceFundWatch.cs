@@ -8,8 +8,9 @@ namespace Backpack.Gateway.Rest;
 /// <summary>
 /// The insurance fund's balance as the engine's events move it, for GET /api/v1/x/insuranceFund:
 /// seeded with the engine's balance before the engine thread starts (after recovery), then each
-/// <see cref="InsuranceFundChanged"/> carries the balance after it. Runs on the engine thread, so it
-/// only reads each frame's type and decodes the rare fund event (no allocation).
+/// <see cref="InsuranceFundChanged"/> carries the balance after it. Light (it reads each frame's type
+/// and decodes the rare fund event, no allocation): the host runs it among the observers that follow
+/// the engine's ring on one thread.
 /// </summary>
 public sealed class InsuranceFundWatch(long balance) : IEventConsumer
 {

@@ -30,7 +30,7 @@ public sealed class MarketFeed : EventFollower
     /// <summary>Called on the feed's thread after each batch (tests wait on it).</summary>
     public Action<long>? Applied { get; set; }
 
-    public override void Apply(EventBatch batch)
+    public override void Apply(Protocol.Framing.FrameBuffer batch)
     {
         long last = 0;
         for (int i = 0; i < batch.Count; i++) last = Apply(batch[i]);

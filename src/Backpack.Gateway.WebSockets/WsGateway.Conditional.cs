@@ -20,7 +20,7 @@ public sealed partial class WsGateway
     private readonly ConditionalOrderBook _conditional = new();
 
     // The batch being routed and the position in it of the event being routed (to look one event ahead).
-    private EventBatch _batch;
+    private Protocol.Framing.FrameBuffer? _batch;
     private int _position;
 
     private void RouteConditional(MessageType type, ReadOnlySpan<byte> frame)
@@ -86,7 +86,7 @@ public sealed partial class WsGateway
     /// <summary>True when the event after the one being routed is the TriggerFailed of this order.</summary>
     private bool FailsAtOnce(long orderId)
     {
-        if (_position + 1 >= _batch.Count) return false;
+        if (_batch is null || _position + 1 >= _batch.Count) return false;
         var next = _batch[_position + 1];
         return ProtocolCodec.TryReadType(next, out var type, out _) && type == MessageType.TriggerFailed
             && Read(next, out TriggerFailed failed) && failed.OrderId == orderId;

@@ -15,21 +15,33 @@ namespace Backpack.Gateway.WebSockets;
 /// </summary>
 public sealed partial class WsGateway
 {
-    /// <summary>Called on the engine's releasing thread: shares the batch (the dispatcher returns it when done) and returns at once.</summary>
-    public void OnEvents(FrameBuffer events) => Post(new WorkItem(WorkKind.Events, null) { Batch = EventBatch.Share(events) });
+    /// <summary>This gateway's reader of the engine's outbound ring (the runner attaches it).</summary>
+    public EventReader Reader { get; } = new("ws-dispatch");
 
-    private void DispatchLoop()
+    /// <summary>A batch from outside the ring (a catch-up): copied, and dispatched ahead of the ring's batches.</summary>
+    public void OnEvents(FrameBuffer events)
     {
-        var reader = _work.Reader;
-        while (true)
+        Post(new WorkItem(WorkKind.Events, null) { Batch = events.Copy() });
+    }
+
+    /// <summary>
+    /// Follows the engine's ring; the connections' control items queued before a batch are taken
+    /// before it (a connection's Open and Subscribe come before the replies to what it sent next).
+    /// </summary>
+    private void DispatchLoop() => Reader.Follow(Events, RunWork, () => Volatile.Read(ref _backlog) > 0);
+
+    private bool RunWork()
+    {
+        bool any = false;
+        while (_work.Reader.TryRead(out var item))
         {
-            if (!EventBatch.Take(reader, out var item)) return;
+            any = true;
             Interlocked.Decrement(ref _backlog);
             try
             {
                 switch (item.Kind)
                 {
-                    case WorkKind.Events: Events(item.Batch); break;
+                    case WorkKind.Events: Events(item.Batch!); break;
                     case WorkKind.Open: _connections[item.Connection!.Number] = item.Connection; break;
                     case WorkKind.Close: Drop(item.Connection!); break;
                     case WorkKind.Subscribe: SubscribeNow(item.Connection!, item.Streams!, item.Id); break;
@@ -42,9 +54,10 @@ public sealed partial class WsGateway
                 OnError?.Invoke(e);
             }
         }
+        return any;
     }
 
-    private void Events(EventBatch batch)
+    private void Events(FrameBuffer batch)
     {
         try
         {
@@ -66,8 +79,7 @@ public sealed partial class WsGateway
         }
         finally
         {
-            _batch = default;
-            batch.Return();
+            _batch = null;
         }
     }
 
@@ -244,7 +256,7 @@ public sealed partial class WsGateway
     /// <summary>One item for the dispatcher: an engine event batch or a connection's control request.</summary>
     private readonly record struct WorkItem(WorkKind Kind, WsConnection? Connection)
     {
-        public EventBatch Batch { get; init; }
+        public FrameBuffer? Batch { get; init; }
         public List<StreamKey>? Streams { get; init; }
         public RequestId Id { get; init; }
     }

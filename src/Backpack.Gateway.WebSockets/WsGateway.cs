@@ -22,7 +22,7 @@ namespace Backpack.Gateway.WebSockets;
 /// fan-out in WsGateway.PublicStreams.cs and WsGateway.PrivateStreams.cs, and the answers to
 /// requests in WsGateway.Replies.cs.
 /// </summary>
-public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
+public sealed partial class WsGateway : IEventFollower, IAsyncDisposable
 {
     private readonly MarketDirectory _markets;
     private readonly StreamEncoder _encoder;
@@ -95,7 +95,7 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
     public long Busy => Interlocked.Read(ref _busy);
 
     /// <summary>Event batches and control items waiting for the dispatcher.</summary>
-    public int Backlog => Volatile.Read(ref _backlog);
+    public int Backlog => Volatile.Read(ref _backlog) + (int)Reader.Backlog;
 
     /// <summary>Called on the dispatcher thread when an event could not be turned into messages (it is skipped).</summary>
     public Action<Exception>? OnError { get; set; }
@@ -140,13 +140,16 @@ public sealed partial class WsGateway : IEventConsumer, IAsyncDisposable
 
     private void Post(WorkItem item)
     {
-        if (_work.Writer.TryWrite(item)) Interlocked.Increment(ref _backlog);
-        else if (item.Kind == WorkKind.Events) item.Batch.Return();
+        if (!_work.Writer.TryWrite(item)) return; // stopped
+        Interlocked.Increment(ref _backlog);
+        Reader.Wake();
     }
 
     public async ValueTask DisposeAsync()
     {
         _work.Writer.TryComplete();
+        Reader.Stop();
         if (_dispatcher is not null) await _dispatcher.ConfigureAwait(false);
+        else Reader.Close();
     }
 }

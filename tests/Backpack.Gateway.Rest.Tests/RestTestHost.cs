@@ -65,7 +65,7 @@ public sealed class RestTestHost : IAsyncDisposable
         _output.Clear();
         Engine.Process(ProtocolCodec.ToArray(command), _output);
         _projector.Apply(EventBatch.Copy(_output));
-        Feed.Apply(EventBatch.Copy(_output));
+        Feed.Apply(_output);
         Fund.OnEvents(_output);
     }
 

@@ -21,7 +21,7 @@ namespace Backpack.Gateway.Engine.Runtime;
 internal sealed class DurableRelease : IDisposable
 {
     private readonly JournalWriter _journal;
-    private readonly IReadOnlyList<IEventConsumer> _consumers;
+    private readonly Action<FrameBuffer> _deliver;
     private readonly FrameBufferPool _buffers;
     private readonly Queue<FrameBuffer> _pending = new();
     private readonly object _lock = new();
@@ -31,10 +31,11 @@ internal sealed class DurableRelease : IDisposable
     private bool _stopping;
     private Exception? _failure;
 
-    public DurableRelease(JournalWriter journal, IReadOnlyList<IEventConsumer> consumers, FrameBufferPool buffers)
+    /// <param name="deliver">lets a durable batch out and releases the stage's reference to it</param>
+    public DurableRelease(JournalWriter journal, Action<FrameBuffer> deliver, FrameBufferPool buffers)
     {
         _journal = journal;
-        _consumers = consumers;
+        _deliver = deliver;
         _buffers = buffers;
         _thread = new Thread(Run) { Name = "journal-sync", IsBackground = true };
         _thread.Start();
@@ -118,14 +119,7 @@ internal sealed class DurableRelease : IDisposable
                 foreach (var batch in batches) batch.Release();
                 return;
             }
-            foreach (var batch in batches)
-            {
-                if (batch.Count > 0)
-                {
-                    foreach (var consumer in _consumers) consumer.OnEvents(batch);
-                }
-                batch.Release(); // back to the pool once every consumer that shared it is done
-            }
+            foreach (var batch in batches) _deliver(batch);
             lock (_lock)
             {
                 _released += batches.Count;

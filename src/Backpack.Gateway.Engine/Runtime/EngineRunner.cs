@@ -45,6 +45,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     private readonly CommandRing _ring;
     private readonly List<IEventConsumer> _consumers = [];
     private readonly FrameBufferPool _buffers;
+    private readonly EventRing _events;
     private FrameBuffer _output;
     private DurableRelease? _release;
     private readonly ManualResetEventSlim _wake = new(false);
@@ -70,6 +71,8 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         _options = options ?? new EngineRunnerOptions();
         _ring = new CommandRing(_options.RingCapacity);
         _buffers = new FrameBufferPool(_options.EventBuffers);
+        // At least as many slots as buffers: a slot is never written again while a reader still needs it.
+        _events = new EventRing((int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)_options.EventBuffers));
         _output = _buffers.Rent();
         _journal = journal;
         _fsync = journalOptions?.Fsync ?? FsyncPolicy.Batch;
@@ -87,6 +90,9 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
     /// <summary>The event batches' buffers (the outbound ring): how many are free, how often the engine waited for one.</summary>
     public FrameBufferPool EventBuffers => _buffers;
 
+    /// <summary>The outbound event ring that the followers (front ends, history, observers) read on their own threads.</summary>
+    public EventRing Events => _events;
+
     /// <summary>Commands processed since start.</summary>
     public long Processed { get; private set; }
 
@@ -95,10 +101,15 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
 
     public static long SystemClock() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 
+    /// <summary>
+    /// Adds a consumer of the engine's events: a follower's reader is attached to the outbound ring
+    /// (it reads on its own thread); any other consumer is called inline on the releasing thread.
+    /// </summary>
     public void AddConsumer(IEventConsumer consumer)
     {
         if (_thread is not null) throw new InvalidOperationException("add consumers before Start");
-        _consumers.Add(consumer);
+        if (consumer is IEventFollower follower) _events.Attach(follower.Reader);
+        else _consumers.Add(consumer);
     }
 
     public void Start()
@@ -106,7 +117,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         if (_journal is not null && _fsync == FsyncPolicy.Batch)
         {
             // The disk's sync runs beside matching; the events go out from its thread once durable.
-            _release = new DurableRelease(_journal, _consumers, _buffers);
+            _release = new DurableRelease(_journal, Deliver, _buffers);
         }
         _nextTick = _clock() + (long)_options.TickInterval.TotalMicroseconds;
         _thread = new Thread(Run) { Name = "engine", IsBackground = true };
@@ -314,9 +325,23 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
             _held = false;
         }
         if (_output.Count == 0) return;
-        foreach (var consumer in _consumers) consumer.OnEvents(_output);
-        _output.Release(); // back to the pool once every consumer that shared it is done
+        Deliver(_output);
         _output = _buffers.Rent();
+    }
+
+    /// <summary>
+    /// Lets a batch's events out (the engine thread, or the journal's sync thread once durable): the
+    /// inline consumers, then the ring for the followers; the releasing thread's own reference goes
+    /// back, and the buffer returns to the pool once every follower has read it.
+    /// </summary>
+    private void Deliver(FrameBuffer batch)
+    {
+        if (batch.Count > 0)
+        {
+            foreach (var consumer in _consumers) consumer.OnEvents(batch);
+            _events.Publish(batch);
+        }
+        batch.Release();
     }
 
     public void Dispose()
@@ -326,6 +351,7 @@ public sealed class EngineRunner : ICommandSubmitter, IDisposable
         _wake.Set();
         _thread?.Join();
         _release?.Dispose();
+        _events.Complete();
         FailInspections();
         _wake.Dispose();
     }

@@ -6,91 +6,97 @@ using Backpack.Gateway.Protocol.Pipeline;
 namespace Backpack.Gateway.Fix.Application;
 
 /// <summary>
-/// The dispatcher: engine event batches (and market data requests) queued for the dispatcher
-/// thread, each event routed to the sessions it concerns, and each touched session flushed once a batch.
+/// The dispatcher: engine event batches read from the outbound ring (and market data requests
+/// queued) on the dispatcher thread, each event routed to the sessions it concerns, and each touched session flushed once a batch.
 /// </summary>
 public sealed partial class FixGateway
 {
     // ------------------------------------------------------------------ events from the engine
 
-    /// <summary>Called on the engine's releasing thread: shares the batch (the dispatcher returns it when done) and returns at once.</summary>
-    public void OnEvents(FrameBuffer events)
-    {
-        var batch = EventBatch.Share(events);
-        if (_events.Writer.TryWrite(new DispatchItem(batch, null))) Interlocked.Increment(ref _backlog);
-        else batch.Return(); // stopped
-    }
-
-    private void PostMarketData(MarketDataWork work)
-    {
-        if (_events.Writer.TryWrite(new DispatchItem(default, work))) Interlocked.Increment(ref _backlog);
-    }
-
-    /// <summary>What the dispatcher takes: an event batch, or a market data request or logout (<see cref="Work"/> set).</summary>
-    private readonly record struct DispatchItem(EventBatch Batch, MarketDataWork? Work);
+    /// <summary>This gateway's reader of the engine's outbound ring (the runner attaches it).</summary>
+    public EventReader Reader { get; } = new("fix-dispatch");
 
     /// <summary>
-    /// The dispatcher thread: takes event batches in engine order and turns them into FIX messages
-    /// for the sessions concerned, with the market data incrementals of each batch after them; market
-    /// data requests come through the same queue, so a snapshot sits between two batches. (It blocks
-    /// when idle: spinning here competes with the engine thread on a small machine.)
+    /// A batch from outside the ring (the catch-up replayed at start): copied, and dispatched ahead
+    /// of the ring's batches.
     /// </summary>
-    private void DispatchLoop()
+    public void OnEvents(FrameBuffer events)
     {
-        var reader = _events.Reader;
-        long lastSequence;
-        while (true)
+        Post(new DispatchItem(events.Copy(), null));
+    }
+
+    private void PostMarketData(MarketDataWork work) => Post(new DispatchItem(null, work));
+
+    private void Post(DispatchItem item)
+    {
+        if (!_work.Writer.TryWrite(item)) return; // stopped
+        Interlocked.Increment(ref _backlog);
+        Reader.Wake();
+    }
+
+    /// <summary>What the dispatcher takes besides the ring: a catch-up batch, or a market data request or logout (<see cref="Work"/> set).</summary>
+    private readonly record struct DispatchItem(FrameBuffer? Batch, MarketDataWork? Work);
+
+    /// <summary>
+    /// The dispatcher thread: follows the engine's ring in engine order and turns each batch into FIX
+    /// messages for the sessions concerned, with the market data incrementals of each batch after
+    /// them. Market data requests (from the sessions' threads) are taken before each batch, so a
+    /// snapshot sits between two batches. (It blocks when idle: spinning here competes with the
+    /// engine thread on a small machine.)
+    /// </summary>
+    private void DispatchLoop() => Reader.Follow(DispatchBatch, RunWork, () => Volatile.Read(ref _backlog) > 0);
+
+    private bool RunWork()
+    {
+        bool any = false;
+        while (_work.Reader.TryRead(out var item))
         {
-            if (!EventBatch.Take(reader, out var item)) return;
+            any = true;
             Interlocked.Decrement(ref _backlog);
-            if (item.Work is { } work)
+            if (item.Batch is { } batch)
             {
-                try
-                {
-                    ServeMarketData(work);
-                }
-                catch (Exception e)
-                {
-                    OnError?.Invoke(e);
-                }
-                FlushTouched();
+                DispatchBatch(batch);
                 continue;
             }
+            try
             {
-                var batch = item.Batch;
-                try
-                {
-                    for (int i = 0; i < batch.Count; i++)
-                    {
-                        try
-                        {
-                            Route(batch[i]);
-                        }
-                        catch (Exception e)
-                        {
-                            // A bug in one report must not stop the reports of every session.
-                            OnError?.Invoke(e);
-                        }
-                    }
-                }
-                finally
-                {
-                    lastSequence = batch.Count > 0 && EventHeader.TryRead(batch[batch.Count - 1], out var header) ? header.Sequence : -1;
-                    batch.Return();
-                }
-                try
-                {
-                    PublishMarketData();
-                }
-                catch (Exception e)
-                {
-                    OnError?.Invoke(e);
-                }
-                FlushTouched();
-                // Every event of the batch is in the stores now.
-                if (lastSequence >= 0) Applied?.Record(lastSequence);
+                ServeMarketData(item.Work!);
+            }
+            catch (Exception e)
+            {
+                OnError?.Invoke(e);
+            }
+            FlushTouched();
+        }
+        return any;
+    }
+
+    private void DispatchBatch(FrameBuffer batch)
+    {
+        for (int i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                Route(batch[i]);
+            }
+            catch (Exception e)
+            {
+                // A bug in one report must not stop the reports of every session.
+                OnError?.Invoke(e);
             }
         }
+        long lastSequence = batch.Count > 0 && EventHeader.TryRead(batch[batch.Count - 1], out var header) ? header.Sequence : -1;
+        try
+        {
+            PublishMarketData();
+        }
+        catch (Exception e)
+        {
+            OnError?.Invoke(e);
+        }
+        FlushTouched();
+        // Every event of the batch is in the stores now.
+        if (lastSequence >= 0) Applied?.Record(lastSequence);
     }
 
     /// <summary>Each session's messages go to its store and then to its socket in one write (no lock held while they do).</summary>

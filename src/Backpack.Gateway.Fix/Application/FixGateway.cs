@@ -26,7 +26,7 @@ namespace Backpack.Gateway.Fix.Application;
 /// FixGateway.Positions.cs, the dispatcher in FixGateway.Dispatch.cs, and each session's state in
 /// FixSessionState.cs.
 /// </summary>
-public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsyncDisposable
+public sealed partial class FixGateway : IFixApplication, IEventFollower, IAsyncDisposable
 {
     private readonly MarketDirectory _markets;
     private readonly ICommandSubmitter _submitter;
@@ -34,10 +34,10 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     private readonly Dictionary<int, FixSessionState> _byNumber = [];
     private readonly Dictionary<FixSession, FixSessionState> _bySession = [];
     private readonly Dictionary<int, List<FixSessionState>> _byAccount = [];
-    // Batches in _events (the single-reader channel cannot count them).
+    // Items in _work (the single-reader channel cannot count them).
     private int _backlog;
-    // Event batches from the engine thread, and market data requests from the sessions' threads (FixGateway.MarketData.cs).
-    private readonly Channel<DispatchItem> _events = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    // Market data requests from the sessions' threads (FixGateway.MarketData.cs) and catch-up batches; the engine's events come from the ring.
+    private readonly Channel<DispatchItem> _work = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly HashSet<FixSessionState> _touched = [];
     private Task? _dispatcher;
 
@@ -60,7 +60,7 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     public Action<Exception>? OnError { get; set; }
 
     /// <summary>Event batches and market data requests waiting for the dispatcher.</summary>
-    public int Backlog => Volatile.Read(ref _backlog);
+    public int Backlog => Volatile.Read(ref _backlog) + (int)Reader.Backlog;
 
     /// <summary>Where the sequence of the last event batch saved in the stores is kept (set before <see cref="Start"/>).</summary>
     public AppliedSequence? Applied { get; set; }
@@ -181,7 +181,9 @@ public sealed partial class FixGateway : IFixApplication, IEventConsumer, IAsync
     public async ValueTask DisposeAsync()
     {
         StopGraceTimer();
-        _events.Writer.TryComplete();
+        _work.Writer.TryComplete();
+        Reader.Stop();
         if (_dispatcher is not null) await _dispatcher.ConfigureAwait(false);
+        else Reader.Close();
     }
 }

@@ -25,7 +25,7 @@ public sealed class LiquidationLog : IEventConsumer
     public LiquidationLog(Venue venue)
     {
         _markets = venue.Markets;
-        venue.Runner.AddConsumer(this);
+        venue.Observers.Add(this);
     }
 
     /// <summary>One event in decimal units. Fields that do not apply to the kind are null.</summary>
@@ -42,7 +42,7 @@ public sealed class LiquidationLog : IEventConsumer
     {
         lock (_entries)
         {
-            // Binary search for the first event after the point: the engine thread waits on this lock.
+            // Binary search for the first event after the point: the observers' thread waits on this lock.
             int lo = 0, hi = _entries.Count;
             while (lo < hi)
             {
@@ -58,7 +58,7 @@ public sealed class LiquidationLog : IEventConsumer
         }
     }
 
-    /// <summary>Records the batch's margin-call, liquidation and ADL events (the thread that releases events: the engine's, or the journal's sync thread).</summary>
+    /// <summary>Records the batch's margin-call, liquidation and ADL events (on the observers' thread, which follows the engine's ring).</summary>
     public void OnEvents(FrameBuffer events)
     {
         for (int i = 0; i < events.Count; i++)

@@ -84,14 +84,14 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
         }, "{batch}", "Engine event batches waiting for a front end's dispatcher");
 
         venue.Runner.OnCommandProcessed = RecordCommand;
-        venue.Runner.AddConsumer(this);
+        venue.Observers.Add(this);
     }
 
     public Meter Meter { get; }
 
     private void RecordCommand(MessageType type, TimeSpan elapsed) => _commandDuration.Record(elapsed.TotalSeconds, _commandTags[(byte)type]);
 
-    /// <summary>Counts one batch of engine events (the thread that releases events: the engine's, or the journal's sync thread).</summary>
+    /// <summary>Counts one batch of engine events (on the observers' thread, which follows the engine's ring).</summary>
     public void OnEvents(FrameBuffer events)
     {
         for (int i = 0; i < events.Count; i++)

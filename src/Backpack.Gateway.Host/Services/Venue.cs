@@ -6,6 +6,7 @@ using Backpack.Gateway.Engine.Runtime;
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Markets;
+using Backpack.Gateway.Protocol.Pipeline;
 
 namespace Backpack.Gateway.Host.Services;
 
@@ -73,7 +74,11 @@ public sealed class Venue : IDisposable
         }
         if (Engine is null) throw new RecoveryFailedException("no snapshot and no journal could be used", new InvalidOperationException());
         Runner = new EngineRunner(Engine, Clock, settings.Sequencer, journal, settings.Journal);
+        Runner.AddConsumer(Observers);
     }
+
+    /// <summary>The light consumers (metrics, liquidation log, fund balance): one thread that follows the engine's ring.</summary>
+    public EventObservers Observers { get; } = new();
 
     /// <summary>The reports the FIX stores missed at the last stop (a crash), to be made before the engine starts; null when none.</summary>
     public FixCatchUp? FixCatchUp { get; private set; }

@@ -51,6 +51,17 @@ public sealed class FrameBuffer : IBufferWriter<byte>
         _ends = new int[Math.Max(initialFrames, 4)];
     }
 
+    /// <summary>A copy of the frames in a buffer of no pool (for a batch kept past its release, such as a catch-up).</summary>
+    public FrameBuffer Copy()
+    {
+        var copy = new FrameBuffer(Math.Max(_length, 1), Math.Max(_count, 1));
+        WrittenSpan.CopyTo(copy._data);
+        _ends.AsSpan(0, _count).CopyTo(copy._ends);
+        copy._length = _length;
+        copy._count = _count;
+        return copy;
+    }
+
     /// <summary>Number of complete frames.</summary>
     public int Count => _count;
 

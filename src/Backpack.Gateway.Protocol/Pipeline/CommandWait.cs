@@ -29,7 +29,7 @@ public static class CommandWait
         while (!submitter.HasRoom)
         {
             long waited = Stopwatch.GetTimestamp() - start;
-            if (waited >= GiveUpTicks) return false;
+            if (waited >= GiveUpTicks) return submitter.HasRoom; // one last look before refusing
             if (waited < SpinTicks) spin.SpinOnce(sleep1Threshold: -1);
             else Thread.Yield();
         }

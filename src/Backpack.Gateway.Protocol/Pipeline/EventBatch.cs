@@ -4,17 +4,14 @@ using Backpack.Gateway.Protocol.Framing;
 namespace Backpack.Gateway.Protocol.Pipeline;
 
 /// <summary>
-/// One batch of engine events taken on the thread that releases events (the engine's, or the
-/// journal's sync thread with Fsync Batch; it must not wait for a front end) and read later on a
-/// front end's own dispatcher thread: the engine's own buffer, shared (<see cref="Share"/>), or a
-/// copy in pooled arrays (<see cref="Copy"/>). The reader calls <see cref="Return"/> once it is
-/// done with the frames.
+/// A copy of a batch of engine events in pooled arrays, for a reader that keeps batches past the
+/// ring (the history's bounded queue, a catch-up replay); <see cref="Return"/> gives the arrays
+/// back. Readers of the ring itself read the engine's buffer and copy nothing (<see cref="EventRing"/>).
 /// </summary>
 public readonly struct EventBatch
 {
     private readonly byte[]? _data;
     private readonly int[]? _ends;
-    private readonly FrameBuffer? _shared;
 
     private EventBatch(byte[] data, int[] ends, int count)
     {
@@ -23,26 +20,12 @@ public readonly struct EventBatch
         Count = count;
     }
 
-    private EventBatch(FrameBuffer shared)
-    {
-        _shared = shared;
-        Count = shared.Count;
-    }
-
     public int Count { get; }
 
     /// <summary>The i-th event frame.</summary>
-    public ReadOnlySpan<byte> this[int i] => _shared is not null
-        ? _shared[i]
-        : _data.AsSpan(i == 0 ? 0 : _ends![i - 1], _ends![i] - (i == 0 ? 0 : _ends[i - 1]));
+    public ReadOnlySpan<byte> this[int i] => _data.AsSpan(i == 0 ? 0 : _ends![i - 1], _ends![i] - (i == 0 ? 0 : _ends[i - 1]));
 
-    /// <summary>
-    /// The batch without a copy when the buffer is the engine's pooled one (it is held until
-    /// <see cref="Return"/>, and the engine waits for it when the pool runs out); a copy otherwise
-    /// (a buffer of no pool, such as one a start-up replay fills and reuses).
-    /// </summary>
-    public static EventBatch Share(FrameBuffer events) => events.TryShare() ? new EventBatch(events) : Copy(events);
-
+    /// <summary>A copy of a batch in pooled arrays (returned by <see cref="Return"/>).</summary>
     public static EventBatch Copy(FrameBuffer events)
     {
         var span = events.WrittenSpan;
@@ -60,11 +43,6 @@ public readonly struct EventBatch
 
     public void Return()
     {
-        if (_shared is not null)
-        {
-            _shared.Release();
-            return;
-        }
         ArrayPool<byte>.Shared.Return(_data!);
         ArrayPool<int>.Shared.Return(_ends!);
     }

@@ -27,13 +27,25 @@ public interface ICommandSubmitter
 }
 
 /// <summary>
-/// Receives the engine's events, one batch at a time, in engine order, from one thread at a time:
-/// the engine thread, or, with the journal synced per batch, the journal's sync thread once the
-/// batch's commands are durable. Take what is needed and return at once: never block; never keep
-/// the buffer past the call except through a reference (<see cref="EventBatch.Share"/>, returned
-/// when read), and know that every buffer held that way holds the engine back once the pool runs out.
+/// Receives the engine's events, one batch at a time, in engine order, inline: on the thread that
+/// releases them (the engine thread, or, with the journal synced per batch, the journal's sync thread
+/// once the batch's commands are durable). Take what is needed and return at once: never block and
+/// never keep the buffer past the call. Anything that does real work per event is an
+/// <see cref="IEventFollower"/> instead.
 /// </summary>
 public interface IEventConsumer
 {
     void OnEvents(FrameBuffer events);
+}
+
+/// <summary>
+/// Reads the engine's events from the outbound ring (<see cref="EventRing"/>) with its own reader on
+/// a thread of its own. The engine runner attaches <see cref="Reader"/> to its ring; the follower's
+/// thread runs <see cref="EventReader.Follow"/>. <see cref="IEventConsumer.OnEvents"/> is then only
+/// for batches from outside the ring (a catch-up replayed at start), which the follower copies and
+/// takes ahead of the ring's.
+/// </summary>
+public interface IEventFollower : IEventConsumer
+{
+    EventReader Reader { get; }
 }

@@ -41,17 +41,13 @@ public sealed class OrderDesk(ICommandSubmitter submitter) : EventFollower("rest
     /// <summary>Stops waiting for a request (its caller gave up); a late answer is dropped.</summary>
     public void Forget(long requestId) => _open.TryRemove(requestId, out _);
 
-    /// <summary>The engine sequence of the last event batch published (set on the engine thread as the batch is handed over).</summary>
+    /// <summary>The engine sequence of the last event batch the desk has read.</summary>
     public long Published => Interlocked.Read(ref _published);
     private long _published;
 
-    protected override void Received(Protocol.Framing.FrameBuffer events)
+    public override void Apply(Protocol.Framing.FrameBuffer batch)
     {
-        if (events.Count > 0 && EventHeader.TryRead(events[events.Count - 1], out var header)) Interlocked.Exchange(ref _published, header.Sequence);
-    }
-
-    public override void Apply(EventBatch batch)
-    {
+        if (batch.Count > 0 && EventHeader.TryRead(batch[batch.Count - 1], out var last)) Interlocked.Exchange(ref _published, last.Sequence);
         if (_open.IsEmpty) return; // nothing waits: no event of this batch can answer a request submitted later
         long command = 0;
         for (int i = 0; i < batch.Count; i++)
