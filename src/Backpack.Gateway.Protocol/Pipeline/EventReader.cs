@@ -29,8 +29,11 @@ public sealed class EventReader(string name, FallBehind policy = FallBehind.Engi
 
     public FallBehind Policy { get; } = policy;
 
-    /// <summary>For <see cref="FallBehind.CutOff"/>: how many unread batches it may hold before it is cut off.</summary>
-    public int CutOffAfter { get; } = cutOffAfter > 0 ? cutOffAfter : throw new ArgumentOutOfRangeException(nameof(cutOffAfter));
+    /// <summary>
+    /// For <see cref="FallBehind.CutOff"/>: how many unread batches it may hold before it is cut off
+    /// (at most half the ring it is attached to).
+    /// </summary>
+    public int CutOffAfter { get; internal set; } = cutOffAfter > 0 ? cutOffAfter : throw new ArgumentOutOfRangeException(nameof(cutOffAfter));
 
     public EventRing? Ring { get; internal set; }
 

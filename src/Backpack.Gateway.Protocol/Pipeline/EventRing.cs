@@ -66,7 +66,8 @@ public sealed class EventRing
     {
         if (Published > 0) throw new InvalidOperationException("attach readers before the first batch is published");
         if (reader.Ring is not null) throw new InvalidOperationException($"the reader '{reader.Name}' already follows a ring");
-        if (reader.Policy == FallBehind.CutOff && reader.CutOffAfter > Capacity) throw new ArgumentOutOfRangeException(nameof(reader), "a cut-off reader's limit cannot exceed the ring");
+        // A cut-off reader holds at most half the ring, so it can never hold the engine back.
+        if (reader.Policy == FallBehind.CutOff) reader.CutOffAfter = Math.Min(reader.CutOffAfter, Math.Max(1, Capacity / 2));
         reader.Ring = this;
         _readers = [.. _readers, reader];
     }
