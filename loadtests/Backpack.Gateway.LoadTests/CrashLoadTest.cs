@@ -214,7 +214,12 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
                 seconds > 0 ? ok / seconds : 0,
                 Percentiles.Of(Merge(f => f.Ack[(int)RequestKind.New])), Percentiles.Of(Merge(f => f.Ack[(int)RequestKind.Replace])),
                 Percentiles.Of(Merge(f => f.Ack[(int)RequestKind.Cancel])), parts.Sum(f => f.Fills),
-                Percentiles.Of(Merge(f => f.FillDelivery)), Percentiles.Of(Merge(f => f.LiquidationDelivery)), failures);
+                Percentiles.Of(Merge(f => f.FillDelivery)), Percentiles.Of(Merge(f => f.LiquidationDelivery)), failures)
+            {
+                PacerLateness = Percentiles.Of(Merge(f => f.PacerLateness)),
+                NewOrderService = Percentiles.Of(Merge(f => f.NewOrderService)),
+                EarlySends = parts.Sum(f => f.EarlySends),
+            };
         }
         var channels = new[] { Channel.Fix, Channel.WebSocket };
         var phases = Enum.GetValues<Phase>().Where(p => PhaseSeconds(p) > 0).ToList();

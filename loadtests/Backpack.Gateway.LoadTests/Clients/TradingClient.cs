@@ -59,8 +59,9 @@ public abstract class TradingClient : IAsyncDisposable
     private async ValueTask SendAsync(TradeAction action, long plannedTicks, TaskCompletionSource? answered)
     {
         long key = action.Kind == RequestKind.New ? action.Order.Key : Flow.NextKey();
-        Phase? phase = Measuring ? Recorder.Sent(Channel, action.Kind, plannedTicks) : null;
-        _pending[key] = new Pending(action, plannedTicks, answered, phase);
+        long sentTicks = Stopwatch.GetTimestamp();
+        Phase? phase = Measuring ? Recorder.Sent(Channel, action.Kind, plannedTicks, sentTicks) : null;
+        _pending[key] = new Pending(action, plannedTicks, answered, phase) { SentTicks = sentTicks };
         try
         {
             await SendRequestAsync(action, key);
@@ -83,7 +84,7 @@ public abstract class TradingClient : IAsyncDisposable
     protected void Answered(long key, long receivedTicks, string? reason)
     {
         if (!_pending.TryRemove(key, out var p)) return;
-        if (p.Phase is { } phase) Recorder.Answered(Channel, p.Action.Kind, phase, p.PlannedTicks, receivedTicks, reason);
+        if (p.Phase is { } phase) Recorder.Answered(Channel, p.Action.Kind, phase, p.PlannedTicks, p.SentTicks, receivedTicks, reason);
         if (reason is not null) p.OnRefused?.Invoke(reason);
         var order = p.Action.Order;
         switch (p.Action.Kind)
@@ -174,5 +175,8 @@ public abstract class TradingClient : IAsyncDisposable
     protected sealed record Pending(TradeAction Action, long PlannedTicks, TaskCompletionSource? Answered, Phase? Phase)
     {
         public Action<string>? OnRefused { get; init; }
+
+        /// <summary>When it actually went out (the planned time for requests made outside the pacer).</summary>
+        public long SentTicks { get; init; } = PlannedTicks;
     }
 }

@@ -18,6 +18,12 @@ public sealed class PhaseFigures
     public readonly long[] Failed = new long[3];
     public readonly LatencyHistogram[] Ack = [new(), new(), new()];
     public readonly LatencyHistogram FillDelivery = new();
+    /// <summary>How late the pacer put requests on the wire (actual send minus planned time).</summary>
+    public readonly LatencyHistogram PacerLateness = new();
+    /// <summary>New orders' service time: acknowledgement minus the actual send (the gateway's share, without the pacer's lateness).</summary>
+    public readonly LatencyHistogram NewOrderService = new();
+    /// <summary>Requests that left before their planned time (a pacer must never do this).</summary>
+    public long EarlySends;
     public readonly LatencyHistogram LiquidationDelivery = new();
     public readonly ConcurrentDictionary<string, long> Failures = new(StringComparer.Ordinal);
     public long Fills;
@@ -68,11 +74,17 @@ public sealed class RunRecorder
 
     public Phase PhaseOf(long ticks) => PhaseAt(Clock.SecondsAt(ticks));
 
-    /// <summary>A request went out; its phase is that of its planned time (returned, so that its answer counts in the same phase).</summary>
-    public Phase Sent(Channel channel, RequestKind kind, long plannedTicks)
+    /// <summary>
+    /// A request went out at <paramref name="sentTicks"/>, planned for <paramref name="plannedTicks"/>;
+    /// its phase is that of its planned time (returned, so that its answer counts in the same phase).
+    /// </summary>
+    public Phase Sent(Channel channel, RequestKind kind, long plannedTicks, long sentTicks)
     {
         var phase = PhaseOf(plannedTicks);
-        Interlocked.Increment(ref Figures(channel, phase).Sent[(int)kind]);
+        var f = Figures(channel, phase);
+        Interlocked.Increment(ref f.Sent[(int)kind]);
+        if (sentTicks < plannedTicks) Interlocked.Increment(ref f.EarlySends);
+        else f.PacerLateness.Record(RunClock.Micros(plannedTicks, sentTicks));
         return phase;
     }
 
@@ -80,7 +92,7 @@ public sealed class RunRecorder
     /// A request was acknowledged (<paramref name="reason"/> null) or refused. Only acknowledgements
     /// enter the latency figures (from the planned time); refusals are counted by reason.
     /// </summary>
-    public void Answered(Channel channel, RequestKind kind, Phase phase, long plannedTicks, long answeredTicks, string? reason)
+    public void Answered(Channel channel, RequestKind kind, Phase phase, long plannedTicks, long sentTicks, long answeredTicks, string? reason)
     {
         if (reason is not null)
         {
@@ -93,6 +105,7 @@ public sealed class RunRecorder
         Interlocked.Increment(ref f.Ok[(int)kind]);
         if (kind == RequestKind.New)
         {
+            f.NewOrderService.Record(RunClock.Micros(sentTicks, answeredTicks));
             int second = (int)Clock.SecondsAt(plannedTicks);
             _perSecond.GetOrAdd((channel, second), _ => new LatencyHistogram(6)).Record(micros);
         }

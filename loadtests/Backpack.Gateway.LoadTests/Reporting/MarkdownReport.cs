@@ -28,6 +28,12 @@ public static class MarkdownReport
         s.AppendLine("## Order -> acknowledgement latency (new orders, from the planned send time)");
         s.AppendLine();
         PercentileTable(s, r.Phases.Concat(r.Totals).Select(p => (p.Channel, p.Phase, p.NewOrderAck)));
+        s.AppendLine("The same orders from the actual send (service time: the gateway's share, without the pacer's lateness):");
+        s.AppendLine();
+        PercentileTable(s, r.Phases.Concat(r.Totals).Select(p => (p.Channel, p.Phase, p.NewOrderService)));
+        s.AppendLine("The pacer's lateness (actual send minus planned time, every request; a send before its planned time is counted apart):");
+        s.AppendLine();
+        PercentileTable(s, r.Totals.Select(p => (p.Channel, $"whole run, {N(p.EarlySends)} early", p.PacerLateness)));
         s.AppendLine("Replaces and cancels, whole run:");
         s.AppendLine();
         PercentileTable(s, r.Totals.SelectMany(p => new[] { (p.Channel, "replace", p.ReplaceAck), (p.Channel, "cancel", p.CancelAck) }));

@@ -13,7 +13,17 @@ public sealed record Percentiles(long Count, long P50, long P75, long P95, long 
 /// <summary>One channel in one phase.</summary>
 public sealed record PhaseLine(string Channel, string Phase, double Seconds, long Sent, long Ok, long Failed, double OkPerSecond,
     Percentiles NewOrderAck, Percentiles ReplaceAck, Percentiles CancelAck, long Fills, Percentiles FillDelivery, Percentiles LiquidationDelivery,
-    IReadOnlyDictionary<string, long> Failures);
+    IReadOnlyDictionary<string, long> Failures)
+{
+    /// <summary>How late the pacer put requests on the wire (actual send minus planned time).</summary>
+    public Percentiles PacerLateness { get; init; } = Percentiles.Of(new LatencyHistogram());
+
+    /// <summary>New orders from the actual send to the acknowledgement (without the pacer's lateness).</summary>
+    public Percentiles NewOrderService { get; init; } = Percentiles.Of(new LatencyHistogram());
+
+    /// <summary>Requests that left before their planned time.</summary>
+    public long EarlySends { get; init; }
+}
 
 /// <summary>The leveraged set-up of one account: what it meant to buy and what it got.</summary>
 public sealed record SetupLine(string Client, string Symbol, decimal TargetNotional, decimal Quantity, decimal Notional);
