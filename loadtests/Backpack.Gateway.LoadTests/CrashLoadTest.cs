@@ -104,23 +104,34 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         }
     }
 
-    /// <summary>Runs each active trader's pacer through its channel's plan.</summary>
-    private static Task Drive(List<TradingClient> active, RunClock clock, IReadOnlyList<LoadSimulation> fixPlan, IReadOnlyList<LoadSimulation> webSocketPlan,
+    /// <summary>Runs each active trader's pacer through its channel's plan; each fleet's sends leave from a pacing thread of its own.</summary>
+    private static async Task Drive(List<TradingClient> active, RunClock clock, IReadOnlyList<LoadSimulation> fixPlan, IReadOnlyList<LoadSimulation> webSocketPlan,
         CancellationToken cancellation)
     {
         var run = new List<Task>();
-        foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
+        var pacingThreads = new List<PacingThread>();
+        try
         {
-            var plan = channel == Channel.Fix ? fixPlan : webSocketPlan;
-            var fleetOf = active.Where(t => t.Channel == channel).ToList();
-            for (int i = 0; i < fleetOf.Count; i++)
+            foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
             {
-                var trader = fleetOf[i];
-                var pacer = new Pacer(plan, i, fleetOf.Count, clock);
-                run.Add(Task.Run(() => pacer.RunAsync(trader.SendNextAsync, trader.SendNextAndWaitAsync, cancellation), cancellation));
+                var plan = channel == Channel.Fix ? fixPlan : webSocketPlan;
+                var fleetOf = active.Where(t => t.Channel == channel).ToList();
+                var pacing = new PacingThread(channel == Channel.Fix ? "pacer-fix" : "pacer-ws");
+                pacingThreads.Add(pacing);
+                for (int i = 0; i < fleetOf.Count; i++)
+                {
+                    var trader = fleetOf[i];
+                    var pacer = new Pacer(plan, i, fleetOf.Count, clock, pacing);
+                    run.Add(Task.Run(() => pacer.RunAsync(trader.SendNextAsync, trader.SendNextAndWaitAsync, cancellation), cancellation));
+                }
             }
+            // The last pacer ends on a pacing thread: leave it before stopping the threads (and for the rest of the run).
+            await Task.WhenAll(run).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
-        return Task.WhenAll(run);
+        finally
+        {
+            foreach (var pacing in pacingThreads) pacing.Dispose();
+        }
     }
 
     /// <summary>Half the plan's highest rate for the warm-up's length.</summary>
