@@ -95,7 +95,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             notes.Add($"Audit window: engine sequence {baseline.Sequence} to the settled point at {cut.Sequence}; {events.Count(e => e.Sequence > baseline.Sequence)} margin-call, liquidation and ADL events in the engine's log after the start.");
 
             var report = BuildReport(started, baseline, after, setup, recorder, audit, traders, notes) with { UnreadableMessages = unreadable.Sum(u => u.Unreadable.Count) };
-            return Write(report);
+            return Write(report, Distributions(recorder));
         }
         finally
         {
@@ -254,11 +254,34 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             before, after, series, histograms, notes);
     }
 
-    private RunResult Write(RunReport report)
+    /// <summary>The whole run's distributions per channel, written as .hgrm files beside the report.</summary>
+    private static Dictionary<string, LatencyHistogram> Distributions(RunRecorder recorder)
+    {
+        var files = new Dictionary<string, LatencyHistogram>();
+        foreach (var channel in new[] { Channel.Fix, Channel.WebSocket })
+        {
+            string name = channel == Channel.Fix ? "fix" : "websocket";
+            var phases = Enum.GetValues<Phase>().Select(p => recorder.Figures(channel, p)).ToList();
+            files[$"{name}-new-order-ack"] = LatencyHistogram.Merge(phases.Select(f => f.Ack[(int)RequestKind.New]));
+            files[$"{name}-new-order-ack-during-crash"] = recorder.Figures(channel, Phase.During).Ack[(int)RequestKind.New];
+            files[$"{name}-new-order-service"] = LatencyHistogram.Merge(phases.Select(f => f.NewOrderService));
+            files[$"{name}-pacer-lateness"] = LatencyHistogram.Merge(phases.Select(f => f.PacerLateness));
+            files[$"{name}-liquidation-delivery"] = LatencyHistogram.Merge(phases.Select(f => f.LiquidationDelivery));
+        }
+        return files;
+    }
+
+    private RunResult Write(RunReport report, IReadOnlyDictionary<string, LatencyHistogram> distributions)
     {
         string folder = Path.GetFullPath(Path.Combine(options.ReportDirectory, report.StartedUtc.ToString("yyyyMMdd-HHmmss") + "-" + options.Scenario));
         Directory.CreateDirectory(folder);
         string md = Path.Combine(folder, "report.md"), html = Path.Combine(folder, "report.html");
+        // HdrHistogram's percentile text (milliseconds), for its plotter and the usual tools.
+        foreach (var (name, histogram) in distributions)
+        {
+            using var hgrm = new StreamWriter(Path.Combine(folder, name + ".hgrm"));
+            histogram.WritePercentileDistribution(hgrm);
+        }
         File.WriteAllText(md, MarkdownReport.Render(report));
         File.WriteAllText(html, HtmlReport.Render(report));
         return new RunResult(report, md, html);

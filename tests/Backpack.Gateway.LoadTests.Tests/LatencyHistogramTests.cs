@@ -75,3 +75,55 @@ public class LatencyHistogramTests
         Assert.Contains(buckets, b => b.Low <= 1000 && 1000 <= b.High);
     }
 }
+
+public class PercentileDistributionTests
+{
+    [Fact]
+    public void The_hgrm_output_has_the_rows_HdrHistogram_writes_for_the_same_values()
+    {
+        // HdrHistogram 2.5.0 with 2 significant digits has our bucket layout (256 exact values, then 128 sub-buckets per power of two).
+        var random = new Random(7);
+        var ours = new LatencyHistogram();
+        var oracle = new HdrHistogram.LongHistogram(3_600_000_000L, 2);
+        for (int i = 0; i < 50_000; i++)
+        {
+            long micros = (long)Math.Exp(4 + random.NextDouble() * random.NextDouble() * 10); // 55 us to about a second, skewed low
+            ours.Record(micros);
+            oracle.RecordValue(micros);
+        }
+        var ourText = new StringWriter();
+        ours.WritePercentileDistribution(ourText, scale: 1);
+        var oracleText = new StringWriter();
+        HdrHistogram.HistogramExtensions.OutputPercentileDistribution(oracle, oracleText);
+
+        var ourRows = Rows(ourText.ToString());
+        var oracleRows = Rows(oracleText.ToString());
+        Assert.True(oracleRows.Count > 50, $"{oracleRows.Count} rows");
+        Assert.Equal(oracleRows.Count, ourRows.Count);
+        for (int i = 0; i < ourRows.Count; i++)
+        {
+            Assert.Equal(oracleRows[i].Percentile, ourRows[i].Percentile, 9);
+            Assert.Equal(oracleRows[i].TotalCount, ourRows[i].TotalCount);
+            Assert.Equal(oracleRows[i].Value, ourRows[i].Value, 2);
+        }
+        Assert.Equal(1.0, ourRows[^1].Percentile);
+        Assert.Equal(50_000, ourRows[^1].TotalCount);
+        Assert.StartsWith("       Value     Percentile TotalCount 1/(1-Percentile)", ourText.ToString());
+        Assert.Contains($"#[Max     = {ours.Max,12:F3}, Total count    = {50_000,12}]", ourText.ToString());
+    }
+
+    [Fact]
+    public void An_empty_histogram_writes_the_header_and_footer_only()
+    {
+        var text = new StringWriter();
+        new LatencyHistogram().WritePercentileDistribution(text);
+        Assert.Empty(Rows(text.ToString()));
+        Assert.Contains("Total count    =            0]", text.ToString());
+    }
+
+    private static List<(double Value, double Percentile, long TotalCount)> Rows(string hgrm) =>
+        hgrm.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 3 && double.TryParse(f[0], System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(f => (double.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(f[2])))
+            .ToList();
+}

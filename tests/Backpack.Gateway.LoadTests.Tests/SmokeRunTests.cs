@@ -54,6 +54,12 @@ public class SmokeRunTests
             Assert.Equal(2, html.Split("<svg").Length - 1);
             Assert.Contains("<polyline", html);
             Assert.Contains("<rect", html);
+            // HdrHistogram's text beside the report: its last row is the 100th percentile at the whole count.
+            string folder = Path.GetDirectoryName(result.MarkdownPath)!;
+            string hgrm = await File.ReadAllTextAsync(Path.Combine(folder, "fix-new-order-ack.hgrm"));
+            var lastRow = hgrm.Split('\n').Last(l => l.Length > 0 && !l.StartsWith('#')).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(("1.000000000000", report.Totals.Single(t => t.Channel == "FIX").NewOrderAck.Count.ToString()), (lastRow[1], lastRow[2]));
+            Assert.Equal(10, Directory.GetFiles(folder, "*.hgrm").Length);
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {

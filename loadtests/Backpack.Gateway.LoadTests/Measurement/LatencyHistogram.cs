@@ -105,6 +105,51 @@ public sealed class LatencyHistogram
         }
     }
 
+    /// <summary>
+    /// Writes the percentile distribution in HdrHistogram's text format (.hgrm, as its
+    /// outputPercentileDistribution writes it), which HdrHistogram's plotter and the usual tools read:
+    /// value, percentile (0..1), count up to it and 1/(1-percentile), at levels that halve the
+    /// distance to 100% every <paramref name="ticksPerHalfDistance"/> lines, then the mean, standard
+    /// deviation, maximum and count. Values are divided by <paramref name="scale"/> (1000: microseconds
+    /// written as milliseconds).
+    /// </summary>
+    public void WritePercentileDistribution(TextWriter output, double scale = 1000, int ticksPerHalfDistance = 5)
+    {
+        var us = System.Globalization.CultureInfo.InvariantCulture;
+        output.Write(string.Format(us, "{0,12} {1,14} {2,10} {3,14}\n\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)"));
+        long total = Count;
+        var buckets = Buckets().ToList();
+        double level = 0;
+        long cumulative = 0;
+        for (int b = 0; b < buckets.Count && total > 0; b++)
+        {
+            cumulative += buckets[b].Count;
+            double reached = 100.0 * cumulative / total;
+            double value = buckets[b].High / scale; // the bucket's highest value, as HdrHistogram writes it
+            while (reached >= level)
+            {
+                if (cumulative == total) break; // the last bucket: one line at 100% below
+                output.Write(string.Format(us, "{0,12:F3} {1,2:F12} {2,10} {3,14:F2}\n", value, level / 100, cumulative, 1 / (1 - level / 100)));
+                level += 100.0 / (ticksPerHalfDistance * Math.Pow(2, Math.Floor(Math.Log2(100.0 / (100.0 - level))) + 1));
+            }
+            if (cumulative == total)
+            {
+                if (reached >= level && level < 100) output.Write(string.Format(us, "{0,12:F3} {1,2:F12} {2,10} {3,14:F2}\n", value, level / 100, cumulative, 1 / (1 - level / 100)));
+                output.Write(string.Format(us, "{0,12:F3} {1,2:F12} {2,10}\n", value, 1.0, cumulative));
+            }
+        }
+        double mean = Mean, variance = 0;
+        foreach (var (low, high, count) in buckets)
+        {
+            double middle = (low + high) / 2.0 - mean;
+            variance += middle * middle * count;
+        }
+        double deviation = total == 0 ? 0 : Math.Sqrt(variance / total);
+        output.Write(string.Format(us, "#[Mean    = {0,12:F3}, StdDeviation   = {1,12:F3}]\n", mean / scale, deviation / scale));
+        output.Write(string.Format(us, "#[Max     = {0,12:F3}, Total count    = {1,12}]\n", Max / scale, total));
+        output.Write(string.Format(us, "#[Buckets = {0,12}, SubBuckets     = {1,12}]\n", _counts.Length / (1 << (_subBits - 1)) - 1, 1 << _subBits));
+    }
+
     private int IndexOf(long value)
     {
         int exact = 1 << _subBits;
