@@ -67,11 +67,17 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             var baseline = await admin.SummaryAsync(cancellation);
             foreach (var t in traders) t.Measuring = true;
             clock.Restart();
+            var sampler = new ResourceSampler(admin, clock);
+            using var stopSampling = new CancellationTokenSource();
+            var sampling = sampler.RunAsync(stopSampling.Token);
             var crash = StartCrashAsync(admin, clock, recorder, notes, cancellation);
             var load = Drive(active, clock, options.FixPlan, options.WebSocketPlan, cancellation);
             await LiveView.RunAsync(() => Status(clock, recorder, traders, subscribers, markets), load, options.LiveView, log);
             await load;
             await crash;
+            stopSampling.Cancel();
+            await sampling;
+            if (sampler.Failures > 0) notes.Add($"{sampler.Failures} of the venue's /metrics samples failed, the first: {sampler.FirstFailure}");
 
             // Answers still on their way, then the liquidations' end and their events.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
@@ -94,7 +100,12 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             foreach (var (name, (count, first)) in unreadable) notes.Add($"{name}: {count} messages from the gateway could not be read, the first: {first}");
             notes.Add($"Audit window: engine sequence {baseline.Sequence} to the settled point at {cut.Sequence}; {events.Count(e => e.Sequence > baseline.Sequence)} margin-call, liquidation and ADL events in the engine's log after the start.");
 
-            var report = BuildReport(started, baseline, after, setup, recorder, audit, traders, notes) with { UnreadableMessages = unreadable.Sum(u => u.Unreadable.Count) };
+            var report = BuildReport(started, baseline, after, setup, recorder, audit, traders, notes);
+            report = report with
+            {
+                UnreadableMessages = unreadable.Sum(u => u.Unreadable.Count),
+                Resources = ResourceReport.From(sampler.Samples, sampler.Failures, PhaseWindows(report)),
+            };
             return Write(report, Distributions(recorder));
         }
         finally
@@ -252,6 +263,22 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             c => (IReadOnlyList<(long, long, long)>)recorder.AckOverall(c, RequestKind.New).Buckets().ToList());
         return new RunReport(options.Title, started, settings, duration, crashStart, crashEnd, phaseLines, totals, publicDelivery, audit, setup,
             before, after, series, histograms, notes);
+    }
+
+    /// <summary>Each phase of the report as (name, from, to) in run seconds, and the whole run.</summary>
+    private static IReadOnlyList<(string Name, double From, double To)> PhaseWindows(RunReport report)
+    {
+        double end = report.DurationSeconds;
+        var windows = new List<(string, double, double)>();
+        if (report.CrashStart is { } start)
+        {
+            double stop = Math.Min(end, report.CrashEnd ?? end);
+            windows.Add(("before", 0, start));
+            windows.Add(("during", start, stop));
+            if (stop < end) windows.Add(("after", stop, end));
+        }
+        windows.Add(("whole run", 0, end));
+        return windows;
     }
 
     /// <summary>The whole run's distributions per channel, written as .hgrm files beside the report.</summary>

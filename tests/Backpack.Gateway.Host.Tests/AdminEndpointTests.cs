@@ -83,6 +83,11 @@ public class AdminEndpointTests
             Assert.Equal(0, metrics["backpack_engine_queue_depth"]);
             Assert.Equal(4, metrics["backpack_fix_sessions{state=\"logged_off\"}"]);
             Assert.Equal(0, metrics["backpack_fix_message_log_dropped_lines_total"]); // the log is off in the demo
+            // The process: CPU, collections per generation, pauses and allocation, as the load report reads them.
+            Assert.True(metrics["process_cpu_time_seconds_total"] > 0);
+            Assert.True(metrics["dotnet_gc_heap_total_allocated_bytes_total"] > 0);
+            Assert.True(metrics["dotnet_gc_pause_time_seconds_total"] >= 0);
+            Assert.True(metrics.ContainsKey("dotnet_gc_collections_total{generation=\"gen0\"}") && metrics.ContainsKey("dotnet_gc_collections_total{generation=\"gen2\"}"));
             // The latency histogram: cumulative buckets up to +Inf, which equals the count.
             Assert.Equal(2, metrics["backpack_engine_command_duration_seconds_count{command=\"NewOrder\"}"]);
             Assert.Equal(2, metrics["backpack_engine_command_duration_seconds_bucket{command=\"NewOrder\",le=\"+Inf\"}"]);

@@ -127,3 +127,25 @@ public class PercentileDistributionTests
             .Select(f => (double.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(f[2])))
             .ToList();
 }
+
+public class ResourceReportTests
+{
+    [Fact]
+    public void Each_phase_counts_what_was_used_between_its_first_and_last_sample_and_the_gauges_inside_it()
+    {
+        // A venue that uses 0.5 CPU seconds and one gen0 collection a second, with a queue 10 deep only at 3 s.
+        static string Scrape(double t) =>
+            $"process_cpu_time_seconds_total {0.5 * t}\ndotnet_gc_collections_total{{generation=\"gen0\"}} {t}\n" +
+            $"dotnet_gc_pause_time_seconds_total 0\nbackpack_engine_queue_depth {(t == 3 ? 10 : 0)}\n# HELP x y\n";
+        var samples = Enumerable.Range(0, 7).Select(t => new Backpack.Gateway.LoadTests.Measurement.ResourceSample(t,
+            Backpack.Gateway.LoadTests.Venue.VenueMetrics.Parse(Scrape(t)), Backpack.Gateway.LoadTests.Measurement.ProcessSnapshot.OfVenue(Backpack.Gateway.LoadTests.Venue.VenueMetrics.Parse(Scrape(t))), default)).ToList();
+        var report = Backpack.Gateway.LoadTests.Reporting.ResourceReport.From(samples, 0, [("before", 0, 2), ("during", 2, 4), ("whole run", 0, 6)]);
+
+        var venue = report.Processes.Where(p => p.Process == "venue").ToDictionary(p => p.Phase);
+        Assert.Equal((2.0, 1.0, 2L), (venue["during"].Seconds, venue["during"].CpuSeconds, venue["during"].Gen0));
+        Assert.Equal((6.0, 3.0), (venue["whole run"].Seconds, venue["whole run"].CpuSeconds));
+        var queue = report.Queues.Where(q => q.Queue.StartsWith("engine inbound")).ToDictionary(q => q.Phase);
+        Assert.Equal((10.0, 0.0), (queue["during"].Max, queue["before"].Max));
+        Assert.Equal(3, queue["during"].Samples);
+    }
+}

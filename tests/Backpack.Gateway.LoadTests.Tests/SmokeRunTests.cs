@@ -47,7 +47,14 @@ public class SmokeRunTests
             Assert.Equal(0m, report.After.MoneyChecks.CashDiscrepancy);
             Assert.Equal(0, report.After.MoneyChecks.NegativeEquityAccounts);
 
+            // Where the time went: both processes used CPU in the run, read from the venue's /metrics and from the runner itself.
+            var whole = report.Resources.Processes.Where(p => p.Phase == "whole run").ToDictionary(p => p.Process);
+            Assert.True(whole["venue"].CpuSeconds > 0 && whole["load generator"].CpuSeconds > 0, string.Join("; ", whole.Values));
+            Assert.Equal(0, report.Resources.FailedSamples);
+            Assert.Contains(report.Resources.Queues, q => q.Queue.StartsWith("engine inbound queue") && q.Phase == "during");
+
             string markdown = await File.ReadAllTextAsync(result.MarkdownPath);
+            Assert.Contains("## Where the time went", markdown);
             Assert.Contains("**Verdict: correct.**", markdown);
             Assert.Contains("| FIX | whole run |", markdown);
             string html = await File.ReadAllTextAsync(result.HtmlPath);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Backpack.Gateway.LoadTests.Measurement;
 
 namespace Backpack.Gateway.LoadTests.Reporting;
 
@@ -49,6 +50,8 @@ public static class MarkdownReport
             .Concat(r.PublicLiquidationDelivery.Select(p => ("WebSocket public", p.Phase, p.Delivery))));
         s.AppendLine("FIX carries times in milliseconds: FIX fill figures are up to 1 ms high. Liquidation figures use the engine's microsecond time from its log on both channels.");
         s.AppendLine();
+
+        Resources(s, r.Resources);
 
         s.AppendLine("## Liquidation and ADL events: exactly once");
         s.AppendLine();
@@ -107,6 +110,34 @@ public static class MarkdownReport
             s.AppendLine();
         }
         return s.ToString();
+    }
+
+    /// <summary>Where the time went: CPU and GC of the venue and of the generator, and the venue's queues as sampled.</summary>
+    private static void Resources(StringBuilder s, ResourceReport resources)
+    {
+        s.AppendLine("## Where the time went");
+        s.AppendLine();
+        if (resources.Processes.Count == 0)
+        {
+            s.AppendLine($"The venue's /metrics could not be sampled ({resources.Samples} samples, {resources.FailedSamples} failed).");
+            s.AppendLine();
+            return;
+        }
+        s.AppendLine($"CPU and garbage collection of the venue (from its /metrics) and of the load generator (this process), {resources.Samples} samples " +
+                     $"{ResourceSampler.Interval.TotalMilliseconds:0} ms apart; the CPU share is of all {Environment.ProcessorCount} cores:");
+        s.AppendLine();
+        Table(s, ["process", "phase", "seconds", "CPU seconds", "CPU share", "GC gen0 / gen1 / gen2", "GC pauses", "allocated"],
+            resources.Processes.Select(p => new[] { p.Process, p.Phase, F1(p.Seconds), p.CpuSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+                p.CpuShare.ToString("P0", CultureInfo.InvariantCulture), $"{N(p.Gen0)} / {N(p.Gen1)} / {N(p.Gen2)}",
+                p.GcPauseMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms", p.AllocatedMegabytes.ToString("N0", CultureInfo.InvariantCulture) + " MB" }));
+        s.AppendLine("The venue's queues as sampled, highest / mean per phase (a queue that fills and drains between two samples shows 0):");
+        s.AppendLine();
+        var phases = resources.Queues.Select(q => q.Phase).Distinct().ToList();
+        Table(s, ["queue", .. phases.Select(p => $"{p} ({N(resources.Queues.First(q => q.Phase == p).Samples)} samples)")],
+            resources.Queues.GroupBy(q => q.Queue).Select(g => new[] { g.Key }.Concat(phases.Select(p => g.FirstOrDefault(q => q.Phase == p) is { } q
+                ? $"{q.Max.ToString("N0", CultureInfo.InvariantCulture)} / {q.Mean.ToString("0.0", CultureInfo.InvariantCulture)}" : "-")).ToArray()));
+        s.AppendLine($"The engine waited for a free event buffer {N(resources.EventBufferWaits)} times; {N(resources.SlowConsumerDisconnects)} WebSocket connections were cut off as slow consumers.");
+        s.AppendLine();
     }
 
     private static string CrashLine(RunReport r) => r.CrashStart is { } start

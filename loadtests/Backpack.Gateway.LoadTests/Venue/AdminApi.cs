@@ -84,6 +84,10 @@ public sealed class AdminApi : IDisposable
         }
     }
 
+    /// <summary>GET /metrics, parsed (<see cref="VenueMetrics"/>).</summary>
+    public async Task<VenueMetrics> MetricsAsync(CancellationToken cancellation) =>
+        VenueMetrics.Parse(await _http.GetStringAsync("metrics", cancellation));
+
     private sealed record EventPage(long After, bool Complete, bool More, IReadOnlyList<EngineLiquidationEvent> Events);
 
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellation)

@@ -83,6 +83,12 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
             new Measurement<long>(webSocket.FrontEnd.Gateway.Backlog, new KeyValuePair<string, object?>("channel", "websocket")),
         }, "{batch}", "Engine event batches waiting for a front end's dispatcher");
 
+        // The process, under the names .NET's own System.Runtime meter uses (our exporter reads only this meter).
+        Meter.CreateObservableCounter("process.cpu.time", () => Environment.CpuUsage.TotalTime.TotalSeconds, "s", "CPU time the gateway process used (user and system)");
+        Meter.CreateObservableCounter("dotnet.gc.collections", GcCollections, "{collection}", "Garbage collections, by the generation collected (gen2 includes the full ones)");
+        Meter.CreateObservableCounter("dotnet.gc.pause.time", () => GC.GetTotalPauseDuration().TotalSeconds, "s", "Time the runtime paused the process for garbage collection");
+        Meter.CreateObservableCounter("dotnet.gc.heap.total_allocated", () => GC.GetTotalAllocatedBytes(), "By", "Bytes allocated on the managed heap since the start");
+
         venue.Runner.OnCommandProcessed = RecordCommand;
         venue.Observers.Add(this);
     }
@@ -130,6 +136,16 @@ public sealed class GatewayMetrics : IEventConsumer, IDisposable
                     if (ProtocolCodec.TryDecode(frame, out InsuranceFundChanged fund, out _)) Volatile.Write(ref _insuranceFund, fund.Balance / 1_000_000.0);
                     break;
             }
+        }
+    }
+
+    /// <summary>Collections of each generation only (GC.CollectionCount counts a gen2 collection in gen0 and gen1 too).</summary>
+    private static IEnumerable<Measurement<long>> GcCollections()
+    {
+        for (int g = 0; g <= GC.MaxGeneration; g++)
+        {
+            long only = GC.CollectionCount(g) - (g < GC.MaxGeneration ? GC.CollectionCount(g + 1) : 0);
+            yield return new Measurement<long>(only, new KeyValuePair<string, object?>("generation", "gen" + g));
         }
     }
 

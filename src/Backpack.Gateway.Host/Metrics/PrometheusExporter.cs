@@ -9,7 +9,7 @@ namespace Backpack.Gateway.Host.Metrics;
 /// Renders the instruments of one meter in the Prometheus text exposition format (version 0.0.4),
 /// listening with a <see cref="MeterListener"/> like any other reader of System.Diagnostics.Metrics.
 /// Names: dots become underscores, the unit is appended for seconds and USDC, counters end in
-/// <c>_total</c>. Observable instruments are read at each scrape; counters and histograms recorded
+/// <c>_total</c> (and <c>_bytes</c> for bytes). Observable instruments are read at each scrape; counters and histograms recorded
 /// between scrapes are aggregated here (histograms per value of their first tag, with the
 /// instrument's advised bucket bounds).
 /// </summary>
@@ -107,6 +107,7 @@ public sealed class PrometheusExporter : IDisposable
         foreach (char c in instrument.Name) name.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
         if (instrument.Unit == "s") name.Append("_seconds");
         else if (instrument.Unit == "USDC") name.Append("_usdc");
+        else if (instrument.Unit == "By") name.Append("_bytes");
         if (counter) name.Append("_total");
         return name.ToString();
     }
