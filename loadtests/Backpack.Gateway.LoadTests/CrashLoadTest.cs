@@ -7,7 +7,11 @@ using Backpack.Gateway.LoadTests.Venue;
 namespace Backpack.Gateway.LoadTests;
 
 /// <summary>Where a run's report went, and the report itself.</summary>
-public sealed record RunResult(RunReport Report, string MarkdownPath, string HtmlPath);
+public sealed record RunResult(RunReport Report, string MarkdownPath, string HtmlPath)
+{
+    /// <summary>comparison.md when the run was compared with a saved one.</summary>
+    public string? ComparisonPath { get; init; }
+}
 
 /// <summary>
 /// One crash load run against a running venue (docs/load-tests.md): connect the subscribers and
@@ -104,6 +108,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             report = report with
             {
                 UnreadableMessages = unreadable.Sum(u => u.Unreadable.Count),
+                Plan = options.Plan,
                 Resources = ResourceReport.From(sampler.Samples, sampler.Failures, PhaseWindows(report)),
             };
             return Write(report, Distributions(recorder));
@@ -311,6 +316,13 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         }
         File.WriteAllText(md, MarkdownReport.Render(report));
         File.WriteAllText(html, HtmlReport.Render(report));
-        return new RunResult(report, md, html);
+        File.WriteAllText(Path.Combine(folder, "report.json"), RunComparison.Serialize(report)); // what a later run compares with
+        string? comparison = null;
+        if (options.CompareWith is { } baseline)
+        {
+            comparison = Path.Combine(folder, "comparison.md");
+            File.WriteAllText(comparison, RunComparison.Render(RunComparison.Load(baseline), report, baseline));
+        }
+        return new RunResult(report, md, html) { ComparisonPath = comparison };
     }
 }

@@ -41,6 +41,14 @@ public sealed record LoadTestOptions
     public bool LiveView { get; init; } = true;
     public int Seed { get; init; } = 1;
 
+    /// <summary>A saved run (its folder or report.json) to compare this one with (comparison.md), or none.</summary>
+    public string? CompareWith { get; init; }
+
+    /// <summary>What the run does, the same text for runs that can be compared: fleets, loads, crash, leverage.</summary>
+    public string Plan =>
+        $"fix {FixSessions} sessions {LoadSimulation.Describe(FixPlan)}; websocket {WebSocketTraders} traders {LoadSimulation.Describe(WebSocketPlan)}; " +
+        $"{Subscribers} subscribers; {Scenario} at {CrashAt} s speed {CrashSpeed}; leverage {Leverage}; warm-up {WarmUp.TotalSeconds} s";
+
     public double Duration => Math.Max(LoadSimulation.Length(FixPlan).TotalSeconds, LoadSimulation.Length(WebSocketPlan).TotalSeconds);
 
     /// <summary>The standard crash run: 60 s, a flash crash at 6x from 15 s (so 15-45 s) with 8 FIX sessions and 24 WebSocket traders, 16 subscribers.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Backpack.Gateway.LoadTests;
 using Backpack.Gateway.LoadTests.Hosting;
+using Backpack.Gateway.LoadTests.Reporting;
 using Backpack.Gateway.LoadTests.Simulation;
 using Backpack.Gateway.LoadTests.Venue;
 
@@ -27,8 +28,9 @@ var crashSpeed = new Option<double?>("--crash-speed") { Description = "Playback 
 var leverage = new Option<decimal?>("--leverage") { Description = "Leverage the leveraged accounts take (standard 15)" };
 var output = new Option<string>("--out") { Description = "Reports go to a timestamped folder under this", DefaultValueFactory = _ => standard.ReportDirectory };
 var noLive = new Option<bool>("--no-live") { Description = "Plain progress lines instead of the live table" };
+var compare = new Option<string?>("--compare") { Description = "A saved run (its report folder or report.json) to compare this run with: writes comparison.md" };
 var startHost = new Option<bool>("--start-host") { Description = "Start the gateway (built beside this program) with the fleet overlay, fresh state and free ports, run, and stop it" };
-foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost })
+foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare })
 {
     root.Options.Add(option);
 }
@@ -58,7 +60,9 @@ root.SetAction(async (parse, cancellation) =>
             Leverage = parse.GetValue(leverage) ?? profile.Leverage,
             ReportDirectory = parse.GetValue(output)!,
             LiveView = profile.LiveView && !parse.GetValue(noLive),
+            CompareWith = parse.GetValue(compare),
         };
+        if (options.CompareWith is { } saved) RunComparison.Load(saved); // a bad baseline is refused before the run, not after it
         if (options.Duration > 3600) throw new FormatException("a run is at most one hour");
     }
     catch (Exception e) when (e is FormatException or UriFormatException or FileNotFoundException)
@@ -80,8 +84,10 @@ root.SetAction(async (parse, cancellation) =>
         var result = await new CrashLoadTest(options, Console.Out).RunAsync(cancellation);
         Console.WriteLine();
         Console.WriteLine(File.ReadAllText(result.MarkdownPath));
+        if (result.ComparisonPath is { } comparison) Console.WriteLine(File.ReadAllText(comparison));
         Console.WriteLine($"Reports: {result.MarkdownPath}");
         Console.WriteLine($"         {result.HtmlPath}");
+        if (result.ComparisonPath is not null) Console.WriteLine($"         {result.ComparisonPath}");
         return result.Report.Problems.Count == 0 ? 0 : 1;
     }
     catch (Exception e) when (e is not OperationCanceledException)
@@ -108,6 +114,25 @@ accountsCommand.SetAction(parse =>
     return 0;
 });
 root.Subcommands.Add(accountsCommand);
+
+var baselineArgument = new Argument<string>("baseline") { Description = "The earlier run: its report folder or report.json" };
+var runArgument = new Argument<string>("run") { Description = "The later run: its report folder or report.json" };
+var compareCommand = new Command("compare", "Compares two saved runs (report.json) and prints the changes as Markdown") { baselineArgument, runArgument };
+compareCommand.SetAction(parse =>
+{
+    try
+    {
+        string baseline = parse.GetValue(baselineArgument)!;
+        Console.WriteLine(RunComparison.Render(RunComparison.Load(baseline), RunComparison.Load(parse.GetValue(runArgument)!), baseline));
+        return 0;
+    }
+    catch (Exception e) when (e is FileNotFoundException or FormatException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+});
+root.Subcommands.Add(compareCommand);
 return await root.Parse(args).InvokeAsync();
 
 // The overlay given, else config/loadtest.json here, else the copy built beside the program.

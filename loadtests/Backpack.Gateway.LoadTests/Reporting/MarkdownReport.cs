@@ -149,7 +149,7 @@ public static class MarkdownReport
             rows.Select(x => new[] { x.Channel, x.Phase, N(x.P.Count), Latency(x.P.P50, x.P.Count), Latency(x.P.P75, x.P.Count), Latency(x.P.P95, x.P.Count),
                 Latency(x.P.P99, x.P.Count), Latency(x.P.P999, x.P.Count), Latency(x.P.Max, x.P.Count) }));
 
-    private static void Table(StringBuilder s, string[] header, IEnumerable<string[]> rows)
+    internal static void Table(StringBuilder s, string[] header, IEnumerable<string[]> rows)
     {
         s.AppendLine("| " + string.Join(" | ", header) + " |");
         s.AppendLine("|" + string.Concat(header.Select(_ => "---|")));

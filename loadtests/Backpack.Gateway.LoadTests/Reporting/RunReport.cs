@@ -50,6 +50,9 @@ public sealed record RunReport(
     /// <summary>Gateway messages the clients could not read (named in the notes).</summary>
     public int UnreadableMessages { get; init; }
 
+    /// <summary>What was run (fleets, loads, crash), the same text for runs that can be compared.</summary>
+    public string Plan { get; init; } = "";
+
     /// <summary>The venue's and the load generator's CPU, GC and queues during the run.</summary>
     public ResourceReport Resources { get; init; } = ResourceReport.Empty;
 
