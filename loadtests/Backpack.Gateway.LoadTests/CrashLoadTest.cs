@@ -153,7 +153,7 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
     /// <summary>Half the plan's highest rate for the warm-up's length.</summary>
     private IReadOnlyList<LoadSimulation> WarmUpPlan(IReadOnlyList<LoadSimulation> plan)
     {
-        double top = plan.Select(s => s switch { LoadSimulation.Inject i => i.Rate, LoadSimulation.RampingInject r => r.Rate, _ => 0 }).DefaultIfEmpty(0).Max();
+        double top = LoadSimulation.TopRate(plan);
         return top > 0 ? [new LoadSimulation.Inject(top / 2, options.WarmUp)] : [new LoadSimulation.Pause(options.WarmUp)];
     }
 

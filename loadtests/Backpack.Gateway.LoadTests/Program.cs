@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Backpack.Gateway.LoadTests;
+using Backpack.Gateway.LoadTests.Capacity;
 using Backpack.Gateway.LoadTests.Hosting;
 using Backpack.Gateway.LoadTests.Reporting;
 using Backpack.Gateway.LoadTests.Simulation;
@@ -29,8 +30,13 @@ var leverage = new Option<decimal?>("--leverage") { Description = "Leverage the 
 var output = new Option<string>("--out") { Description = "Reports go to a timestamped folder under this", DefaultValueFactory = _ => standard.ReportDirectory };
 var noLive = new Option<bool>("--no-live") { Description = "Plain progress lines instead of the live table" };
 var compare = new Option<string?>("--compare") { Description = "A saved run (its report folder or report.json) to compare this run with: writes comparison.md" };
+var capacity = new Option<bool>("--capacity") { Description = "Capacity mode: crash runs on a fresh gateway each (needs --start-host) at rising offered rates until an objective breaks during the crash" };
+var capacityFrom = new Option<double>("--capacity-from") { Description = "The first step's offered rate, FIX + WebSocket, requests/s", DefaultValueFactory = _ => 2000 };
+var capacityStep = new Option<double>("--capacity-step") { Description = "How much each step adds, requests/s", DefaultValueFactory = _ => 1000 };
+var capacityMax = new Option<double>("--capacity-max") { Description = "The last step's rate at most, requests/s", DefaultValueFactory = _ => 20000 };
+var ackLimit = new Option<double>("--ack-p99-limit") { Description = "Capacity objective: the new-order acknowledgement p99 during the crash, per channel, milliseconds", DefaultValueFactory = _ => 10 };
 var startHost = new Option<bool>("--start-host") { Description = "Start the gateway (built beside this program) with the fleet overlay, fresh state and free ports, run, and stop it" };
-foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare })
+foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare, capacity, capacityFrom, capacityStep, capacityMax, ackLimit })
 {
     root.Options.Add(option);
 }
@@ -69,6 +75,22 @@ root.SetAction(async (parse, cancellation) =>
     {
         Console.Error.WriteLine(e.Message);
         return 2;
+    }
+
+    if (parse.GetValue(capacity))
+    {
+        if (!parse.GetValue(startHost))
+        {
+            Console.Error.WriteLine("--capacity needs --start-host: every step runs on a fresh gateway (the crash liquidates the fleet's leveraged accounts)");
+            return 2;
+        }
+        var search = new CapacityOptions(parse.GetValue(capacityFrom), parse.GetValue(capacityStep), parse.GetValue(capacityMax), parse.GetValue(ackLimit));
+        if (search.FromRate <= 0 || search.StepRate <= 0 || search.MaxRate < search.FromRate || search.AckP99LimitMilliseconds <= 0)
+        {
+            Console.Error.WriteLine("--capacity-from and --capacity-step must be above 0, --capacity-max at least --capacity-from, --ack-p99-limit above 0");
+            return 2;
+        }
+        return await CapacityCommand.RunAsync(search, options, cancellation);
     }
 
     HostLauncher? host = null;

@@ -37,6 +37,27 @@ public class FleetAccountsTests
     }
 
     [Fact]
+    public void A_fleet_of_hundreds_of_sessions_and_thousands_of_traders_has_unique_accounts_and_room_on_the_acceptor()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fleet-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, FleetAccounts.Generate(250, 1_200, 50_000, 5_000));
+        try
+        {
+            var fleet = FleetAccounts.Load(path);
+            var ids = fleet.FixSessions.Select(s => s.Account.Id).Concat(fleet.WebSocketTraders.Select(a => a.Id)).ToList();
+            Assert.Equal((250, 1_200, 1_450), (fleet.FixSessions.Count, fleet.WebSocketTraders.Count, ids.Distinct().Count()));
+            Assert.Equal(250, fleet.FixSessions.Select(s => s.CompId).Distinct().Count());
+            Assert.Equal("LTFIX250", fleet.FixSessions[^1].CompId);
+            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            Assert.Equal(266, document.RootElement.GetProperty("Fix").GetProperty("MaxConnections").GetInt32());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Every_secret_of_the_committed_overlay_signs_what_the_host_verifies_with_the_api_key_of_its_entry()
     {
         string path = RepositoryFiles.PathOf("config/loadtest.json");

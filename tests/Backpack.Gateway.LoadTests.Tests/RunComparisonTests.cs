@@ -50,23 +50,5 @@ public class RunComparisonTests
         }
     }
 
-    private static RunReport Report(string plan, long p50, double okPerSecond)
-    {
-        var ack = new Percentiles(100, p50, p50, p50 * 2, p50 * 3, p50 * 4, p50 * 5);
-        var none = new Percentiles(0, 0, 0, 0, 0, 0, 0);
-        var total = new PhaseLine("FIX", "whole run", 60, 60_000, (long)(okPerSecond * 60), 0, okPerSecond, ack, ack, ack, 10, ack, none,
-            new Dictionary<string, long> { ["PRICE_OUT_OF_BAND"] = 3 }) { NewOrderService = ack, PacerLateness = ack };
-        var market = new VenueSummary.Market("BTC_USDC_PERP", 0.1m, 0.00001m, 100_000, 100_000, 1, 1, 99_999, 100_001, 5, 5);
-        var liquidations = new VenueSummary.LiquidationTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0);
-        var summary = new VenueSummary(1, 1, "hash", 10, 2, 4, [market], 250_000, liquidations, new VenueSummary.Checks(0, true, 0, 0));
-        return new RunReport("Crash load test", new DateTime(2026, 12, 6, 0, 0, 0, DateTimeKind.Utc), ["a setting"], 60, 15, 45, [total], [total],
-            [("whole run", ack)], [], [], summary, summary,
-            new Dictionary<string, IReadOnlyList<(int, long, long, long, long)>> { ["FIX"] = [(0, 1, 2, 3, 4)] },
-            new Dictionary<string, IReadOnlyList<(long, long, long)>> { ["FIX"] = [(1, 2, 3)] }, ["a note"])
-        {
-            Plan = plan,
-            Resources = new ResourceReport([new ProcessLine("venue", "whole run", 60, okPerSecond / 100, 0.1, 1, 2, 3, 4.5, 100)],
-                [new QueueLine("engine inbound queue (commands)", "whole run", 120, 3, 0.5)], 0, 0, 120, 0),
-        };
-    }
+    private static RunReport Report(string plan, long p50, double okPerSecond) => TestReports.Report(plan, p50, okPerSecond);
 }

@@ -80,13 +80,14 @@ public sealed class WsConnection : IAsyncDisposable
 
     private async Task ReadAsync()
     {
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        // Small to start (thousands of connections): it grows to the largest message read.
+        var buffer = new ArrayBufferWriter<byte>(4096);
         string reason = "closed";
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None);
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(2048), CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     reason = $"closed by the gateway: {(int?)_socket.CloseStatus} {_socket.CloseStatusDescription}";

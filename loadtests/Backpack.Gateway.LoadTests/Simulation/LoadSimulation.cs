@@ -44,6 +44,10 @@ public abstract record LoadSimulation(TimeSpan During)
         return steps;
     }
 
+    /// <summary>The plan's highest open-model rate (requests a second), 0 when it has none.</summary>
+    public static double TopRate(IReadOnlyList<LoadSimulation> plan) =>
+        plan.Select(s => s switch { Inject i => i.Rate, RampingInject r => r.Rate, _ => 0 }).DefaultIfEmpty(0).Max();
+
     public static TimeSpan Length(IReadOnlyList<LoadSimulation> plan) => plan.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.During);
 
     /// <summary>The plan in the notation <see cref="ParsePlan"/> reads.</summary>

@@ -57,8 +57,25 @@ public sealed class AdminApi : IDisposable
         throw new TimeoutException($"{_http.BaseAddress}health/ready did not answer 200 within {timeout.TotalSeconds} s: {last}");
     }
 
-    public async Task<VenueSummary> SummaryAsync(CancellationToken cancellation) =>
-        await GetAsync<VenueSummary>("admin/summary", cancellation);
+    /// <summary>GET /admin/summary; asked again for up to 30 s while the host answers 503 (its engine too busy to answer in time).</summary>
+    public async Task<VenueSummary> SummaryAsync(CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await GetAsync<VenueSummary>("admin/summary", cancellation);
+            }
+            catch (BusyException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500, cancellation);
+            }
+        }
+    }
+
+    /// <summary>The host answered 503: busy, not broken.</summary>
+    private sealed class BusyException(string message) : InvalidOperationException(message);
 
     /// <summary>Starts a scenario; returns its length in seconds of the run (its duration divided by the speed).</summary>
     public async Task<double> StartScenarioAsync(string name, double speed, CancellationToken cancellation)
@@ -93,6 +110,10 @@ public sealed class AdminApi : IDisposable
     private async Task<T> GetAsync<T>(string path, CancellationToken cancellation)
     {
         using var response = await _http.GetAsync(path, cancellation);
+        if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+        {
+            throw new BusyException($"GET {path}: 503 {await response.Content.ReadAsStringAsync(cancellation)}");
+        }
         if (!response.IsSuccessStatusCode)
         {
             throw new InvalidOperationException($"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellation)}");

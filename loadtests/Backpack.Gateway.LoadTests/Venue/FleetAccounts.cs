@@ -73,6 +73,12 @@ public sealed class FleetAccounts
         return new FleetAccounts(sessions, webSocket);
     }
 
+    /// <summary>FIX trader i's account: 3001-3099 for the first 99 (the standard fleet's ids), then 100,000 + i.</summary>
+    public static int FixAccountId(int i) => i < 100 ? 3000 + i : 100_000 + i;
+
+    /// <summary>WebSocket trader i's account: 3101-3999 for the first 899, then 200,000 + i.</summary>
+    public static int WebSocketAccountId(int i) => i < 900 ? 3100 + i : 200_000 + i;
+
     private static IEnumerable<JsonElement> Entries(JsonElement list) => list.ValueKind switch
     {
         JsonValueKind.Array => list.EnumerateArray(),
@@ -105,18 +111,21 @@ public sealed class FleetAccounts
         }
         for (int i = 1; i <= fixSessions; i++)
         {
-            Add(3000 + i, $"{FixPrefix}{i:00}", i % 3 == 0);
+            Add(FixAccountId(i), $"{FixPrefix}{i:00}", i % 3 == 0);
             sessions[(FirstIndex + i - 1).ToString(CultureInfo.InvariantCulture)] = new JsonObject
             {
                 ["TargetCompId"] = $"LTFIX{i:00}",
-                ["Accounts"] = new JsonArray(3000 + i),
+                ["Accounts"] = new JsonArray(FixAccountId(i)),
             };
         }
-        for (int i = 1; i <= webSocketTraders; i++) Add(3100 + i, $"{WebSocketPrefix}{i:00}", i % 3 == 0);
+        for (int i = 1; i <= webSocketTraders; i++) Add(WebSocketAccountId(i), $"{WebSocketPrefix}{i:00}", i % 3 == 0);
+        var fix = new JsonObject { ["Sessions"] = sessions };
+        // The acceptor takes 64 connections by default: a bigger fleet needs room for all its sessions and the demo's.
+        if (fixSessions > 48) fix["MaxConnections"] = fixSessions + 16;
         var root = new JsonObject
         {
             ["Accounts"] = accounts,
-            ["Fix"] = new JsonObject { ["Sessions"] = sessions },
+            ["Fix"] = fix,
             ["Journal"] = new JsonObject { ["Directory"] = "data/loadtest/journal" },
             ["Snapshots"] = new JsonObject { ["Directory"] = "data/loadtest/snapshots" },
         };
