@@ -90,8 +90,8 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
             if (unanswered > 0) notes.Add($"{unanswered} requests had no answer 5 s after the load stopped");
             foreach (var t in traders) t.Measuring = false;
             var cut = await SettleAsync(admin, cancellation);
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
             var deliveries = traders.Select(t => t.Deliveries).Concat(subscribers.Select(s => s.Deliveries)).ToList();
+            await QuietAsync(deliveries, notes, cancellation);
             foreach (var d in deliveries) d.Freeze();
             var events = await admin.LiquidationEventsAsync(before.Sequence, cancellation);
             var audit = DeliveryAudit.Run(events, baseline.Sequence, cut.Time, traders.Select(t => t.Deliveries).ToList(), subscribers.Select(s => s.Deliveries).ToList(), recorder);
@@ -187,6 +187,30 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         double length = await admin.StartScenarioAsync(options.Scenario, options.CrashSpeed, cancellation);
         recorder.OnCrash(at, at + length);
         log.WriteLine($"[{at:0.0} s] scenario {options.Scenario} started at speed {options.CrashSpeed} for {length:0.#} s");
+    }
+
+    /// <summary>
+    /// Waits until no client has received anything for 2 s (at most the settle timeout): events still
+    /// on their way to a loaded client are late, not lost, and the audit must not call them lost.
+    /// </summary>
+    private async Task QuietAsync(IReadOnlyList<Deliveries> deliveries, List<string> notes, CancellationToken cancellation)
+    {
+        var started = DateTime.UtcNow;
+        var deadline = started + options.SettleTimeout;
+        var quietSince = started;
+        long seen = deliveries.Sum(d => (long)d.Received.Count);
+        while (DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(2))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                notes.Add($"Deliveries were still arriving {options.SettleTimeout.TotalSeconds:0} s after the liquidations settled; the audit counts what had arrived then.");
+                return;
+            }
+            await Task.Delay(250, cancellation);
+            long now = deliveries.Sum(d => (long)d.Received.Count);
+            if (now != seen) (seen, quietSince) = (now, DateTime.UtcNow);
+        }
+        if (DateTime.UtcNow - started > TimeSpan.FromSeconds(3)) notes.Add($"Deliveries went on arriving for {(DateTime.UtcNow - started).TotalSeconds - 2:0.#} s after the liquidations settled.");
     }
 
     /// <summary>Waits until no liquidation is in progress (or the timeout); returns the summary at that point (the audit's cut).</summary>
