@@ -41,6 +41,20 @@ public sealed record LoadTestOptions
     public bool LiveView { get; init; } = true;
     public int Seed { get; init; } = 1;
 
+    /// <summary>Load generators: 1 runs every client in this process; more start worker processes with a slice of the fleet each, whose figures merge.</summary>
+    public int Generators { get; init; } = 1;
+
+    /// <summary>The command-line options that give a worker process this run (the venue, the fleet, the plans, the crash).</summary>
+    public IReadOnlyList<string> WorkerArguments =>
+    [
+        "--url", HttpBase.ToString(), "--ws", WebSocketUri.ToString(), "--fix", FixEndpoint.ToString(), "--token", AdminToken, "--accounts", AccountsFile,
+        "--fix-sessions", Inv(FixSessions), "--ws-traders", Inv(WebSocketTraders), "--subscribers", Inv(Subscribers),
+        "--fix-load", LoadSimulation.Describe(FixPlan), "--ws-load", LoadSimulation.Describe(WebSocketPlan), "--leverage", Inv(Leverage),
+        "--scenario", Scenario, "--crash-at", Inv(CrashAt), "--crash-speed", Inv(CrashSpeed), "--warm-up", Inv(WarmUp.TotalSeconds),
+    ];
+
+    private static string Inv(IFormattable value) => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A saved run (its folder or report.json) to compare this one with (comparison.md), or none.</summary>
     public string? CompareWith { get; init; }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Backpack.Gateway.LoadTests;
 using Backpack.Gateway.LoadTests.Capacity;
+using Backpack.Gateway.LoadTests.Generators;
 using Backpack.Gateway.LoadTests.Hosting;
 using Backpack.Gateway.LoadTests.Reporting;
 using Backpack.Gateway.LoadTests.Simulation;
@@ -35,8 +36,11 @@ var capacityFrom = new Option<double>("--capacity-from") { Description = "The fi
 var capacityStep = new Option<double>("--capacity-step") { Description = "How much each step adds, requests/s", DefaultValueFactory = _ => 1000 };
 var capacityMax = new Option<double>("--capacity-max") { Description = "The last step's rate at most, requests/s", DefaultValueFactory = _ => 20000 };
 var ackLimit = new Option<double>("--ack-p99-limit") { Description = "Capacity objective: the new-order acknowledgement p99 during the crash, per channel, milliseconds", DefaultValueFactory = _ => 10 };
+var generators = new Option<int>("--generators") { Description = "Load generator processes (1: every client in this one; more: worker processes with a slice of the fleet each, at most 16 and at most the subscribers)", DefaultValueFactory = _ => 1 };
+var warmUp = new Option<double?>("--warm-up") { Description = "Seconds of unmeasured load at half rate before the run (standard 5)" };
+var worker = new Option<string?>("--worker") { Description = "Internal: run as load generator k of n (k/n), driven by the run over standard input", Hidden = true };
 var startHost = new Option<bool>("--start-host") { Description = "Start the gateway (built beside this program) with the fleet overlay, fresh state and free ports, run, and stop it" };
-foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare, capacity, capacityFrom, capacityStep, capacityMax, ackLimit })
+foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare, capacity, capacityFrom, capacityStep, capacityMax, ackLimit, generators, warmUp, worker })
 {
     root.Options.Add(option);
 }
@@ -67,7 +71,14 @@ root.SetAction(async (parse, cancellation) =>
             ReportDirectory = parse.GetValue(output)!,
             LiveView = profile.LiveView && !parse.GetValue(noLive),
             CompareWith = parse.GetValue(compare),
+            Generators = parse.GetValue(generators),
+            WarmUp = parse.GetValue(warmUp) is { } seconds ? TimeSpan.FromSeconds(seconds) : profile.WarmUp,
         };
+        if (options.Generators is < 1 or > 16) throw new FormatException("--generators must be 1 to 16");
+        if (options.Generators > 1 && options.Subscribers < options.Generators)
+        {
+            throw new FormatException("--generators needs at least as many --subscribers: each generator's first subscriber keeps its mark prices current");
+        }
         if (options.CompareWith is { } saved) RunComparison.Load(saved); // a bad baseline is refused before the run, not after it
         if (options.Duration > 3600) throw new FormatException("a run is at most one hour");
     }
@@ -75,6 +86,17 @@ root.SetAction(async (parse, cancellation) =>
     {
         Console.Error.WriteLine(e.Message);
         return 2;
+    }
+
+    if (parse.GetValue(worker) is { } slice)
+    {
+        var parts = slice.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int k) || !int.TryParse(parts[1], out int n) || k < 1 || k > n)
+        {
+            Console.Error.WriteLine($"--worker takes k/n with 1 <= k <= n, not {slice}");
+            return 2;
+        }
+        return await WorkerProtocol.RunWorkerAsync(options with { Generators = 1 }, k - 1, n, cancellation);
     }
 
     if (parse.GetValue(capacity))

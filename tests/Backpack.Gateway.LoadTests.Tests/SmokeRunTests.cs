@@ -11,8 +11,10 @@ namespace Backpack.Gateway.LoadTests.Tests;
 /// </summary>
 public class SmokeRunTests
 {
-    [Fact]
-    public async Task A_smoke_run_connects_both_channels_crashes_the_venue_and_reports_correct_figures()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // two worker processes with half the fleet each, their figures and deliveries merged
+    public async Task A_smoke_run_connects_both_channels_crashes_the_venue_and_reports_correct_figures(int generators)
     {
         string work = Path.Combine(Path.GetTempPath(), $"loadtest-smoke-{Guid.NewGuid():N}");
         string accounts = RepositoryFiles.PathOf("config/loadtest.json");
@@ -24,6 +26,7 @@ public class SmokeRunTests
             FixEndpoint = host.FixEndpoint,
             AccountsFile = accounts,
             ReportDirectory = Path.Combine(work, "reports"),
+            Generators = generators,
         };
         var progress = new StringWriter();
         try
@@ -41,6 +44,9 @@ public class SmokeRunTests
             }
             // The crash liquidated the leveraged accounts of both channels, and every event reached its client once.
             Assert.True(report.Liquidations.Started >= 2, $"liquidations: {report.Liquidations}");
+            // Every generator's clients were counted, and together they sent the whole plan.
+            Assert.Contains($"Load generators: {generators}", string.Join("\n", report.Settings));
+            Assert.Equal(480, report.Totals.Single(t => t.Channel == "FIX").Sent); // inject:60:8s
             Assert.True(report.Liquidations.TotalNotional > 0);
             Assert.All(report.Audit, a => Assert.True(a.Expected > 0 && a.Delivered == a.Expected && a.Lost == 0 && a.Duplicated == 0 && a.Unexpected == 0, a.ToString()));
             Assert.True(report.Phases.Single(p => p.Channel == "WebSocket" && p.Phase == "during").Ok > 0);

@@ -26,6 +26,17 @@ public sealed class Deliveries(Channel channel, int account, string client)
 
     public void Add(string key, long receivedMicros, long receivedTicks) => _received.Enqueue(new Delivery(key, receivedMicros, receivedTicks));
 
+    /// <summary>A copy of another process's deliveries (its received times are on the same machine's clocks).</summary>
+    public static Deliveries From(DeliveriesSnapshot snapshot)
+    {
+        var copy = new Deliveries((Channel)snapshot.Channel, snapshot.Account, snapshot.Client) { Disconnected = snapshot.Disconnected };
+        foreach (var d in snapshot.Received) copy._received.Enqueue(d);
+        copy.Freeze();
+        return copy;
+    }
+
+    public DeliveriesSnapshot Snapshot() => new((int)Channel, Account, Client, Disconnected, [.. Received]);
+
     /// <summary>Fixes <see cref="Received"/> before the engine's log is read, so that nothing arriving later can lack its log entry.</summary>
     public void Freeze() => _frozen = [.. _received];
 
@@ -44,3 +55,6 @@ public sealed class Deliveries(Channel channel, int account, string client)
 }
 
 public readonly record struct Delivery(string Key, long ReceivedMicros, long ReceivedTicks);
+
+/// <summary>One client's deliveries as plain data.</summary>
+public sealed record DeliveriesSnapshot(int Channel, int Account, string Client, string? Disconnected, Delivery[] Received);

@@ -71,6 +71,33 @@ public sealed class LatencyHistogram
         if (min < Volatile.Read(ref _min)) Volatile.Write(ref _min, min);
     }
 
+    /// <summary>The counts as plain data (non-empty buckets by index), to cross a process boundary.</summary>
+    public HistogramSnapshot Snapshot()
+    {
+        var indexes = new List<int>();
+        var counts = new List<long>();
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            long c = Volatile.Read(ref _counts[i]);
+            if (c == 0) continue;
+            indexes.Add(i);
+            counts.Add(c);
+        }
+        return new HistogramSnapshot(_subBits, [.. indexes], [.. counts], Count, Volatile.Read(ref _sum), Min, Max);
+    }
+
+    /// <summary>Adds the counts of a snapshot (same bucket layout) to this histogram.</summary>
+    public void Add(HistogramSnapshot snapshot)
+    {
+        if (snapshot.SubBucketBits != _subBits) throw new ArgumentException("different bucket layouts", nameof(snapshot));
+        if (snapshot.Total == 0) return;
+        for (int i = 0; i < snapshot.Indexes.Length; i++) Interlocked.Add(ref _counts[snapshot.Indexes[i]], snapshot.Counts[i]);
+        Interlocked.Add(ref _total, snapshot.Total);
+        Interlocked.Add(ref _sum, snapshot.Sum);
+        if (snapshot.Max > Volatile.Read(ref _max)) Volatile.Write(ref _max, snapshot.Max);
+        if (snapshot.Min < Volatile.Read(ref _min)) Volatile.Write(ref _min, snapshot.Min);
+    }
+
     /// <summary>A new histogram holding every count of <paramref name="parts"/>.</summary>
     public static LatencyHistogram Merge(IEnumerable<LatencyHistogram> parts)
     {
@@ -176,3 +203,6 @@ public sealed class LatencyHistogram
         return LowestIn(index) + (1L << shift) - 1;
     }
 }
+
+/// <summary>A <see cref="LatencyHistogram"/>'s counts as plain data: the non-empty buckets by index, the total, sum, minimum and maximum.</summary>
+public sealed record HistogramSnapshot(int SubBucketBits, int[] Indexes, long[] Counts, long Total, long Sum, long Min, long Max);

@@ -27,9 +27,10 @@ public sealed record ResourceSample(double At, VenueMetrics Venue, ProcessSnapsh
 /// Reads the venue's /metrics and this process's own counters every <see cref="Interval"/> during the
 /// measured run, so that the report can show where the time went beside the latency: CPU and
 /// garbage collection of the venue and of the load generator per phase, and the depth of the
-/// engine's inbound queue and of the dispatchers' backlogs as they were sampled.
+/// engine's inbound queue and of the dispatchers' backlogs as they were sampled. The load
+/// generator's CPU includes its worker processes'.
 /// </summary>
-public sealed class ResourceSampler(AdminApi admin, RunClock clock)
+public sealed class ResourceSampler(AdminApi admin, RunClock clock, IReadOnlyList<System.Diagnostics.Process>? workers = null)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
@@ -62,6 +63,12 @@ public sealed class ResourceSampler(AdminApi admin, RunClock clock)
         {
             double at = clock.Elapsed;
             var generator = ProcessSnapshot.OfThisProcess();
+            foreach (var worker in workers ?? [])
+            {
+                // A worker's CPU from the system (its GC is in its own notes at the end).
+                worker.Refresh();
+                if (!worker.HasExited) generator = generator with { CpuSeconds = generator.CpuSeconds + worker.TotalProcessorTime.TotalSeconds };
+            }
             var venue = await admin.MetricsAsync(CancellationToken.None);
             _samples.Add(new ResourceSample(at, venue, ProcessSnapshot.OfVenue(venue), generator));
         }

@@ -132,7 +132,60 @@ public sealed class RunRecorder
         _perSecond.Where(p => p.Key.Item1 == channel).OrderBy(p => p.Key.Item2)
             .Select(p => (p.Key.Item2, p.Value.Count, p.Value.ValueAt(50), p.Value.ValueAt(99), p.Value.Max)).ToList();
 
+    /// <summary>What the clients recorded, as plain data for the coordinator of a multi-process run.</summary>
+    public RecorderSnapshot Snapshot()
+    {
+        var phases = new List<PhaseSnapshot>();
+        for (int c = 0; c < 2; c++)
+        {
+            for (int p = 0; p < 3; p++)
+            {
+                var f = _figures[c, p];
+                phases.Add(new PhaseSnapshot(c, p, [.. f.Sent], [.. f.Ok], [.. f.Failed], f.Ack.Select(h => h.Snapshot()).ToArray(), f.FillDelivery.Snapshot(),
+                    f.PacerLateness.Snapshot(), f.NewOrderService.Snapshot(), Interlocked.Read(ref f.EarlySends), new Dictionary<string, long>(f.Failures),
+                    Interlocked.Read(ref f.Fills)));
+            }
+        }
+        return new RecorderSnapshot(phases, _perSecond.Select(p => new SecondSnapshot((int)p.Key.Item1, p.Key.Item2, p.Value.Snapshot())).ToList());
+    }
+
+    /// <summary>Adds another process's recording (on the same clock) to this one.</summary>
+    public void Add(RecorderSnapshot snapshot)
+    {
+        foreach (var s in snapshot.Phases)
+        {
+            var f = _figures[s.Channel, s.Phase];
+            for (int k = 0; k < 3; k++)
+            {
+                Interlocked.Add(ref f.Sent[k], s.Sent[k]);
+                Interlocked.Add(ref f.Ok[k], s.Ok[k]);
+                Interlocked.Add(ref f.Failed[k], s.Failed[k]);
+                f.Ack[k].Add(s.Ack[k]);
+            }
+            f.FillDelivery.Add(s.FillDelivery);
+            f.PacerLateness.Add(s.PacerLateness);
+            f.NewOrderService.Add(s.NewOrderService);
+            Interlocked.Add(ref f.EarlySends, s.EarlySends);
+            Interlocked.Add(ref f.Fills, s.Fills);
+            foreach (var (reason, count) in s.Failures) f.Failures.AddOrUpdate(reason, count, (_, n) => n + count);
+        }
+        foreach (var second in snapshot.Seconds)
+        {
+            _perSecond.GetOrAdd(((Channel)second.Channel, second.Second), _ => new LatencyHistogram(6)).Add(second.Ack);
+        }
+    }
+
     /// <summary>Every phase of a channel merged.</summary>
     public LatencyHistogram AckOverall(Channel channel, RequestKind kind) =>
         LatencyHistogram.Merge(Enumerable.Range(0, 3).Select(p => _figures[(int)channel, p].Ack[(int)kind]));
 }
+
+/// <summary>One channel's figures in one phase, as plain data (<see cref="RunRecorder.Snapshot"/>).</summary>
+public sealed record PhaseSnapshot(int Channel, int Phase, long[] Sent, long[] Ok, long[] Failed, HistogramSnapshot[] Ack, HistogramSnapshot FillDelivery,
+    HistogramSnapshot PacerLateness, HistogramSnapshot NewOrderService, long EarlySends, Dictionary<string, long> Failures, long Fills);
+
+/// <summary>One second's new-order acknowledgements of one channel.</summary>
+public sealed record SecondSnapshot(int Channel, int Second, HistogramSnapshot Ack);
+
+/// <summary>A <see cref="RunRecorder"/>'s client-side figures as plain data.</summary>
+public sealed record RecorderSnapshot(IReadOnlyList<PhaseSnapshot> Phases, IReadOnlyList<SecondSnapshot> Seconds);

@@ -114,6 +114,9 @@ public sealed class RunClock
     /// <summary>Starts the clock again from now (the measured run begins after the warm-up).</summary>
     public void Restart() => _start = Stopwatch.GetTimestamp();
 
+    /// <summary>Starts the clock at <paramref name="ticks"/> (Stopwatch: the machine's monotonic clock, the same in every process of a run).</summary>
+    public void RestartAt(long ticks) => _start = ticks;
+
     public long Ticks => Stopwatch.GetTimestamp();
     public double Elapsed => (Stopwatch.GetTimestamp() - _start) / (double)Stopwatch.Frequency;
     public double SecondsAt(long ticks) => (ticks - _start) / (double)Stopwatch.Frequency;
