@@ -35,12 +35,13 @@ var capacity = new Option<bool>("--capacity") { Description = "Capacity mode: cr
 var capacityFrom = new Option<double>("--capacity-from") { Description = "The first step's offered rate, FIX + WebSocket, requests/s", DefaultValueFactory = _ => 2000 };
 var capacityStep = new Option<double>("--capacity-step") { Description = "How much each step adds, requests/s", DefaultValueFactory = _ => 1000 };
 var capacityMax = new Option<double>("--capacity-max") { Description = "The last step's rate at most, requests/s", DefaultValueFactory = _ => 20000 };
+var capacityRepeats = new Option<int>("--capacity-repeats") { Description = "Runs per capacity step, judged on the median (a single noisy run decides nothing)", DefaultValueFactory = _ => 1 };
 var ackLimit = new Option<double>("--ack-p99-limit") { Description = "Capacity objective: the new-order acknowledgement p99 during the crash, per channel, milliseconds", DefaultValueFactory = _ => 10 };
 var generators = new Option<int>("--generators") { Description = "Load generator processes (1: every client in this one; more: worker processes with a slice of the fleet each, at most 16 and at most the subscribers)", DefaultValueFactory = _ => 1 };
 var warmUp = new Option<double?>("--warm-up") { Description = "Seconds of unmeasured load at half rate before the run (standard 5)" };
 var worker = new Option<string?>("--worker") { Description = "Internal: run as load generator k of n (k/n), driven by the run over standard input", Hidden = true };
 var startHost = new Option<bool>("--start-host") { Description = "Start the gateway (built beside this program) with the fleet overlay, fresh state and free ports, run, and stop it" };
-foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare, capacity, capacityFrom, capacityStep, capacityMax, ackLimit, generators, warmUp, worker })
+foreach (var option in new Option[] { url, ws, fix, token, accounts, smoke, fixSessions, wsTraders, subscribers, fixLoad, wsLoad, scenario, crashAt, crashSpeed, leverage, output, noLive, startHost, compare, capacity, capacityFrom, capacityStep, capacityMax, ackLimit, capacityRepeats, generators, warmUp, worker })
 {
     root.Options.Add(option);
 }
@@ -106,10 +107,13 @@ root.SetAction(async (parse, cancellation) =>
             Console.Error.WriteLine("--capacity needs --start-host: every step runs on a fresh gateway (the crash liquidates the fleet's leveraged accounts)");
             return 2;
         }
-        var search = new CapacityOptions(parse.GetValue(capacityFrom), parse.GetValue(capacityStep), parse.GetValue(capacityMax), parse.GetValue(ackLimit));
-        if (search.FromRate <= 0 || search.StepRate <= 0 || search.MaxRate < search.FromRate || search.AckP99LimitMilliseconds <= 0)
+        var search = new CapacityOptions(parse.GetValue(capacityFrom), parse.GetValue(capacityStep), parse.GetValue(capacityMax), parse.GetValue(ackLimit))
         {
-            Console.Error.WriteLine("--capacity-from and --capacity-step must be above 0, --capacity-max at least --capacity-from, --ack-p99-limit above 0");
+            Repeats = parse.GetValue(capacityRepeats),
+        };
+        if (search.FromRate <= 0 || search.StepRate <= 0 || search.MaxRate < search.FromRate || search.AckP99LimitMilliseconds <= 0 || search.Repeats is < 1 or > 9)
+        {
+            Console.Error.WriteLine("--capacity-from and --capacity-step must be above 0, --capacity-max at least --capacity-from, --ack-p99-limit above 0, --capacity-repeats 1 to 9");
             return 2;
         }
         return await CapacityCommand.RunAsync(search, options, cancellation);

@@ -49,6 +49,28 @@ public class CapacitySearchTests
     }
 
     [Fact]
+    public async Task With_repeats_a_step_stands_on_its_median_run_and_any_run_that_loses_an_event_breaks_it()
+    {
+        // Three runs a step: p99 of 9, 12 and 8 ms at 2,000/s (the median, 9 ms, holds); at 3,000/s one run loses an event.
+        var p99s = new Queue<(long P99, long Lost)>([(9_000, 0), (12_000, 0), (8_000, 0), (5_000, 0), (5_000, 1), (5_000, 0)]);
+        var search = new CapacitySearch(Search with { Repeats = 3 }, LoadTestOptions.Standard, TextWriter.Null);
+        var folders = new List<string>();
+        var steps = await search.RunAsync((options, _) =>
+        {
+            folders.Add(options.ReportDirectory);
+            var (p99, lost) = p99s.Dequeue();
+            return Task.FromResult(new RunResult(TestReports.Report(options.Plan, p50: 500, okPerSecond: 1000, p99: p99, lost: lost), "report.md", "report.html"));
+        }, "/tmp/capacity", CancellationToken.None);
+
+        Assert.Equal(2, steps.Count);
+        Assert.True(steps[0].Held);
+        Assert.Equal((9_000L, 3), (steps[0].FixAck.P99, steps[0].Runs));
+        Assert.False(steps[1].Held);
+        Assert.Equal(1, steps[1].EventsLost);
+        Assert.Equal(Path.Combine("/tmp/capacity", "step-002000-run2"), folders[1]);
+    }
+
+    [Fact]
     public void Every_step_runs_the_template_at_its_rate_with_the_crash_early_in_a_shorter_run()
     {
         var search = new CapacitySearch(Search, LoadTestOptions.Standard with { FixSessions = 200 }, TextWriter.Null);

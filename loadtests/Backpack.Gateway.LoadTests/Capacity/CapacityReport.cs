@@ -17,7 +17,8 @@ public static class CapacityReport
         s.AppendLine();
         s.AppendLine($"Each step is a crash run on a fresh venue ({capacity.StepSeconds:0.#} s, the crash from {capacity.CrashAt:0.#} s) at a higher offered rate, " +
                      $"{capacity.FixShare:P0} of it on FIX; a step holds when, during the crash, the new-order acknowledgement p99 of both channels stays at or below " +
-                     $"{capacity.AckP99LimitMilliseconds:0.#} ms and the run's verdict is correct (no liquidation or ADL event lost or duplicated, no client dropped, no request unanswered, the money checks hold).");
+                     $"{capacity.AckP99LimitMilliseconds:0.#} ms and the run's verdict is correct (no liquidation or ADL event lost or duplicated, no client dropped, no request unanswered, the money checks hold)." +
+                     (capacity.Repeats > 1 ? $" Each step ran {capacity.Repeats} times: its figures are those of the run with the median worse-channel p99, and every run had to be correct." : ""));
         s.AppendLine();
         s.AppendLine($"Plan of the first step: `{plan}`.");
         s.AppendLine();

@@ -15,6 +15,9 @@ public sealed record CapacityOptions(double FromRate, double StepRate, double Ma
     public double CrashAt { get; init; } = 5;
     public double RampSeconds { get; init; } = 3;
 
+    /// <summary>Runs per step: the step is judged on the run with the median worst p99, and every run must be correct.</summary>
+    public int Repeats { get; init; } = 1;
+
     public IEnumerable<double> Rates()
     {
         for (double rate = FromRate; rate <= MaxRate + 1e-9; rate += StepRate) yield return rate;
@@ -27,6 +30,9 @@ public sealed record CapacityStep(double OfferedRate, double FixRate, double Web
     int ClientsDropped, long Unanswered, double VenueCpuShare, double GeneratorCpuShare, IReadOnlyList<string> Broken, string ReportPath)
 {
     public bool Held => Broken.Count == 0;
+
+    /// <summary>How many runs the step had (<see cref="CapacitySearch.Median"/>).</summary>
+    public int Runs { get; init; } = 1;
 }
 
 /// <summary>
@@ -47,14 +53,41 @@ public sealed class CapacitySearch(CapacityOptions capacity, LoadTestOptions tem
         {
             var options = StepOptions(rate, folder);
             log.WriteLine($"Capacity step {steps.Count + 1}: {rate:N0} requests/s offered ({LoadSimulation.TopRate(options.FixPlan):N0} FIX, {LoadSimulation.TopRate(options.WebSocketPlan):N0} WebSocket)");
-            var result = await runStep(options, cancellation);
-            var step = Judge(rate, options, result);
+            var runs = new List<CapacityStep>();
+            for (int r = 0; r < capacity.Repeats; r++)
+            {
+                var result = await runStep(options with { ReportDirectory = capacity.Repeats == 1 ? options.ReportDirectory : $"{options.ReportDirectory}-run{r + 1}" }, cancellation);
+                runs.Add(Judge(rate, options, result));
+            }
+            var step = Median(runs);
             steps.Add(step);
             log.WriteLine($"  {(step.Held ? "held" : "broke: " + string.Join("; ", step.Broken))}; ack p99 during the crash FIX {MarkdownReport.Latency(step.FixAck.P99, step.FixAck.Count)}, " +
                           $"WebSocket {MarkdownReport.Latency(step.WebSocketAck.P99, step.WebSocketAck.Count)}");
             if (!step.Held) break;
         }
         return steps;
+    }
+
+    /// <summary>
+    /// The step's verdict over its runs: the run whose worse channel p99 is the median stands for the
+    /// step (a single unlucky run does not decide it, nor a lucky one), and a correctness problem in
+    /// any run (an event lost, a client dropped, ...) breaks the step.
+    /// </summary>
+    public static CapacityStep Median(IReadOnlyList<CapacityStep> runs)
+    {
+        var ordered = runs.OrderBy(r => Math.Max(r.FixAck.P99, r.WebSocketAck.P99)).ToList();
+        var median = ordered[(ordered.Count - 1) / 2];
+        var broken = median.Broken.Where(b => b.Contains(" ack p99 ", StringComparison.Ordinal)).ToList();
+        broken.AddRange(runs.SelectMany(r => r.Broken.Where(b => !b.Contains(" ack p99 ", StringComparison.Ordinal))).Distinct());
+        return median with
+        {
+            Broken = broken,
+            EventsLost = runs.Max(r => r.EventsLost),
+            EventsDuplicated = runs.Max(r => r.EventsDuplicated),
+            ClientsDropped = runs.Max(r => r.ClientsDropped),
+            Unanswered = runs.Max(r => r.Unanswered),
+            Runs = runs.Count,
+        };
     }
 
     /// <summary>The template run at <paramref name="rate"/> (FIX and WebSocket split by the share), with the step's length and crash.</summary>
