@@ -14,10 +14,8 @@ public sealed class LatencyHistogram
 {
     private readonly int _subBits;
     private readonly long[] _counts;
-    private long _total;
     private long _max = long.MinValue;
     private long _min = long.MaxValue;
-    private long _sum;
 
     public LatencyHistogram(int subBucketBits = 8)
     {
@@ -26,18 +24,41 @@ public sealed class LatencyHistogram
         _counts = new long[IndexOf(long.MaxValue) + 1];
     }
 
-    public long Count => Volatile.Read(ref _total);
-    public long Max => Count == 0 ? 0 : Volatile.Read(ref _max);
-    public long Min => Count == 0 ? 0 : Volatile.Read(ref _min);
-    public double Mean => Count == 0 ? 0 : (double)Volatile.Read(ref _sum) / Count;
+    /// <summary>Values recorded: the sum of the buckets (kept nowhere else, so that writers share no counter).</summary>
+    public long Count
+    {
+        get
+        {
+            long total = 0;
+            for (int i = 0; i < _counts.Length; i++) total += Volatile.Read(ref _counts[i]);
+            return total;
+        }
+    }
+
+    public long Max => Volatile.Read(ref _max) is var max && max == long.MinValue ? 0 : max;
+    public long Min => Volatile.Read(ref _min) is var min && min == long.MaxValue ? 0 : min;
+
+    /// <summary>The mean of the buckets' middle values: exact below 2^SubBucketBits, within half a sub-bucket above.</summary>
+    public double Mean
+    {
+        get
+        {
+            double sum = 0;
+            long total = 0;
+            foreach (var (low, high, count) in Buckets())
+            {
+                sum += (low + high) / 2.0 * count;
+                total += count;
+            }
+            return total == 0 ? 0 : sum / total;
+        }
+    }
 
     /// <summary>Counts one value; negative values (clock steps) count as 0.</summary>
     public void Record(long value)
     {
         if (value < 0) value = 0;
         Interlocked.Increment(ref _counts[IndexOf(value)]);
-        Interlocked.Increment(ref _total);
-        Interlocked.Add(ref _sum, value);
         long max = Volatile.Read(ref _max);
         while (value > max)
         {
@@ -64,8 +85,6 @@ public sealed class LatencyHistogram
             long c = Volatile.Read(ref other._counts[i]);
             if (c != 0) Interlocked.Add(ref _counts[i], c);
         }
-        Interlocked.Add(ref _total, other.Count);
-        Interlocked.Add(ref _sum, Volatile.Read(ref other._sum));
         long max = other.Max, min = other.Min;
         if (max > Volatile.Read(ref _max)) Volatile.Write(ref _max, max);
         if (min < Volatile.Read(ref _min)) Volatile.Write(ref _min, min);
@@ -83,7 +102,7 @@ public sealed class LatencyHistogram
             indexes.Add(i);
             counts.Add(c);
         }
-        return new HistogramSnapshot(_subBits, [.. indexes], [.. counts], Count, Volatile.Read(ref _sum), Min, Max);
+        return new HistogramSnapshot(_subBits, [.. indexes], [.. counts], counts.Sum(), Min, Max);
     }
 
     /// <summary>Adds the counts of a snapshot (same bucket layout) to this histogram.</summary>
@@ -92,8 +111,6 @@ public sealed class LatencyHistogram
         if (snapshot.SubBucketBits != _subBits) throw new ArgumentException("different bucket layouts", nameof(snapshot));
         if (snapshot.Total == 0) return;
         for (int i = 0; i < snapshot.Indexes.Length; i++) Interlocked.Add(ref _counts[snapshot.Indexes[i]], snapshot.Counts[i]);
-        Interlocked.Add(ref _total, snapshot.Total);
-        Interlocked.Add(ref _sum, snapshot.Sum);
         if (snapshot.Max > Volatile.Read(ref _max)) Volatile.Write(ref _max, snapshot.Max);
         if (snapshot.Min < Volatile.Read(ref _min)) Volatile.Write(ref _min, snapshot.Min);
     }
@@ -204,5 +221,5 @@ public sealed class LatencyHistogram
     }
 }
 
-/// <summary>A <see cref="LatencyHistogram"/>'s counts as plain data: the non-empty buckets by index, the total, sum, minimum and maximum.</summary>
-public sealed record HistogramSnapshot(int SubBucketBits, int[] Indexes, long[] Counts, long Total, long Sum, long Min, long Max);
+/// <summary>A <see cref="LatencyHistogram"/>'s counts as plain data: the non-empty buckets by index, the total, minimum and maximum.</summary>
+public sealed record HistogramSnapshot(int SubBucketBits, int[] Indexes, long[] Counts, long Total, long Min, long Max);
