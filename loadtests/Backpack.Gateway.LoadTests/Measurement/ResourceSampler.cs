@@ -72,7 +72,7 @@ public sealed class ResourceSampler(AdminApi admin, RunClock clock, IReadOnlyLis
             var venue = await admin.MetricsAsync(CancellationToken.None);
             _samples.Add(new ResourceSample(at, venue, ProcessSnapshot.OfVenue(venue), generator));
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException or InvalidOperationException)
         {
             _failures++;
             _firstFailure ??= e.Message;
