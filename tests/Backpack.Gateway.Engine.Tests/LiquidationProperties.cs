@@ -100,6 +100,30 @@ public class LiquidationProperties
     }
 
     [Fact]
+    public void A_crash_played_faster_gets_fewer_engine_ticks_and_keeps_the_money_sound()
+    {
+        Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>
+        {
+            var random = new Random(seed);
+            var scenario = RandomPath(random);
+            var population = Population(random, seed);
+            double speed = random.Next(2, 11);
+            var simulation = new CrashSimulation(Markets(), StartPrices(), population);
+            var checker = new InvariantChecker(simulation.Engine);
+            simulation.AfterCommand = checker.Check;
+            simulation.Populate();
+            var summary = simulation.Run(scenario, speed);
+
+            // One tick every 1/TicksPerSecond of real time: the path's ticks shrink by the speed, the recovery's do not.
+            double pathTicks = scenario.DurationSeconds * population.TicksPerSecond / speed;
+            int recoveryTicks = population.RecoverySeconds * population.TicksPerSecond;
+            Assert.InRange(summary.Ticks.Count, Math.Floor(pathTicks) + recoveryTicks, Math.Ceiling(pathTicks) + 1 + recoveryTicks);
+            Assert.Equal(0, summary.StillLiquidating);
+            return true;
+        }).Check(Config.WithMaxTest(10));
+    }
+
+    [Fact]
     public void The_same_scenario_and_seed_give_the_same_events_and_state_hash()
     {
         Prop.ForAll(Arb.From(Gen.Choose(1, int.MaxValue)), seed =>

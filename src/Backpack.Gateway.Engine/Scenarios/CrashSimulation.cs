@@ -253,25 +253,32 @@ public sealed class CrashSimulation
         Quote(_startPrices, 1m);
     }
 
-    /// <summary>Plays the scenario (then the recovery seconds) and returns the summary.</summary>
-    public SimulationSummary Run(CrashScenario scenario)
+    /// <summary>
+    /// Plays the scenario (then the recovery seconds) and returns the summary. At
+    /// <paramref name="speed"/> the path plays that many times faster while the engine keeps its tick
+    /// rate, as the host's scenarios do at a playback speed: each tick then follows a move as large as
+    /// <paramref name="speed"/> seconds of the path.
+    /// </summary>
+    public SimulationSummary Run(CrashScenario scenario, double speed = 1)
     {
+        if (!(speed is >= 0.01 and <= 1000)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "speed must be 0.01 to 1000");
         long fundStart = _engine.InsuranceFundBalance;
         _markSamples.Clear();
         _worst = new WorstMarkUpdate(0, 0, 0, 0);
         var tickSamples = new List<double>();
         long start = _time;
         long[] last = _startPrices;
-        foreach (var step in ScenarioPlayer.Steps(scenario, _startPrices, 1_000_000L / Math.Max(1, _population.TicksPerSecond)))
+        long tickMicros = 1_000_000L / Math.Max(1, _population.TicksPerSecond);
+        foreach (var step in ScenarioPlayer.Steps(scenario, _startPrices, Math.Max(1, (long)(tickMicros * speed))))
         {
-            _time = Math.Max(_time, start + step.OffsetMicros);
+            _time = Math.Max(_time, start + (long)(step.OffsetMicros / speed));
             PlayStep(step.IndexPrices, step.Tick, scenario.Liquidity, tickSamples);
             last = step.IndexPrices;
         }
         int recoveryTicks = _population.RecoverySeconds * Math.Max(1, _population.TicksPerSecond);
         for (int s = 1; s <= recoveryTicks; s++)
         {
-            _time = Math.Max(_time, start + scenario.DurationSeconds * 1_000_000L + s * 1_000_000L / Math.Max(1, _population.TicksPerSecond));
+            _time = Math.Max(_time, start + (long)(scenario.DurationSeconds * 1_000_000L / speed) + s * tickMicros);
             PlayStep(last, true, scenario.Liquidity, tickSamples);
         }
 

@@ -28,9 +28,11 @@ public static class SimulateCommand
         var stops = new Option<decimal>("--stop-losses") { Description = "Share of the traders with a stop-loss (2-8% from entry)", DefaultValueFactory = _ => 0.3m };
         var funding = new Option<int>("--funding-interval") { Description = "Funding interval of every market in seconds (0 = the markets' own)", DefaultValueFactory = _ => 60 };
         var markets = new Option<string>("--markets") { Description = "Markets file", DefaultValueFactory = _ => "config/markets.json" };
+        var matrix = new Option<bool>("--matrix") { Description = "Every scenario (or the one given) at every speed of --speeds, a fresh population each, then one table" };
+        var speeds = new Option<string>("--speeds") { Description = "Playback speeds: the path plays this many times faster while the engine keeps its tick rate", DefaultValueFactory = _ => "1" };
 
         var command = new Command("simulate", "Run a crash scenario with a generated population through the engine (no network) and print a summary");
-        foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets }) command.Options.Add(option);
+        foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets, matrix, speeds }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             IReadOnlyList<MarketDefinition> definitions;
@@ -56,22 +58,38 @@ public static class SimulateCommand
                 StopLossShare = parse.GetValue(stops),
                 FundingIntervalSeconds = parse.GetValue(funding),
             };
-            var scenarios = parse.GetValue(all)
+            double[] playback;
+            try
+            {
+                playback = parse.GetValue(speeds)!.Split(',').Select(x => double.Parse(x, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+                if (playback.Any(x => !(x is >= 0.01 and <= 1000))) throw new FormatException();
+            }
+            catch (FormatException)
+            {
+                Console.Error.WriteLine($"--speeds takes speeds 0.01 to 1000 separated by commas, e.g. 1,3,6,10, not {parse.GetValue(speeds)}");
+                return 2;
+            }
+            bool every = parse.GetValue(all) || (parse.GetValue(matrix) && parse.GetResult(scenario) is null or { Implicit: true });
+            var scenarios = every
                 ? Directory.GetFiles(ConfigFiles.Resolve("config/scenarios"), "*.json").Order(StringComparer.Ordinal).ToList()
                 : [ScenarioPath(parse.GetValue(scenario)!)];
+            var table = new List<(string Scenario, double Speed, SimulationSummary Summary)>();
             foreach (string path in scenarios)
+            foreach (double speed in playback)
             {
                 var crash = CrashScenario.Parse(File.ReadAllText(path), path);
-                Console.WriteLine($"Scenario {crash.Name}: {crash.Description}");
+                Console.WriteLine($"Scenario {crash.Name} at speed {speed.ToString(CultureInfo.InvariantCulture)}: {crash.Description}");
                 Console.WriteLine($"Population: {population.Accounts:N0} traders (leverage {population.LeverageMix}, entries within {population.EntrySpread:P0}), " +
                                   $"{population.MarketMakers} market makers x {population.Levels} levels x {population.EffectiveLiquidityPerLevel * crash.Liquidity:N0} USDC a side, " +
                                   $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, seed {population.Seed}, " +
                                   $"{population.StopLossShare:P0} with stop-losses, funding every {population.FundingIntervalSeconds} s");
                 var simulation = new CrashSimulation(definitions, StartPrices(definitions), population);
                 simulation.Populate();
-                var summary = simulation.Run(crash);
+                var summary = simulation.Run(crash, speed);
                 Print(summary);
+                table.Add((crash.Name, speed, summary));
             }
+            if (parse.GetValue(matrix)) PrintMatrix(table);
             return 0;
         });
         return command;
@@ -83,6 +101,22 @@ public static class SimulateCommand
     private static long[] StartPrices(IReadOnlyList<MarketDefinition> markets) =>
         markets.Select(m => m.TryPriceToTicks(m.ReferencePrice, out long ticks) ? ticks
             : throw new FormatException($"{m.Symbol}: ReferencePrice is needed to simulate")).ToArray();
+
+    /// <summary>One line per scenario and speed, as Markdown: where the liquidated notional closed, the fund's P&amp;L and what was left unsettled.</summary>
+    public static void PrintMatrix(IReadOnlyList<(string Scenario, double Speed, SimulationSummary Summary)> rows)
+    {
+        static string Pct(double share) => (share * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+        static string Usd(long micros) => Usdc.ToDecimal(micros).ToString("N0", CultureInfo.InvariantCulture);
+        Console.WriteLine("| scenario | speed | liquidations (bankrupt) | book | backstop | insurance fund | ADL | notional closed (USDC) | fund P&L (USDC) | negative equity left |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (scenario, speed, s) in rows)
+        {
+            Console.WriteLine($"| {scenario} | {speed.ToString(CultureInfo.InvariantCulture)} | {s.LiquidationsStarted:N0} ({s.Bankrupt:N0}) | {Pct(s.Share(s.BookNotional))} | " +
+                              $"{Pct(s.Share(s.BackstopNotional))} | {Pct(s.Share(s.FundNotional))} | {Pct(s.Share(s.AdlNotional))} | {Usd(s.TotalNotional)} | " +
+                              $"{Usd(s.FundEnd - s.FundStart)} | {s.NegativeEquityAccounts} |");
+        }
+        Console.WriteLine();
+    }
 
     public static void Print(SimulationSummary s)
     {
