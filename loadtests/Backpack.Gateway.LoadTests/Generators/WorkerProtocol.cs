@@ -45,8 +45,16 @@ public static class WorkerProtocol
                         long start = long.Parse(words[1], CultureInfo.InvariantCulture);
                         running = Task.Run(async () =>
                         {
-                            await generator.RunAsync(start, cancellation);
-                            Console.WriteLine(Ran);
+                            try
+                            {
+                                await generator.RunAsync(start, cancellation);
+                                Console.WriteLine(Ran);
+                            }
+                            catch (Exception e) when (e is not OperationCanceledException)
+                            {
+                                Console.WriteLine($"{Failed} {e.Message.ReplaceLineEndings(" ")}"); // the run waits for @ran: tell it now
+                                throw;
+                            }
                         }, cancellation);
                         break;
                     case Crash:
