@@ -107,6 +107,9 @@ public class LiquidationProperties
             var random = new Random(seed);
             var scenario = RandomPath(random);
             var population = Population(random, seed);
+            // A faster path leaves a funding payment (every 60 s of real time) inside the recovery, where it
+            // may start a liquidation that can stay on the book 60 s: the recovery must outlast both.
+            population.RecoverySeconds = population.FundingIntervalSeconds + 75;
             double speed = random.Next(2, 11);
             var simulation = new CrashSimulation(Markets(), StartPrices(), population);
             var checker = new InvariantChecker(simulation.Engine);
