@@ -123,8 +123,8 @@ public sealed class CrashLoadTest(LoadTestOptions options, TextWriter log)
         double at = clock.Elapsed;
         void Crash(double from, double to)
         {
-            recorder.OnCrash(from, to);
-            foreach (var g in generators.Where(g => g is not LocalGenerator)) g.OnCrash(from, to);
+            recorder.OnCrash(from, to); // the run's phases (a generator in this process shares this recorder)
+            foreach (var g in generators) g.OnCrash(from, to);
         }
         Crash(at, double.PositiveInfinity);
         double length = await admin.StartScenarioAsync(options.Scenario, options.CrashSpeed, cancellation);

@@ -126,8 +126,8 @@ root.SetAction(async (parse, cancellation) =>
         {
             string workingDirectory = Path.Combine(Path.GetTempPath(), "backpack-loadtest-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             Console.WriteLine($"Starting the gateway in {workingDirectory} ...");
-            host = await HostLauncher.StartAsync(workingDirectory, ["--config", options.AccountsFile, "--Admin:Token=" + options.AdminToken], TimeSpan.FromSeconds(120));
-            options = options with { HttpBase = host.HttpBase, WebSocketUri = host.WebSocketUri, FixEndpoint = host.FixEndpoint };
+            host = await HostLauncher.StartForAsync(options, workingDirectory);
+            options = host.Target(options);
         }
         var result = await new CrashLoadTest(options, Console.Out).RunAsync(cancellation);
         Console.WriteLine();

@@ -56,8 +56,9 @@ public class LoadPlanTests
     {
         var clock = new RunClock();
         var planned = new List<long>();
+        using var pacing = new PacingThread("pacer-test");
         // Two clients share 200 a second for 0.5 s: this one sends every other request, 50 in all.
-        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:200:500ms"), 0, 2, clock);
+        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:200:500ms"), 0, 2, clock, pacing);
         await pacer.RunAsync(t =>
         {
             planned.Add(t);
@@ -75,7 +76,8 @@ public class LoadPlanTests
         var clock = new RunClock();
         var closedStarts = new List<double>();
         using var stop = new CancellationTokenSource();
-        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:0:300ms,constant:1:2s"), 0, 1, clock);
+        using var pacing = new PacingThread("pacer-test");
+        var pacer = new Pacer(LoadSimulation.ParsePlan("inject:0:300ms,constant:1:2s"), 0, 1, clock, pacing);
         await pacer.RunAsync(_ => ValueTask.CompletedTask, async t =>
         {
             closedStarts.Add(clock.SecondsAt(t));

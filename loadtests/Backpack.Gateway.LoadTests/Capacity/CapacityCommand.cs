@@ -42,10 +42,10 @@ public static class CapacityCommand
     private static async Task<RunResult> RunStepAsync(LoadTestOptions options, CancellationToken cancellation)
     {
         string workingDirectory = Path.Combine(Path.GetTempPath(), "backpack-capacity-" + Guid.NewGuid().ToString("N")[..8]);
-        var host = await HostLauncher.StartAsync(workingDirectory, ["--config", options.AccountsFile, "--Admin:Token=" + options.AdminToken], TimeSpan.FromSeconds(120));
+        var host = await HostLauncher.StartForAsync(options, workingDirectory);
         try
         {
-            options = options with { HttpBase = host.HttpBase, WebSocketUri = host.WebSocketUri, FixEndpoint = host.FixEndpoint };
+            options = host.Target(options);
             return await new CrashLoadTest(options, TextWriter.Null).RunAsync(cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException)

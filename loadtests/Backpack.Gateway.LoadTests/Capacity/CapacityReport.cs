@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Backpack.Gateway.LoadTests.Reporting;
 
@@ -30,6 +29,8 @@ public static class CapacityReport
               $"({held.MaxBy(x => x.OfferedRate)!.FixRate:N0} FIX + {held.MaxBy(x => x.OfferedRate)!.WebSocketRate:N0} WebSocket)" +
               (first is null ? $"; every step up to the last ({capacity.MaxRate:N0}) held, so the limit lies higher." : $"; at {first.OfferedRate:N0}: {string.Join("; ", first.Broken)}."));
         s.AppendLine();
+        s.AppendLine("## Steps");
+        s.AppendLine();
         MarkdownReport.Table(s, ["offered/s", "FIX + WebSocket", "acknowledged/s", "FIX ack p50 / p99", "WebSocket ack p50 / p99", "FIX service p99", "WebSocket service p99",
                 "events lost / dup.", "CPU venue / generator", "held"],
             steps.Select(x => new[]
@@ -45,27 +46,8 @@ public static class CapacityReport
         return s.ToString();
     }
 
-    public static string Html(IReadOnlyList<CapacityStep> steps, CapacityOptions capacity, string plan)
-    {
-        var body = new StringBuilder();
-        foreach (var line in Markdown(steps, capacity, plan).Split('\n'))
-        {
-            if (line.StartsWith("# ", StringComparison.Ordinal)) body.Append("<h1>").Append(WebUtility.HtmlEncode(line[2..])).AppendLine("</h1>").AppendLine(Knee(steps, capacity));
-            else if (line.StartsWith('|') && !line.StartsWith("|---", StringComparison.Ordinal))
-            {
-                body.Append("<tr>");
-                foreach (string cell in line.Trim().Trim('|').Split('|')) body.Append("<td>").Append(WebUtility.HtmlEncode(cell.Trim().Replace("**", ""))).Append("</td>");
-                body.AppendLine("</tr>");
-            }
-            else if (line.Length > 0 && !line.StartsWith('|')) body.Append("<p>").Append(WebUtility.HtmlEncode(line.Replace("**", ""))).AppendLine("</p>");
-        }
-        string html = body.ToString();
-        int firstRow = html.IndexOf("<tr>", StringComparison.Ordinal), lastRow = html.LastIndexOf("</tr>", StringComparison.Ordinal);
-        if (firstRow >= 0) html = html[..firstRow] + "<table>" + html[firstRow..(lastRow + 5)] + "</table>" + html[(lastRow + 5)..];
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Crash load test: capacity</title><style>" +
-               "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px} table{border-collapse:collapse} td{border:1px solid #d0d7de;padding:3px 8px}" +
-               "</style></head><body>\n" + html + "</body></html>\n";
-    }
+    public static string Html(IReadOnlyList<CapacityStep> steps, CapacityOptions capacity, string plan) =>
+        HtmlReport.Page("Crash load test: capacity", Markdown(steps, capacity, plan), "<h2>The knee</h2>\n" + Knee(steps, capacity), "Steps");
 
     /// <summary>The knee: offered rate (x) against the acknowledgement p50 (solid) and p99 (dashed) during the crash per channel (log y), the limit as a red line.</summary>
     public static string Knee(IReadOnlyList<CapacityStep> steps, CapacityOptions capacity)

@@ -27,8 +27,12 @@ public sealed record CapacityOptions(double FromRate, double StepRate, double Ma
 /// <summary>One step of the search: the offered rate, the run's figures during the crash and whether every objective held.</summary>
 public sealed record CapacityStep(double OfferedRate, double FixRate, double WebSocketRate, double AcknowledgedPerSecond,
     Percentiles FixAck, Percentiles WebSocketAck, Percentiles FixService, Percentiles WebSocketService, long EventsLost, long EventsDuplicated,
-    int ClientsDropped, long Unanswered, double VenueCpuShare, double GeneratorCpuShare, IReadOnlyList<string> Broken, string ReportPath)
+    int ClientsDropped, long Unanswered, double VenueCpuShare, double GeneratorCpuShare, IReadOnlyList<string> SlowChannels, IReadOnlyList<string> Problems,
+    string ReportPath)
 {
+    /// <summary>Every objective the step broke: a channel's p99 over the limit, then the run's correctness problems.</summary>
+    public IReadOnlyList<string> Broken => [.. SlowChannels, .. Problems];
+
     public bool Held => Broken.Count == 0;
 
     /// <summary>How many runs the step had (<see cref="CapacitySearch.Median"/>).</summary>
@@ -77,11 +81,9 @@ public sealed class CapacitySearch(CapacityOptions capacity, LoadTestOptions tem
     {
         var ordered = runs.OrderBy(r => Math.Max(r.FixAck.P99, r.WebSocketAck.P99)).ToList();
         var median = ordered[(ordered.Count - 1) / 2];
-        var broken = median.Broken.Where(b => b.Contains(" ack p99 ", StringComparison.Ordinal)).ToList();
-        broken.AddRange(runs.SelectMany(r => r.Broken.Where(b => !b.Contains(" ack p99 ", StringComparison.Ordinal))).Distinct());
         return median with
         {
-            Broken = broken,
+            Problems = runs.SelectMany(r => r.Problems).Distinct().ToList(),
             EventsLost = runs.Max(r => r.EventsLost),
             EventsDuplicated = runs.Max(r => r.EventsDuplicated),
             ClientsDropped = runs.Max(r => r.ClientsDropped),
@@ -118,17 +120,18 @@ public sealed class CapacitySearch(CapacityOptions capacity, LoadTestOptions tem
         long limit = (long)(capacity.AckP99LimitMilliseconds * 1000);
         long unanswered = r.Totals.Sum(t => t.Failures.GetValueOrDefault("NO_ANSWER"));
         int dropped = r.Audit.Sum(a => a.LeftOut);
-        var broken = new List<string>();
+        var slow = new List<string>();
         foreach (var line in new[] { fix, webSocket })
         {
-            if (line.NewOrderAck.P99 > limit) broken.Add($"{line.Channel} ack p99 {MarkdownReport.Latency(line.NewOrderAck.P99)} > {MarkdownReport.Latency(limit)}");
+            if (line.NewOrderAck.P99 > limit) slow.Add($"{line.Channel} ack p99 {MarkdownReport.Latency(line.NewOrderAck.P99)} > {MarkdownReport.Latency(limit)}");
         }
-        if (unanswered > 0) broken.Add($"{unanswered} requests unanswered");
-        broken.AddRange(r.Problems); // events lost or duplicated, clients dropped, the money checks
+        var problems = new List<string>();
+        if (unanswered > 0) problems.Add($"{unanswered} requests unanswered");
+        problems.AddRange(r.Problems); // events lost or duplicated, clients dropped, the money checks
         var venue = r.Resources.Processes.FirstOrDefault(p => p.Process == "venue" && p.Phase == "during");
         var generator = r.Resources.Processes.FirstOrDefault(p => p.Process == "load generator" && p.Phase == "during");
         return new CapacityStep(rate, LoadSimulation.TopRate(options.FixPlan), LoadSimulation.TopRate(options.WebSocketPlan), fix.OkPerSecond + webSocket.OkPerSecond,
             fix.NewOrderAck, webSocket.NewOrderAck, fix.NewOrderService, webSocket.NewOrderService, r.EventsLost, r.EventsDuplicated, dropped, unanswered,
-            venue?.CpuShare ?? 0, generator?.CpuShare ?? 0, broken, result.MarkdownPath);
+            venue?.CpuShare ?? 0, generator?.CpuShare ?? 0, slow, problems, result.MarkdownPath);
     }
 }

@@ -127,6 +127,8 @@ public sealed class LocalGenerator(LoadTestOptions options, FleetAccounts fleet,
                     run.Add(Task.Run(() => pacer.RunAsync(trader.SendNextAsync, trader.SendNextAndWaitAsync, cancellation), cancellation));
                 }
             }
+            // A cancelled run's pacers stop waiting for their next moment.
+            using var stopOnCancel = cancellation.Register(() => pacingThreads.ForEach(p => p.Stop()));
             // The last pacer ends on a pacing thread: leave it before stopping the threads (and for the rest of the run).
             await Task.WhenAll(run).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }

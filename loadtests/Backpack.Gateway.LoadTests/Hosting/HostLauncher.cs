@@ -63,6 +63,13 @@ public sealed partial class HostLauncher : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Starts a gateway for a run: the run's fleet overlay and admin token, in <paramref name="workingDirectory"/> (fresh state).</summary>
+    public static Task<HostLauncher> StartForAsync(LoadTestOptions options, string workingDirectory) =>
+        StartAsync(workingDirectory, ["--config", options.AccountsFile, "--Admin:Token=" + options.AdminToken], TimeSpan.FromSeconds(120));
+
+    /// <summary><paramref name="options"/> pointed at this gateway's ports.</summary>
+    public LoadTestOptions Target(LoadTestOptions options) => options with { HttpBase = HttpBase, WebSocketUri = WebSocketUri, FixEndpoint = FixEndpoint };
+
     private void OnLine(string? line)
     {
         if (line is null) return;

@@ -102,14 +102,14 @@ public sealed class LatencyHistogram
             indexes.Add(i);
             counts.Add(c);
         }
-        return new HistogramSnapshot(_subBits, [.. indexes], [.. counts], counts.Sum(), Min, Max);
+        return new HistogramSnapshot(_subBits, [.. indexes], [.. counts], Min, Max);
     }
 
     /// <summary>Adds the counts of a snapshot (same bucket layout) to this histogram.</summary>
     public void Add(HistogramSnapshot snapshot)
     {
         if (snapshot.SubBucketBits != _subBits) throw new ArgumentException("different bucket layouts", nameof(snapshot));
-        if (snapshot.Total == 0) return;
+        if (snapshot.Counts.Length == 0) return;
         for (int i = 0; i < snapshot.Indexes.Length; i++) Interlocked.Add(ref _counts[snapshot.Indexes[i]], snapshot.Counts[i]);
         if (snapshot.Max > Volatile.Read(ref _max)) Volatile.Write(ref _max, snapshot.Max);
         if (snapshot.Min < Volatile.Read(ref _min)) Volatile.Write(ref _min, snapshot.Min);
@@ -221,5 +221,5 @@ public sealed class LatencyHistogram
     }
 }
 
-/// <summary>A <see cref="LatencyHistogram"/>'s counts as plain data: the non-empty buckets by index, the total, minimum and maximum.</summary>
-public sealed record HistogramSnapshot(int SubBucketBits, int[] Indexes, long[] Counts, long Total, long Min, long Max);
+/// <summary>A <see cref="LatencyHistogram"/>'s counts as plain data: the non-empty buckets by index, the minimum and maximum.</summary>
+public sealed record HistogramSnapshot(int SubBucketBits, int[] Indexes, long[] Counts, long Min, long Max);

@@ -13,20 +13,26 @@ public static class HtmlReport
 {
     private static readonly string[] Colors = ["#1f6feb", "#d9480f", "#2f9e44"];
 
-    public static string Render(RunReport r)
+    public static string Render(RunReport r) => Page(r.Title, MarkdownReport.Render(r), Charts(r), "Event delivery");
+
+    /// <summary>
+    /// A self-contained page of a Markdown report (headings, tables, items, **bold**), with
+    /// <paramref name="charts"/> placed before the first heading that contains <paramref name="chartsBefore"/>, else at the end.
+    /// </summary>
+    public static string Page(string title, string markdown, string charts, string chartsBefore)
     {
         var body = new StringBuilder();
         bool chartsPlaced = false;
-        var lines = MarkdownReport.Render(r).Split('\n');
+        var lines = markdown.Split('\n');
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].TrimEnd('\r');
             if (line.StartsWith("# ", StringComparison.Ordinal)) body.Append("<h1>").Append(Inline(line[2..])).AppendLine("</h1>");
             else if (line.StartsWith("## ", StringComparison.Ordinal))
             {
-                if (!chartsPlaced && line.Contains("Event delivery", StringComparison.Ordinal))
+                if (!chartsPlaced && line.Contains(chartsBefore, StringComparison.Ordinal))
                 {
-                    body.AppendLine(Charts(r));
+                    body.AppendLine(charts);
                     chartsPlaced = true;
                 }
                 body.Append("<h2>").Append(Inline(line[3..])).AppendLine("</h2>");
@@ -50,10 +56,10 @@ public static class HtmlReport
             else if (line.StartsWith("- ", StringComparison.Ordinal)) body.Append("<p class=\"item\">&bull; ").Append(Inline(line[2..])).AppendLine("</p>");
             else if (line.Length > 0) body.Append("<p>").Append(Inline(line)).AppendLine("</p>");
         }
-        if (!chartsPlaced) body.AppendLine(Charts(r));
+        if (!chartsPlaced) body.AppendLine(charts);
         return $$"""
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(r.Title)}}</title>
+            <html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(title)}}</title>
             <style>
             body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #1b1f24; }
             table { border-collapse: collapse; margin: .5em 0 1.2em; }

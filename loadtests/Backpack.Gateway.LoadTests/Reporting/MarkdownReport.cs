@@ -123,7 +123,7 @@ public static class MarkdownReport
             s.AppendLine();
             return;
         }
-        s.AppendLine($"CPU and garbage collection of the venue (from its /metrics) and of the load generator (this process), {resources.Samples} samples " +
+        s.AppendLine($"CPU and garbage collection of the venue (from its /metrics) and of the load generator (this process and its worker processes), {resources.Samples} samples " +
                      $"{ResourceSampler.Interval.TotalMilliseconds:0} ms apart; the CPU share is of all {Environment.ProcessorCount} cores:");
         s.AppendLine();
         Table(s, ["process", "phase", "seconds", "CPU seconds", "CPU share", "GC gen0 / gen1 / gen2", "GC pauses", "allocated"],

@@ -63,7 +63,7 @@ public static class RunComparison
         }
         s.AppendLine("## Latency and throughput");
         s.AppendLine();
-        Table(s, ["figure", "channel", "phase", "baseline", "this run", "change"], rows);
+        MarkdownReport.Table(s, ["figure", "channel", "phase", "baseline", "this run", "change"], rows);
 
         s.AppendLine("## Liquidations and the venue");
         s.AppendLine();
@@ -83,7 +83,7 @@ public static class RunComparison
             venue.Add(Change($"{process.Process} GC pauses (ms)", was.GcPauseMilliseconds, process.GcPauseMilliseconds, "0.0"));
             venue.Add(Change($"{process.Process} allocated (MB)", was.AllocatedMegabytes, process.AllocatedMegabytes, "N0"));
         }
-        Table(s, ["figure", "baseline", "this run", "change"], venue);
+        MarkdownReport.Table(s, ["figure", "baseline", "this run", "change"], venue);
         return s.ToString();
     }
 
@@ -113,6 +113,4 @@ public static class RunComparison
     private static string Number(double x) => x.ToString(x == Math.Floor(x) ? "N0" : "N1", CultureInfo.InvariantCulture);
 
     private static string Share(decimal part, decimal total) => total == 0 ? "-" : (part / total).ToString("P1", CultureInfo.InvariantCulture);
-
-    private static void Table(StringBuilder s, string[] header, IEnumerable<string[]> rows) => MarkdownReport.Table(s, header, rows);
 }

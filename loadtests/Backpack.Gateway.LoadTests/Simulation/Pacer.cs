@@ -7,7 +7,7 @@ namespace Backpack.Gateway.LoadTests.Simulation;
 /// each planned time (late sends keep their planned time, so the latency they record includes the
 /// delay: no coordinated omission); for closed-model steps it keeps the step's copies in flight.
 /// </summary>
-public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int clients, RunClock clock, PacingThread? pacing = null)
+public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int clients, RunClock clock, PacingThread pacing)
 {
     /// <summary>Runs the plan from the clock's start. <paramref name="send"/> gets the planned time (clock ticks) and returns when the request is out; <paramref name="sendAndWait"/> returns when it was answered.</summary>
     public async Task RunAsync(Func<long, ValueTask> send, Func<long, Task> sendAndWait, CancellationToken cancellation)
@@ -81,28 +81,14 @@ public sealed class Pacer(IReadOnlyList<LoadSimulation> plan, int client, int cl
     }
 
     /// <summary>
-    /// Returns at or after <paramref name="at"/>, never before: on the fleet's pacing thread when there
-    /// is one (a send then leaves from that thread at its moment), else by a timer with the rest spun.
+    /// Returns at or after <paramref name="at"/>, never before, on the fleet's pacing thread (a send then
+    /// leaves from that thread at its moment); at once when the run is cancelled (its pacing thread stopped).
     /// </summary>
     private async Task WaitUntilAsync(double at, CancellationToken cancellation)
     {
-        double wait = at - clock.Elapsed;
-        if (wait <= 0) return;
-        if (pacing is not null)
-        {
-            await pacing.At(clock.TicksAt(at));
-            while (clock.Elapsed < at && !cancellation.IsCancellationRequested) Thread.SpinWait(20); // the thread stopped early
-            return;
-        }
-        try
-        {
-            if (wait > 0.002) await Task.Delay(TimeSpan.FromSeconds(wait - 0.001), cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        while (clock.Elapsed < at && !cancellation.IsCancellationRequested) Thread.SpinWait(20);
+        if (at <= clock.Elapsed) return;
+        await pacing.At(clock.TicksAt(at));
+        while (clock.Elapsed < at && !cancellation.IsCancellationRequested) Thread.SpinWait(20); // a tick's rounding, or the thread stopped early
     }
 }
 

@@ -78,10 +78,16 @@ public sealed class PacingThread : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Ends every wait now, and every one asked for later at once (a cancelled run's pacers stop waiting).</summary>
+    public void Stop()
     {
         _stopping = true;
         _changed.Set();
+    }
+
+    public void Dispose()
+    {
+        Stop();
         if (Thread.CurrentThread == _thread) return; // called from a continuation it runs: it ends when that returns
         _thread.Join();
         _changed.Dispose();
