@@ -48,11 +48,38 @@ public sealed class LiquidationOptions
     /// <summary>Order-book liquidation stops once MM/E falls below this (hysteresis under 1).</summary>
     public decimal EndRatio { get; set; } = 0.98m;
 
-    /// <summary>Share of a position closed per tick on the book.</summary>
+    /// <summary>Share of a position a stage-1 step closes on the book when the account has just crossed maintenance (urgency 0).</summary>
     public decimal SliceFraction { get; set; } = 0.10m;
 
-    /// <summary>Share closed per tick when the position's notional is above <see cref="LargePositionNotional"/>.</summary>
+    /// <summary>The urgency-0 share when the position's notional is above <see cref="LargePositionNotional"/>.</summary>
     public decimal LargeSliceFraction { get; set; } = 0.20m;
+
+    /// <summary>
+    /// Share of a position a step closes at urgency 1 (the account at the auto-close margin fraction,
+    /// where the backstop takes over, or at bankruptcy). In between, the share grows in proportion to
+    /// the urgency: how far equity has fallen from maintenance towards the auto-close level.
+    /// Equal to <see cref="SliceFraction"/>: fixed slices, as the reference describes.
+    /// </summary>
+    public decimal UrgentSliceFraction { get; set; } = 1.0m;
+
+    /// <summary>
+    /// A step sends at most this share of the depth resting inside its protection band (and nothing
+    /// when the band holds none): 1 = whatever the band holds.
+    /// </summary>
+    public decimal BandDepthShare { get; set; } = 1.0m;
+
+    /// <summary>
+    /// Least ABR the protection band uses (band = mark x (1 -/+ max(ABR, this) x multiplier x MMF)): at
+    /// the trigger ABR is 0 and a band of width 0 could not reach even the best bid.
+    /// </summary>
+    public decimal MinBandAbr { get; set; } = 0.1m;
+
+    /// <summary>
+    /// Stage 1 steps in the command that starts the liquidation and on every move of the mark of a
+    /// market the account holds (at most once per command), as well as on each tick; false: on ticks
+    /// only, as the reference describes.
+    /// </summary>
+    public bool StepOnMarkMoves { get; set; } = true;
 
     /// <summary>USDC notional above which <see cref="LargeSliceFraction"/> applies.</summary>
     public decimal LargePositionNotional { get; set; } = 100_000m;
@@ -104,6 +131,9 @@ public sealed class LiquidationOptions
         Require(EndRatio > 0 && EndRatio <= 1, nameof(EndRatio), "must be in (0, 1]");
         Require(SliceFraction > 0 && SliceFraction <= 1, nameof(SliceFraction), "must be in (0, 1]");
         Require(LargeSliceFraction > 0 && LargeSliceFraction <= 1, nameof(LargeSliceFraction), "must be in (0, 1]");
+        Require(UrgentSliceFraction >= SliceFraction && UrgentSliceFraction <= 1, nameof(UrgentSliceFraction), "must be in [SliceFraction, 1]");
+        Require(BandDepthShare > 0 && BandDepthShare <= 1, nameof(BandDepthShare), "must be in (0, 1]");
+        Require(MinBandAbr >= 0 && MinBandAbr <= 1, nameof(MinBandAbr), "must be in [0, 1]");
         Require(LargePositionNotional > 0, nameof(LargePositionNotional), "must be > 0");
         Require(MinSliceNotional >= 0, nameof(MinSliceNotional), "must be >= 0");
         Require(BandMultiplier > 0, nameof(BandMultiplier), "must be > 0");

@@ -201,13 +201,17 @@ public sealed partial class MatchingEngine
                 {
                     _events.Emit(new MarkPrice(_events.Header, m + 1, market.MarkPrice, market.IndexPrice));
                     _monitor.OnMarkChanged(m);
+                    _liquidation.OnMarkMoved(m);
                 }
             }
             bool fired = _conditional.FireCrossed();
             if (fired) continue; // their fills: reduce-only trims and margin checks first, in the next round
+            bool worked = _monitor.HasQueued || _liquidation.HasPendingSteps;
             if (_monitor.HasQueued) _monitor.Run();
-            else break;
-            if (round >= 3) break;
+            // Liquidations started in this command, and those whose mark moved, take a step; their
+            // fills get their trims and margin checks in the next round.
+            if (_liquidation.HasPendingSteps) _liquidation.StepPending();
+            if (!worked || round >= 3) break;
         }
         // Past the last round (a long cascade of fired orders): what changed still gets its trims and margin checks.
         for (; changed < _clearing.ChangedCount; changed++)
@@ -218,6 +222,7 @@ public sealed partial class MatchingEngine
             _monitor.Queue(account);
         }
         if (_monitor.HasQueued) _monitor.Run();
+        _liquidation.EndCommand(); // what started or moved after the last round steps on the next move or tick
         _conditional.ArmLegs();
         _clearing.PublishChanges();
     }
@@ -306,7 +311,11 @@ public sealed partial class MatchingEngine
         market.Book.Changed = false;
         _events.Emit(new MarkPrice(_events.Header, cmd.MarketId, market.MarkPrice, market.IndexPrice));
         _events.Emit(new CommandAccepted(_events.Header, cmd.Header.RequestId, MessageType.SetIndexPrice, 0, 0));
-        if (moved) _monitor.OnMarkChanged(cmd.MarketId - 1);
+        if (moved)
+        {
+            _monitor.OnMarkChanged(cmd.MarketId - 1);
+            _liquidation.OnMarkMoved(cmd.MarketId - 1);
+        }
     }
 
     private void OnTick(in Tick cmd)

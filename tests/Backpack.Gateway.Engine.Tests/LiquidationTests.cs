@@ -10,6 +10,9 @@ namespace Backpack.Gateway.Engine.Tests;
 /// Each liquidation stage on a worked example with hand-computed numbers. The market: ticks of
 /// 0.01 USDC, lots of 1 unit (10,000 micro-USDC per tick x lot), IMF 10%, MMF 5%, no trading fees.
 /// Account 1 is long 90 lots bought at 100.00 on 1,000 USDC of collateral; account 2 is the short.
+/// The engine runs stage 1 as the reference describes it (a step per tick, fixed slices, the band
+/// from ABR alone); <see cref="UrgentLiquidationTests"/> covers the steps on mark moves and the
+/// urgency-sized slices of the defaults.
 /// </summary>
 public class LiquidationTests
 {
@@ -18,7 +21,7 @@ public class LiquidationTests
 
     public LiquidationTests()
     {
-        _h = new EngineHarness([Market()]);
+        _h = new EngineHarness([Market()], ReferenceStageOne());
         _h.Index(10_000);
         _h.Deposit(Long, 1_000);
         _h.Deposit(Short, 1_000_000);
@@ -26,6 +29,12 @@ public class LiquidationTests
         _h.Rest(Short, Side.Sell, 10_000, 90);
         _h.Limit(Long, Side.Buy, 10_000, 90);
     }
+
+    /// <summary>Stage 1 exactly as the reference describes it: steps on ticks only, fixed slices, no least ABR.</summary>
+    public static EngineOptions ReferenceStageOne() => new()
+    {
+        Liquidation = new LiquidationOptions { StepOnMarkMoves = false, UrgentSliceFraction = 0.10m, MinBandAbr = 0 },
+    };
 
     public static MarketDefinition Market() => new()
     {
@@ -261,7 +270,7 @@ public class LiquidationTests
     public void Adl_takes_the_most_profitable_most_leveraged_counterparty_first()
     {
         // Three more shorts of 10 lots each: the same PnL, different equity (so leverage).
-        var h = new EngineHarness([Market()]);
+        var h = new EngineHarness([Market()], ReferenceStageOne());
         h.Index(10_000);
         h.Deposit(Long, 1_000);
         h.Deposit(Maker, 1_000_000);

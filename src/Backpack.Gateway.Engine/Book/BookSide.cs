@@ -60,6 +60,22 @@ internal sealed class BookSide
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Crosses(long levelPrice, long limit) => _isBid ? levelPrice >= limit : levelPrice <= limit;
 
+    /// <summary>
+    /// Quantity resting at prices a taker on the other side with <paramref name="limit"/> would trade
+    /// with (best level first; stops at the first level past the limit).
+    /// </summary>
+    public long DepthTo(long limit)
+    {
+        long total = 0;
+        for (int depth = 0; depth < _count; depth++)
+        {
+            ref PriceLevel level = ref _levels[_levelOf[_count - 1 - depth]];
+            if (!Crosses(level.Price, limit)) break;
+            total += level.Quantity;
+        }
+        return total;
+    }
+
     /// <summary>The level at <paramref name="price"/>, created (empty) if there is none.</summary>
     public int GetOrAddLevel(long price)
     {

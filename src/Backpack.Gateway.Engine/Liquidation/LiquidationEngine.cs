@@ -10,9 +10,11 @@ using Backpack.Gateway.Engine.State;
 namespace Backpack.Gateway.Engine.Liquidation;
 
 /// <summary>
-/// Runs each liquidation through the reference's stages, one step per engine Tick:
-/// stage 1 sends reduce-only IOC slices of the riskiest position to the book inside a price
-/// protection band and stops once MM/E is back under the hysteresis level; stage 2 hands the
+/// Runs each liquidation through the reference's stages, a step on each engine Tick and on each
+/// move of the mark of a market the account holds (at most one step per command), the first in the
+/// command that starts it: stage 1 sends reduce-only IOC slices of the riskiest position to the
+/// book inside a price protection band, sized by urgency and by the depth inside the band
+/// (<see cref="SlicePlanner"/>), and stops once MM/E is back under the hysteresis level; stage 2 hands the
 /// positions to backstop providers (pro rata to their capacity, at 2/3 bankruptcy + 1/3 mark) and
 /// then to the insurance fund within its limits; stage 3 deleverages what is left against the
 /// opposite positions at the bankruptcy price. Every step emits its events, tied together by the
@@ -31,7 +33,10 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private readonly MarginMonitor _monitor;
     private readonly List<Active> _active = [];
     private readonly AdlCursor?[] _adlQueues;
+    private readonly SlicePlanner _planner;
     private long _ticks;
+    private ulong _movedMarkets; // markets whose mark moved in this command (bit 63: market 63 and above)
+    private readonly List<Active> _startedNow = []; // liquidations started in this command, not stepped yet
 
     public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationLimits options,
         OrderEntry entry, Clearing clearing, Matcher matcher, MarginMonitor monitor, InsuranceFund fund, BackstopProviders providers, AdlRanking adl)
@@ -49,6 +54,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         Providers = providers;
         Adl = adl;
         _adlQueues = new AdlCursor?[markets.Length * 2];
+        _planner = new SlicePlanner(accounts, markets, margin, options);
     }
 
     public InsuranceFund Fund { get; }
@@ -67,7 +73,9 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         long id = ++LastLiquidationId;
         a.Liquidating = true;
         a.LiquidationId = id;
-        _active.Add(new Active(account, id, _events.Time));
+        var liq = new Active(account, id, _events.Time);
+        _active.Add(liq);
+        if (_options.StepOnMarkMoves) _startedNow.Add(liq);
         Statistics.Started++;
         Statistics.Active = _active.Count;
         _events.Emit(new LiquidationStarted(_events.Header, a.AccountId, id, f.MarginRatioPpm, f.MarginFractionPpm, f.Equity, f.MaintenanceMargin));
@@ -80,10 +88,69 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         Array.Clear(_adlQueues); // ADL queues are ranked at most once per tick, on first use
         for (int i = 0; i < _active.Count;)
         {
-            if (!Step(_active[i])) i++;
+            Active liq = _active[i];
+            liq.SteppedIn = _events.Sequence;
+            if (!Step(liq)) i++;
         }
         UnwindFund();
         if (++_ticks % _options.AdlRankRefreshTicks == 0) Adl.Refresh();
+    }
+
+    /// <summary>The mark of <paramref name="market"/> moved in this command: its liquidations step at the end of it.</summary>
+    public void OnMarkMoved(int market)
+    {
+        if (_options.StepOnMarkMoves && _active.Count > 0) _movedMarkets |= 1UL << Math.Min(market, 63);
+    }
+
+    /// <summary>True when a liquidation started, or a mark its liquidations hold moved, in this command.</summary>
+    public bool HasPendingSteps => _startedNow.Count > 0 || _movedMarkets != 0;
+
+    /// <summary>
+    /// Steps, once per command, the liquidations that started in it and those holding a position in
+    /// a market whose mark moved in it. Called at the end of the command's rounds, so the fills'
+    /// margin checks follow in the next round.
+    /// </summary>
+    public void StepPending()
+    {
+        ulong moved = _movedMarkets;
+        _movedMarkets = 0;
+        long sequence = _events.Sequence;
+        // The new ones first (each is at the end of the list), then those a mark move concerns.
+        foreach (Active liq in _startedNow)
+        {
+            if (liq.SteppedIn == sequence || liq.Ended) continue;
+            liq.SteppedIn = sequence;
+            Step(liq);
+        }
+        _startedNow.Clear();
+        if (moved == 0) return;
+        for (int i = 0; i < _active.Count;)
+        {
+            Active liq = _active[i];
+            if (liq.SteppedIn != sequence && Holds(liq.Account, moved))
+            {
+                liq.SteppedIn = sequence;
+                if (Step(liq)) continue;
+            }
+            i++;
+        }
+    }
+
+    /// <summary>Forgets what this command left pending (its last round is over).</summary>
+    public void EndCommand()
+    {
+        _movedMarkets = 0;
+        _startedNow.Clear();
+    }
+
+    private bool Holds(int account, ulong moved)
+    {
+        if (moved == 0) return false;
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            if ((moved & (1UL << Math.Min(m, 63))) != 0 && _accounts.PositionOf(account, m).Quantity != 0) return true;
+        }
+        return false;
     }
 
     /// <summary>Advances one liquidation; returns true if it ended (and left the list).</summary>
@@ -94,9 +161,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         if (f.Equity > 0 && !f.AtOrAbove(_options.EndPpm)) return End(liq, liq.ClosedAny ? LiquidationOutcome.Partial : LiquidationOutcome.Averted);
 
         long now = _events.Time;
-        long backstopLevel = Math.Max(
-            FixedMath.MulDivCeil(f.MaintenanceMargin, _options.BackstopSharePpm, FixedMath.PartsPerMillion),
-            f.MaintenanceMargin - FixedMath.MulDivFloor(f.Notional, _options.BackstopOffsetPpm, FixedMath.PartsPerMillion));
+        long backstopLevel = LiquidationMath.BackstopLevel(f, _options.BackstopSharePpm, _options.BackstopOffsetPpm);
         bool backstop = f.Equity <= 0 || f.Equity < backstopLevel
             || now - liq.LastFillTime >= _options.NoFillBackstopMicros
             || now - liq.StartTime >= _options.MaxBookMicros;
@@ -106,39 +171,17 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
             MarginFigures after = _margin.Figures(liq.Account);
             return after.Notional == 0 && End(liq, LiquidationOutcome.Bankrupt);
         }
-        SliceOnBook(liq, f);
+        SliceOnBook(liq, f, backstopLevel);
         return false;
     }
 
-    /// <summary>Stage 1: an IOC reduce-only slice of the position with the largest maintenance margin.</summary>
-    private void SliceOnBook(Active liq, in MarginFigures f)
+    /// <summary>Stage 1: an IOC reduce-only slice of the position with the largest maintenance margin, if its band holds any depth.</summary>
+    private void SliceOnBook(Active liq, in MarginFigures f, long backstopLevel)
     {
-        int market = -1;
-        long bestMm = -1;
-        for (int m = 0; m < _markets.Length; m++)
-        {
-            if (_accounts.PositionOf(liq.Account, m).Quantity == 0 || IsPaused(m)) continue;
-            long positionMm = _margin.PositionFigures(liq.Account, m).MaintenanceMargin;
-            if (positionMm > bestMm)
-            {
-                bestMm = positionMm;
-                market = m;
-            }
-        }
-        if (market < 0) return; // every market with a position is paused (stale mark)
-
-        Market mk = _markets[market];
-        long q = _accounts.PositionOf(liq.Account, market).Quantity;
-        var (notional, mm) = _margin.PositionFigures(liq.Account, market);
-        Side side = q > 0 ? Side.Sell : Side.Buy;
-        long lotValue = mk.Rules.QuotePerTickLot * mk.MarkPrice;
-        long lots = LiquidationMath.SliceQuantity(Math.Abs(q), notional, lotValue, _options);
-        long mmf = MarginCalculator.MmfPpm(mk.Rules, notional);
-        long limit = LiquidationMath.SliceLimit(mk, side, f, mmf, _options.BandMultiplierPpm);
-        liq.SliceMarket = market;
-        liq.SliceBankruptcyPrice = LiquidationMath.BankruptcyPrice(mk.Rules, mk.MarkPrice, q,
-            LiquidationMath.EquityShare(f.Equity, mm, f.MaintenanceMargin));
-        _entry.PlaceForced(liq.Account, market, side, limit, lots, OrderOrigin.LiquidationAutoclose, liq.Id);
+        if (_planner.ForLiquidation(liq.Account, f, backstopLevel, _events.Time) is not { } plan) return;
+        liq.SliceMarket = plan.Market;
+        liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
+        _entry.PlaceForced(liq.Account, plan.Market, plan.Side, plan.Limit, plan.Lots, OrderOrigin.LiquidationAutoclose, liq.Id);
     }
 
     /// <summary>A forced order of a liquidation or of the fund's unwinding filled on the book.</summary>
@@ -345,18 +388,10 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     /// <summary>The fund sells down what it took over, stage-1 style, one slice per position per tick.</summary>
     private void UnwindFund()
     {
-        int fund = Fund.Account;
         for (int m = 0; m < _markets.Length; m++)
         {
-            long q = _accounts.PositionOf(fund, m).Quantity;
-            if (q == 0 || IsPaused(m)) continue;
-            Market mk = _markets[m];
-            var (notional, _) = _margin.PositionFigures(fund, m);
-            Side side = q > 0 ? Side.Sell : Side.Buy;
-            long lots = LiquidationMath.SliceQuantity(Math.Abs(q), notional, mk.Rules.QuotePerTickLot * mk.MarkPrice, _options);
-            var full = new MarginFigures(0, 1, notional); // ABR = 1: the widest protection band
-            long limit = LiquidationMath.SliceLimit(mk, side, full, MarginCalculator.MmfPpm(mk.Rules, notional), _options.BandMultiplierPpm);
-            _entry.PlaceForced(fund, m, side, limit, lots, OrderOrigin.LiquidationAutoclose, 0);
+            if (IsPaused(m) || _planner.ForFund(Fund.Account, m) is not { } plan) continue;
+            _entry.PlaceForced(Fund.Account, m, plan.Side, plan.Limit, plan.Lots, OrderOrigin.LiquidationAutoclose, 0);
         }
     }
 
@@ -376,6 +411,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         }
         a.Liquidating = false;
         a.MarginCalled = false;
+        liq.Ended = true;
         _active.Remove(liq);
         Statistics.Active = _active.Count;
         switch (outcome)
@@ -512,5 +548,10 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         public bool UsedBackstop { get; set; }
         public int SliceMarket { get; set; } = -1;
         public long SliceBankruptcyPrice { get; set; }
+
+        public bool Ended { get; set; }
+
+        /// <summary>Sequence of the command this liquidation last stepped in (not saved: a restored engine is past it).</summary>
+        public long SteppedIn { get; set; }
     }
 }

@@ -15,6 +15,10 @@ internal sealed class LiquidationLimits
         EndPpm = Ppm(o.EndRatio);
         SlicePpm = Ppm(o.SliceFraction);
         LargeSlicePpm = Ppm(o.LargeSliceFraction);
+        UrgentSlicePpm = Ppm(o.UrgentSliceFraction);
+        BandDepthSharePpm = Ppm(o.BandDepthShare);
+        MinBandAbrPpm = Ppm(o.MinBandAbr);
+        StepOnMarkMoves = o.StepOnMarkMoves;
         LargePositionMicros = Micros(o.LargePositionNotional);
         MinSliceMicros = Micros(o.MinSliceNotional);
         BandMultiplierPpm = Ppm(o.BandMultiplier);
@@ -33,6 +37,10 @@ internal sealed class LiquidationLimits
     public long EndPpm { get; }
     public long SlicePpm { get; }
     public long LargeSlicePpm { get; }
+    public long UrgentSlicePpm { get; }
+    public long BandDepthSharePpm { get; }
+    public long MinBandAbrPpm { get; }
+    public bool StepOnMarkMoves { get; }
     public long LargePositionMicros { get; }
     public long MinSliceMicros { get; }
     public long BandMultiplierPpm { get; }

@@ -44,18 +44,43 @@ internal static class LiquidationMath
     }
 
     /// <summary>
-    /// Worst price a stage-1 slice may trade at: mark x (1 -/+ ABR x multiplier x MMF), with
-    /// ABR = clamp(1 - E/MM, 0, 1), and never beyond the market's own band.
+    /// Worst price a stage-1 slice may trade at: mark x (1 -/+ max(ABR, minimum ABR) x multiplier x MMF),
+    /// with ABR = clamp(1 - E/MM, 0, 1), and never beyond the market's own band.
     /// </summary>
-    public static long SliceLimit(Market market, Side closeSide, in MarginFigures f, long mmfPpm, long multiplierPpm)
+    public static long SliceLimit(Market market, Side closeSide, in MarginFigures f, long mmfPpm, long multiplierPpm, long minAbrPpm = 0)
     {
-        long abr = f.Equity <= 0 ? FixedMath.PartsPerMillion
-            : Math.Clamp(FixedMath.PartsPerMillion - FixedMath.MulDivFloor(f.Equity, FixedMath.PartsPerMillion, f.MaintenanceMargin), 0, FixedMath.PartsPerMillion);
+        long abr = Math.Max(minAbrPpm, BandRatio(f));
         long widthPpm = FixedMath.MulDivFloor(FixedMath.MulDivFloor(abr, multiplierPpm, FixedMath.PartsPerMillion), mmfPpm, FixedMath.PartsPerMillion);
         long mark = market.MarkPrice;
         return closeSide == Side.Sell
             ? Math.Max(market.BandLow, FixedMath.MulDivCeil(mark, FixedMath.PartsPerMillion - widthPpm, FixedMath.PartsPerMillion))
             : Math.Min(market.BandHigh, FixedMath.MulDivFloor(mark, FixedMath.PartsPerMillion + widthPpm, FixedMath.PartsPerMillion));
+    }
+
+    /// <summary>ABR = clamp(1 - E/MM, 0, 1) in ppm: 0 at maintenance, 1 at bankruptcy.</summary>
+    public static long BandRatio(in MarginFigures f) =>
+        f.Equity <= 0 || f.MaintenanceMargin <= 0 ? FixedMath.PartsPerMillion
+            : Math.Clamp(FixedMath.PartsPerMillion - FixedMath.MulDivFloor(f.Equity, FixedMath.PartsPerMillion, f.MaintenanceMargin), 0, FixedMath.PartsPerMillion);
+
+    /// <summary>
+    /// Equity at the auto-close margin fraction, where the backstop takes over:
+    /// ACMF x notional with ACMF = max(accountMMF x share, accountMMF - offset).
+    /// </summary>
+    public static long BackstopLevel(in MarginFigures f, long sharePpm, long offsetPpm) => Math.Max(
+        FixedMath.MulDivCeil(f.MaintenanceMargin, sharePpm, FixedMath.PartsPerMillion),
+        f.MaintenanceMargin - FixedMath.MulDivFloor(f.Notional, offsetPpm, FixedMath.PartsPerMillion));
+
+    /// <summary>
+    /// Urgency of a liquidation in ppm, 0 at maintenance (E = MM) to 1 at the auto-close level or at
+    /// bankruptcy, whichever is nearer: max((MM - E) / (MM - backstop level), ABR).
+    /// </summary>
+    public static long Urgency(in MarginFigures f, long backstopLevel)
+    {
+        long abr = BandRatio(f);
+        long room = f.MaintenanceMargin - backstopLevel;
+        if (room <= 0 || f.Equity <= backstopLevel) return FixedMath.PartsPerMillion;
+        long toBackstop = Math.Clamp(FixedMath.MulDivCeil(f.MaintenanceMargin - f.Equity, FixedMath.PartsPerMillion, room), 0, FixedMath.PartsPerMillion);
+        return Math.Max(abr, toBackstop);
     }
 
     /// <summary>
@@ -72,12 +97,19 @@ internal static class LiquidationMath
         return Math.Clamp(price, Math.Max(1, low), Math.Max(1, high));
     }
 
-    /// <summary>Lots of a slice: 10% of the position (20% above the large notional), at least min(position, min notional).</summary>
-    public static long SliceQuantity(long positionLots, long notional, long lotValueAtMark, LiquidationLimits o)
+    /// <summary>
+    /// Lots of a slice: a share of the position that grows with <paramref name="urgencyPpm"/> from the
+    /// base share (10%, 20% above the large notional) to the urgent share, at least min(position, min
+    /// notional); then at most <paramref name="bandDepthLots"/> (the depth inside the band that may be
+    /// taken), which can make it 0.
+    /// </summary>
+    public static long SliceQuantity(long positionLots, long notional, long lotValueAtMark, long urgencyPpm, long bandDepthLots, LiquidationLimits o)
     {
-        long share = notional > o.LargePositionMicros ? o.LargeSlicePpm : o.SlicePpm;
+        long baseShare = notional > o.LargePositionMicros ? o.LargeSlicePpm : o.SlicePpm;
+        long share = baseShare + FixedMath.MulDivFloor(Math.Max(0, o.UrgentSlicePpm - baseShare), Math.Clamp(urgencyPpm, 0, FixedMath.PartsPerMillion), FixedMath.PartsPerMillion);
         long lots = FixedMath.MulDivCeil(positionLots, share, FixedMath.PartsPerMillion);
         long minimum = lotValueAtMark <= 0 ? positionLots : FixedMath.DivCeil(o.MinSliceMicros, lotValueAtMark);
-        return Math.Min(positionLots, Math.Max(lots, Math.Min(positionLots, minimum)));
+        lots = Math.Min(positionLots, Math.Max(lots, Math.Min(positionLots, minimum)));
+        return Math.Max(0, Math.Min(lots, bandDepthLots));
     }
 }
