@@ -81,6 +81,14 @@ public sealed class LiquidationOptions
     /// </summary>
     public bool StepOnMarkMoves { get; set; } = true;
 
+    /// <summary>
+    /// When an account falls under the auto-close margin fraction (with equity left, the book not
+    /// timed out), the step first offers every position whole to the book at prices inside the band
+    /// and no worse than the bankruptcy price, and hands the backstop only what the book did not
+    /// take; false: straight to the backstop, as the reference describes.
+    /// </summary>
+    public bool BookBeforeBackstop { get; set; } = true;
+
     /// <summary>USDC notional above which <see cref="LargeSliceFraction"/> applies.</summary>
     public decimal LargePositionNotional { get; set; } = 100_000m;
 

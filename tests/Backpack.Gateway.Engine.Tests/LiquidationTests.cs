@@ -33,7 +33,7 @@ public class LiquidationTests
     /// <summary>Stage 1 exactly as the reference describes it: steps on ticks only, fixed slices, no least ABR.</summary>
     public static EngineOptions ReferenceStageOne() => new()
     {
-        Liquidation = new LiquidationOptions { StepOnMarkMoves = false, UrgentSliceFraction = 0.10m, MinBandAbr = 0 },
+        Liquidation = new LiquidationOptions { StepOnMarkMoves = false, UrgentSliceFraction = 0.10m, MinBandAbr = 0, BookBeforeBackstop = false },
     };
 
     public static MarketDefinition Market() => new()

@@ -134,8 +134,8 @@ public sealed class SnapshotTests : IDisposable
         // Cut at random, and right after backstop take-overs (when the providers' rolling limits hold state).
         var random = new Random(seed);
         var takeovers = Enumerable.Range(0, expected.Count).Where(i => Decode(expected[i]).OfType<LiquidationFill>().Any(f => f.Stage == LiquidationStage.Backstop)).ToList();
-        Assert.True(takeovers.Count >= 2, $"seed {seed}: {takeovers.Count} backstop take-overs");
-        foreach (int cut in new[] { 1, history.Count / 2, random.Next(2, history.Count), history.Count - 1, takeovers[0] + 1, takeovers[takeovers.Count / 2] + 1 })
+        Assert.True(takeovers.Count >= 1, $"seed {seed}: no backstop take-over");
+        foreach (int cut in new[] { 1, history.Count / 2, random.Next(2, history.Count), history.Count - 1, takeovers[0] + 1, takeovers[^1] + 1 })
         {
             var before = new MatchingEngine(Markets(), Options);
             Run(before, history.Take(cut));

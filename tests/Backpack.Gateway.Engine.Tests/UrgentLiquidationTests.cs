@@ -103,6 +103,29 @@ public class UrgentLiquidationTests
         Assert.Equal(5, Assert.Single(events.OfType<LiquidationFill>()).Quantity);
     }
 
+    [Fact]
+    public void At_the_auto_close_level_the_book_takes_what_it_can_down_to_the_bankruptcy_price_and_the_backstop_the_rest()
+    {
+        _h.Deposit(9_000_000, 100_000); // the insurance fund
+        _h.Index(9_500); // healthy (MM/E = 427.5 / 550), and 88.00 is inside the market's 10% band
+        _h.Rest(Maker, Side.Buy, 9_000, 30);
+        _h.Rest(Maker, Side.Buy, 8_800, 50);
+
+        // Straight to 91.00: E = 190 < auto-close level 204.75. Bankruptcy 91 - 190 / 90 = 88.89; the band
+        // alone would reach 87.34 (ABR 53.6%), so the 88.00 bid would trade at the fund's expense: the
+        // offer stops at 88.89 and takes the 30 lots bid at 90.00; the fund takes the other 60.
+        var events = _h.Index(9_100);
+
+        var offer = Assert.Single(events.OfType<OrderAccepted>(), a => a.AccountId == Long);
+        Assert.Equal((30L, 8_889L), (offer.Quantity, offer.Price)); // the depth down to 88.89
+        var book = Assert.Single(events.OfType<LiquidationFill>(), f => f.Stage == LiquidationStage.Book);
+        Assert.Equal((9_000L, 30L), (book.Price, book.Quantity));
+        Assert.Equal(60, events.OfType<LiquidationFill>().Where(f => f.Stage == LiquidationStage.Backstop).Sum(f => f.Quantity));
+        Assert.Equal(LiquidationOutcome.Bankrupt, Assert.Single(events.OfType<LiquidationEnded>()).Outcome);
+        Assert.Equal(50, _h.Engine.GetDepth(1, Side.Buy).Single(l => l.Price == 8_800).Quantity);
+        Assert.DoesNotContain(events, e => e is InsuranceFundChanged { Reason: InsuranceFundReason.LiquidationShortfall });
+    }
+
     [Theory]
     [InlineData(418_500_000, 0)]          // at maintenance
     [InlineData(209_250_000, 1_000_000)]  // at the auto-close level

@@ -162,9 +162,19 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
 
         long now = _events.Time;
         long backstopLevel = LiquidationMath.BackstopLevel(f, _options.BackstopSharePpm, _options.BackstopOffsetPpm);
-        bool backstop = f.Equity <= 0 || f.Equity < backstopLevel
-            || now - liq.LastFillTime >= _options.NoFillBackstopMicros
-            || now - liq.StartTime >= _options.MaxBookMicros;
+        bool timedOut = now - liq.LastFillTime >= _options.NoFillBackstopMicros || now - liq.StartTime >= _options.MaxBookMicros;
+        bool backstop = f.Equity <= 0 || f.Equity < backstopLevel || timedOut;
+        if (backstop && f.Equity > 0 && !timedOut && _options.BookBeforeBackstop)
+        {
+            // At the auto-close level the book still gets the first go at what it can take without
+            // the fund paying (prices no worse than bankruptcy); the backstop takes the rest.
+            OfferAtAutoClose(liq, f);
+            f = _margin.Figures(liq.Account);
+            if (f.Notional == 0) return End(liq, f.Equity > 0 ? LiquidationOutcome.Full : LiquidationOutcome.Bankrupt);
+            backstopLevel = LiquidationMath.BackstopLevel(f, _options.BackstopSharePpm, _options.BackstopOffsetPpm);
+            backstop = f.Equity <= 0 || (f.Equity < backstopLevel);
+            if (!backstop) return false;
+        }
         if (backstop)
         {
             TakeOver(liq, f);
@@ -182,6 +192,18 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         liq.SliceMarket = plan.Market;
         liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
         _entry.PlaceForced(liq.Account, plan.Market, plan.Side, plan.Limit, plan.Lots, OrderOrigin.LiquidationAutoclose, liq.Id);
+    }
+
+    /// <summary>Every position of an account at the auto-close level, offered once to the book down to its bankruptcy price.</summary>
+    private void OfferAtAutoClose(Active liq, in MarginFigures f)
+    {
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            if (IsPaused(m) || _planner.AtAutoClose(liq.Account, m, f) is not { } plan) continue;
+            liq.SliceMarket = plan.Market;
+            liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
+            _entry.PlaceForced(liq.Account, plan.Market, plan.Side, plan.Limit, plan.Lots, OrderOrigin.LiquidationAutoclose, liq.Id);
+        }
     }
 
     /// <summary>A forced order of a liquidation or of the fund's unwinding filled on the book.</summary>

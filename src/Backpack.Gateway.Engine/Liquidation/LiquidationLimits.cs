@@ -19,6 +19,7 @@ internal sealed class LiquidationLimits
         BandDepthSharePpm = Ppm(o.BandDepthShare);
         MinBandAbrPpm = Ppm(o.MinBandAbr);
         StepOnMarkMoves = o.StepOnMarkMoves;
+        BookBeforeBackstop = o.BookBeforeBackstop;
         LargePositionMicros = Micros(o.LargePositionNotional);
         MinSliceMicros = Micros(o.MinSliceNotional);
         BandMultiplierPpm = Ppm(o.BandMultiplier);
@@ -41,6 +42,7 @@ internal sealed class LiquidationLimits
     public long BandDepthSharePpm { get; }
     public long MinBandAbrPpm { get; }
     public bool StepOnMarkMoves { get; }
+    public bool BookBeforeBackstop { get; }
     public long LargePositionMicros { get; }
     public long MinSliceMicros { get; }
     public long BandMultiplierPpm { get; }

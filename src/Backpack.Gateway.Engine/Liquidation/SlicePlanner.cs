@@ -47,6 +47,27 @@ internal sealed class SlicePlanner(AccountStore accounts, Market[] markets, Acco
         return new SlicePlan(market, side, limit, lots, bankruptcy, urgency, depth);
     }
 
+    /// <summary>
+    /// At the auto-close level, before the backstop: the whole position in <paramref name="market"/>
+    /// offered to the book at prices inside the band and no worse than its bankruptcy price (so the
+    /// fund never pays for these fills), bounded by the depth there; null when nothing rests there.
+    /// </summary>
+    public SlicePlan? AtAutoClose(int account, int market, in MarginFigures f)
+    {
+        long q = accounts.PositionOf(account, market).Quantity;
+        if (q == 0 || f.Equity <= 0) return null;
+        Market mk = markets[market];
+        var (notional, mm) = margin.PositionFigures(account, market);
+        Side side = q > 0 ? Side.Sell : Side.Buy;
+        long bankruptcy = LiquidationMath.BankruptcyPrice(mk.Rules, mk.MarkPrice, q, LiquidationMath.EquityShare(f.Equity, mm, f.MaintenanceMargin));
+        long band = LiquidationMath.SliceLimit(mk, side, f, MarginCalculator.MmfPpm(mk.Rules, notional), options.BandMultiplierPpm, options.MinBandAbrPpm);
+        long limit = side == Side.Sell ? Math.Max(band, bankruptcy) : Math.Min(band, bankruptcy);
+        if (limit <= 0) return null;
+        long depth = mk.Book.OppositeOf(side).DepthTo(limit);
+        long lots = Math.Min(Math.Abs(q), Takeable(depth));
+        return lots == 0 ? null : new SlicePlan(market, side, limit, lots, bankruptcy, FixedMath.PartsPerMillion, depth);
+    }
+
     /// <summary>The insurance fund's unwinding of what it took over in one market: the base share, the widest band.</summary>
     public SlicePlan? ForFund(int fund, int market)
     {

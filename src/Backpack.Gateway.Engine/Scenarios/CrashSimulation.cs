@@ -7,133 +7,6 @@ using Backpack.Gateway.Protocol.Markets;
 
 namespace Backpack.Gateway.Engine.Scenarios;
 
-/// <summary>Who takes part in a simulated crash.</summary>
-public sealed class PopulationOptions
-{
-    /// <summary>Traders holding positions (paired long/short at the start price).</summary>
-    public int Accounts { get; set; } = 10_000;
-
-    public int Seed { get; set; } = 1;
-
-    /// <summary>Leverage and weight pairs, e.g. "2:30,5:35,10:25,20:10" (capped at 90% of each market's maximum).</summary>
-    public string LeverageMix { get; set; } = "2:30,5:35,10:25,20:10";
-
-    public decimal MinDeposit { get; set; } = 500m;
-    public decimal MaxDeposit { get; set; } = 20_000m;
-
-    /// <summary>Market makers quoting ladders around the index after every tick.</summary>
-    public int MarketMakers { get; set; } = 10;
-
-    /// <summary>Levels per side each market maker quotes.</summary>
-    public int Levels { get; set; } = 20;
-
-    /// <summary>Distance between levels as a fraction of the index.</summary>
-    public decimal LevelSpacing { get; set; } = 0.001m;
-
-    /// <summary>USDC notional each market maker quotes per level at liquidity 1; 0 = 2 USDC per trader (books scale with the population).</summary>
-    public decimal LiquidityPerLevel { get; set; }
-
-    /// <summary>Entry prices of the opening trades spread this far around the start price (so liquidation prices spread too).</summary>
-    public decimal EntrySpread { get; set; } = 0.02m;
-
-    /// <summary>Engine ticks (liquidation steps) per second of scenario time, as the host's clock would send them.</summary>
-    public int TicksPerSecond { get; set; } = 1;
-
-    public decimal EffectiveLiquidityPerLevel => LiquidityPerLevel > 0 ? LiquidityPerLevel : 2m * Accounts;
-
-    public int BackstopProviders { get; set; } = 3;
-    public decimal ProviderPerMinute { get; set; } = 2_000_000m;
-    public decimal ProviderPerHour { get; set; } = 50_000_000m;
-    public decimal ProviderCollateral { get; set; } = 50_000_000m;
-
-    /// <summary>The insurance fund's starting balance (an injection), USDC.</summary>
-    public decimal InsuranceFund { get; set; } = 5_000_000m;
-
-    /// <summary>Seconds of ticking at the final price after the scenario, for liquidations to finish.</summary>
-    public int RecoverySeconds { get; set; } = 60;
-
-    /// <summary>Share of the traders that protect their position with a stop-loss (a reduce-only stop-market order on the mark).</summary>
-    public decimal StopLossShare { get; set; } = 0.3m;
-
-    /// <summary>A stop-loss sits this far from the entry, drawn evenly between the two (fractions of the entry price).</summary>
-    public decimal StopLossMinDistance { get; set; } = 0.02m;
-    public decimal StopLossMaxDistance { get; set; } = 0.08m;
-
-    /// <summary>Funding interval of every market for the simulation, seconds (scenarios last minutes, the markets' 8 hours would never pay); 0 = the markets' own.</summary>
-    public int FundingIntervalSeconds { get; set; } = 60;
-
-    public IReadOnlyList<(decimal Leverage, int Weight)> ParseLeverageMix()
-    {
-        var mix = new List<(decimal, int)>();
-        foreach (string part in LeverageMix.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var pieces = part.Split(':');
-            if (pieces.Length != 2 || !decimal.TryParse(pieces[0], System.Globalization.CultureInfo.InvariantCulture, out decimal leverage)
-                || !int.TryParse(pieces[1], out int weight) || leverage <= 0 || weight <= 0)
-            {
-                throw new FormatException($"LeverageMix: '{part}' is not leverage:weight (e.g. 10:25)");
-            }
-            mix.Add((leverage, weight));
-        }
-        if (mix.Count == 0) throw new FormatException("LeverageMix: empty");
-        return mix;
-    }
-}
-
-/// <summary>What a simulated crash did (money in micro-USDC, times in microseconds of wall time).</summary>
-public sealed record SimulationSummary(
-    string Scenario,
-    int Accounts,
-    long Commands,
-    long Events,
-    long LiquidationsStarted,
-    int AccountsLiquidated,
-    long Averted,
-    long Partial,
-    long Full,
-    long Bankrupt,
-    long BookNotional,
-    long BackstopNotional,
-    long FundNotional,
-    long AdlNotional,
-    long FundStart,
-    long FundEnd,
-    long LargestShortfall,
-    long FundingPaid,
-    long FundingReceived,
-    long FundingResidue,
-    long FundingPayments,
-    int StopsPlaced,
-    long StopsFired,
-    long StopsFailed,
-    int NegativeEquityAccounts,
-    int StillLiquidating,
-    TimingSummary MarkUpdates,
-    TimingSummary Ticks,
-    long MonitorEvaluations,
-    long TriggersFired,
-    WorstMarkUpdate Worst,
-    ulong StateHash)
-{
-    public long TotalNotional => BookNotional + BackstopNotional + FundNotional + AdlNotional;
-    public double Share(long notional) => TotalNotional == 0 ? 0 : (double)notional / TotalNotional;
-}
-
-/// <summary>The slowest mark update and what it did: accounts it examined, liquidations and margin calls it started.</summary>
-public sealed record WorstMarkUpdate(double Micros, long Examined, int LiquidationsStarted, int MarginCalls);
-
-/// <summary>Wall time of one kind of command, microseconds.</summary>
-public sealed record TimingSummary(int Count, double Mean, double P50, double P99, double Max)
-{
-    public static TimingSummary Of(List<double> samples)
-    {
-        if (samples.Count == 0) return new TimingSummary(0, 0, 0, 0, 0);
-        var sorted = samples.Order().ToArray();
-        return new TimingSummary(sorted.Length, sorted.Average(), sorted[sorted.Length / 2],
-            sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))], sorted[^1]);
-    }
-}
-
 /// <summary>
 /// Runs a crash scenario through an engine with a generated population and no network: traders
 /// open paired positions at the start price with leverage drawn from a mix; market makers quote
@@ -152,6 +25,11 @@ public sealed class CrashSimulation
     private readonly HashSet<int> _liquidated = [];
     private WorstMarkUpdate _worst = new(0, 0, 0, 0);
     private readonly List<double> _markSamples = [];
+    private readonly long[] _marks;
+    private readonly SlippageTally _bookSlippage = new(), _closeSlippage = new();
+    private MarketSize _size = new(0, 0);
+    private long _adlCloses;
+    private long _lastQuote;
     private long _sequence;
     private long _time;
     private int _placed;
@@ -165,6 +43,7 @@ public sealed class CrashSimulation
         }
         _population = population;
         _startPrices = startPrices.ToArray();
+        _marks = startPrices.ToArray();
         if (_startPrices.Length != _markets.Length) throw new ArgumentException("one start price per market");
         int others = population.Accounts + population.MarketMakers + population.BackstopProviders;
         engine ??= new EngineOptions();
@@ -251,6 +130,34 @@ public sealed class CrashSimulation
             }
         }
         Quote(_startPrices, 1m);
+        _lastQuote = _time;
+        _size = MeasureSize();
+    }
+
+    /// <summary>Long open interest and bids within 1% of the index, at the start prices, over all markets.</summary>
+    private MarketSize MeasureSize()
+    {
+        long openInterest = 0, depth = 0;
+        for (int m = 0; m < _markets.Length; m++)
+        {
+            var rules = _engine.Markets[m];
+            long floor = _startPrices[m] - _startPrices[m] / 100;
+            foreach (var level in _engine.GetDepth(m + 1, Side.Buy))
+            {
+                if (level.Price < floor) break;
+                depth += rules.Quote(level.Price, level.Quantity);
+            }
+        }
+        foreach (int id in _engine.AccountIds())
+        {
+            var account = _engine.GetAccount(id)!;
+            if (id >= FirstMaker) continue;
+            foreach (var position in account.Positions)
+            {
+                if (position.Quantity > 0) openInterest += _engine.Markets[position.MarketId - 1].Quote(_startPrices[position.MarketId - 1], position.Quantity);
+            }
+        }
+        return new MarketSize(openInterest, depth);
     }
 
     /// <summary>
@@ -263,6 +170,9 @@ public sealed class CrashSimulation
     {
         if (!(speed is >= 0.01 and <= 1000)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "speed must be 0.01 to 1000");
         long fundStart = _engine.InsuranceFundBalance;
+        _bookSlippage.Clear();
+        _adlCloses = 0;
+        _closeSlippage.Clear();
         _markSamples.Clear();
         _worst = new WorstMarkUpdate(0, 0, 0, 0);
         var tickSamples = new List<double>();
@@ -297,14 +207,18 @@ public sealed class CrashSimulation
             stats.AdlNotional, fundStart, _engine.InsuranceFundBalance, stats.LargestShortfall, paid, received, residue, payments,
             StopsPlaced, stopsFired, stopsFailed, negative,
             _engine.LiquidatingAccounts().Count, TimingSummary.Of(_markSamples), TimingSummary.Of(tickSamples), evaluations, fired,
-            _worst, _engine.ComputeStateHash());
+            _worst, _engine.ComputeStateHash(), _size, _bookSlippage.Summary(), _closeSlippage.Summary(), _adlCloses);
     }
 
     private void PlayStep(long[] prices, bool tick, decimal liquidity, List<double> tickSamples)
     {
         for (int m = 0; m < prices.Length; m++) Send(new SetIndexPrice(Header(), m + 1, prices[m]));
         if (!tick) return;
-        Quote(prices, liquidity);
+        if (_time - _lastQuote >= _population.RequoteMilliseconds * 1_000L)
+        {
+            Quote(prices, liquidity);
+            _lastQuote = _time;
+        }
         tickSamples.Add(Send(new Tick(Header()), timeMarkMoves: false));
     }
 
@@ -326,7 +240,7 @@ public sealed class CrashSimulation
                 for (int level = 1; level <= p.Levels; level++)
                 {
                     // Each maker sits a little apart from the others so the ladders interleave.
-                    long offset = Math.Max(1, (long)(index * p.LevelSpacing * (level + i / (decimal)p.MarketMakers)));
+                    long offset = Math.Max(1, (long)(index * p.LevelOffset(level, i)));
                     Send(new NewOrder(Header(), id, m + 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, index - offset, lots, OrderFlags.PostOnly, SelfTradePrevention.RejectTaker));
                     Send(new NewOrder(Header(), id, m + 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, index + offset, lots, OrderFlags.PostOnly, SelfTradePrevention.RejectTaker));
                 }
@@ -357,7 +271,13 @@ public sealed class CrashSimulation
         for (int i = 0; i < _output.Count; i++)
         {
             if (!ProtocolCodec.TryReadType(_output[i], out var type, out _)) continue;
-            if (type == MessageType.MarkPrice) markMoved = true;
+            if (type == MessageType.MarkPrice)
+            {
+                markMoved = true;
+                var mark = ProtocolCodec.Decode<MarkPrice>(_output[i]);
+                _marks[mark.MarketId - 1] = mark.Price;
+            }
+            if (type == MessageType.LiquidationFill) Tally(ProtocolCodec.Decode<LiquidationFill>(_output[i]));
             if (type == MessageType.TriggerPlaced) _placed++;
             if (type == MessageType.MarginCall) calls++;
             if (type == MessageType.LiquidationStarted)
@@ -373,6 +293,37 @@ public sealed class CrashSimulation
         }
         AfterCommand?.Invoke(_output);
         return micros;
+    }
+
+    /// <summary>A liquidation close against the mark of the moment (the last MarkPrice before it).</summary>
+    private void Tally(in LiquidationFill fill)
+    {
+        long mark = _marks[fill.MarketId - 1];
+        if (mark <= 0) return;
+        double bp = (fill.Side == Side.Sell ? mark - fill.Price : fill.Price - mark) * 10_000.0 / mark;
+        double notional = (double)fill.Price * fill.Quantity;
+        _closeSlippage.Add(bp, notional);
+        if (fill.Stage == LiquidationStage.Book) _bookSlippage.Add(bp, notional);
+        if (fill.Stage == LiquidationStage.Adl) _adlCloses++;
+    }
+
+    /// <summary>Notional-weighted mean and worst slippage of a set of fills.</summary>
+    private sealed class SlippageTally
+    {
+        private long _fills;
+        private double _weighted, _weight, _worst;
+
+        public void Add(double bp, double weight)
+        {
+            _fills++;
+            _weighted += bp * weight;
+            _weight += weight;
+            _worst = _fills == 1 ? bp : Math.Max(_worst, bp);
+        }
+
+        public void Clear() => (_fills, _weighted, _weight, _worst) = (0, 0, 0, 0);
+
+        public Slippage Summary() => new(_fills, _weight == 0 ? 0 : _weighted / _weight, _worst);
     }
 
     private CommandHeader Header() => new(++_sequence, _time, _sequence);

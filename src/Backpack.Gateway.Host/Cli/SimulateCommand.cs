@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Backpack.Gateway.Engine;
 using Backpack.Gateway.Engine.Scenarios;
 using Backpack.Gateway.Host.Configuration;
 using Backpack.Gateway.Protocol.Markets;
@@ -19,7 +20,7 @@ public static class SimulateCommand
         var all = new Option<bool>("--all") { Description = "Run every scenario in config/scenarios, one after another" };
         var accounts = new Option<int>("--accounts", "-n") { Description = "Traders holding positions", DefaultValueFactory = _ => 10_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the population", DefaultValueFactory = _ => 1 };
-        var leverage = new Option<string>("--leverage-mix") { Description = "leverage:weight pairs", DefaultValueFactory = _ => "2:30,5:35,10:25,20:10" };
+        var leverage = new Option<string>("--leverage-mix") { Description = "leverage:weight pairs (default 2:30,5:35,10:25,20:10; calibrated 1:50,2:30,3:12,5:5,10:2,20:1)" };
         var liquidity = new Option<decimal>("--liquidity") { Description = "USDC each market maker quotes per level (times the scenario's liquidity); default 2 per trader" };
         var ticks = new Option<int>("--ticks-per-second") { Description = "Engine ticks (liquidation steps) per second", DefaultValueFactory = _ => 1 };
         var makers = new Option<int>("--market-makers") { Description = "Market makers quoting ladders", DefaultValueFactory = _ => 10 };
@@ -29,10 +30,12 @@ public static class SimulateCommand
         var funding = new Option<int>("--funding-interval") { Description = "Funding interval of every market in seconds (0 = the markets' own)", DefaultValueFactory = _ => 60 };
         var markets = new Option<string>("--markets") { Description = "Markets file", DefaultValueFactory = _ => "config/markets.json" };
         var matrix = new Option<bool>("--matrix") { Description = "Every scenario (or the one given) at every speed of --speeds, a fresh population each, then one table" };
+        var kind = new Option<string>("--population") { Description = "default (the options below), or calibrated: the demo's book and backstop, open interest 58x the bids within 1% (Binance BTCUSDT, 2025), deposits 100-5,000 USDC; options given explicitly still apply", DefaultValueFactory = _ => "default" };
+        var stageOne = new Option<string>("--stage-one") { Description = "venue: stage 1 as the venue runs it (steps on mark moves, urgency-sized slices); reference: a step per tick with fixed 10% slices and the band from ABR alone, as before issue 20", DefaultValueFactory = _ => "venue" };
         var speeds = new Option<string>("--speeds") { Description = "Playback speeds: the path plays this many times faster while the engine keeps its tick rate", DefaultValueFactory = _ => "1" };
 
         var command = new Command("simulate", "Run a crash scenario with a generated population through the engine (no network) and print a summary");
-        foreach (var option in new Option[] { scenario, all, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets, matrix, speeds }) command.Options.Add(option);
+        foreach (var option in new Option[] { scenario, all, kind, stageOne, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets, matrix, speeds }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             IReadOnlyList<MarketDefinition> definitions;
@@ -45,19 +48,35 @@ public static class SimulateCommand
                 Console.Error.WriteLine(e.Message);
                 return 2;
             }
-            var population = new PopulationOptions
+            string populationKind = parse.GetValue(kind)!;
+            if (populationKind is not ("default" or "calibrated"))
             {
-                Accounts = parse.GetValue(accounts),
-                Seed = parse.GetValue(seed),
-                LeverageMix = parse.GetValue(leverage)!,
-                LiquidityPerLevel = parse.GetValue(liquidity),
-                TicksPerSecond = parse.GetValue(ticks),
-                MarketMakers = parse.GetValue(makers),
-                BackstopProviders = parse.GetValue(providers),
-                InsuranceFund = parse.GetValue(fund),
-                StopLossShare = parse.GetValue(stops),
-                FundingIntervalSeconds = parse.GetValue(funding),
-            };
+                Console.Error.WriteLine($"--population is default or calibrated, not {populationKind}");
+                return 2;
+            }
+            string stage = parse.GetValue(stageOne)!;
+            if (stage is not ("venue" or "reference"))
+            {
+                Console.Error.WriteLine($"--stage-one is venue or reference, not {stage}");
+                return 2;
+            }
+            bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+            var population = populationKind == "calibrated" ? PopulationOptions.Calibrated() : new PopulationOptions();
+            population.Seed = parse.GetValue(seed);
+            if (parse.GetValue(leverage) is { } mix) population.LeverageMix = mix;
+            if (populationKind == "default" || Given(ticks)) population.TicksPerSecond = parse.GetValue(ticks);
+            population.StopLossShare = parse.GetValue(stops);
+            population.FundingIntervalSeconds = parse.GetValue(funding);
+            if (populationKind == "default" || Given(accounts))
+            {
+                population.Accounts = parse.GetValue(accounts);
+                population.OpenInterestToDepth = 0;
+            }
+            if (populationKind == "default" || Given(liquidity)) population.LiquidityPerLevel = parse.GetValue(liquidity);
+            if (populationKind == "default" || Given(makers)) population.MarketMakers = parse.GetValue(makers);
+            if (populationKind == "default" || Given(providers)) population.BackstopProviders = parse.GetValue(providers);
+            if (populationKind == "default" || Given(fund)) population.InsuranceFund = parse.GetValue(fund);
+            population.Accounts = population.TradersFor(definitions.Count);
             double[] playback;
             try
             {
@@ -81,9 +100,16 @@ public static class SimulateCommand
                 Console.WriteLine($"Scenario {crash.Name} at speed {speed.ToString(CultureInfo.InvariantCulture)}: {crash.Description}");
                 Console.WriteLine($"Population: {population.Accounts:N0} traders (leverage {population.LeverageMix}, entries within {population.EntrySpread:P0}), " +
                                   $"{population.MarketMakers} market makers x {population.Levels} levels x {population.EffectiveLiquidityPerLevel * crash.Liquidity:N0} USDC a side, " +
-                                  $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, seed {population.Seed}, " +
+                                  $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, requotes {(population.RequoteMilliseconds > 0 ? $"every {population.RequoteMilliseconds} ms" : "every tick")}, seed {population.Seed}, " +
                                   $"{population.StopLossShare:P0} with stop-losses, funding every {population.FundingIntervalSeconds} s");
-                var simulation = new CrashSimulation(definitions, StartPrices(definitions), population);
+                if (population.OpenInterestToDepth > 0)
+                {
+                    Console.WriteLine($"Calibrated: traders chosen for open interest {population.OpenInterestToDepth:N0}x the bids within 1% of the index " +
+                                      $"({population.BidDepthWithinOnePercent():N0} USDC per market); deposits {population.MinDeposit:N0}-{population.MaxDeposit:N0} USDC");
+                }
+                var engine = new EngineOptions();
+                if (stage == "reference") engine.Liquidation = new LiquidationOptions { StepOnMarkMoves = false, UrgentSliceFraction = engine.Liquidation.SliceFraction, MinBandAbr = 0, BookBeforeBackstop = false };
+                var simulation = new CrashSimulation(definitions, StartPrices(definitions), population, engine);
                 simulation.Populate();
                 var summary = simulation.Run(crash, speed);
                 Print(summary);
@@ -107,13 +133,15 @@ public static class SimulateCommand
     {
         static string Pct(double share) => (share * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
         static string Usd(long micros) => Usdc.ToDecimal(micros).ToString("N0", CultureInfo.InvariantCulture);
-        Console.WriteLine("| scenario | speed | liquidations (bankrupt) | book | backstop | insurance fund | ADL | notional closed (USDC) | fund P&L (USDC) | negative equity left |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        static string Bp(double bp) => bp.ToString("F1", CultureInfo.InvariantCulture);
+        Console.WriteLine("| scenario | speed | liquidations (bankrupt) | book | backstop | insurance fund | ADL | book slippage mean / worst (bp) | all closes mean (bp) | notional closed (USDC) | fund P&L (USDC) | ADL closes | negative equity left |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (scenario, speed, s) in rows)
         {
             Console.WriteLine($"| {scenario} | {speed.ToString(CultureInfo.InvariantCulture)} | {s.LiquidationsStarted:N0} ({s.Bankrupt:N0}) | {Pct(s.Share(s.BookNotional))} | " +
-                              $"{Pct(s.Share(s.BackstopNotional))} | {Pct(s.Share(s.FundNotional))} | {Pct(s.Share(s.AdlNotional))} | {Usd(s.TotalNotional)} | " +
-                              $"{Usd(s.FundEnd - s.FundStart)} | {s.NegativeEquityAccounts} |");
+                              $"{Pct(s.Share(s.BackstopNotional))} | {Pct(s.Share(s.FundNotional))} | {Pct(s.Share(s.AdlNotional))} | " +
+                              $"{Bp(s.BookSlippage.MeanBp)} / {Bp(s.BookSlippage.WorstBp)} | {Bp(s.CloseSlippage.MeanBp)} | {Usd(s.TotalNotional)} | " +
+                              $"{Usd(s.FundEnd - s.FundStart)} | {s.AdlCloses:N0} | {s.NegativeEquityAccounts} |");
         }
         Console.WriteLine();
     }
@@ -130,6 +158,9 @@ public static class SimulateCommand
         Console.WriteLine($"    backstop providers      {Usd(s.BackstopNotional),16} USDC  {Pct(s.Share(s.BackstopNotional)),8}");
         Console.WriteLine($"    insurance fund takeover {Usd(s.FundNotional),16} USDC  {Pct(s.Share(s.FundNotional)),8}");
         Console.WriteLine($"    ADL (stage 3)           {Usd(s.AdlNotional),16} USDC  {Pct(s.Share(s.AdlNotional)),8}");
+        Console.WriteLine($"  slippage against the mark book fills: mean {s.BookSlippage.MeanBp:F1} bp, worst {s.BookSlippage.WorstBp:F1} bp over {s.BookSlippage.Fills:N0}; " +
+                          $"all closes: mean {s.CloseSlippage.MeanBp:F1} bp, worst {s.CloseSlippage.WorstBp:F1} bp over {s.CloseSlippage.Fills:N0}");
+        Console.WriteLine($"  open interest at start    {Usd(s.Size.OpenInterest)} USDC long, {s.Size.Ratio:F0}x the {Usd(s.Size.BidDepthWithinOnePercent)} USDC of bids within 1%");
         Console.WriteLine($"  insurance fund            {Usd(s.FundStart)} -> {Usd(s.FundEnd)} USDC");
         Console.WriteLine($"  largest shortfall         {Usd(s.LargestShortfall)} USDC");
         Console.WriteLine($"  negative equity left      {s.NegativeEquityAccounts} accounts");
