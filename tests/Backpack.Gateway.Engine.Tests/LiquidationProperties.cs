@@ -63,6 +63,20 @@ public class LiquidationProperties
         TicksPerSecond = random.Next(1, 3),
     };
 
+    /// <summary>Stage 1's settings at random, the reference's and the venue's defaults among them.</summary>
+    internal static EngineOptions RandomStageOne(Random random)
+    {
+        var o = new LiquidationOptions
+        {
+            StepOnMarkMoves = random.Next(4) != 0,
+            BookBeforeBackstop = random.Next(4) != 0,
+            MinBandAbr = random.Next(3) * 0.1m,
+            BandDepthShare = random.Next(1, 5) * 0.25m,
+        };
+        o.UrgentSliceFraction = random.Next(3) == 0 ? o.SliceFraction : random.Next(2, 11) * 0.1m;
+        return new EngineOptions { Liquidation = o };
+    }
+
     [Fact]
     public void Random_crashes_keep_money_open_interest_and_the_margin_monitor_sound()
     {
@@ -71,7 +85,7 @@ public class LiquidationProperties
         {
             var random = new Random(seed);
             var scenario = RandomPath(random);
-            var simulation = new CrashSimulation(Markets(), StartPrices(), Population(random, seed));
+            var simulation = new CrashSimulation(Markets(), StartPrices(), Population(random, seed), RandomStageOne(random));
             var checker = new InvariantChecker(simulation.Engine);
             simulation.AfterCommand = checker.Check;
             simulation.Populate();

@@ -31,11 +31,12 @@ public static class SimulateCommand
         var markets = new Option<string>("--markets") { Description = "Markets file", DefaultValueFactory = _ => "config/markets.json" };
         var matrix = new Option<bool>("--matrix") { Description = "Every scenario (or the one given) at every speed of --speeds, a fresh population each, then one table" };
         var kind = new Option<string>("--population") { Description = "default (the options below), or calibrated: the demo's book and backstop, open interest 58x the bids within 1% (Binance BTCUSDT, 2025), deposits 100-5,000 USDC; options given explicitly still apply", DefaultValueFactory = _ => "default" };
-        var stageOne = new Option<string>("--stage-one") { Description = "venue: stage 1 as the venue runs it (steps on mark moves, urgency-sized slices); reference: a step per tick with fixed 10% slices and the band from ABR alone, as before issue 20", DefaultValueFactory = _ => "venue" };
+        var stageOne = new Option<string>("--stage-one") { Description = "venue: stage 1 as the venue runs it (steps on mark moves, urgency-sized slices, the book before the backstop); reference: a step per tick, fixed 10% slices, the band from ABR alone, straight to the backstop at the auto-close level (as before issue 20); reference,venue: both", DefaultValueFactory = _ => "venue" };
+        var plot = new Option<string>("--plot") { Description = "With --matrix: write the book's share against the playback speed, per scenario (and stage 1), to this SVG or PNG file" };
         var speeds = new Option<string>("--speeds") { Description = "Playback speeds: the path plays this many times faster while the engine keeps its tick rate", DefaultValueFactory = _ => "1" };
 
         var command = new Command("simulate", "Run a crash scenario with a generated population through the engine (no network) and print a summary");
-        foreach (var option in new Option[] { scenario, all, kind, stageOne, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets, matrix, speeds }) command.Options.Add(option);
+        foreach (var option in new Option[] { scenario, all, kind, stageOne, plot, accounts, seed, leverage, liquidity, ticks, makers, providers, fund, stops, funding, markets, matrix, speeds }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             IReadOnlyList<MarketDefinition> definitions;
@@ -54,10 +55,10 @@ public static class SimulateCommand
                 Console.Error.WriteLine($"--population is default or calibrated, not {populationKind}");
                 return 2;
             }
-            string stage = parse.GetValue(stageOne)!;
-            if (stage is not ("venue" or "reference"))
+            string[] stages = parse.GetValue(stageOne)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (stages.Length == 0 || stages.Any(x => x is not ("venue" or "reference")))
             {
-                Console.Error.WriteLine($"--stage-one is venue or reference, not {stage}");
+                Console.Error.WriteLine($"--stage-one is venue, reference or both (reference,venue), not {parse.GetValue(stageOne)}");
                 return 2;
             }
             bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
@@ -92,12 +93,13 @@ public static class SimulateCommand
             var scenarios = every
                 ? Directory.GetFiles(ConfigFiles.Resolve("config/scenarios"), "*.json").Order(StringComparer.Ordinal).ToList()
                 : [ScenarioPath(parse.GetValue(scenario)!)];
-            var table = new List<(string Scenario, double Speed, SimulationSummary Summary)>();
+            var table = new List<MatrixRow>();
             foreach (string path in scenarios)
+            foreach (string stage in stages)
             foreach (double speed in playback)
             {
                 var crash = CrashScenario.Parse(File.ReadAllText(path), path);
-                Console.WriteLine($"Scenario {crash.Name} at speed {speed.ToString(CultureInfo.InvariantCulture)}: {crash.Description}");
+                Console.WriteLine($"Scenario {crash.Name} at speed {speed.ToString(CultureInfo.InvariantCulture)}, stage 1 as the {stage}: {crash.Description}");
                 Console.WriteLine($"Population: {population.Accounts:N0} traders (leverage {population.LeverageMix}, entries within {population.EntrySpread:P0}), " +
                                   $"{population.MarketMakers} market makers x {population.Levels} levels x {population.EffectiveLiquidityPerLevel * crash.Liquidity:N0} USDC a side, " +
                                   $"{population.BackstopProviders} backstop providers, fund {population.InsuranceFund:N0} USDC, {population.TicksPerSecond} tick/s, requotes {(population.RequoteMilliseconds > 0 ? $"every {population.RequoteMilliseconds} ms" : "every tick")}, seed {population.Seed}, " +
@@ -108,17 +110,30 @@ public static class SimulateCommand
                                       $"({population.BidDepthWithinOnePercent():N0} USDC per market); deposits {population.MinDeposit:N0}-{population.MaxDeposit:N0} USDC");
                 }
                 var engine = new EngineOptions();
-                if (stage == "reference") engine.Liquidation = new LiquidationOptions { StepOnMarkMoves = false, UrgentSliceFraction = engine.Liquidation.SliceFraction, MinBandAbr = 0, BookBeforeBackstop = false };
+                if (stage == "reference") engine.Liquidation = ReferenceStageOne();
                 var simulation = new CrashSimulation(definitions, StartPrices(definitions), population, engine);
                 simulation.Populate();
                 var summary = simulation.Run(crash, speed);
                 Print(summary);
-                table.Add((crash.Name, speed, summary));
+                table.Add(new MatrixRow(crash.Name, stage, speed, summary));
             }
             if (parse.GetValue(matrix)) PrintMatrix(table);
+            if (parse.GetValue(plot) is { } file)
+            {
+                BookSharePlot.Save(table, file);
+                Console.WriteLine($"Plot: {Path.GetFullPath(file)}");
+            }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Stage 1 as the reference describes it and as the engine ran it before issue 20.</summary>
+    public static LiquidationOptions ReferenceStageOne()
+    {
+        var o = new LiquidationOptions { StepOnMarkMoves = false, MinBandAbr = 0, BookBeforeBackstop = false };
+        o.UrgentSliceFraction = o.SliceFraction;
+        return o;
     }
 
     private static string ScenarioPath(string nameOrPath) =>
@@ -129,16 +144,16 @@ public static class SimulateCommand
             : throw new FormatException($"{m.Symbol}: ReferencePrice is needed to simulate")).ToArray();
 
     /// <summary>One line per scenario and speed, as Markdown: where the liquidated notional closed, the fund's P&amp;L and what was left unsettled.</summary>
-    public static void PrintMatrix(IReadOnlyList<(string Scenario, double Speed, SimulationSummary Summary)> rows)
+    public static void PrintMatrix(IReadOnlyList<MatrixRow> rows)
     {
         static string Pct(double share) => (share * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
         static string Usd(long micros) => Usdc.ToDecimal(micros).ToString("N0", CultureInfo.InvariantCulture);
         static string Bp(double bp) => bp.ToString("F1", CultureInfo.InvariantCulture);
-        Console.WriteLine("| scenario | speed | liquidations (bankrupt) | book | backstop | insurance fund | ADL | book slippage mean / worst (bp) | all closes mean (bp) | notional closed (USDC) | fund P&L (USDC) | ADL closes | negative equity left |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var (scenario, speed, s) in rows)
+        Console.WriteLine("| scenario | stage 1 | speed | liquidations (bankrupt) | book | backstop | insurance fund | ADL | book slippage mean / worst (bp) | all closes mean (bp) | notional closed (USDC) | fund P&L (USDC) | ADL closes | negative equity left |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (scenario, stage, speed, s) in rows)
         {
-            Console.WriteLine($"| {scenario} | {speed.ToString(CultureInfo.InvariantCulture)} | {s.LiquidationsStarted:N0} ({s.Bankrupt:N0}) | {Pct(s.Share(s.BookNotional))} | " +
+            Console.WriteLine($"| {scenario} | {stage} | {speed.ToString(CultureInfo.InvariantCulture)} | {s.LiquidationsStarted:N0} ({s.Bankrupt:N0}) | {Pct(s.Share(s.BookNotional))} | " +
                               $"{Pct(s.Share(s.BackstopNotional))} | {Pct(s.Share(s.FundNotional))} | {Pct(s.Share(s.AdlNotional))} | " +
                               $"{Bp(s.BookSlippage.MeanBp)} / {Bp(s.BookSlippage.WorstBp)} | {Bp(s.CloseSlippage.MeanBp)} | {Usd(s.TotalNotional)} | " +
                               $"{Usd(s.FundEnd - s.FundStart)} | {s.AdlCloses:N0} | {s.NegativeEquityAccounts} |");
@@ -175,3 +190,6 @@ public static class SimulateCommand
         Console.WriteLine();
     }
 }
+
+/// <summary>One run of the matrix: a scenario with stage 1 as the venue or the reference runs it, at a playback speed.</summary>
+public sealed record MatrixRow(string Scenario, string Stage, double Speed, SimulationSummary Summary);
