@@ -19,7 +19,7 @@ public enum HistoryProvider
 /// </summary>
 public sealed class HistoryDatabase
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2; // 2: insurance_fund
 
     private readonly string _connectionString;
 
@@ -60,7 +60,7 @@ public sealed class HistoryDatabase
         foreach (string statement in Schema) Execute(connection, null, statement);
         Execute(connection, null, "INSERT INTO history_meta (name, value) VALUES ('schema', @v) ON CONFLICT (name) DO NOTHING", ("v", SchemaVersion));
         long version = Scalar(connection, "SELECT value FROM history_meta WHERE name = 'schema'");
-        if (version != SchemaVersion) throw new InvalidDataException($"history database has schema {version}, this build writes {SchemaVersion}: delete it to rebuild from the journal");
+        if (version != SchemaVersion) throw new HistorySchemaException($"history database has schema {version}, this build writes {SchemaVersion}: delete it to rebuild from the journal");
     }
 
     /// <summary>Drops every table (the history is rebuilt from the journal).</summary>
@@ -71,7 +71,7 @@ public sealed class HistoryDatabase
     }
 
     public static readonly string[] Tables =
-        ["history_meta", "trades", "candles", "fills", "orders", "funding_rates", "funding_payments", "transfers", "liquidation_events"];
+        ["history_meta", "trades", "candles", "fills", "orders", "funding_rates", "funding_payments", "transfers", "liquidation_events", "insurance_fund"];
 
     private static readonly string[] Schema =
     [
@@ -119,6 +119,11 @@ public sealed class HistoryDatabase
             PRIMARY KEY (sequence, position))
         """,
         "CREATE INDEX IF NOT EXISTS liquidation_events_by_account ON liquidation_events (account, time)",
+        """
+        CREATE TABLE IF NOT EXISTS insurance_fund (sequence BIGINT NOT NULL, position INTEGER NOT NULL, change BIGINT NOT NULL, balance BIGINT NOT NULL,
+            reason TEXT NOT NULL, liquidation_id BIGINT NOT NULL, time BIGINT NOT NULL, PRIMARY KEY (sequence, position))
+        """,
+        "CREATE INDEX IF NOT EXISTS insurance_fund_by_time ON insurance_fund (time)",
     ];
 
     public static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
@@ -147,3 +152,6 @@ public sealed class HistoryDatabase
         command.Parameters.Add(parameter);
     }
 }
+
+/// <summary>The database was written by a build with another schema: it is rebuilt from the journal.</summary>
+public sealed class HistorySchemaException(string message) : Exception(message);

@@ -21,6 +21,9 @@ public sealed record FundingPaymentRow(int Account, int Market, long IntervalEnd
 
 public sealed record TransferRow(long Sequence, int Account, string Kind, long Amount, long Balance, long Time);
 
+/// <summary>One movement of the insurance fund: signed change and balance after, micro-USDC; reason as the ledger names it.</summary>
+public sealed record FundMovementRow(long Sequence, long Change, long Balance, string Reason, long LiquidationId, long Time);
+
 public sealed record LiquidationEventRow(long Sequence, string Kind, int Account, long LiquidationId, int Market, int Stage, int Side, long Price,
     long Quantity, long TradeId, int Counterparty, long Detail, long Time);
 
@@ -110,6 +113,18 @@ public sealed class HistoryReader(HistoryDatabase database)
         "WHERE kind = 'liquidationFill' AND (@m = 0 OR market = @m) ORDER BY sequence DESC, position DESC LIMIT @l",
         ReadLiquidationEvent,
         ("m", market), ("l", limit));
+
+    /// <summary>The newest <paramref name="limit"/> movements of the insurance fund between two times, oldest first.</summary>
+    public IReadOnlyList<FundMovementRow> FundMovements(long from, long to, int limit)
+    {
+        var rows = Query(
+            "SELECT sequence, change, balance, reason, liquidation_id, time FROM insurance_fund WHERE time >= @f AND time <= @t " +
+            "ORDER BY sequence DESC, position DESC LIMIT @l",
+            r => new FundMovementRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)),
+            ("f", from), ("t", to), ("l", limit));
+        rows.Reverse();
+        return rows;
+    }
 
     private const string LiquidationEventColumns =
         "SELECT sequence, kind, account, liquidation_id, market, stage, side, price, quantity, trade_id, counterparty, detail, time FROM liquidation_events ";

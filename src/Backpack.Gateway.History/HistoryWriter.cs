@@ -90,6 +90,11 @@ internal sealed class HistoryWriter : IDisposable
         "high = excluded.high, low = excluded.low, close = excluded.close, volume = excluded.volume, quote_volume = excluded.quote_volume, trades = excluded.trades",
         c.Market, (int)c.PriceType, c.Interval.Name, c.OpenTime, c.Open, c.High, c.Low, c.Close, c.Volume, c.QuoteVolume, c.Trades);
 
+    public void FundMovement(in InsuranceFundChanged e, int position) => Run(
+        "INSERT INTO insurance_fund (sequence, position, change, balance, reason, liquidation_id, time) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6) " +
+        "ON CONFLICT (sequence, position) DO NOTHING",
+        e.Header.Sequence, position, e.Change, e.Balance, e.Reason.ToString(), e.LiquidationId, e.Header.Time);
+
     public void Cursor(long sequence) => Run(
         "INSERT INTO history_meta (name, value) VALUES ('cursor', @p0) ON CONFLICT (name) DO UPDATE SET value = excluded.value", sequence);
 

@@ -11,8 +11,9 @@ namespace Backpack.Gateway.Rest;
 /// <summary>
 /// Our public extensions under /api/v1/x/ (not Backpack's; docs/rest.md): what the venue's web page
 /// needs on first load that Backpack's public API has no endpoint for, the insurance fund's balance
-/// and the recent forced closes (the WebSocket API's <c>insuranceFund</c> and <c>liquidation</c>
-/// streams only tell what happens after a client subscribed).
+/// and its history (every movement with its reason, and the drawdowns), and the recent forced closes
+/// (the WebSocket API's <c>insuranceFund</c> and <c>liquidation</c> streams only tell what happens
+/// after a client subscribed).
 /// </summary>
 public static class VenueApi
 {
@@ -25,6 +26,14 @@ public static class VenueApi
             w.WriteNumber("timestamp", Millis(venue.Now));
             w.WriteEndObject();
         }));
+        PublicApi.Map(app, venue, "/api/v1/x/insuranceFund/history", (context, q) =>
+        {
+            long from = TimeParameter(q, "from", 0), to = TimeParameter(q, "to", long.MaxValue / 1000);
+            if (to < from) throw RestError.BadRequest("to must not be before from");
+            var rows = venue.History.FundMovements(from * 1000, to == long.MaxValue / 1000 ? long.MaxValue : to * 1000 + 999,
+                PublicApi.Int(q, "limit", 1000, 1, 10_000));
+            return Write(context, 200, w => FundHistory(w, rows, insuranceFundMicros()));
+        });
         PublicApi.Map(app, venue, "/api/v1/x/liquidations", (context, q) =>
         {
             int market = q.ContainsKey("symbol") ? PublicApi.RequireMarket(venue, q).Id : 0; // 0: every market
@@ -36,6 +45,47 @@ public static class VenueApi
                 w.WriteEndArray();
             });
         });
+    }
+
+    /// <summary>
+    /// The fund's movements oldest first, each with the balance after it and its drawdown (how far
+    /// the balance is under the highest balance before it in the window); the window's peak, its
+    /// largest drawdown and the balance now.
+    /// </summary>
+    private static void FundHistory(Utf8JsonWriter w, IReadOnlyList<FundMovementRow> rows, long balance)
+    {
+        long peak = rows.Count > 0 ? rows[0].Balance - rows[0].Change : balance; // the balance before the first movement
+        long worst = 0, worstPeak = peak;
+        w.WriteStartObject();
+        w.WriteString("balance", Usdc(balance));
+        w.WriteStartArray("movements");
+        foreach (var r in rows)
+        {
+            peak = Math.Max(peak, r.Balance);
+            long drawdown = peak - r.Balance;
+            if (drawdown > worst) (worst, worstPeak) = (drawdown, peak);
+            w.WriteStartObject();
+            w.WriteNumber("timestamp", Millis(r.Time));
+            w.WriteString("change", Usdc(r.Change));
+            w.WriteString("balance", Usdc(r.Balance));
+            w.WriteString("reason", r.Reason);
+            if (r.LiquidationId != 0) w.WriteNumber("liquidationId", r.LiquidationId);
+            w.WriteString("drawdown", Usdc(drawdown));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString("peak", Usdc(peak));
+        w.WriteString("maxDrawdown", Usdc(worst));
+        w.WriteString("maxDrawdownPercent", worstPeak > 0 ? (100m * worst / worstPeak).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "0");
+        w.WriteEndObject();
+    }
+
+    private static long TimeParameter(IReadOnlyDictionary<string, string> q, string name, long fallback)
+    {
+        if (!q.TryGetValue(name, out string? text)) return fallback;
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long ms) && ms < long.MaxValue / 1000
+            ? ms
+            : throw RestError.BadRequest($"{name} must be a time in milliseconds since the epoch");
     }
 
     /// <summary>One forced close, with the fields of the WebSocket API's public <c>liquidation</c> message; the account is not named.</summary>

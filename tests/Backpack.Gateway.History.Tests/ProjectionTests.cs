@@ -48,6 +48,7 @@ internal sealed class Venue
     public void Limit(int account, Side side, long price, long quantity) =>
         Send(new NewOrder(Header(), account, 1, 0, side, OrderType.Limit, TimeInForce.Gtc, price, quantity, OrderFlags.None, SelfTradePrevention.RejectTaker));
     public void Tick() => Send(new Tick(Header()));
+    public void Withdraw(int account, long usdc) => Send(new Withdraw(Header(), account, usdc * Usdc));
 }
 
 public class ProjectionTests : IDisposable
@@ -65,6 +66,7 @@ public class ProjectionTests : IDisposable
         v.Index(10_000);
         v.Deposit(1, 10_000);
         v.Deposit(2, 10_000);
+        v.Deposit(Fund, 1_000);                          // the insurance fund's injection
         v.Limit(2, Side.Sell, 10_000, 5);               // order 1 rests
         v.Limit(1, Side.Buy, 10_000, 3);                // trade 1: 3 at 100.00, order 1 partly filled
         v.Time += 61_000_000;                            // into the next minute, past a funding time
@@ -72,6 +74,7 @@ public class ProjectionTests : IDisposable
         v.Limit(1, Side.Buy, 10_100, 2);                // trade 2: 2 at 100.00 (the resting ask), order 1 filled
         v.Limit(2, Side.Sell, 10_100, 4);               // rests at 101.00
         v.Limit(1, Side.Buy, 10_100, 1);                // trade 3: 1 at 101.00
+        v.Withdraw(Fund, 400);                           // and a withdrawal from the fund
         return v;
     }
 
@@ -99,7 +102,27 @@ public class ProjectionTests : IDisposable
         var payments = history.FundingPayments(1, 0, 10, 0);
         Assert.Equal([3L], payments.Select(p => p.Quantity));
         Assert.Equal(10_000 * Venue.Usdc, Assert.Single(history.Transfers(1, "Deposit", 10, 0)).Amount);
+        var fund = history.FundMovements(0, long.MaxValue, 10); // oldest first
+        // The funding payment's rounding (a micro-USDC) goes to the fund between the two.
+        Assert.Equal([(1_000 * Venue.Usdc, 1_000 * Venue.Usdc, "Injection"), (1L, 1_000 * Venue.Usdc + 1, "FundingResidue"), (-400 * Venue.Usdc, 600 * Venue.Usdc + 1, "Injection")],
+            fund.Select(f => (f.Change, f.Balance, f.Reason)));
+        Assert.Equal([fund[2]], history.FundMovements(0, long.MaxValue, 1)); // the newest one
+        Assert.Empty(history.FundMovements(0, Venue.Start - 1, 10));
         Assert.Equal(v.Engine.LastSequence, history.Cursor());
+    }
+
+    private const int Fund = 9_000_000;
+
+    [Fact]
+    public void A_database_of_another_schema_is_refused_with_the_reason()
+    {
+        var db = Sqlite();
+        new HistoryProjector(db).Open();
+        using (var connection = db.Open()) HistoryDatabase.Execute(connection, null, "UPDATE history_meta SET value = 1 WHERE name = 'schema'");
+        var e = Assert.Throws<HistorySchemaException>(() => new HistoryProjector(db).Open());
+        Assert.Contains("schema 1", e.Message);
+        db.Drop();
+        Assert.Equal(0, new HistoryProjector(db).Open());
     }
 
     [Fact]

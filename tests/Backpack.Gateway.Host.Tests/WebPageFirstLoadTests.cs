@@ -40,6 +40,10 @@ public class WebPageFirstLoadTests(ITestOutputHelper output)
         string fund = (await JsonAsync(venue, "api/v1/x/insuranceFund")).GetProperty("balance").GetString()!;
         Assert.Equal((await venue.GetJsonAsync("admin/summary")).GetProperty("insuranceFund").GetDecimal(), decimal.Parse(fund, CultureInfo.InvariantCulture));
         await Expect(first.Locator("#fund")).ToHaveTextAsync(fund);
+        // Its line: the movements of the history endpoint (the demo's opening injection at least).
+        int movements = (await JsonAsync(venue, "api/v1/x/insuranceFund/history?limit=500")).GetProperty("movements").GetArrayLength();
+        Assert.True(movements >= 1, "the fund's injection is not in its history");
+        await Expect(first.Locator("#fund-line")).ToHaveAttributeAsync("data-points", movements.ToString(CultureInfo.InvariantCulture));
 
         // A crash liquidates the demo's leveraged traders.
         await venue.PostAsync("admin/scenarios/gap-down/start?speed=30");
@@ -56,6 +60,13 @@ public class WebPageFirstLoadTests(ITestOutputHelper output)
                 "the page's fund", Settle);
         }
         Assert.NotEqual(fund, await second.Locator("#fund").InnerTextAsync());
+        // Both lines now hold every movement the history has, the one that saw them live as the fresh one.
+        foreach (var page in new[] { first, second })
+        {
+            await PollAsync(async () => (await JsonAsync(venue, "api/v1/x/insuranceFund/history?limit=500")).GetProperty("movements").GetArrayLength(),
+                async n => n.ToString(CultureInfo.InvariantCulture) == await page.Locator("#fund-line").GetAttributeAsync("data-points"), "the fund's line", Settle);
+        }
+        Assert.NotEmpty(await second.Locator("#fund-drawdown").InnerTextAsync());
 
         // The first page, open since before the crash, built its newer candles from the trades it received: the same as the klines.
         await PollAsync(() => first.EvaluateAsync<long>("state.chart.newest()"), t => t > openedMinute, "a candle after the page opened", TimeSpan.FromSeconds(70));

@@ -74,6 +74,7 @@ public sealed class RestTestHost : IAsyncDisposable
     public void Limit(int account, Side side, long price, long quantity) =>
         Send(new NewOrder(Header(), account, 1, 0, side, OrderType.Limit, TimeInForce.Gtc, price, quantity, OrderFlags.None, SelfTradePrevention.RejectTaker));
     public void Tick() => Send(new Tick(Header()));
+    public void Withdraw(int account, long usdc) => Send(new Withdraw(Header(), account, usdc * Usdc));
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetJsonAsync(string path)
     {

@@ -40,16 +40,16 @@ public class VenueApiTests : IAsyncLifetime
         Assert.Equal("[]", (await _host.GetJsonAsync("api/v1/x/liquidations")).Body.GetRawText());
 
         _host.Time += 1_000_000;
-        _host.Index(17_400); // liquidation starts
+        _host.Index(17_400); // the liquidation starts, and its first step sells a slice on the book
         _host.Time += 250_000;
-        _host.Tick();        // the first book slice
         _host.Tick();        // the account is under 98% of its maintenance margin: the liquidation ends
 
-        // The slice: 10% of 10 SOL, but at least 1,000 USDC at the mark 174: ceil(5.7471) = 5.748 SOL, sold into the 173.90
-        // bid (inside the band: 174 x (1 - (1 - 39.1 / 43.5) x 1.5 x 2.5%) = 173.34).
+        // The slice: urgency (43.5 - 39.1) / (43.5 - 21.75) = 20.2%, so 10% + 90% x 20.2% = 28.2% of 10 SOL, but at least
+        // 1,000 USDC at the mark 174: ceil(5.7471) = 5.748 SOL, sold into the 173.90 bid (inside the band:
+        // 174 x (1 - (1 - 39.1 / 43.5) x 1.5 x 2.5%) = 173.34).
         var (_, all) = await _host.GetJsonAsync("api/v1/x/liquidations");
         var close = Assert.Single(all.EnumerateArray());
-        Assert.Equal(("SOL_USDC_PERP", "Ask", "173.9", "5.748", "Book", (RestTestHost.Start + 1_250_000) / 1000),
+        Assert.Equal(("SOL_USDC_PERP", "Ask", "173.9", "5.748", "Book", (RestTestHost.Start + 1_000_000) / 1000),
             (close.GetProperty("symbol").GetString(), close.GetProperty("side").GetString(), close.GetProperty("price").GetString(),
              close.GetProperty("quantity").GetString(), close.GetProperty("stage").GetString(), close.GetProperty("timestamp").GetInt64()));
         var (_, trades) = await _host.GetJsonAsync("api/v1/trades?symbol=SOL_USDC_PERP&limit=1");
@@ -60,12 +60,31 @@ public class VenueApiTests : IAsyncLifetime
         Assert.Equal("1009.995772", (await _host.GetJsonAsync("api/v1/x/insuranceFund")).Body.GetProperty("balance").GetString());
         Assert.Equal(1_009_995_772, _host.Engine.InsuranceFundBalance);
 
-        // docs/rest.md shows these two answers.
+        // docs/rest.md shows these answers.
         string doc = File.ReadAllText(TestSupport.RepositoryFiles.PathOf("docs/rest.md")).ReplaceLineEndings("\n");
         foreach (string path in new[] { "/api/v1/x/insuranceFund", "/api/v1/x/liquidations?symbol=SOL_USDC_PERP&limit=1" })
         {
             Assert.Contains($"GET {path}\n{await _host.GetTextAsync(path[1..])}\n", doc);
         }
+
+        // The fund's history: its injection, the fee, then 500 USDC taken out of it: a drawdown of 500 from the peak.
+        _host.Time += 1_000_000;
+        _host.Withdraw(Fund, 500);
+        var (_, history) = await _host.GetJsonAsync("api/v1/x/insuranceFund/history");
+        Assert.Equal([("1000", "1000", "Injection", "0"), ("9.995772", "1009.995772", "LiquidationFee", "0"), ("-500", "509.995772", "Injection", "500")],
+            history.GetProperty("movements").EnumerateArray().Select(m => (m.GetProperty("change").GetString(), m.GetProperty("balance").GetString(),
+                m.GetProperty("reason").GetString(), m.GetProperty("drawdown").GetString())));
+        Assert.Equal(("509.995772", "1009.995772", "500", "49.51"), (history.GetProperty("balance").GetString(), history.GetProperty("peak").GetString(),
+            history.GetProperty("maxDrawdown").GetString(), history.GetProperty("maxDrawdownPercent").GetString()));
+        Assert.Equal(1, history.GetProperty("movements")[1].GetProperty("liquidationId").GetInt64());
+        long feeTime = history.GetProperty("movements")[1].GetProperty("timestamp").GetInt64();
+        var (_, window) = await _host.GetJsonAsync($"api/v1/x/insuranceFund/history?from={feeTime}&to={feeTime}");
+        Assert.Equal(["9.995772"], window.GetProperty("movements").EnumerateArray().Select(m => m.GetProperty("change").GetString()));
+        Assert.Equal("0", window.GetProperty("maxDrawdown").GetString());
+        var (_, last) = await _host.GetJsonAsync("api/v1/x/insuranceFund/history?limit=1");
+        Assert.Equal(["-500"], last.GetProperty("movements").EnumerateArray().Select(m => m.GetProperty("change").GetString()));
+
+        Assert.Contains($"GET /api/v1/x/insuranceFund/history\n{await _host.GetTextAsync("api/v1/x/insuranceFund/history")}\n", doc);
     }
 
     [Theory]
@@ -73,6 +92,9 @@ public class VenueApiTests : IAsyncLifetime
     [InlineData("api/v1/x/liquidations?symbol=", "INVALID_CLIENT_REQUEST", "symbol is required")]
     [InlineData("api/v1/x/liquidations?limit=0", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
     [InlineData("api/v1/x/liquidations?limit=ten", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
+    [InlineData("api/v1/x/insuranceFund/history?limit=0", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 10000")]
+    [InlineData("api/v1/x/insuranceFund/history?from=yesterday", "INVALID_CLIENT_REQUEST", "from must be a time in milliseconds since the epoch")]
+    [InlineData("api/v1/x/insuranceFund/history?from=2000&to=1000", "INVALID_CLIENT_REQUEST", "to must not be before from")]
     public async Task Bad_parameters_get_Backpacks_error_body(string path, string code, string message)
     {
         var (status, body) = await _host.GetJsonAsync(path);

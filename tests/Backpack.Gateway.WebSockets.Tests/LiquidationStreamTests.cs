@@ -96,29 +96,29 @@ public class LiquidationStreamTests
         await maker.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "174.35", quantity = "50" });
 
         // At 174.40: equity 431 against 436 of maintenance (just over), well above the fraction that
-        // would skip to the backstop, so the next tick sells a slice on the book.
+        // would skip to the backstop, so the liquidation's first step, in the same command, sells a slice on the book.
         host.Index(17_440);
         long liquidationId = (await a.StreamAsync("account.liquidation", "liquidationStarted")).GetProperty("liquidationId").GetInt64();
-        host.Tick();
 
-        // One slice: 10% of the position (10 SOL) sold into the maker's bid at 174.35, within the band 174.32.
+        // One slice: urgency (436 - 431) / (436 - 218) = 2.29% makes it 10% + 90% x 2.29% = 12.06% of the position
+        // (12.065 SOL), sold into the maker's bid at 174.35, inside the band (the least ABR, 10%: 174.40 x (1 - 0.375%) = 173.75).
         var sliceAccepted = await a.StreamAsync("account.orderUpdate", "orderAccepted", o => Str(o, "O") == "LIQUIDATION_AUTOCLOSE");
         Assert.Equal(("Ask", "IOC", "true"), (Str(sliceAccepted, "S"), Str(sliceAccepted, "f"), Str(sliceAccepted, "r")));
         var sliceFill = await a.StreamAsync("account.orderUpdate", "orderFill");
-        Assert.Equal(("LIQUIDATION_AUTOCLOSE", "174.35", "10", "Book"), (Str(sliceFill, "O"), Str(sliceFill, "L"), Str(sliceFill, "l"), Str(sliceFill, "stage")));
+        Assert.Equal(("LIQUIDATION_AUTOCLOSE", "174.35", "12.065", "Book"), (Str(sliceFill, "O"), Str(sliceFill, "L"), Str(sliceFill, "l"), Str(sliceFill, "stage")));
         var step = await a.StreamAsync("account.liquidation", "liquidationFill");
-        Assert.Equal(("Book", "174.35", "10"), (Str(step, "stage"), Str(step, "p"), Str(step, "q")));
+        Assert.Equal(("Book", "174.35", "12.065"), (Str(step, "stage"), Str(step, "p"), Str(step, "q")));
         Assert.True(decimal.Parse(Str(step, "fee")) > 0);
 
         var liquidation = await watcher.StreamAsync("liquidation", "liquidation");
-        Assert.Equal(("Book", "174.35", "10"), (Str(liquidation, "stage"), Str(liquidation, "p"), Str(liquidation, "q")));
+        Assert.Equal(("Book", "174.35", "12.065"), (Str(liquidation, "stage"), Str(liquidation, "p"), Str(liquidation, "q")));
         var trade = await watcher.StreamAsync("trade.SOL_USDC_PERP", "trade", t => Str(t, "p") == "174.35");
-        Assert.Equal(("LIQUIDATION_AUTOCLOSE", "10"), (Str(trade, "O"), Str(trade, "q")));
+        Assert.Equal(("LIQUIDATION_AUTOCLOSE", "12.065"), (Str(trade, "O"), Str(trade, "q")));
         var fund = await watcher.StreamAsync("insuranceFund", "insuranceFund");
         Assert.Equal(("LiquidationFee", Str(step, "fee")), (Str(fund, "reason"), Str(fund, "change")));
 
         // The position update after the slice carries the ADL quintile and a liquidation price estimate below the mark.
-        var position = await a.StreamAsync("account.positionUpdate", "positionAdjusted", p => Str(p, "q") == "90");
+        var position = await a.StreamAsync("account.positionUpdate", "positionAdjusted", p => Str(p, "q") == "87.935");
         Assert.True(position.GetProperty("adlQuintile").GetInt32() is >= 0 and <= 5);
         Assert.True(decimal.Parse(Str(position, "estLiquidationPrice")) is > 160m and < 174.4m, position.GetRawText());
         Assert.Equal(liquidationId, position.GetProperty("liquidationId").GetInt64());

@@ -28,7 +28,17 @@ public sealed class HistoryService : IHostedService, IAsyncDisposable
         if (!options.Enabled) return;
         Database = options.Database(venue.Settings.Journal.Directory);
         _projector = new HistoryProjector(Database, options.MaxBacklogBatches) { OnError = e => log.LogError(e, "A batch of events could not be written to the history") };
-        long cursor = _projector.Open();
+        long cursor;
+        try
+        {
+            cursor = _projector.Open();
+        }
+        catch (HistorySchemaException e)
+        {
+            log.LogWarning("{Problem}: rebuilt from the journal", e.Message);
+            Database.Drop();
+            cursor = _projector.Open();
+        }
         long target = venue.Engine.LastSequence;
         if (cursor > target)
         {

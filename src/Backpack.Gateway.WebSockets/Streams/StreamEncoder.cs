@@ -176,6 +176,8 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
             InsuranceFundReason.LiquidationShortfall => "LiquidationShortfall"u8,
             InsuranceFundReason.BackstopShare => "BackstopShare"u8,
             InsuranceFundReason.TakeoverPnl => "TakeoverPnl"u8,
+            InsuranceFundReason.FundingResidue => "FundingResidue"u8,
+            InsuranceFundReason.FundingPayment => "FundingPayment"u8,
             _ => "Injection"u8,
         });
         if (e.LiquidationId != 0) w.Number("liquidationId"u8, e.LiquidationId);

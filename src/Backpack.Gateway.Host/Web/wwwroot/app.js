@@ -17,6 +17,7 @@ const state = {
   orders: new Map(),    // order id -> order
   positions: new Map(), // symbol -> position
   chart: null,          // CandleChart
+  fundChart: null,      // FundChart
   loads: 0,             // bumped when the market or the connection changes: older REST answers are dropped
   connections: 0,       // bumped by each connection: the venue's older REST answers are dropped
   fundSeen: false,      // a stream message set the fund since the connection opened
@@ -31,6 +32,7 @@ const HISTORY_ROWS = 50;
 async function start() {
   state.config = await (await fetch('/web/config.json')).json();
   state.chart = new CandleChart($('chart'));
+  state.fundChart = new FundChart($('fund-line'), $('fund-drawdown'));
   const nav = $('markets');
   for (const m of state.config.markets) {
     const b = document.createElement('button');
@@ -165,7 +167,7 @@ function onStream(stream, d) {
     case 'trade': if (d.s === state.symbol) { addTrade(d.t, d.p, d.q, d.m, d.T, true); state.chart.addTrade(Number(d.p), d.T / 1000); } break;
     case 'markPrice': if (d.s === state.symbol) { $('mark').textContent = d.p; $('index').textContent = d.i; } break;
     case 'liquidation': addLiquidation(d.t, d.s, d.S, d.p, d.q, d.stage, d.E, true); break;
-    case 'insuranceFund': $('fund').textContent = d.balance; state.fundSeen = true; break;
+    case 'insuranceFund': $('fund').textContent = d.balance; state.fundSeen = true; state.fundChart.add(d.E / 1000, d.balance, d.change); break;
     case 'orderAccepted': case 'orderModified': case 'orderFill': case 'orderCancelled': case 'orderExpired': case 'triggerFailed': onOrderUpdate(d); break;
     case 'positionSnapshot': case 'positionOpened': case 'positionAdjusted': case 'positionClosed': onPosition(d); break;
     case 'marginCall': addFeed(`${time(d.E)} MARGIN CALL for ${state.account.name}: margin ratio ${d.marginRatio}, equity ${d.equity}`, 'mine'); break;

@@ -31,13 +31,15 @@ async function loadMarket(symbol) {
   }
 }
 
-/** The insurance fund (unless its stream already spoke) and the recent forced closes of every market. */
+/** The insurance fund (unless its stream already spoke) and its history, and the recent forced closes of every market. */
 async function loadVenue() {
   const load = state.connections;
   try {
-    const [fund, liquidations] = await Promise.all([getJson('/api/v1/x/insuranceFund'), getJson(`/api/v1/x/liquidations?limit=${FEED_ROWS}`)]);
+    const [fund, history, liquidations] = await Promise.all([getJson('/api/v1/x/insuranceFund'),
+      getJson(`/api/v1/x/insuranceFund/history?limit=${FundChart.POINTS}`), getJson(`/api/v1/x/liquidations?limit=${FEED_ROWS}`)]);
     if (load !== state.connections) return;
     if (!state.fundSeen) $('fund').textContent = fund.balance;
+    state.fundChart.load(history.movements);
     for (const l of liquidations) addLiquidation(l.id, l.symbol, l.side, l.price, l.quantity, l.stage, l.timestamp * 1000, false);
   } catch (e) {
     if (load === state.connections) setStatus(`error: ${e.message}`, 'bad');
