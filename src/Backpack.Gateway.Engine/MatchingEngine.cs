@@ -263,9 +263,17 @@ public sealed partial class MatchingEngine
         }
         int account = _accounts.GetOrOpen(cmd.AccountId);
         ref Account a = ref _accounts[account];
+        long owed = Math.Max(0, -a.Collateral);
         a.Collateral += cmd.Amount;
         TotalDeposits += cmd.Amount;
         _events.Emit(new BalanceChanged(_events.Header, cmd.Header.RequestId, cmd.AccountId, cmd.Amount, a.Collateral, BalanceChangeReason.Deposit));
+        if (owed > 0)
+        {
+            // Never silently: the account is told how much of the deposit paid off its unsettled equity, and for which liquidation.
+            long remaining = Math.Max(0, -a.Collateral);
+            _events.Emit(new UnsettledEquityCovered(_events.Header, cmd.AccountId, a.UnsettledLiquidationId, owed - remaining, remaining));
+            if (remaining == 0) a.UnsettledLiquidationId = 0;
+        }
         if (account == _liquidation.Fund.Account) _liquidation.Fund.Record(cmd.Amount, InsuranceFundReason.Injection, 0);
         _monitor.Queue(account);
     }

@@ -55,6 +55,7 @@ public static class MessageDecoder
             MessageType.TriggerFailed => Box<Events.TriggerFailed>(frame, out error),
             MessageType.FundingRate => Box<Events.FundingRate>(frame, out error),
             MessageType.FundingPayment => Box<Events.FundingPayment>(frame, out error),
+            MessageType.UnsettledEquityCovered => Box<Events.UnsettledEquityCovered>(frame, out error),
             _ => null,
         };
         return message is not null;

@@ -45,4 +45,5 @@ public enum MessageType : byte
     TriggerFailed = 88,
     FundingRate = 89,
     FundingPayment = 90,
+    UnsettledEquityCovered = 91,
 }

@@ -120,6 +120,13 @@ public sealed partial class WsGateway
         public void Write(MessageWriter w) => StreamEncoder.LiquidationEnded(w, _e);
     }
 
+    private readonly ref struct UnsettledEquityBody(in UnsettledEquityCovered e) : IBody
+    {
+        private readonly UnsettledEquityCovered _e = e;
+
+        public void Write(MessageWriter w) => StreamEncoder.UnsettledEquityCovered(w, _e);
+    }
+
     private readonly ref struct AdlBody(StreamEncoder encoder, in AdlNotice e) : IBody
     {
         private readonly AdlNotice _e = e;

@@ -220,6 +220,11 @@ public sealed partial class WsGateway
                 if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new LiquidationEndedBody(e));
                 break;
             }
+            case MessageType.UnsettledEquityCovered when Read(frame, out UnsettledEquityCovered e):
+            {
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new UnsettledEquityBody(e));
+                break;
+            }
             case MessageType.AdlNotice when Read(frame, out AdlNotice e):
             {
                 if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountAdl, 0, new AdlBody(_encoder, e));

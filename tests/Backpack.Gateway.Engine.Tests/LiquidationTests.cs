@@ -367,7 +367,18 @@ public class LiquidationTests
         var a = h.Account(Long);
         Assert.Equal(100 * Usdc - 107_100_000, a.Collateral); // (88.10 - 100) x 9 = -107.10
         Assert.Equal(RejectReason.UnsettledEquity, h.Withdraw(Long, 1).OfType<CommandRejected>().Single().Reason);
-        var deposit = h.Deposit(Long, 10).OfType<BalanceChanged>().Single();
-        Assert.Equal(a.Collateral + 10 * Usdc, deposit.Balance); // the deposit settles the debt in plain sight
+        long liquidationId = Assert.Single(h.Log.OfType<LiquidationStarted>(), l => l.AccountId == Long).LiquidationId;
+
+        // Deposits pay the debt off in plain sight: each says how much of it went to the deficit, of which liquidation, and what is left.
+        var first = h.Deposit(Long, 5);
+        Assert.Equal(a.Collateral + 5 * Usdc, first.OfType<BalanceChanged>().Single().Balance);
+        var covered = first.OfType<UnsettledEquityCovered>().Single();
+        Assert.Equal((Long, liquidationId, 5 * Usdc, 2_100_000L), (covered.AccountId, covered.LiquidationId, covered.Covered, covered.Remaining));
+        Assert.Equal(RejectReason.UnsettledEquity, h.Withdraw(Long, 1).OfType<CommandRejected>().Single().Reason);
+        var second = h.Deposit(Long, 10).OfType<UnsettledEquityCovered>().Single();
+        Assert.Equal((liquidationId, 2_100_000L, 0L), (second.LiquidationId, second.Covered, second.Remaining));
+        Assert.Equal(7_900_000, h.Account(Long).Collateral);
+        Assert.DoesNotContain(h.Deposit(Long, 1), e => e is UnsettledEquityCovered); // settled: a plain deposit again
+        Assert.Contains(h.Withdraw(Long, 1 * Usdc), e => e is BalanceChanged);
     }
 }

@@ -129,4 +129,48 @@ public class LiquidationStreamTests
         var makerPosition = await maker.StreamAsync("account.positionUpdate", "positionOpened");
         Assert.False(makerPosition.TryGetProperty("liquidationId", out _), makerPosition.GetRawText());
     }
+
+    [Fact]
+    public async Task A_deposit_that_pays_off_unsettled_equity_is_told_with_the_amount_and_the_liquidation()
+    {
+        await using var host = new WsTestHost();
+        await using var a = await host.ConnectAsync();
+        await using var b = await host.ConnectAsync();
+        await using var maker = await host.ConnectAsync();
+        // A: 5 SOL bought at 180 on 50 USDC (fee 0.45), so E = 49.55 + 5 x (P - 180) and MM = 2.5% x 5 x P.
+        host.Index(18_000);
+        host.Fund(WsTestHost.AccountA, 50);
+        host.Fund(WsTestHost.AccountB, 100_000);
+        host.Fund(WsTestHost.AccountC, 100_000);
+        await a.LogOnAsync(WsTestHost.KeyA, PrivateStreams);
+        await b.LogOnAsync(WsTestHost.KeyB, PrivateStreams);
+        await maker.LogOnAsync(WsTestHost.KeyC, "account.orderUpdate");
+        await b.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Ask", orderType = "Limit", price = "180", quantity = "5" });
+        await a.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "180", quantity = "5" });
+        await a.StreamAsync("account.positionUpdate", "positionOpened");
+        host.Index(17_500);
+        await maker.RequestAsync("orderExecute", new { symbol = "SOL_USDC_PERP", side = "Bid", orderType = "Limit", price = "169.6", quantity = "200" });
+
+        // At 172.46: equity 11.85 against 21.56 of maintenance (MF 1.37%, above the auto-close 1.25%). The position is
+        // under the 1,000 USDC least slice, so the first step sells all of it into the 169.60 bid, inside the band
+        // (169.55) but under the bankruptcy price 170.09: a shortfall of 2.45 that the empty fund cannot pay.
+        host.Index(17_246);
+        long liquidationId = (await a.StreamAsync("account.liquidation", "liquidationStarted")).GetProperty("liquidationId").GetInt64();
+        var fill = await a.StreamAsync("account.liquidation", "liquidationFill");
+        Assert.Equal(("Book", "169.6", "5", "170.09"), (Str(fill, "stage"), Str(fill, "p"), Str(fill, "q"), Str(fill, "bankruptcyPrice")));
+        host.Tick();
+        Assert.Equal("Bankrupt", Str(await a.StreamAsync("account.liquidation", "liquidationEnded"), "outcome"));
+
+        host.Fund(WsTestHost.AccountA, 1);
+        var first = await a.StreamAsync("account.liquidation", "unsettledEquityCovered");
+        decimal remaining = decimal.Parse(Str(first, "remaining"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(("1", liquidationId), (Str(first, "covered"), first.GetProperty("liquidationId").GetInt64()));
+        Assert.Equal(1.45m, remaining);
+
+        host.Fund(WsTestHost.AccountA, 1_000);
+        var second = await a.StreamAsync("account.liquidation", "unsettledEquityCovered");
+        Assert.Equal((remaining, "0", liquidationId),
+            (decimal.Parse(Str(second, "covered"), System.Globalization.CultureInfo.InvariantCulture), Str(second, "remaining"), second.GetProperty("liquidationId").GetInt64()));
+        Assert.DoesNotContain(b.Pending(), m => m.TryGetProperty("stream", out var st) && st.GetString() == "account.liquidation");
+    }
 }

@@ -20,6 +20,8 @@ internal struct Account
     public int PendingTriggers;
     public bool Liquidating;
     public long LiquidationId;
+    /// <summary>The liquidation that left the collateral negative (unsettled equity) and is not paid off yet; 0 = none, or a deficit outside a liquidation.</summary>
+    public long UnsettledLiquidationId;
     /// <summary>True after a MarginCall until the account is seen below the margin-call level again.</summary>
     public bool MarginCalled;
     /// <summary>Markets (bit m) where the margin monitor has a trigger armed for this account.</summary>

@@ -430,6 +430,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
             {
                 _events.Emit(new BalanceChanged(_events.Header, 0, a.AccountId, a.Collateral - before, a.Collateral, BalanceChangeReason.Settlement));
             }
+            if (a.Collateral < 0) a.UnsettledLiquidationId = liq.Id; // what a later deposit pays off names it
         }
         a.Liquidating = false;
         a.MarginCalled = false;

@@ -281,6 +281,16 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.Number("T"u8, e.Header.Time);
     }
 
+    public static void UnsettledEquityCovered(MessageWriter w, in UnsettledEquityCovered e)
+    {
+        w.String("e"u8, "unsettledEquityCovered"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Usdc("covered"u8, e.Covered);
+        w.Usdc("remaining"u8, e.Remaining);
+        if (e.LiquidationId != 0) w.Number("liquidationId"u8, e.LiquidationId);
+        w.Number("T"u8, e.Header.Time);
+    }
+
     public static void LiquidationEnded(MessageWriter w, in LiquidationEnded e)
     {
         w.String("e"u8, "liquidationEnded"u8);

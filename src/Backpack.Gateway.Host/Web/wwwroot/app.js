@@ -174,6 +174,7 @@ function onStream(stream, d) {
     case 'liquidationStarted': addFeed(`${time(d.E)} ${state.account.name} is being LIQUIDATED (#${d.liquidationId}): equity ${d.equity}, maintenance ${d.maintenanceMargin}`, 'mine'); break;
     case 'liquidationFill': addFeed(`${time(d.E)} your ${d.s} position: ${d.q} closed at ${d.p} (${d.stage}, fee ${d.fee})`, 'mine'); break;
     case 'liquidationEnded': addFeed(`${time(d.E)} liquidation #${d.liquidationId} of ${state.account.name} ended: ${d.outcome}`, 'mine'); break;
+    case 'unsettledEquityCovered': addFeed(`${time(d.E)} your deposit paid ${d.covered} USDC of the negative balance ${d.liquidationId ? `left by liquidation #${d.liquidationId}` : 'left without a liquidation'}; ${d.remaining === '0' ? 'settled' : `${d.remaining} USDC still owed`}`, 'mine'); break;
     case 'adl': addFeed(`${time(d.E)} ADL ${d.role === 'Counterparty' ? 'deleveraged your' : 'closed your liquidated'} ${d.s} position: ${d.q} at ${d.p}`, 'adl mine'); break;
   }
 }
