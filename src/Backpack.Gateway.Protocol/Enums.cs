@@ -159,6 +159,25 @@ public enum LiquidationOutcome : byte
     Bankrupt = 3,
 }
 
+/// <summary>What a liquidation step did (the audit trail's LiquidationStep).</summary>
+public enum LiquidationAction : byte
+{
+    /// <summary>The account reached maintenance: the figures that started the liquidation.</summary>
+    Triggered = 0,
+    /// <summary>Stage 1: a slice sent to the book inside its protection band.</summary>
+    Slice = 1,
+    /// <summary>At the auto-close level, the whole position offered to the book down to its bankruptcy price.</summary>
+    AutoCloseOffer = 2,
+    /// <summary>Stage 2 because the margin fraction fell under the auto-close level.</summary>
+    BackstopAtAutoClose = 3,
+    /// <summary>Stage 2 because no stage-1 slice filled for the no-fill time.</summary>
+    BackstopNoFill = 4,
+    /// <summary>Stage 2 because the liquidation was on the book for the longest time allowed.</summary>
+    BackstopTimeLimit = 5,
+    /// <summary>Stage 2 because equity was at or below zero.</summary>
+    BackstopBankrupt = 6,
+}
+
 public enum AdlRole : byte
 {
     /// <summary>The account whose position was being liquidated.</summary>

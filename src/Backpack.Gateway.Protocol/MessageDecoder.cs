@@ -56,6 +56,7 @@ public static class MessageDecoder
             MessageType.FundingRate => Box<Events.FundingRate>(frame, out error),
             MessageType.FundingPayment => Box<Events.FundingPayment>(frame, out error),
             MessageType.UnsettledEquityCovered => Box<Events.UnsettledEquityCovered>(frame, out error),
+            MessageType.LiquidationStep => Box<Events.LiquidationStep>(frame, out error),
             _ => null,
         };
         return message is not null;

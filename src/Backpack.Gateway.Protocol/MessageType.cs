@@ -46,4 +46,5 @@ public enum MessageType : byte
     FundingRate = 89,
     FundingPayment = 90,
     UnsettledEquityCovered = 91,
+    LiquidationStep = 92,
 }

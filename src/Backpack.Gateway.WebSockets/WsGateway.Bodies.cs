@@ -120,6 +120,13 @@ public sealed partial class WsGateway
         public void Write(MessageWriter w) => StreamEncoder.LiquidationEnded(w, _e);
     }
 
+    private readonly ref struct LiquidationStepBody(StreamEncoder encoder, in LiquidationStep e) : IBody
+    {
+        private readonly LiquidationStep _e = e;
+
+        public void Write(MessageWriter w) => encoder.LiquidationStep(w, _e);
+    }
+
     private readonly ref struct UnsettledEquityBody(in UnsettledEquityCovered e) : IBody
     {
         private readonly UnsettledEquityCovered _e = e;

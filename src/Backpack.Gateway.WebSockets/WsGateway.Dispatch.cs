@@ -220,6 +220,11 @@ public sealed partial class WsGateway
                 if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new LiquidationEndedBody(e));
                 break;
             }
+            case MessageType.LiquidationStep when Read(frame, out LiquidationStep e):
+            {
+                if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new LiquidationStepBody(_encoder, e));
+                break;
+            }
             case MessageType.UnsettledEquityCovered when Read(frame, out UnsettledEquityCovered e):
             {
                 if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountLiquidation, 0, new UnsettledEquityBody(e));

@@ -97,6 +97,58 @@ public class GatewayRunTests
     }
 
     [Fact]
+    public async Task Replay_prints_the_audit_trail_of_a_liquidation_from_the_journal()
+    {
+        string work = Directory.CreateTempSubdirectory("bp-trail-").FullName;
+        try
+        {
+            using (var process = await HostProcess.StartAsync(work))
+            {
+                // The demo's leveraged traders, once they hold positions, are liquidated by a crash played fast.
+                using var admin = new HttpClient { BaseAddress = process.BaseAddress };
+                admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminClient.Token);
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (true)
+                {
+                    using var summary = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("admin/summary"));
+                    if (summary.RootElement.GetProperty("accountsWithPositions").GetInt32() >= 5) break;
+                    Assert.True(DateTime.UtcNow < deadline, "the demo's traders opened no positions within 60 s");
+                    await Task.Delay(250);
+                }
+                (await admin.PostAsync("admin/scenarios/gap-down/start?speed=30", null)).EnsureSuccessStatusCode();
+                deadline = DateTime.UtcNow.AddSeconds(60);
+                while (true)
+                {
+                    using var summary = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("admin/summary"));
+                    var l = summary.RootElement.GetProperty("liquidations");
+                    if (l.GetProperty("started").GetInt64() >= 1 && l.GetProperty("active").GetInt64() == 0) break;
+                    Assert.True(DateTime.UtcNow < deadline, "no liquidation ended within 60 s: " + summary.RootElement.GetRawText());
+                    await Task.Delay(250);
+                }
+                Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(15)));
+            }
+
+            string trail = await RunToolAsync(work, "replay", "--liquidation", "1");
+            var lines = trail.Split('\n').SkipWhile(line => !line.StartsWith("Liquidation 1", StringComparison.Ordinal)).ToList();
+            Assert.True(lines.Count > 4, trail);
+            // In order: the start, the trigger's figures (mark, index, equity, maintenance, urgency, bankruptcy price),
+            // the steps and their fills, the end; then what was closed per stage and the fund's result.
+            Assert.Contains("started   account 20", lines[1]);
+            Assert.Matches(@"trigger   \w+_USDC_PERP mark [\d.]+ index [\d.]+, equity -?[\d.]+, maintenance [\d.]+, notional [\d.]+, urgency [\d.]+%, bankruptcy [\d.]+", lines[2]);
+            Assert.Contains(lines, line => line.Contains("fill      ", StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.Contains("ended     ", StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.StartsWith("closed    ", StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.StartsWith("fund      ", StringComparison.Ordinal));
+
+            Assert.Contains("No liquidation 424242 in the replayed part of the journal", await RunToolAsync(work, expectedExit: 4, "replay", "--liquidation", "424242"));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_journal_damaged_before_its_tail_stops_the_start_naming_the_file_and_offset()
     {
         string work = Directory.CreateTempSubdirectory("bp-damaged-").FullName;

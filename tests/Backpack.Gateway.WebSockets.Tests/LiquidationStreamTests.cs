@@ -156,6 +156,13 @@ public class LiquidationStreamTests
         // (169.55) but under the bankruptcy price 170.09: a shortfall of 2.45 that the empty fund cannot pay.
         host.Index(17_246);
         long liquidationId = (await a.StreamAsync("account.liquidation", "liquidationStarted")).GetProperty("liquidationId").GetInt64();
+        // The audit trail to the account: the trigger's figures, then the slice with its band and the depth inside it.
+        var trigger = await a.StreamAsync("account.liquidation", "liquidationStep", m => Str(m, "action") == "Triggered");
+        Assert.Equal(("SOL_USDC_PERP", "172.46", "172.46", "11.85", "21.5575", "170.09"), (Str(trigger, "s"), Str(trigger, "markPrice"), Str(trigger, "indexPrice"),
+            Str(trigger, "equity"), Str(trigger, "maintenanceMargin"), Str(trigger, "bankruptcyPrice")));
+        Assert.InRange(decimal.Parse(Str(trigger, "urgency"), System.Globalization.CultureInfo.InvariantCulture), 0.90m, 0.91m); // (21.5575 - 11.85) / (21.5575 - 10.77875)
+        var slice = await a.StreamAsync("account.liquidation", "liquidationStep", m => Str(m, "action") == "Slice");
+        Assert.Equal(("169.55", "200", "5"), (Str(slice, "limit"), Str(slice, "bandDepth"), Str(slice, "q")));
         var fill = await a.StreamAsync("account.liquidation", "liquidationFill");
         Assert.Equal(("Book", "169.6", "5", "170.09"), (Str(fill, "stage"), Str(fill, "p"), Str(fill, "q"), Str(fill, "bankruptcyPrice")));
         host.Tick();

@@ -20,7 +20,7 @@ namespace Backpack.Gateway.Engine.Liquidation;
 /// opposite positions at the bankruptcy price. Every step emits its events, tied together by the
 /// liquidation id.
 /// </summary>
-internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
+internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFills
 {
     private readonly AccountStore _accounts;
     private readonly Market[] _markets;
@@ -37,6 +37,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private long _ticks;
     private ulong _movedMarkets; // markets whose mark moved in this command (bit 63: market 63 and above)
     private readonly List<Active> _startedNow = []; // liquidations started in this command, not stepped yet
+    private (int Rank, long Score) _adlRank; // of the ADL close being executed (for its notices)
 
     public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationLimits options,
         OrderEntry entry, Clearing clearing, Matcher matcher, MarginMonitor monitor, InsuranceFund fund, BackstopProviders providers, AdlRanking adl)
@@ -79,6 +80,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         Statistics.Started++;
         Statistics.Active = _active.Count;
         _events.Emit(new LiquidationStarted(_events.Header, a.AccountId, id, f.MarginRatioPpm, f.MarginFractionPpm, f.Equity, f.MaintenanceMargin));
+        EmitTrigger(account, id, f);
         _entry.CancelAccountOrders(account, -1, CancelReason.Liquidation, requestId: 0);
     }
 
@@ -177,6 +179,12 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         }
         if (backstop)
         {
+            var why = f.Equity <= 0 ? LiquidationAction.BackstopBankrupt
+                : f.Equity < backstopLevel ? LiquidationAction.BackstopAtAutoClose
+                : now - liq.LastFillTime >= _options.NoFillBackstopMicros ? LiquidationAction.BackstopNoFill
+                : LiquidationAction.BackstopTimeLimit;
+            _events.Emit(new LiquidationStep(_events.Header, _accounts[liq.Account].AccountId, liq.Id, 0, why, 0, 0, f.Equity, f.MaintenanceMargin, f.Notional,
+                LiquidationMath.Urgency(f, backstopLevel), 0, 0, 0, 0));
             TakeOver(liq, f);
             MarginFigures after = _margin.Figures(liq.Account);
             return after.Notional == 0 && End(liq, LiquidationOutcome.Bankrupt);
@@ -189,6 +197,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     private void SliceOnBook(Active liq, in MarginFigures f, long backstopLevel)
     {
         if (_planner.ForLiquidation(liq.Account, f, backstopLevel, _events.Time) is not { } plan) return;
+        EmitStep(liq, f, LiquidationAction.Slice, plan);
         liq.SliceMarket = plan.Market;
         liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
         _entry.PlaceForced(liq.Account, plan.Market, plan.Side, plan.Limit, plan.Lots, OrderOrigin.LiquidationAutoclose, liq.Id);
@@ -200,6 +209,7 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         for (int m = 0; m < _markets.Length; m++)
         {
             if (IsPaused(m) || _planner.AtAutoClose(liq.Account, m, f) is not { } plan) continue;
+            EmitStep(liq, f, LiquidationAction.AutoCloseOffer, plan);
             liq.SliceMarket = plan.Market;
             liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
             _entry.PlaceForced(liq.Account, plan.Market, plan.Side, plan.Limit, plan.Lots, OrderOrigin.LiquidationAutoclose, liq.Id);
@@ -232,179 +242,6 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
         Statistics.BookNotional += rules.Quote(price, quantity);
         _events.Emit(new LiquidationFill(_events.Header, liquidationId, a.AccountId, market + 1, LiquidationStage.Book, side, price, quantity,
             tradeId, liq.SliceBankruptcyPrice, fee, _accounts[makerAccount].AccountId));
-    }
-
-    /// <summary>Stage 2 then 3 for every position in a market whose mark is fresh.</summary>
-    private void TakeOver(Active liq, in MarginFigures f)
-    {
-        liq.UsedBackstop = true;
-        for (int m = 0; m < _markets.Length; m++)
-        {
-            long q = _accounts.PositionOf(liq.Account, m).Quantity;
-            if (q == 0 || IsPaused(m)) continue;
-            Market mk = _markets[m];
-            long mm = _margin.PositionFigures(liq.Account, m).MaintenanceMargin;
-            long bankruptcy = Math.Max(1, LiquidationMath.BankruptcyPrice(mk.Rules, mk.MarkPrice, q,
-                LiquidationMath.EquityShare(f.Equity, mm, f.MaintenanceMargin)));
-            Side side = q > 0 ? Side.Sell : Side.Buy;
-            long remaining = Math.Abs(q);
-            remaining = TakeByProviders(liq, m, side, remaining, bankruptcy);
-            remaining = TakeByFund(liq, m, side, remaining, bankruptcy, limited: true);
-            remaining = Deleverage(liq, m, side, remaining, bankruptcy);
-            // Open interest always has an opposite side; if every holder of it is excluded (being
-            // liquidated), the fund takes the rest beyond its limits rather than leave it open.
-            if (remaining > 0) TakeByFund(liq, m, side, remaining, bankruptcy, limited: false);
-        }
-    }
-
-    private long TakeByProviders(Active liq, int market, Side side, long remaining, long bankruptcy)
-    {
-        if (remaining == 0 || Providers.Count == 0) return remaining;
-        Market mk = _markets[market];
-        long now = _events.Time;
-        long lotValue = mk.Rules.QuotePerTickLot * mk.MarkPrice;
-        long price = LiquidationMath.ProviderPrice(mk.MarkPrice, bankruptcy, side, _options.BackstopBandPpm);
-        var caps = new long[Providers.Count];
-        long total = 0;
-        for (int i = 0; i < caps.Length; i++)
-        {
-            int account = ProviderIndex(i);
-            if (account < 0 || account == liq.Account || _accounts[account].Liquidating) continue;
-            caps[i] = Providers.Remaining(i, now);
-            total += caps[i];
-        }
-        if (total == 0) return remaining;
-
-        // Shares are worked out from the whole quantity first: pro rata to remaining capacity when
-        // the capacity covers it (leftover lots from rounding go one each, in registration order),
-        // otherwise each provider takes what its capacity allows.
-        long wanted = remaining * lotValue;
-        var lots = new long[caps.Length];
-        long allocated = 0;
-        for (int i = 0; i < caps.Length; i++)
-        {
-            long most = caps[i] / Math.Max(1, lotValue);
-            lots[i] = Math.Min(most, total >= wanted ? FixedMath.MulDivFloor(remaining, caps[i], total) : most);
-            allocated += lots[i];
-        }
-        for (int i = 0; i < caps.Length && allocated < remaining; i++)
-        {
-            if (lots[i] < caps[i] / Math.Max(1, lotValue))
-            {
-                lots[i]++;
-                allocated++;
-            }
-        }
-
-        Side opposite = side == Side.Buy ? Side.Sell : Side.Buy;
-        for (int i = 0; i < caps.Length && remaining > 0; i++)
-        {
-            long take = Math.Min(lots[i], remaining);
-            if (take <= 0) continue;
-            int provider = ProviderIndex(i);
-            if (_margin.CheckOrder(provider, market, opposite, price, take) != RejectReason.None) continue;
-            ExecuteOffBook(liq, market, side, take, bankruptcy, provider, price, LiquidationStage.Backstop, OrderOrigin.BackstopLiquidityProvider);
-            long share = side == Side.Sell ? mk.Rules.Quote(price - bankruptcy, take) : mk.Rules.Quote(bankruptcy - price, take);
-            if (share >= 0) Fund.Move(share, InsuranceFundReason.BackstopShare, liq.Id);
-            else PayFromFund(-share, liq.Id);
-            Providers.RecordTake(i, now, mk.Rules.Quote(price, take));
-            Statistics.ProviderNotional += mk.Rules.Quote(price, take);
-            remaining -= take;
-        }
-        return remaining;
-    }
-
-    private int ProviderIndex(int i) => _accounts.TryGetIndex(Providers.AccountAt(i), out int index) ? index : -1;
-
-    /// <summary>The fund as taker of last resort: at the bankruptcy price, within its notional limit and what it can lose.</summary>
-    private long TakeByFund(Active liq, int market, Side side, long remaining, long bankruptcy, bool limited)
-    {
-        if (remaining == 0) return 0;
-        Market mk = _markets[market];
-        long lots = remaining;
-        if (limited)
-        {
-            long equity = _margin.Equity(Fund.Account);
-            if (equity <= 0) return remaining;
-            long lotValue = mk.Rules.QuotePerTickLot * mk.MarkPrice;
-            long limitLots = FixedMath.MulDivFloor(equity, _options.FundLimitPpm, FixedMath.PartsPerMillion) / Math.Max(1, lotValue);
-            long held = _accounts.PositionOf(Fund.Account, market).Quantity;
-            // The fund buys what a long sells and sells what a short buys.
-            long byLimit = side == Side.Sell ? limitLots - held : held + limitLots;
-            long lossPerLot = side == Side.Sell ? mk.Rules.Quote(bankruptcy - mk.MarkPrice, 1) : mk.Rules.Quote(mk.MarkPrice - bankruptcy, 1);
-            long byLoss = lossPerLot > 0 ? equity / lossPerLot : long.MaxValue;
-            lots = Math.Max(0, Math.Min(remaining, Math.Min(byLimit, byLoss)));
-        }
-        if (lots == 0) return remaining;
-        ExecuteOffBook(liq, market, side, lots, bankruptcy, Fund.Account, bankruptcy, LiquidationStage.Backstop, OrderOrigin.BackstopLiquidityProvider);
-        Statistics.FundNotional += mk.Rules.Quote(bankruptcy, lots);
-        return remaining - lots;
-    }
-
-    /// <summary>Stage 3: closes the rest against the ADL queue at the bankruptcy price, no fee.</summary>
-    private long Deleverage(Active liq, int market, Side side, long remaining, long bankruptcy)
-    {
-        if (remaining == 0) return 0;
-        bool againstLong = side == Side.Sell;
-        int key = market * 2 + (againstLong ? 0 : 1);
-        // Ranking is O(accounts): done once per tick and market side, then walked with a cursor.
-        AdlCursor queue = _adlQueues[key] ??= new AdlCursor(Adl.Queue(market, againstLong));
-        for (int i = queue.Next; i < queue.Accounts.Count && remaining > 0; i++)
-        {
-            int counterparty = queue.Accounts[i];
-            long q = _accounts.PositionOf(counterparty, market).Quantity;
-            bool stillOpposite = againstLong ? q < 0 : q > 0;
-            if (!stillOpposite || counterparty == liq.Account || _accounts[counterparty].Liquidating)
-            {
-                if (i == queue.Next && (!stillOpposite || _accounts[counterparty].Liquidating)) queue.Next++;
-                continue;
-            }
-            long lots = Math.Min(remaining, Math.Abs(q));
-            ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose);
-            Statistics.AdlNotional += _markets[market].Rules.Quote(bankruptcy, lots);
-            remaining -= lots;
-            if (i == queue.Next && _accounts.PositionOf(counterparty, market).Quantity == 0) queue.Next++;
-        }
-        return remaining;
-    }
-
-    /// <summary>A tick's ADL queue for one market side and how far it is used up.</summary>
-    private sealed class AdlCursor(List<int> accounts)
-    {
-        public List<int> Accounts { get; } = accounts;
-        public int Next { get; set; }
-    }
-
-    /// <summary>
-    /// An off-book close: the liquidated account at <paramref name="liquidatedPrice"/>, the taker of
-    /// the position at <paramref name="takerPrice"/>, no trading fee. Both get an OrderFilled with the
-    /// stage's origin; the public gets a LiquidationFill with a trade id but no Trade print.
-    /// </summary>
-    private void ExecuteOffBook(Active liq, int market, Side side, long lots, long liquidatedPrice, int taker, long takerPrice, LiquidationStage stage, OrderOrigin origin)
-    {
-        Side opposite = side == Side.Buy ? Side.Sell : Side.Buy;
-        long tradeId = ++_matcher.LastTradeId;
-        _clearing.ApplyFill(liq.Account, market, side, liquidatedPrice, lots, 0, out _);
-        _clearing.ApplyFill(taker, market, opposite, takerPrice, lots, 0, out long takerRealized);
-        _clearing.NoteLiquidation(liq.Account, market, liq.Id);
-        _clearing.NoteLiquidation(taker, market, liq.Id);
-        MarketRules rules = _markets[market].Rules;
-        int liquidatedId = _accounts[liq.Account].AccountId;
-        int takerId = _accounts[taker].AccountId;
-        var h = _events.Header;
-        _events.Emit(new OrderFilled(h, liquidatedId, market + 1, 0, 0, side, tradeId, liquidatedPrice, lots, 0, lots,
-            rules.Quote(liquidatedPrice, lots), 0, Liquidity.Taker, origin, liq.Id, stage));
-        _events.Emit(new OrderFilled(h, takerId, market + 1, 0, 0, opposite, tradeId, takerPrice, lots, 0, lots,
-            rules.Quote(takerPrice, lots), 0, Liquidity.Maker, origin, liq.Id, stage));
-        _events.Emit(new LiquidationFill(h, liq.Id, liquidatedId, market + 1, stage, side, liquidatedPrice, lots, tradeId, liquidatedPrice, 0, takerId));
-        if (stage == LiquidationStage.Adl)
-        {
-            _events.Emit(new AdlNotice(h, liquidatedId, liq.Id, market + 1, AdlRole.Liquidated, side, liquidatedPrice, lots, takerId));
-            _events.Emit(new AdlNotice(h, takerId, liq.Id, market + 1, AdlRole.Counterparty, opposite, takerPrice, lots, liquidatedId));
-        }
-        if (taker == Fund.Account) Fund.Record(takerRealized, InsuranceFundReason.TakeoverPnl, liq.Id);
-        liq.ClosedAny = true;
-        liq.LastFillTime = _events.Time;
     }
 
     /// <summary>The fund sells down what it took over, stage-1 style, one slice per position per tick.</summary>
@@ -481,73 +318,6 @@ internal sealed class LiquidationEngine : ILiquidationStarter, IForcedFills
     {
         Fund.Move(-amount, InsuranceFundReason.LiquidationShortfall, liquidationId);
         Statistics.ShortfallsPaid += amount;
-    }
-
-    // ---- Snapshot (engine thread, between commands) ----
-
-    internal void Save(SnapshotWriter w)
-    {
-        w.Long(LastLiquidationId);
-        w.Long(_ticks);
-        Statistics.Save(w);
-        w.Int(_active.Count);
-        foreach (var liq in _active)
-        {
-            w.Int(liq.Account);
-            w.Long(liq.Id);
-            w.Long(liq.StartTime);
-            w.Long(liq.LastFillTime);
-            w.Bool(liq.ClosedAny);
-            w.Bool(liq.UsedBackstop);
-            w.Int(liq.SliceMarket);
-            w.Long(liq.SliceBankruptcyPrice);
-        }
-        // The ADL queues ranked in the last tick (cleared at the next one).
-        w.Int(_adlQueues.Length);
-        foreach (var queue in _adlQueues)
-        {
-            w.Bool(queue is not null);
-            if (queue is null) continue;
-            w.Structs<int>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(queue.Accounts));
-            w.Int(queue.Next);
-        }
-        Fund.Save(w);
-        Providers.Save(w);
-        Adl.Save(w);
-    }
-
-    internal void Load(ref SnapshotReader r)
-    {
-        LastLiquidationId = r.Long();
-        _ticks = r.Long();
-        Statistics.Load(ref r);
-        _active.Clear();
-        for (int i = r.Count(); i > 0; i--)
-        {
-            var liq = new Active(r.Int(), r.Long(), r.Long())
-            {
-                LastFillTime = r.Long(),
-                ClosedAny = r.Bool(),
-                UsedBackstop = r.Bool(),
-                SliceMarket = r.Int(),
-                SliceBankruptcyPrice = r.Long(),
-            };
-            _active.Add(liq);
-        }
-        if (r.Int() != _adlQueues.Length) throw new InvalidDataException("snapshot: ADL queues for another number of markets");
-        for (int i = 0; i < _adlQueues.Length; i++)
-        {
-            if (!r.Bool())
-            {
-                _adlQueues[i] = null;
-                continue;
-            }
-            var accounts = r.Structs<int>(out int count);
-            _adlQueues[i] = new AdlCursor([.. accounts.AsSpan(0, count)]) { Next = r.Int() };
-        }
-        Fund.Load(ref r);
-        Providers.Load(ref r);
-        Adl.Load(ref r);
     }
 
     private bool IsPaused(int market) => _markets[market].IsStale(_events.Time, _options.StaleMarkMicros);

@@ -24,12 +24,14 @@ public static class ReplayCommand
             Description = "Start from the newest valid snapshot of this folder (default without a value: Snapshots:Directory) and replay the journal after it",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var liquidation = new Option<long?>("--liquidation") { Description = "Also print the audit trail of this liquidation id: trigger, every step and its figures, fills, takers, fund, ADL ranks, end" };
         var command = new Command("replay", "Rebuild the engine state from a journal (read-only) and print its state hash and counts")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
         command.Options.Add(journal);
         command.Options.Add(fromSnapshot);
+        command.Options.Add(liquidation);
         command.SetAction(parse =>
         {
             GatewaySettings settings;
@@ -66,9 +68,10 @@ public static class ReplayCommand
                 }
             }
             RecoveryReport report;
+            var trail = parse.GetValue(liquidation) is { } id ? new LiquidationTrail(id, settings.Markets) : null;
             try
             {
-                (report, _) = JournalRecovery.Replay(engine, folder);
+                (report, _) = JournalRecovery.Replay(engine, folder, trail is null ? null : (_, events, _) => trail.Add(events));
             }
             catch (Exception e) when (e is JournalCorruptException or InvalidDataException or JournalBehindSnapshotException)
             {
@@ -76,6 +79,16 @@ public static class ReplayCommand
                 return 3;
             }
             Print(folder, report, engine);
+            if (trail is not null)
+            {
+                Console.WriteLine();
+                if (!trail.Found)
+                {
+                    Console.Error.WriteLine($"No liquidation {parse.GetValue(liquidation)} in the replayed part of the journal");
+                    return 4;
+                }
+                trail.Print(Console.Out);
+            }
             return 0;
         });
         return command;

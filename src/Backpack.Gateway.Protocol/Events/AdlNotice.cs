@@ -11,6 +11,8 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="Price">price in ticks (the bankruptcy price)</param>
 /// <param name="Quantity">quantity in lots</param>
 /// <param name="CounterpartyAccountId">the other side</param>
+/// <param name="Rank">the counterparty's place in the ranked ADL queue (1 = first)</param>
+/// <param name="Score">the counterparty's ADL score in parts per million (PnL% x effective leverage in profit, PnL% / it otherwise)</param>
 public readonly record struct AdlNotice(
     EventHeader Header,
     int AccountId,
@@ -20,14 +22,16 @@ public readonly record struct AdlNotice(
     Side Side,
     long Price,
     long Quantity,
-    int CounterpartyAccountId) : IProtocolMessage<AdlNotice>
+    int CounterpartyAccountId,
+    int Rank,
+    long Score) : IProtocolMessage<AdlNotice>
 {
     public static MessageType Type => MessageType.AdlNotice;
 
-    public static int FieldCount => 11;
+    public static int FieldCount => 13;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 11 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 13 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -43,6 +47,8 @@ public readonly record struct AdlNotice(
         p = ref MessagePackPrimitives.WriteInt64(ref p, Price);
         p = ref MessagePackPrimitives.WriteInt64(ref p, Quantity);
         p = ref MessagePackPrimitives.WriteInt64(ref p, CounterpartyAccountId);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Rank);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, Score);
         w.Advance(ref start, ref p);
     }
 
@@ -55,5 +61,7 @@ public readonly record struct AdlNotice(
         r.ReadSide(),
         r.ReadInt64(),
         r.ReadInt64(),
-        r.ReadInt32());
+        r.ReadInt32(),
+        r.ReadInt32(),
+        r.ReadInt64());
 }

@@ -317,6 +317,48 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.String("S"u8, SideOf(e.Side));
         w.Price("p"u8, e.Price, units);
         w.Quantity("q"u8, e.Quantity, units);
+        if (e.Rank > 0)
+        {
+            w.Number("rank"u8, e.Rank);
+            w.Ratio("score"u8, e.Score);
+        }
+        w.Number("T"u8, e.Header.Time);
+    }
+
+    /// <summary>A liquidation's step with the figures it was decided on (the audit trail), to the account.</summary>
+    public void LiquidationStep(MessageWriter w, in LiquidationStep e)
+    {
+        w.String("e"u8, "liquidationStep"u8);
+        w.Number("E"u8, e.Header.Time);
+        w.Number("liquidationId"u8, e.LiquidationId);
+        w.String("action"u8, e.Action switch
+        {
+            LiquidationAction.Triggered => "Triggered"u8,
+            LiquidationAction.Slice => "Slice"u8,
+            LiquidationAction.AutoCloseOffer => "AutoCloseOffer"u8,
+            LiquidationAction.BackstopAtAutoClose => "BackstopAtAutoClose"u8,
+            LiquidationAction.BackstopNoFill => "BackstopNoFill"u8,
+            LiquidationAction.BackstopTimeLimit => "BackstopTimeLimit"u8,
+            _ => "BackstopBankrupt"u8,
+        });
+        w.Usdc("equity"u8, e.Equity);
+        w.Usdc("maintenanceMargin"u8, e.MaintenanceMargin);
+        w.Usdc("notional"u8, e.Notional);
+        w.Ratio("urgency"u8, e.Urgency);
+        if (e.MarketId != 0)
+        {
+            ref readonly var units = ref Markets.Units(e.MarketId);
+            w.String("s"u8, Markets.SymbolOf(e.MarketId));
+            w.Price("markPrice"u8, e.MarkPrice, units);
+            w.Price("indexPrice"u8, e.IndexPrice, units);
+            if (e.BankruptcyPrice > 0) w.Price("bankruptcyPrice"u8, e.BankruptcyPrice, units);
+            if (e.Quantity > 0)
+            {
+                w.Price("limit"u8, e.Limit, units);
+                w.Quantity("bandDepth"u8, e.BandDepth, units);
+                w.Quantity("q"u8, e.Quantity, units);
+            }
+        }
         w.Number("T"u8, e.Header.Time);
     }
 
