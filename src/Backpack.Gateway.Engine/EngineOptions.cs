@@ -128,6 +128,18 @@ public sealed class LiquidationOptions
     /// <summary>ADL quintile thresholds are recomputed every this many ticks.</summary>
     public int AdlRankRefreshTicks { get; set; } = 10;
 
+    /// <summary>
+    /// Stage 1 exactly as the reference describes it (and as the engine ran it before issue 20): a
+    /// step per tick, fixed slices, the band from ABR alone, straight to the backstop at the
+    /// auto-close level; every other setting at its default.
+    /// </summary>
+    public static LiquidationOptions Reference()
+    {
+        var o = new LiquidationOptions { StepOnMarkMoves = false, MinBandAbr = 0, BookBeforeBackstop = false };
+        o.UrgentSliceFraction = o.SliceFraction;
+        return o;
+    }
+
     public void Validate()
     {
         void Require(bool ok, string key, string rule)

@@ -40,9 +40,7 @@ public class LiquidationStudyTests(Xunit.Abstractions.ITestOutputHelper output)
             simulation.Populate();
             return simulation.Run(crash);
         }
-        var reference = new LiquidationOptions { StepOnMarkMoves = false, MinBandAbr = 0, BookBeforeBackstop = false };
-        reference.UrgentSliceFraction = reference.SliceFraction;
-        var before = Run(new EngineOptions { Liquidation = reference });
+        var before = Run(new EngineOptions { Liquidation = LiquidationOptions.Reference() });
         var after = Run(new EngineOptions());
 
         double bookBefore = before.Share(before.BookNotional), bookAfter = after.Share(after.BookNotional);

@@ -21,20 +21,24 @@ public class LiquidationTests
 
     public LiquidationTests()
     {
-        _h = new EngineHarness([Market()], ReferenceStageOne());
-        _h.Index(10_000);
-        _h.Deposit(Long, 1_000);
-        _h.Deposit(Short, 1_000_000);
-        _h.Deposit(Maker, 1_000_000);
-        _h.Rest(Short, Side.Sell, 10_000, 90);
-        _h.Limit(Long, Side.Buy, 10_000, 90);
+        _h = WorkedExample(ReferenceStageOne());
+    }
+
+    /// <summary>The worked example: the long's 90 lots bought from the short at 100.00; the maker funded.</summary>
+    internal static EngineHarness WorkedExample(EngineOptions? options)
+    {
+        var h = new EngineHarness([Market()], options);
+        h.Index(10_000);
+        h.Deposit(Long, 1_000);
+        h.Deposit(Short, 1_000_000);
+        h.Deposit(Maker, 1_000_000);
+        h.Rest(Short, Side.Sell, 10_000, 90);
+        h.Limit(Long, Side.Buy, 10_000, 90);
+        return h;
     }
 
     /// <summary>Stage 1 exactly as the reference describes it: steps on ticks only, fixed slices, no least ABR.</summary>
-    public static EngineOptions ReferenceStageOne() => new()
-    {
-        Liquidation = new LiquidationOptions { StepOnMarkMoves = false, UrgentSliceFraction = 0.10m, MinBandAbr = 0, BookBeforeBackstop = false },
-    };
+    public static EngineOptions ReferenceStageOne() => new() { Liquidation = LiquidationOptions.Reference() };
 
     public static MarketDefinition Market() => new()
     {

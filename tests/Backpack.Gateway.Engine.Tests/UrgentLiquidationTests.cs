@@ -20,13 +20,7 @@ public class UrgentLiquidationTests
 
     public UrgentLiquidationTests()
     {
-        _h = new EngineHarness([LiquidationTests.Market()]);
-        _h.Index(10_000);
-        _h.Deposit(Long, 1_000);
-        _h.Deposit(Short, 1_000_000);
-        _h.Deposit(Maker, 1_000_000);
-        _h.Rest(Short, Side.Sell, 10_000, 90);
-        _h.Limit(Long, Side.Buy, 10_000, 90);
+        _h = LiquidationTests.WorkedExample(null);
     }
 
     [Fact]

@@ -1,11 +1,7 @@
-using Backpack.Gateway.Engine.Accounts;
-using Backpack.Gateway.Engine.Events;
 using Backpack.Gateway.Engine.Markets;
-using Backpack.Gateway.Engine.Matching;
 using Backpack.Gateway.Engine.Risk;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
-using Backpack.Gateway.Engine.State;
 
 namespace Backpack.Gateway.Engine.Liquidation;
 

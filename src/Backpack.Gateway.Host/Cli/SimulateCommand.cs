@@ -110,7 +110,7 @@ public static class SimulateCommand
                                       $"({population.BidDepthWithinOnePercent():N0} USDC per market); deposits {population.MinDeposit:N0}-{population.MaxDeposit:N0} USDC");
                 }
                 var engine = new EngineOptions();
-                if (stage == "reference") engine.Liquidation = ReferenceStageOne();
+                if (stage == "reference") engine.Liquidation = LiquidationOptions.Reference();
                 var simulation = new CrashSimulation(definitions, StartPrices(definitions), population, engine);
                 simulation.Populate();
                 var summary = simulation.Run(crash, speed);
@@ -126,14 +126,6 @@ public static class SimulateCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Stage 1 as the reference describes it and as the engine ran it before issue 20.</summary>
-    public static LiquidationOptions ReferenceStageOne()
-    {
-        var o = new LiquidationOptions { StepOnMarkMoves = false, MinBandAbr = 0, BookBeforeBackstop = false };
-        o.UrgentSliceFraction = o.SliceFraction;
-        return o;
     }
 
     private static string ScenarioPath(string nameOrPath) =>
