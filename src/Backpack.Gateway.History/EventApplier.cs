@@ -112,6 +112,9 @@ internal sealed class EventApplier(CandleBook candles)
                     e.Price, e.Quantity, 0, e.CounterpartyAccountId, (long)e.Role);
                 break;
             }
+            case MessageType.LiquidationStep:
+                w.LiquidationStep(ProtocolCodec.Decode<LiquidationStep>(frame), position);
+                break;
             case MessageType.InsuranceFundChanged:
                 w.FundMovement(ProtocolCodec.Decode<InsuranceFundChanged>(frame), position);
                 break;

@@ -19,7 +19,7 @@ public enum HistoryProvider
 /// </summary>
 public sealed class HistoryDatabase
 {
-    public const int SchemaVersion = 2; // 2: insurance_fund
+    public const int SchemaVersion = 3; // 2: insurance_fund; 3: liquidation_steps
 
     private readonly string _connectionString;
 
@@ -71,7 +71,7 @@ public sealed class HistoryDatabase
     }
 
     public static readonly string[] Tables =
-        ["history_meta", "trades", "candles", "fills", "orders", "funding_rates", "funding_payments", "transfers", "liquidation_events", "insurance_fund"];
+        ["history_meta", "trades", "candles", "fills", "orders", "funding_rates", "funding_payments", "transfers", "liquidation_events", "insurance_fund", "liquidation_steps"];
 
     private static readonly string[] Schema =
     [
@@ -124,6 +124,14 @@ public sealed class HistoryDatabase
             reason TEXT NOT NULL, liquidation_id BIGINT NOT NULL, time BIGINT NOT NULL, PRIMARY KEY (sequence, position))
         """,
         "CREATE INDEX IF NOT EXISTS insurance_fund_by_time ON insurance_fund (time)",
+        """
+        CREATE TABLE IF NOT EXISTS liquidation_steps (sequence BIGINT NOT NULL, position INTEGER NOT NULL, liquidation_id BIGINT NOT NULL, account INTEGER NOT NULL,
+            market INTEGER NOT NULL, action INTEGER NOT NULL, mark_price BIGINT NOT NULL, index_price BIGINT NOT NULL, equity BIGINT NOT NULL,
+            maintenance_margin BIGINT NOT NULL, notional BIGINT NOT NULL, urgency BIGINT NOT NULL, limit_price BIGINT NOT NULL, band_depth BIGINT NOT NULL,
+            quantity BIGINT NOT NULL, bankruptcy_price BIGINT NOT NULL, time BIGINT NOT NULL, PRIMARY KEY (sequence, position))
+        """,
+        "CREATE INDEX IF NOT EXISTS liquidation_steps_by_id ON liquidation_steps (liquidation_id)",
+        "CREATE INDEX IF NOT EXISTS liquidation_events_by_id ON liquidation_events (liquidation_id)",
     ];
 
     public static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)

@@ -21,6 +21,10 @@ public sealed record FundingPaymentRow(int Account, int Market, long IntervalEnd
 
 public sealed record TransferRow(long Sequence, int Account, string Kind, long Amount, long Balance, long Time);
 
+/// <summary>A liquidation step with the figures it was decided on (prices in ticks, lots, micro-USDC, urgency in ppm).</summary>
+public sealed record LiquidationStepRow(long Sequence, int Position, int Account, int Market, int Action, long MarkPrice, long IndexPrice, long Equity,
+    long MaintenanceMargin, long Notional, long Urgency, long Limit, long BandDepth, long Quantity, long BankruptcyPrice, long Time);
+
 /// <summary>One movement of the insurance fund: signed change and balance after, micro-USDC; reason as the ledger names it.</summary>
 public sealed record FundMovementRow(long Sequence, long Change, long Balance, string Reason, long LiquidationId, long Time);
 
@@ -113,6 +117,21 @@ public sealed class HistoryReader(HistoryDatabase database)
         "WHERE kind = 'liquidationFill' AND (@m = 0 OR market = @m) ORDER BY sequence DESC, position DESC LIMIT @l",
         ReadLiquidationEvent,
         ("m", market), ("l", limit));
+
+    /// <summary>One liquidation's events (start, fills of every stage, ADL notices, end) with their place in their command, in engine order.</summary>
+    public IReadOnlyList<(LiquidationEventRow Event, int Position)> LiquidationTrail(long liquidationId) => Query(
+        "SELECT sequence, kind, account, liquidation_id, market, stage, side, price, quantity, trade_id, counterparty, detail, time, position FROM liquidation_events " +
+        "WHERE liquidation_id = @i AND kind <> 'marginCall' ORDER BY sequence, position",
+        r => (ReadLiquidationEvent(r), r.GetInt32(13)),
+        ("i", liquidationId));
+
+    /// <summary>One liquidation's steps, in engine order.</summary>
+    public IReadOnlyList<LiquidationStepRow> LiquidationSteps(long liquidationId) => Query(
+        "SELECT sequence, position, account, market, action, mark_price, index_price, equity, maintenance_margin, notional, urgency, limit_price, band_depth, quantity, " +
+        "bankruptcy_price, time FROM liquidation_steps WHERE liquidation_id = @i ORDER BY sequence, position",
+        r => new LiquidationStepRow(r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8),
+            r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetInt64(14), r.GetInt64(15)),
+        ("i", liquidationId));
 
     /// <summary>The newest <paramref name="limit"/> movements of the insurance fund between two times, oldest first.</summary>
     public IReadOnlyList<FundMovementRow> FundMovements(long from, long to, int limit)

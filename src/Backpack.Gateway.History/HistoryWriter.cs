@@ -95,6 +95,13 @@ internal sealed class HistoryWriter : IDisposable
         "ON CONFLICT (sequence, position) DO NOTHING",
         e.Header.Sequence, position, e.Change, e.Balance, e.Reason.ToString(), e.LiquidationId, e.Header.Time);
 
+    public void LiquidationStep(in LiquidationStep e, int position) => Run(
+        "INSERT INTO liquidation_steps (sequence, position, liquidation_id, account, market, action, mark_price, index_price, equity, maintenance_margin, notional, " +
+        "urgency, limit_price, band_depth, quantity, bankruptcy_price, time) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, @p14, @p15, @p16) " +
+        "ON CONFLICT (sequence, position) DO NOTHING",
+        e.Header.Sequence, position, e.LiquidationId, e.AccountId, e.MarketId, (int)e.Action, e.MarkPrice, e.IndexPrice, e.Equity, e.MaintenanceMargin, e.Notional,
+        e.Urgency, e.Limit, e.BandDepth, e.Quantity, e.BankruptcyPrice, e.Header.Time);
+
     public void Cursor(long sequence) => Run(
         "INSERT INTO history_meta (name, value) VALUES ('cursor', @p0) ON CONFLICT (name) DO UPDATE SET value = excluded.value", sequence);
 

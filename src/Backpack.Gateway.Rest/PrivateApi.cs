@@ -30,6 +30,7 @@ public static class PrivateApi
         Signed(app, "DELETE", "/api/v1/orders", "orderCancelAll", OrderCancelAll);
         AccountApi.Map(app, venue);
         HistoryApi.Map(app, venue);
+        LiquidationTrailApi.MapPrivate(app, venue);
 
         void Signed(IEndpointRouteBuilder routes, string method, string path, string instruction, Func<SignedRequest, Task> handler, bool batch = false) =>
             Map(routes, venue, method, path, instruction, handler, batch);

@@ -122,6 +122,7 @@ public sealed class DocumentationTests
         ("GET", "/wapi/v1/history/funding") => "fundingHistoryQueryAll",
         ("GET", "/wapi/v1/capital/deposits") => "depositQueryAll",
         ("GET", "/wapi/v1/capital/withdrawals") => "withdrawalQueryAll",
+        ("GET", "/wapi/v1/x/liquidation") => "liquidationQuery",
         _ => null,
     };
 

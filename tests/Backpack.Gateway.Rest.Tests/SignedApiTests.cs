@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Backpack.Gateway.Protocol;
+using Backpack.Gateway.Protocol.Commands;
 using Backpack.Gateway.Protocol.Security;
 
 namespace Backpack.Gateway.Rest.Tests;
@@ -23,6 +25,33 @@ public sealed class SignedApiTests
 
     private static string Order(string side, string type, string? price, string quantity, string extra = "") =>
         $$"""{"symbol":"{{Sol}}","side":"{{side}}","orderType":"{{type}}",{{(price is null ? "" : $"\"price\":\"{price}\",")}}"quantity":"{{quantity}}"{{extra}}}""";
+
+    [Fact]
+    public async Task An_account_reads_the_full_trail_of_its_own_liquidation_and_no_one_elses()
+    {
+        // Account 1 buys 10 SOL at 180 from account 2 on 100 USDC; a maker (3) bids 173.90; the index falls to 174:
+        // account 1 is liquidating, and the first step sells a slice into the maker's bid.
+        await using var host = new SignedTestHost();
+        await host.Fund(1, 100);
+        await host.Fund(2, 100_000);
+        await host.Fund(3, 100_000);
+        await host.Index(18_000);
+        await host.Command(new NewOrder(new CommandHeader(0, 0, 0), 2, 1, 0, Side.Sell, OrderType.Limit, TimeInForce.Gtc, 18_000, 10_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
+        await host.Command(new NewOrder(new CommandHeader(0, 0, 0), 1, 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Ioc, 18_000, 10_000, OrderFlags.None, SelfTradePrevention.RejectTaker));
+        await host.Command(new NewOrder(new CommandHeader(0, 0, 0), 3, 1, 0, Side.Buy, OrderType.Limit, TimeInForce.Gtc, 17_390, 20_000, OrderFlags.PostOnly, SelfTradePrevention.RejectTaker));
+        await host.Index(17_400);
+        await host.HistoryCaughtUp();
+
+        var (status, trail, _) = await host.Get(1, "/wapi/v1/x/liquidation", "liquidationQuery", new() { ["id"] = "1" });
+        Assert.True(status == HttpStatusCode.OK, trail.GetRawText());
+        var items = trail.GetProperty("trail").EnumerateArray().ToList();
+        Assert.Equal(1, items[0].GetProperty("account").GetInt32());
+        var fill = Assert.Single(items, i => i.GetProperty("kind").GetString() == "fill");
+        Assert.Equal((3, "173.9"), (fill.GetProperty("counterparty").GetInt32(), fill.GetProperty("price").GetString()));
+
+        var (other, body, _) = await host.Get(2, "/wapi/v1/x/liquidation", "liquidationQuery", new() { ["id"] = "1" });
+        Assert.Equal((HttpStatusCode.NotFound, "No liquidation 1 of this account"), (other, body.GetProperty("message").GetString()));
+    }
 
     [Fact]
     public async Task An_order_placed_filled_queried_and_canceled_over_rest_shows_in_positions_balances_and_history()

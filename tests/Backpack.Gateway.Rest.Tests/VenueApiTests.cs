@@ -46,7 +46,7 @@ public class VenueApiTests : IAsyncLifetime
 
         // The slice: urgency (43.5 - 39.1) / (43.5 - 21.75) = 20.2%, so 10% + 90% x 20.2% = 28.2% of 10 SOL, but at least
         // 1,000 USDC at the mark 174: ceil(5.7471) = 5.748 SOL, sold into the 173.90 bid (inside the band:
-        // 174 x (1 - (1 - 39.1 / 43.5) x 1.5 x 2.5%) = 173.34).
+        // 174 x (1 - (1 - 39.1 / 43.5) x 1.5 x 2.5%) = 173.345, 173.35 in ticks toward the mark).
         var (_, all) = await _host.GetJsonAsync("api/v1/x/liquidations");
         var close = Assert.Single(all.EnumerateArray());
         Assert.Equal(("SOL_USDC_PERP", "Ask", "173.9", "5.748", "Book", (RestTestHost.Start + 1_000_000) / 1000),
@@ -87,12 +87,47 @@ public class VenueApiTests : IAsyncLifetime
         Assert.Contains($"GET /api/v1/x/insuranceFund/history\n{await _host.GetTextAsync("api/v1/x/insuranceFund/history")}\n", doc);
     }
 
+    [Fact]
+    public async Task A_liquidations_trail_is_public_without_naming_an_account()
+    {
+        _host.Time += 1_000_000;
+        _host.Index(17_400); // started, and its first step sells a slice
+        _host.Time += 250_000;
+        _host.Tick();        // ended: under 98% of the maintenance margin
+
+        var (status, trail) = await _host.GetJsonAsync("api/v1/x/liquidation?id=1");
+        Assert.Equal((HttpStatusCode.OK, 1L, "Partial"), (status, trail.GetProperty("id").GetInt64(), trail.GetProperty("outcome").GetString()));
+        var items = trail.GetProperty("trail").EnumerateArray().ToList();
+        Assert.Equal(["started", "step", "step", "fill", "ended"], items.Select(i => i.GetProperty("kind").GetString()));
+        // The trigger's figures: equity 39.10 against 43.50 at the mark 174 (index 174), urgency 20.2%, bankruptcy 170.09.
+        var trigger = items[1];
+        Assert.Equal(("Triggered", "SOL_USDC_PERP", "174", "174", "39.1", "43.5", "170.09"), (trigger.GetProperty("action").GetString(), trigger.GetProperty("symbol").GetString(),
+            trigger.GetProperty("markPrice").GetString(), trigger.GetProperty("indexPrice").GetString(), trigger.GetProperty("equity").GetString(),
+            trigger.GetProperty("maintenanceMargin").GetString(), trigger.GetProperty("bankruptcyPrice").GetString()));
+        // The slice: 5.748 SOL to the book down to 173.35 (173.345 rounded toward the mark), with 20 SOL resting there (the maker's bid at 173.90).
+        var slice = items[2];
+        Assert.Equal(("Slice", "173.35", "20", "5.748"), (slice.GetProperty("action").GetString(), slice.GetProperty("limit").GetString(),
+            slice.GetProperty("bandDepth").GetString(), slice.GetProperty("quantity").GetString()));
+        Assert.Equal(("Book", "173.9", "5.748", "170.09"), (items[3].GetProperty("stage").GetString(), items[3].GetProperty("price").GetString(),
+            items[3].GetProperty("quantity").GetString(), items[3].GetProperty("bankruptcyPrice").GetString()));
+        // Anonymous: no account, no counterparty.
+        Assert.DoesNotContain("account", trail.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("counterparty", trail.GetRawText(), StringComparison.OrdinalIgnoreCase);
+
+        var (missing, body) = await _host.GetJsonAsync("api/v1/x/liquidation?id=2");
+        Assert.Equal((HttpStatusCode.NotFound, "RESOURCE_NOT_FOUND", "No liquidation 2"), (missing, body.GetProperty("code").GetString(), body.GetProperty("message").GetString()));
+        string doc = File.ReadAllText(TestSupport.RepositoryFiles.PathOf("docs/rest.md")).ReplaceLineEndings("\n");
+        Assert.Contains($"GET /api/v1/x/liquidation?id=1\n{await _host.GetTextAsync("api/v1/x/liquidation?id=1")}\n", doc);
+    }
+
     [Theory]
     [InlineData("api/v1/x/liquidations?symbol=DOGE_USDC_PERP", "INVALID_SYMBOL", "Unknown symbol 'DOGE_USDC_PERP'")]
     [InlineData("api/v1/x/liquidations?symbol=", "INVALID_CLIENT_REQUEST", "symbol is required")]
     [InlineData("api/v1/x/liquidations?limit=0", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
     [InlineData("api/v1/x/liquidations?limit=ten", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
     [InlineData("api/v1/x/insuranceFund/history?limit=0", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 10000")]
+    [InlineData("api/v1/x/liquidation?id=one", "INVALID_CLIENT_REQUEST", "id must be a liquidation id (digits)")]
+    [InlineData("api/v1/x/liquidation", "INVALID_CLIENT_REQUEST", "id must be a liquidation id (digits)")]
     [InlineData("api/v1/x/insuranceFund/history?from=yesterday", "INVALID_CLIENT_REQUEST", "from must be a time in milliseconds since the epoch")]
     [InlineData("api/v1/x/insuranceFund/history?from=2000&to=1000", "INVALID_CLIENT_REQUEST", "to must not be before from")]
     public async Task Bad_parameters_get_Backpacks_error_body(string path, string code, string message)
