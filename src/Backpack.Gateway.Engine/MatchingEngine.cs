@@ -271,7 +271,8 @@ public sealed partial class MatchingEngine
         {
             // Never silently: the account is told how much of the deposit paid off its unsettled equity, and for which liquidation.
             long remaining = Math.Max(0, -a.Collateral);
-            _events.Emit(new UnsettledEquityCovered(_events.Header, cmd.AccountId, a.UnsettledLiquidationId, owed - remaining, remaining));
+            long liquidationId = a.Liquidating ? a.LiquidationId : a.UnsettledLiquidationId;
+            _events.Emit(new UnsettledEquityCovered(_events.Header, cmd.AccountId, liquidationId, owed - remaining, remaining));
             if (remaining == 0) a.UnsettledLiquidationId = 0;
         }
         if (account == _liquidation.Fund.Account) _liquidation.Fund.Record(cmd.Amount, InsuranceFundReason.Injection, 0);

@@ -120,6 +120,28 @@ public class UrgentLiquidationTests
         Assert.DoesNotContain(events, e => e is InsuranceFundChanged { Reason: InsuranceFundReason.LiquidationShortfall });
     }
 
+    [Fact]
+    public void A_take_over_between_ticks_ranks_the_adl_queue_afresh_and_finds_positions_opened_since()
+    {
+        // No fund, no provider: a take-over goes to ADL. At 91.00 the long is under its auto-close level (190 < 204.75),
+        // taken over in the index command itself, and deleveraged against the short.
+        var first = _h.Index(9_100);
+        Assert.Contains(first, e => e is AdlNotice { Role: AdlRole.Counterparty, AccountId: Short });
+        Assert.Equal(0, _h.Account(Short).Positions[0].Quantity);
+
+        // With no tick in between, a new pair opens at 91.00 and its long falls to its own auto-close level (81.50:
+        // 145 < 183.38): the queue ranked in the first command knew no position of account 5.
+        _h.Deposit(4, 1_000);
+        _h.Deposit(5, 1_000_000);
+        _h.Rest(5, Side.Sell, 9_100, 90);
+        _h.Limit(4, Side.Buy, 9_100, 90);
+        var second = _h.Index(8_150);
+        var notice = Assert.Single(second.OfType<AdlNotice>(), n => n.Role == AdlRole.Counterparty);
+        Assert.Equal((5, 90L, 1), (notice.AccountId, notice.Quantity, notice.Rank));
+        Assert.DoesNotContain(second, e => e is OrderFilled { AccountId: 9_000_000 }); // the fund took nothing beyond its means
+        Assert.Equal(0, _h.Account(4).Positions[0].Quantity);
+    }
+
     [Theory]
     [InlineData(418_500_000, 0)]          // at maintenance
     [InlineData(209_250_000, 1_000_000)]  // at the auto-close level

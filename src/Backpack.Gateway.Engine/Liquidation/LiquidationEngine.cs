@@ -87,7 +87,7 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
     /// <summary>One engine tick: a step of every liquidation, the fund's unwinding, and the ADL rank refresh.</summary>
     public void OnTick()
     {
-        Array.Clear(_adlQueues); // ADL queues are ranked at most once per tick, on first use
+        Array.Clear(_adlQueues); // ADL queues are ranked at most once per command, on first use
         for (int i = 0; i < _active.Count;)
         {
             Active liq = _active[i];
@@ -143,6 +143,9 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
     {
         _movedMarkets = 0;
         _startedNow.Clear();
+        // A take-over may now run in any command: the ADL queue is ranked afresh in each command that
+        // needs it, never reused from an earlier one (it would miss positions opened since).
+        Array.Clear(_adlQueues);
     }
 
     private bool Holds(int account, ulong moved)
@@ -170,9 +173,9 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
         {
             // At the auto-close level the book still gets the first go at what it can take without
             // the fund paying (prices no worse than bankruptcy); the backstop takes the rest.
-            OfferAtAutoClose(liq, f);
+            OfferAtAutoClose(liq);
             f = _margin.Figures(liq.Account);
-            if (f.Notional == 0) return End(liq, f.Equity > 0 ? LiquidationOutcome.Full : LiquidationOutcome.Bankrupt);
+            if (f.Notional == 0) return End(liq, f.Equity > 0 && !liq.UsedBackstop ? LiquidationOutcome.Full : LiquidationOutcome.Bankrupt);
             backstopLevel = LiquidationMath.BackstopLevel(f, _options.BackstopSharePpm, _options.BackstopOffsetPpm);
             backstop = f.Equity <= 0 || (f.Equity < backstopLevel);
             if (!backstop) return false;
@@ -196,7 +199,7 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
     /// <summary>Stage 1: an IOC reduce-only slice of the position with the largest maintenance margin, if its band holds any depth.</summary>
     private void SliceOnBook(Active liq, in MarginFigures f, long backstopLevel)
     {
-        if (_planner.ForLiquidation(liq.Account, f, backstopLevel, _events.Time) is not { } plan) return;
+        if (!_entry.CanPlaceForced || _planner.ForLiquidation(liq.Account, f, backstopLevel, _events.Time) is not { } plan) return;
         EmitStep(liq, f, LiquidationAction.Slice, plan);
         liq.SliceMarket = plan.Market;
         liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
@@ -204,11 +207,13 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
     }
 
     /// <summary>Every position of an account at the auto-close level, offered once to the book down to its bankruptcy price.</summary>
-    private void OfferAtAutoClose(Active liq, in MarginFigures f)
+    private void OfferAtAutoClose(Active liq)
     {
         for (int m = 0; m < _markets.Length; m++)
         {
-            if (IsPaused(m) || _planner.AtAutoClose(liq.Account, m, f) is not { } plan) continue;
+            if (IsPaused(m) || !_entry.CanPlaceForced) continue;
+            MarginFigures f = _margin.Figures(liq.Account); // after the fills of the markets before
+            if (_planner.AtAutoClose(liq.Account, m, f) is not { } plan) continue;
             EmitStep(liq, f, LiquidationAction.AutoCloseOffer, plan);
             liq.SliceMarket = plan.Market;
             liq.SliceBankruptcyPrice = plan.BankruptcyPrice;
@@ -310,7 +315,9 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
         Statistics.LargestShortfall = Math.Max(Statistics.LargestShortfall, amount);
         long paid = Math.Min(amount, Math.Max(0, Fund.Balance));
         if (paid == 0) return;
-        _accounts[account].Collateral += paid;
+        ref Account a = ref _accounts[account];
+        a.Collateral += paid;
+        if (a.Collateral >= 0) a.UnsettledLiquidationId = 0; // settled: a later deficit is not this one's
         PayFromFund(paid, liquidationId);
     }
 

@@ -80,6 +80,9 @@ internal sealed class OrderEntry
     /// Sends an engine-made IOC reduce-only order (a liquidation slice, the fund's unwinding) through
     /// the book like a taker: it is accepted, matched up to <paramref name="limit"/>, and its rest expires.
     /// </summary>
+    /// <summary>True when the order store has room for a forced order (<see cref="PlaceForced"/> sends nothing otherwise).</summary>
+    public bool CanPlaceForced => _orders.HasRoom;
+
     public void PlaceForced(int account, int market, Side side, long limit, long quantity, OrderOrigin origin, long liquidationId)
     {
         if (!_orders.HasRoom || quantity <= 0) return;
