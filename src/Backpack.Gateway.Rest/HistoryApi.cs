@@ -30,7 +30,7 @@ internal static class HistoryApi
     private static Task Fills(SignedRequest r)
     {
         var (history, limit, offset) = Open(r);
-        var (from, to) = Window(r, "to");
+        var (from, to) = Window(r.Query, "to");
         long origins = FillOrigins(r.Query.GetValueOrDefault("fillType"));
         long orderId = r.Query.TryGetValue("orderId", out string? text)
             ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id) && id > 0 ? id : throw RestError.BadRequest("orderId must be an order id (digits)")
@@ -133,7 +133,7 @@ internal static class HistoryApi
     {
         var (history, limit, offset) = Open(r);
         // CCXT sends the end of the window as endTime; Backpack's documentation names it to.
-        var (from, to) = Window(r, r.Query.ContainsKey("endTime") ? "endTime" : "to");
+        var (from, to) = Window(r.Query, r.Query.ContainsKey("endTime") ? "endTime" : "to");
         var rows = history.Transfers(r.Account, nameof(BalanceChangeReason.Deposit), limit, offset, from, to);
         return Write(r.Context, 200, w =>
         {
@@ -164,7 +164,7 @@ internal static class HistoryApi
     private static Task Withdrawals(SignedRequest r)
     {
         var (history, limit, offset) = Open(r);
-        var (from, to) = Window(r, "to");
+        var (from, to) = Window(r.Query, "to");
         var rows = history.Transfers(r.Account, nameof(BalanceChangeReason.Withdrawal), limit, offset, from, to);
         return Write(r.Context, 200, w =>
         {
@@ -198,21 +198,5 @@ internal static class HistoryApi
         long behind = Math.Max(0, r.Venue.Desk!.Published - history.Cursor());
         r.Context.Response.Headers["X-History-Behind"] = behind.ToString(CultureInfo.InvariantCulture);
         return (history, limit, offset);
-    }
-
-    /// <summary>from and to (or <paramref name="toName"/>) in Unix milliseconds, as engine microseconds.</summary>
-    private static (long From, long To) Window(SignedRequest r, string toName)
-    {
-        long from = Millis(r, "from", 0), to = Millis(r, toName, long.MaxValue / 1000);
-        if (to < from) throw RestError.BadRequest($"{toName} must not be before from");
-        return (from * 1000, to == long.MaxValue / 1000 ? long.MaxValue : to * 1000 + 999);
-    }
-
-    private static long Millis(SignedRequest r, string name, long fallback)
-    {
-        if (!r.Query.TryGetValue(name, out string? text)) return fallback;
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms < long.MaxValue / 1000
-            ? ms
-            : throw RestError.BadRequest($"{name} must be a time in milliseconds since the epoch");
     }
 }

@@ -78,7 +78,7 @@ internal static class LiquidationTrailApi
         w.WriteString("equity", Usdc(r.Equity));
         w.WriteString("maintenanceMargin", Usdc(r.MaintenanceMargin));
         w.WriteString("notional", Usdc(r.Notional));
-        w.WriteString("urgency", Ratio(r.Urgency));
+        w.WriteString("urgency", Ppm(r.Urgency));
         if (r.Market != 0)
         {
             var m = venue.Market(r.Market);
@@ -104,7 +104,7 @@ internal static class LiquidationTrailApi
                 w.WriteStartObject();
                 w.WriteString("kind", "started");
                 w.WriteNumber("timestamp", Millis(e.Time));
-                w.WriteString("marginRatio", Ratio(e.Detail));
+                w.WriteString("marginRatio", Ppm(e.Detail));
                 if (full) w.WriteNumber("account", e.Account);
                 w.WriteEndObject();
                 break;
@@ -135,6 +135,4 @@ internal static class LiquidationTrailApi
             // ADL notices: the fills above already carry each ADL close.
         }
     }
-
-    private static string Ratio(long ppm) => (ppm / 1_000_000m).ToString("0.######", CultureInfo.InvariantCulture);
 }

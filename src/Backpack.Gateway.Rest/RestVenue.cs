@@ -110,6 +110,25 @@ internal static class BackpackJson
 
     public static long Millis(long micros) => micros / 1000;
 
+    /// <summary>A fraction from parts per million (202,299 = "0.202299").</summary>
+    public static string Ppm(long ppm) => Decimal(ppm / 1_000_000m);
+
+    /// <summary>from and to (or <paramref name="toName"/>) of a query in Unix milliseconds, as engine microseconds (to inclusive).</summary>
+    public static (long From, long To) Window(IReadOnlyDictionary<string, string> q, string toName = "to")
+    {
+        long from = QueryMillis(q, "from", 0), to = QueryMillis(q, toName, long.MaxValue / 1000);
+        if (to < from) throw RestError.BadRequest($"{toName} must not be before from");
+        return (from * 1000, to == long.MaxValue / 1000 ? long.MaxValue : to * 1000 + 999);
+    }
+
+    private static long QueryMillis(IReadOnlyDictionary<string, string> q, string name, long fallback)
+    {
+        if (!q.TryGetValue(name, out string? text)) return fallback;
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms < long.MaxValue / 1000
+            ? ms
+            : throw RestError.BadRequest($"{name} must be a time in milliseconds since the epoch");
+    }
+
     /// <summary>An IMF or MMF curve as Backpack writes it: base + factor x sqrt(notional).</summary>
     public static void Curve(Utf8JsonWriter w, string name, decimal baseFraction, decimal factor)
     {

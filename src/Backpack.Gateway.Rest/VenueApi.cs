@@ -28,9 +28,8 @@ public static class VenueApi
         }));
         PublicApi.Map(app, venue, "/api/v1/x/insuranceFund/history", (context, q) =>
         {
-            long from = TimeParameter(q, "from", 0), to = TimeParameter(q, "to", long.MaxValue / 1000);
-            if (to < from) throw RestError.BadRequest("to must not be before from");
-            var rows = venue.History.FundMovements(from * 1000, to == long.MaxValue / 1000 ? long.MaxValue : to * 1000 + 999,
+            var (from, to) = Window(q);
+            var rows = venue.History.FundMovements(from, to,
                 PublicApi.Int(q, "limit", 1000, 1, 10_000));
             return Write(context, 200, w => FundHistory(w, rows, insuranceFundMicros()));
         });
@@ -79,14 +78,6 @@ public static class VenueApi
         w.WriteString("maxDrawdown", Usdc(worst));
         w.WriteString("maxDrawdownPercent", worstPeak > 0 ? (100m * worst / worstPeak).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "0");
         w.WriteEndObject();
-    }
-
-    private static long TimeParameter(IReadOnlyDictionary<string, string> q, string name, long fallback)
-    {
-        if (!q.TryGetValue(name, out string? text)) return fallback;
-        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long ms) && ms < long.MaxValue / 1000
-            ? ms
-            : throw RestError.BadRequest($"{name} must be a time in milliseconds since the epoch");
     }
 
     /// <summary>One forced close, with the fields of the WebSocket API's public <c>liquidation</c> message; the account is not named.</summary>

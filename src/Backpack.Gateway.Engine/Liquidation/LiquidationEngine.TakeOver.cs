@@ -135,8 +135,8 @@ internal sealed partial class LiquidationEngine
             }
             long lots = Math.Min(remaining, Math.Abs(q));
             double score = Adl.Score(counterparty, market, _margin.Equity(counterparty));
-            _adlRank = (i + 1, double.IsFinite(score) ? (long)Math.Clamp(score * 1e6, -1e17, 1e17) : score > 0 ? (long)1e17 : (long)-1e17);
-            ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose);
+            long scorePpm = double.IsFinite(score) ? (long)Math.Clamp(score * 1e6, -1e17, 1e17) : score > 0 ? (long)1e17 : (long)-1e17;
+            ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose, (i + 1, scorePpm));
             Statistics.AdlNotional += _markets[market].Rules.Quote(bankruptcy, lots);
             remaining -= lots;
             if (i == queue.Next && _accounts.PositionOf(counterparty, market).Quantity == 0) queue.Next++;
@@ -156,7 +156,8 @@ internal sealed partial class LiquidationEngine
     /// the position at <paramref name="takerPrice"/>, no trading fee. Both get an OrderFilled with the
     /// stage's origin; the public gets a LiquidationFill with a trade id but no Trade print.
     /// </summary>
-    private void ExecuteOffBook(Active liq, int market, Side side, long lots, long liquidatedPrice, int taker, long takerPrice, LiquidationStage stage, OrderOrigin origin)
+    private void ExecuteOffBook(Active liq, int market, Side side, long lots, long liquidatedPrice, int taker, long takerPrice, LiquidationStage stage, OrderOrigin origin,
+        (int Rank, long Score) adl = default)
     {
         Side opposite = side == Side.Buy ? Side.Sell : Side.Buy;
         long tradeId = ++_matcher.LastTradeId;
@@ -175,7 +176,7 @@ internal sealed partial class LiquidationEngine
         _events.Emit(new LiquidationFill(h, liq.Id, liquidatedId, market + 1, stage, side, liquidatedPrice, lots, tradeId, liquidatedPrice, 0, takerId));
         if (stage == LiquidationStage.Adl)
         {
-            var (rank, score) = _adlRank;
+            var (rank, score) = adl;
             _events.Emit(new AdlNotice(h, liquidatedId, liq.Id, market + 1, AdlRole.Liquidated, side, liquidatedPrice, lots, takerId, rank, score));
             _events.Emit(new AdlNotice(h, takerId, liq.Id, market + 1, AdlRole.Counterparty, opposite, takerPrice, lots, liquidatedId, rank, score));
         }

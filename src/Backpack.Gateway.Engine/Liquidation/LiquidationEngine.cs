@@ -37,7 +37,6 @@ internal sealed partial class LiquidationEngine : ILiquidationStarter, IForcedFi
     private long _ticks;
     private ulong _movedMarkets; // markets whose mark moved in this command (bit 63: market 63 and above)
     private readonly List<Active> _startedNow = []; // liquidations started in this command, not stepped yet
-    private (int Rank, long Score) _adlRank; // of the ADL close being executed (for its notices)
 
     public LiquidationEngine(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events, LiquidationLimits options,
         OrderEntry entry, Clearing clearing, Matcher matcher, MarginMonitor monitor, InsuranceFund fund, BackstopProviders providers, AdlRanking adl)
