@@ -125,8 +125,12 @@ public sealed class LiquidationOptions
     /// <summary>A market whose index is older than this many seconds pauses its liquidations.</summary>
     public int StaleMarkSeconds { get; set; } = 5;
 
-    /// <summary>ADL quintile thresholds are recomputed every this many ticks.</summary>
-    public int AdlRankRefreshTicks { get; set; } = 10;
+    /// <summary>
+    /// The ADL queues are ranked afresh (places and score bands published, quintile cut points
+    /// recomputed) every this many ticks: every tick by default, so what a trader sees of the queue
+    /// is at most a tick old.
+    /// </summary>
+    public int AdlRankRefreshTicks { get; set; } = 1;
 
     /// <summary>
     /// Stage 1 exactly as the reference describes it (and as the engine ran it before issue 20): a

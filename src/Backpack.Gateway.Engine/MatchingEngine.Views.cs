@@ -146,8 +146,16 @@ public sealed partial class MatchingEngine
     /// <summary>Margin monitor counters: exact evaluations, triggers fired, triggers armed.</summary>
     public (long Evaluations, long TriggersFired, int Armed) MonitorCounters => (_monitor.Evaluations, _monitor.TriggersFired, _monitor.ArmedTriggers);
 
-    /// <summary>Recomputes the ADL quintile thresholds now (normally every few ticks).</summary>
-    public void RefreshAdlRanking() => _liquidation.Adl.Refresh();
+    /// <summary>A market's ADL queue by score band as last published (longs then shorts, band 0 first): a recovered venue's front ends start from it.</summary>
+    public List<(Side Side, int Band, int Positions, long Notional)> AdlQueueBands(int marketId) => [.. _liquidation.Adl.Board.BandsOf(marketId - 1)];
+
+    /// <summary>An account's position's place in its ADL queue at the last ranking: rank (0 = none), queue length, notional ahead.</summary>
+    public (int Rank, int Length, long Ahead) AdlPlace(int accountId, int marketId)
+    {
+        if (!_accounts.TryGetIndex(accountId, out int index)) return default;
+        var place = _liquidation.Adl.Board.PlaceOf(index, marketId - 1);
+        return (place.Rank, place.Length, place.Ahead);
+    }
 
     /// <summary>ADL quintile 1..5 (5 = deleveraged first) of an account's position; 0 without one.</summary>
     public int AdlQuintile(int accountId, int marketId) =>

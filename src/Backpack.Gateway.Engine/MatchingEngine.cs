@@ -70,7 +70,7 @@ public sealed partial class MatchingEngine
         _matcher = new Matcher(_orders, _accounts, _markets, _open, _clearing, _events);
         _entry = new OrderEntry(_orders, _accounts, _markets, _open, _matcher, _risk, _events, _options);
         var fund = new InsuranceFund(_accounts, _events, _options.Liquidation.InsuranceFundAccountId);
-        var adl = new AdlRanking(_accounts, _markets, _risk) { ExemptAccount = fund.Account };
+        var adl = new AdlRanking(_accounts, _markets, _risk, _events) { ExemptAccount = fund.Account };
         var limits = new LiquidationLimits(_options.Liquidation);
         _monitor = new MarginMonitor(_accounts, _markets, _risk, _events, limits) { ExemptAccount = fund.Account };
         _liquidation = new LiquidationEngine(_accounts, _markets, _risk, _events, limits, _entry, _clearing, _matcher,
@@ -375,8 +375,9 @@ public sealed partial class MatchingEngine
         {
             ref Position p = ref _accounts.PositionOf(account, m);
             if ((cmd.MarketId != 0 && m != cmd.MarketId - 1) || (p.Quantity == 0 && p.RealizedPnl == 0)) continue;
+            AdlPlace place = _liquidation.Adl.Board.PlaceOf(account, m);
             _events.Emit(new PositionSnapshot(h, requestId, cmd.AccountId, m + 1, p.Quantity, Math.Abs(p.Cost), p.RealizedPnl,
-                _markets[m].MarkPrice, _liquidation.Adl.Quintile(account, m)));
+                _markets[m].MarkPrice, _liquidation.Adl.Quintile(account, m), place.Rank, place.Length, place.Ahead));
             positions++;
         }
         var (equity, im) = _risk.EquityAndInitialMargin(account);

@@ -57,6 +57,8 @@ public static class MessageDecoder
             MessageType.FundingPayment => Box<Events.FundingPayment>(frame, out error),
             MessageType.UnsettledEquityCovered => Box<Events.UnsettledEquityCovered>(frame, out error),
             MessageType.LiquidationStep => Box<Events.LiquidationStep>(frame, out error),
+            MessageType.AdlQueuePosition => Box<Events.AdlQueuePosition>(frame, out error),
+            MessageType.AdlQueueBand => Box<Events.AdlQueueBand>(frame, out error),
             _ => null,
         };
         return message is not null;

@@ -47,4 +47,6 @@ public enum MessageType : byte
     FundingPayment = 90,
     UnsettledEquityCovered = 91,
     LiquidationStep = 92,
+    AdlQueuePosition = 93,
+    AdlQueueBand = 94,
 }

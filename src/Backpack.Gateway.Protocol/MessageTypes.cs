@@ -5,7 +5,8 @@ public static class MessageTypes
 {
     /// <summary>Every message type the protocol defines.</summary>
     public static readonly MessageType[] All = [MessageType.NewOrder, MessageType.CancelOrder, MessageType.ReplaceOrder, MessageType.CancelAll, MessageType.Deposit, MessageType.Withdraw, MessageType.SetIndexPrice, MessageType.Tick, MessageType.RegisterBackstopProvider, MessageType.QueryAccount, MessageType.OrderAccepted, MessageType.OrderRejected, MessageType.OrderFilled, MessageType.OrderCanceled, MessageType.OrderReplaced, MessageType.OrderCancelRejected, MessageType.PositionChanged, MessageType.BalanceChanged, MessageType.MarkPrice, MessageType.BookDelta, MessageType.Trade, MessageType.MarginCall, MessageType.LiquidationStarted, MessageType.LiquidationFill, MessageType.AdlNotice, MessageType.InsuranceFundChanged, MessageType.LiquidationEnded, MessageType.CommandAccepted, MessageType.CommandRejected, MessageType.OrderSnapshot, MessageType.PositionSnapshot, MessageType.AccountSnapshot,
-        MessageType.NewTriggerOrder, MessageType.TriggerPlaced, MessageType.TriggerFired, MessageType.TriggerFailed, MessageType.FundingRate, MessageType.FundingPayment, MessageType.UnsettledEquityCovered, MessageType.LiquidationStep];
+        MessageType.NewTriggerOrder, MessageType.TriggerPlaced, MessageType.TriggerFired, MessageType.TriggerFailed, MessageType.FundingRate, MessageType.FundingPayment, MessageType.UnsettledEquityCovered, MessageType.LiquidationStep,
+        MessageType.AdlQueuePosition, MessageType.AdlQueueBand];
 
     private static readonly bool[] Defined = BuildDefined();
 

@@ -40,6 +40,11 @@ internal static class AccountApi
                 var m = a.Market(p);
                 decimal entry = a.EntryPrice(p);
                 w.WriteStartObject();
+                // Ours: the position's place in its ADL queue at the last ranking (every tick); 0 = not ranked yet.
+                w.WriteString("adlNotionalAhead", Usdc(p.AdlNotionalAhead));
+                w.WriteNumber("adlQueueLength", p.AdlQueueLength);
+                w.WriteNumber("adlQuintile", p.AdlQuintile);
+                w.WriteNumber("adlRank", p.AdlRank);
                 w.WriteString("breakEvenPrice", Decimal(entry));
                 w.WriteString("cumulativeFundingPayment", Usdc(funding[p.MarketId]));
                 w.WriteString("cumulativeInterest", "0");

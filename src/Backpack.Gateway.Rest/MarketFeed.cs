@@ -73,6 +73,12 @@ public sealed class MarketFeed : EventFollower
                 if (Known(e.MarketId)) this[e.MarketId].OnPositionChanged(e);
                 return e.Header.Sequence;
             }
+            case MessageType.AdlQueueBand:
+            {
+                var e = ProtocolCodec.Decode<AdlQueueBand>(frame);
+                if (Known(e.MarketId)) this[e.MarketId].OnAdlQueueBand(e);
+                return e.Header.Sequence;
+            }
             default:
                 return 0;
         }

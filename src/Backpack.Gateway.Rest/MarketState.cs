@@ -7,7 +7,8 @@ namespace Backpack.Gateway.Rest;
 /// One market as the REST API shows it live, kept from the engine's events by the feed's thread and
 /// read by request threads under a lock: the book's levels and sequence (Backpack's lastUpdateId,
 /// the same book sequence the WebSocket depth stream carries), the mark, index and last trade price,
-/// the funding estimate, and the open interest (the sum of the long positions, from PositionChanged).
+/// the funding estimate, the open interest (the sum of the long positions, from PositionChanged) and
+/// the ADL queue's depth by score band on each side (from AdlQueueBand).
 /// </summary>
 public sealed class MarketState
 {
@@ -20,7 +21,10 @@ public sealed class MarketState
 
     public int MarketId { get; }
 
-    private long _bookSequence, _mark, _index, _lastTrade, _time, _fundingRate, _nextFunding, _openInterest;
+    private long _bookSequence, _mark, _index, _lastTrade, _time, _fundingRate, _nextFunding, _openInterest, _adlTime;
+
+    // [side * AdlBands.Count + band]: side 0 = longs, 1 = shorts
+    private readonly (int Positions, long Notional)[] _adl = new (int, long)[2 * AdlBands.Count];
 
     /// <summary>Starts from a book and positions read off the engine (a venue that recovered), at the book's sequence.</summary>
     public void Seed(IEnumerable<(Side Side, long Price, long Quantity)> levels, long bookSequence, IEnumerable<(int Account, long Quantity)> positions,
@@ -62,6 +66,30 @@ public sealed class MarketState
             _index = e.IndexPrice;
             _time = e.Header.Time;
         }
+    }
+
+    public void OnAdlQueueBand(in AdlQueueBand e)
+    {
+        lock (_lock)
+        {
+            _adl[(int)e.Side * AdlBands.Count + e.Band] = (e.Positions, e.Notional);
+            _adlTime = e.Header.Time;
+        }
+    }
+
+    /// <summary>Starts the ADL queue's bands from the engine's (a venue that recovered).</summary>
+    public void SeedAdlQueue(IEnumerable<(Side Side, int Band, int Positions, long Notional)> bands)
+    {
+        lock (_lock)
+        {
+            foreach (var (side, band, positions, notional) in bands) _adl[(int)side * AdlBands.Count + band] = (positions, notional);
+        }
+    }
+
+    /// <summary>The ADL queue's bands, longs then shorts (band 0 first on each side), and the engine time of the last change.</summary>
+    public ((int Positions, long Notional)[] Bands, long Time) AdlQueue()
+    {
+        lock (_lock) return (((int, long)[])_adl.Clone(), _adlTime);
     }
 
     public void OnTrade(in Trade e)

@@ -34,6 +34,7 @@ public static class VenueApi
             return Write(context, 200, w => FundHistory(w, rows, insuranceFundMicros()));
         });
         LiquidationTrailApi.MapPublic(app, venue);
+        AdlQueueApi.MapPublic(app, venue);
         PublicApi.Map(app, venue, "/api/v1/x/liquidations", (context, q) =>
         {
             int market = q.ContainsKey("symbol") ? PublicApi.RequireMarket(venue, q).Id : 0; // 0: every market

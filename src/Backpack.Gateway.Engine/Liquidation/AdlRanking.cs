@@ -1,7 +1,9 @@
 using Backpack.Gateway.Engine.Accounts;
 using Backpack.Gateway.Engine.Markets;
 using Backpack.Gateway.Engine.Risk;
+using Backpack.Gateway.Engine.Events;
 using Backpack.Gateway.Engine.State;
+using Backpack.Gateway.Protocol;
 
 namespace Backpack.Gateway.Engine.Liquidation;
 
@@ -19,16 +21,21 @@ internal sealed class AdlRanking
     private readonly Market[] _markets;
     private readonly AccountMargin _margin;
     private readonly double[][] _thresholds; // [market * 2 + (long ? 0 : 1)] -> 4 cut points, ascending
-    private double[] _scratch = new double[1024];
+    private AdlEntry[] _queue = new AdlEntry[1024];
+    private long[] _equity = new long[1024];
 
-    public AdlRanking(AccountStore accounts, Market[] markets, AccountMargin margin)
+    public AdlRanking(AccountStore accounts, Market[] markets, AccountMargin margin, EventEmitter events)
     {
+        Board = new AdlQueueBoard(accounts, events, markets.Length);
         _accounts = accounts;
         _markets = markets;
         _margin = margin;
         _thresholds = new double[markets.Length * 2][];
         for (int i = 0; i < _thresholds.Length; i++) _thresholds[i] = [];
     }
+
+    /// <summary>What each account and the public were last told of the queues.</summary>
+    public AdlQueueBoard Board { get; }
 
     /// <summary>Accounts left out of the queue (the insurance fund).</summary>
     public int ExemptAccount { get; set; } = -1;
@@ -61,33 +68,51 @@ internal sealed class AdlRanking
         return quintile;
     }
 
-    /// <summary>Recomputes every market's quintile cut points from all positions (O(accounts)).</summary>
+    /// <summary>
+    /// Ranks every market side's queue afresh (O(accounts log accounts)): the board tells each account
+    /// whose place moved and the public whose score band moved, and the quintile cut points follow.
+    /// Positions under liquidation are out of the queue, as in <see cref="Queue"/>.
+    /// </summary>
     public void Refresh()
     {
         int accounts = _accounts.Count;
-        var equity = new long[accounts];
-        for (int a = 0; a < accounts; a++) equity[a] = a == ExemptAccount ? 0 : _margin.Equity(a);
+        if (_equity.Length < accounts) _equity = new long[Math.Max(accounts, _equity.Length * 2)];
+        for (int a = 0; a < accounts; a++) _equity[a] = a == ExemptAccount ? 0 : _margin.Equity(a);
+        Board.Begin();
         for (int m = 0; m < _markets.Length; m++)
         {
+            MarketRules rules = _markets[m].Rules;
+            long mark = _markets[m].MarkPrice;
             for (int side = 0; side < 2; side++)
             {
                 int n = 0;
                 for (int a = 0; a < accounts; a++)
                 {
                     long q = _accounts.PositionOf(a, m).Quantity;
-                    if (a == ExemptAccount || q == 0 || (q > 0) != (side == 0)) continue;
-                    if (n == _scratch.Length) Array.Resize(ref _scratch, n * 2);
-                    _scratch[n++] = Score(a, m, equity[a]);
+                    if (a == ExemptAccount || q == 0 || (q > 0) != (side == 0) || _accounts[a].Liquidating) continue;
+                    if (n == _queue.Length) Array.Resize(ref _queue, n * 2);
+                    _queue[n++] = new AdlEntry { Score = Score(a, m, _equity[a]), Account = a, Notional = Math.Abs(rules.Quote(mark, q)) };
                 }
-                if (n == 0)
-                {
-                    _thresholds[m * 2 + side] = [];
-                    continue;
-                }
-                Array.Sort(_scratch, 0, n);
-                _thresholds[m * 2 + side] = [_scratch[n / 5], _scratch[2 * n / 5], _scratch[3 * n / 5], _scratch[4 * n / 5]];
+                Array.Sort(_queue, 0, n, QueueOrder.Instance);
+                // Cut points on the ascending scores: the k-th lowest is the (n - 1 - k)-th in queue order.
+                _thresholds[m * 2 + side] = n == 0 ? [] :
+                    [_queue[n - 1 - n / 5].Score, _queue[n - 1 - 2 * n / 5].Score, _queue[n - 1 - 3 * n / 5].Score, _queue[n - 1 - 4 * n / 5].Score];
+                Board.Publish(m, side == 0 ? Side.Buy : Side.Sell, _queue.AsSpan(0, n));
             }
         }
+        Board.End();
+    }
+
+    /// <summary>A score in parts per million, clamped to +-1e17 (an account without equity scores infinitely).</summary>
+    public static long Ppm(double score) =>
+        double.IsFinite(score) ? (long)Math.Clamp(score * 1e6, -1e17, 1e17) : score > 0 ? (long)1e17 : (long)-1e17;
+
+    /// <summary>Queue order: best score first, ties by account index.</summary>
+    private sealed class QueueOrder : IComparer<AdlEntry>
+    {
+        public static readonly QueueOrder Instance = new();
+
+        public int Compare(AdlEntry x, AdlEntry y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Account.CompareTo(y.Account);
     }
 
     /// <summary>
@@ -108,12 +133,13 @@ internal sealed class AdlRanking
         return candidates.ConvertAll(c => c.Account);
     }
 
-    // ---- Snapshot: the quintile cut points in force (they change only when the ranking is refreshed) ----
+    // ---- Snapshot: the quintile cut points in force (they change only when the ranking is refreshed) and the board ----
 
     internal void Save(SnapshotWriter w)
     {
         w.Int(_thresholds.Length);
         foreach (var cuts in _thresholds) w.Structs<double>(cuts);
+        Board.Save(w);
     }
 
     internal void Load(ref SnapshotReader r)
@@ -124,5 +150,6 @@ internal sealed class AdlRanking
             var cuts = r.Structs<double>(out int count);
             _thresholds[i] = cuts.Length == count ? cuts : cuts[..count];
         }
+        Board.Load(ref r);
     }
 }

@@ -135,8 +135,7 @@ internal sealed partial class LiquidationEngine
             }
             long lots = Math.Min(remaining, Math.Abs(q));
             double score = Adl.Score(counterparty, market, _margin.Equity(counterparty));
-            long scorePpm = double.IsFinite(score) ? (long)Math.Clamp(score * 1e6, -1e17, 1e17) : score > 0 ? (long)1e17 : (long)-1e17;
-            ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose, (i + 1, scorePpm));
+            ExecuteOffBook(liq, market, side, lots, bankruptcy, counterparty, bankruptcy, LiquidationStage.Adl, OrderOrigin.AdlAutoclose, (i + 1, AdlRanking.Ppm(score)));
             Statistics.AdlNotional += _markets[market].Rules.Quote(bankruptcy, lots);
             remaining -= lots;
             if (i == queue.Next && _accounts.PositionOf(counterparty, market).Quantity == 0) queue.Next++;

@@ -22,7 +22,7 @@ public sealed class EngineSnapshot
 {
     private static ReadOnlySpan<byte> Magic => "BPSNAP01"u8;
     private const int HeaderSize = 8 + 4 + 8 + 8 + 8 + 4 + 4;
-    private const int FormatVersion = 4; // 2: funding and conditional orders; 3: orders keep their creation time; 4: an account keeps the liquidation of its unsettled equity
+    private const int FormatVersion = 5; // 2: funding and conditional orders; 3: orders keep their creation time; 4: an account keeps the liquidation of its unsettled equity; 5: the ADL queue board
     public const string Extension = ".bps";
 
     // The size of the last snapshot taken, to size the next one's buffer at once.

@@ -24,6 +24,7 @@ public sealed class RestService : IHostedService, IAsyncDisposable
                 var positions = accounts.Select(a => (a.AccountId, a.Positions[market.Id - 1].Quantity)).Where(p => p.Quantity != 0);
                 var (rate, next, _) = engine.GetFunding(market.Id);
                 Feed[market.Id].Seed(venue.BookLevels(market.Id), engine.GetBookSequence(market.Id), positions, engine.GetMarkPrice(market.Id), engine.GetIndexPrice(market.Id), rate, next);
+                Feed[market.Id].SeedAdlQueue(engine.AdlQueueBands(market.Id));
             }
         }
         venue.Runner.AddConsumer(Feed);

@@ -11,6 +11,9 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="RealizedPnl">realized PnL in this market, micro-USDC</param>
 /// <param name="MarkPrice">mark price in ticks</param>
 /// <param name="AdlQuintile">ADL queue quintile 1 to 5 (5 = deleveraged first); 0 = none</param>
+/// <param name="AdlRank">place in the ADL queue at the last ranking (1 = first); 0 = not ranked</param>
+/// <param name="AdlQueueLength">positions in that queue</param>
+/// <param name="AdlNotionalAhead">micro-USDC of the positions ranked before it</param>
 public readonly record struct PositionSnapshot(
     EventHeader Header,
     long RequestId,
@@ -20,14 +23,17 @@ public readonly record struct PositionSnapshot(
     long EntryNotional,
     long RealizedPnl,
     long MarkPrice,
-    int AdlQuintile) : IProtocolMessage<PositionSnapshot>
+    int AdlQuintile,
+    int AdlRank,
+    int AdlQueueLength,
+    long AdlNotionalAhead) : IProtocolMessage<PositionSnapshot>
 {
     public static MessageType Type => MessageType.PositionSnapshot;
 
-    public static int FieldCount => 11;
+    public static int FieldCount => 14;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 11 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 14 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -43,6 +49,9 @@ public readonly record struct PositionSnapshot(
         p = ref MessagePackPrimitives.WriteInt64(ref p, RealizedPnl);
         p = ref MessagePackPrimitives.WriteInt64(ref p, MarkPrice);
         p = ref MessagePackPrimitives.WriteInt64(ref p, AdlQuintile);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AdlRank);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AdlQueueLength);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AdlNotionalAhead);
         w.Advance(ref start, ref p);
     }
 
@@ -55,5 +64,8 @@ public readonly record struct PositionSnapshot(
         r.ReadInt64(),
         r.ReadInt64(),
         r.ReadInt64(),
-        r.ReadInt32());
+        r.ReadInt32(),
+        r.ReadInt32(),
+        r.ReadInt32(),
+        r.ReadInt64());
 }
