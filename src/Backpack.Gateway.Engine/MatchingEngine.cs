@@ -377,7 +377,7 @@ public sealed partial class MatchingEngine
             if ((cmd.MarketId != 0 && m != cmd.MarketId - 1) || (p.Quantity == 0 && p.RealizedPnl == 0)) continue;
             AdlPlace place = _liquidation.Adl.Board.PlaceOf(account, m);
             _events.Emit(new PositionSnapshot(h, requestId, cmd.AccountId, m + 1, p.Quantity, Math.Abs(p.Cost), p.RealizedPnl,
-                _markets[m].MarkPrice, _liquidation.Adl.Quintile(account, m), place.Rank, place.Length, place.Ahead));
+                _markets[m].MarkPrice, _liquidation.Adl.Quintile(account, m), place.Rank, place.Length, place.Ahead, place.Notional, place.Score));
             positions++;
         }
         var (equity, im) = _risk.EquityAndInitialMargin(account);

@@ -235,6 +235,12 @@ public sealed partial class WsGateway
                 if (_views.TryGetValue(e.AccountId, out var view)) ToAccount(view, StreamKind.AccountAdl, 0, new AdlBody(_encoder, e));
                 break;
             }
+            case MessageType.AdlQueueBand when Read(frame, out AdlQueueBand e):
+                OnAdlQueueBand(e); // WsGateway.AdlQueue.cs
+                break;
+            case MessageType.AdlQueuePosition when Read(frame, out AdlQueuePosition e):
+                OnAdlQueuePosition(e);
+                break;
             case MessageType.InsuranceFundChanged when Read(frame, out InsuranceFundChanged e):
                 _lastTime = e.Header.Time;
                 Publish(new StreamKey(StreamKind.InsuranceFund, 0), new InsuranceFundBody(e));

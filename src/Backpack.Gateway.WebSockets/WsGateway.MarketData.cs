@@ -55,6 +55,7 @@ public sealed partial class WsGateway
                 }
             }
         }
+        CreateAdlQueues();
         int markets = _markets.Count + 1;
         _tickers = new TickerWindow[markets];
         _tickerDirty = new bool[markets];
@@ -225,7 +226,7 @@ public sealed partial class WsGateway
 
     // ------------------------------------------------------------------ on subscribe
 
-    /// <summary>What a new subscriber of a public stream gets at once: the depth snapshot, or the current ticker, top of book, candle or open interest.</summary>
+    /// <summary>What a new subscriber of a public stream gets at once: the depth snapshot, or the current ticker, top of book, candle, open interest or ADL queue.</summary>
     private void SendSnapshot(WsConnection connection, StreamKey key)
     {
         int m = key.MarketId;
@@ -246,6 +247,9 @@ public sealed partial class WsGateway
                 break;
             case StreamKind.OpenInterest:
                 SendTo(connection, key, new OpenInterestBody(_encoder, m, _openInterest[m].Total, _lastTime));
+                break;
+            case StreamKind.AdlQueue:
+                SendTo(connection, key, new AdlQueueSnapshotBody(_encoder, m, _adlBands[m], _lastTime));
                 break;
         }
     }

@@ -108,6 +108,7 @@ public sealed partial class WsGateway
         foreach (var key in requester.Subscriptions)
         {
             if (key.Kind == StreamKind.PositionUpdate) PositionSnapshot(requester, view, key);
+            else if (key.Kind == StreamKind.AccountAdlQueue) AdlPlaces(requester, view, key);
         }
     }
 

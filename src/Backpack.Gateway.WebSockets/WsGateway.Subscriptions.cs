@@ -36,9 +36,10 @@ public sealed partial class WsGateway
             if (!connection.Subscriptions.Add(key)) continue;
             if (key.IsPrivate)
             {
-                if (key.Kind == StreamKind.PositionUpdate && connection.PrivateReady && _views.TryGetValue(connection.AccountId, out var view))
+                if (connection.PrivateReady && _views.TryGetValue(connection.AccountId, out var view))
                 {
-                    PositionSnapshot(connection, view, key);
+                    if (key.Kind == StreamKind.PositionUpdate) PositionSnapshot(connection, view, key);
+                    else if (key.Kind == StreamKind.AccountAdlQueue) AdlPlaces(connection, view, key);
                 }
                 continue;
             }

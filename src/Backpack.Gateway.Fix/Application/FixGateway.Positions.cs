@@ -48,7 +48,7 @@ public sealed partial class FixGateway
         foreach (var p in positions)
         {
             SendPositionReport(s, pending.ClOrdId + "-" + (++n), pending.ClOrdId, p.AccountId, p.MarketId, p.Quantity, p.EntryNotional,
-                p.RealizedPnl, p.MarkPrice, e.Collateral, p.AdlQuintile, 0, e.Header.Time);
+                p.RealizedPnl, p.MarkPrice, e.Collateral, p.AdlQuintile, 0, e.Header.Time, (p.AdlRank, p.AdlQueueLength, p.AdlNotionalAhead));
         }
     }
 
@@ -66,7 +66,7 @@ public sealed partial class FixGateway
     }
 
     private void SendPositionReport(FixSessionState s, string reportId, string? posReqId, int account, int marketId, long quantity, long entryNotional,
-        long realizedPnl, long markPrice, long collateral, int quintile, long liquidationId, long time)
+        long realizedPnl, long markPrice, long collateral, int quintile, long liquidationId, long time, (int Rank, int Length, long Ahead) adl = default)
     {
         ref readonly MarketUnits market = ref _markets.Units(marketId);
         var w = s.Session.Begin("AP"u8);
@@ -86,6 +86,12 @@ public sealed partial class FixGateway
         w.Scaled(FixTags.ShortQty, Math.Max(-quantity, 0) * market.StepUnits, market.QuantityScale);
         if (liquidationId != 0) w.Field(FixTags.LiquidationID, liquidationId);
         if (quintile > 0) w.Field(FixTags.AdlQuintile, quintile);
+        if (adl.Rank > 0)
+        {
+            w.Field(FixTags.AdlRank, adl.Rank);
+            w.Field(FixTags.AdlQueueLength, adl.Length);
+            w.Scaled(FixTags.AdlNotionalAhead, adl.Ahead, 6);
+        }
         w.Scaled(FixTags.RealizedPnl, realizedPnl, 6);
         long value = markPrice * quantity * market.QuotePerTickLot;
         long signedCost = quantity >= 0 ? entryNotional : -entryNotional;

@@ -176,6 +176,11 @@ public static class FixTags
     public const int MarkPrice = 5031;
     public const int FundingAmount = 5032;
 
+    // The ADL queue (AP answering a RequestForPositions).
+    public const int AdlRank = 5033;
+    public const int AdlQueueLength = 5034;
+    public const int AdlNotionalAhead = 5035;
+
     // Logon (Deribit's tag): Y cancels the session's orders when it disconnects or logs out, N keeps them.
     public const int CancelOnDisconnect = 9001;
 

@@ -43,7 +43,7 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
     }
 
     /// <summary>
-    /// The open interest (the engine's positions), and the 24 h ticker and the candles under way (the
+    /// The open interest (the engine's positions) and ADL queue bands, and the 24 h ticker and the candles under way (the
     /// history, caught up by now) of a recovered venue, so that the streams go on from where they were.
     /// </summary>
     private void SeedMarketData(Venue venue, HistoryReader? history)
@@ -55,6 +55,7 @@ public sealed class WebSocketService : IHostedService, IAsyncDisposable
         foreach (var market in venue.Markets)
         {
             _frontEnd.Gateway.SeedPositions(market.Id, accounts.Select(a => (a.AccountId, a.Positions[market.Id - 1].Quantity)).Where(p => p.Quantity != 0));
+            _frontEnd.Gateway.SeedAdlQueue(market.Id, engine.AdlQueueBands(market.Id));
             if (history is null) continue;
             foreach (var c in history.Candles(market.Id, CandlePrice.Last, "1m", now - 86_400_000_000, now + 1, 2_000))
             {

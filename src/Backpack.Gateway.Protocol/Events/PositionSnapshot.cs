@@ -14,6 +14,8 @@ namespace Backpack.Gateway.Protocol.Events;
 /// <param name="AdlRank">place in the ADL queue at the last ranking (1 = first); 0 = not ranked</param>
 /// <param name="AdlQueueLength">positions in that queue</param>
 /// <param name="AdlNotionalAhead">micro-USDC of the positions ranked before it</param>
+/// <param name="AdlNotional">micro-USDC of this position at the mark of that ranking</param>
+/// <param name="AdlScore">its ADL score at that ranking, parts per million</param>
 public readonly record struct PositionSnapshot(
     EventHeader Header,
     long RequestId,
@@ -26,14 +28,16 @@ public readonly record struct PositionSnapshot(
     int AdlQuintile,
     int AdlRank,
     int AdlQueueLength,
-    long AdlNotionalAhead) : IProtocolMessage<PositionSnapshot>
+    long AdlNotionalAhead,
+    long AdlNotional,
+    long AdlScore) : IProtocolMessage<PositionSnapshot>
 {
     public static MessageType Type => MessageType.PositionSnapshot;
 
-    public static int FieldCount => 14;
+    public static int FieldCount => 16;
 
     /// <summary>Largest encoding: array header and every element at its widest.</summary>
-    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 14 * MessagePackPrimitives.MaxIntSize;
+    public const int MaxSize = MessagePackPrimitives.MaxArrayHeaderSize + 16 * MessagePackPrimitives.MaxIntSize;
 
     public void Encode(ref MessagePackWriter w)
     {
@@ -52,6 +56,8 @@ public readonly record struct PositionSnapshot(
         p = ref MessagePackPrimitives.WriteInt64(ref p, AdlRank);
         p = ref MessagePackPrimitives.WriteInt64(ref p, AdlQueueLength);
         p = ref MessagePackPrimitives.WriteInt64(ref p, AdlNotionalAhead);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AdlNotional);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, AdlScore);
         w.Advance(ref start, ref p);
     }
 
@@ -67,5 +73,7 @@ public readonly record struct PositionSnapshot(
         r.ReadInt32(),
         r.ReadInt32(),
         r.ReadInt32(),
+        r.ReadInt64(),
+        r.ReadInt64(),
         r.ReadInt64());
 }

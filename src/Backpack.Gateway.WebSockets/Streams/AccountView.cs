@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backpack.Gateway.Protocol;
 using Backpack.Gateway.Protocol.Events;
@@ -95,6 +96,9 @@ internal struct PositionInfo
     public long MarkPrice;
     public int AdlQuintile;
 
+    /// <summary>The place in its ADL queue at the last ranking (from the snapshot, then AdlQueuePosition).</summary>
+    public AdlPlaceInfo Adl;
+
     /// <summary>The liquidation that changed the position in this event (PositionChanged.LiquidationId); 0 = none.</summary>
     public long LiquidationId;
 
@@ -107,6 +111,7 @@ internal struct PositionInfo
     public static PositionInfo From(in PositionSnapshot e) => new()
     {
         Quantity = e.Quantity, EntryNotional = e.EntryNotional, RealizedPnl = e.RealizedPnl, MarkPrice = e.MarkPrice, AdlQuintile = e.AdlQuintile,
+        Adl = new() { Rank = e.AdlRank, Length = e.AdlQueueLength, Ahead = e.AdlNotionalAhead, Notional = e.AdlNotional, Score = e.AdlScore },
     };
 }
 
@@ -161,6 +166,16 @@ internal sealed class AccountView(int accountId)
             Positions.Remove(e.MarketId);
             return;
         }
-        Positions[e.MarketId] = PositionInfo.From(e);
+        var place = Positions.TryGetValue(e.MarketId, out var before) ? before.Adl : default;
+        Positions[e.MarketId] = PositionInfo.From(e) with { Adl = place }; // the place changes at the next ranking
+    }
+
+    /// <summary>A new place in an ADL queue; false when the account holds no position there (it closed since).</summary>
+    public bool AdlPlaceChanged(in AdlQueuePosition e)
+    {
+        ref var position = ref CollectionsMarshal.GetValueRefOrNullRef(Positions, e.MarketId);
+        if (Unsafe.IsNullRef(ref position)) return false;
+        position.Adl = AdlPlaceInfo.From(e);
+        return true;
     }
 }

@@ -216,6 +216,13 @@ internal sealed partial class StreamEncoder(MarketDirectory markets)
         w.Ratio("f"u8, MarginFractions.InitialPpm(market, Math.Abs(value)));
         w.Ratio("m"u8, MarginFractions.MaintenancePpm(market, Math.Abs(value)));
         w.Number("adlQuintile"u8, position.AdlQuintile);
+        if (position.Adl.Rank > 0)
+        {
+            // The place in the ADL queue at the last ranking (every tick; account.adlQueue tells each move).
+            w.Number("adlRank"u8, position.Adl.Rank);
+            w.Number("adlQueueLength"u8, position.Adl.Length);
+            w.Usdc("adlNotionalAhead"u8, position.Adl.Ahead);
+        }
         long? liquidation = absolute == 0 ? null : MarginFractions.EstimatedLiquidationPrice(Markets, view, marketId, quantity, position.EntryNotional, mark, marks);
         if (liquidation is { } price) w.Decimal("estLiquidationPrice"u8, price, units.PriceScale);
         // Backpack's keys that CCXT reads: l (liquidation price, "0" when none), Q (exposure: the position's size), i (position id).

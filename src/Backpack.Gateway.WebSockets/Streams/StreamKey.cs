@@ -16,6 +16,8 @@ internal enum StreamKind
     /// <summary>Candles of one interval (<see cref="StreamKey.Interval"/>).</summary>
     Kline,
     OpenInterest,
+    /// <summary>Ours: the ADL queue's depth by score band on each side of a market.</summary>
+    AdlQueue,
     // Private streams (an authenticated connection, for its own account):
     OrderUpdate,
     PositionUpdate,
@@ -23,6 +25,8 @@ internal enum StreamKind
     AccountAdl,
     /// <summary>Ours: the account's funding payments (Backpack has no such stream).</summary>
     AccountFunding,
+    /// <summary>Ours: the account's positions' places in their ADL queues (rank, queue length, notional ahead).</summary>
+    AccountAdlQueue,
 }
 
 /// <summary>
@@ -36,8 +40,8 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId, int Int
     /// <summary>
     /// Parses a stream name: depth.&lt;symbol&gt;, trade.&lt;symbol&gt;, markPrice.&lt;symbol&gt;, ticker.&lt;symbol&gt;,
     /// bookTicker.&lt;symbol&gt;, kline.&lt;interval&gt;.&lt;symbol&gt;, openInterest.&lt;symbol&gt;, liquidation,
-    /// insuranceFund, account.orderUpdate[.&lt;symbol&gt;], account.positionUpdate[.&lt;symbol&gt;],
-    /// account.liquidation, account.adl, account.fundingPayment[.&lt;symbol&gt;].
+    /// adlQueue.&lt;symbol&gt;, insuranceFund, account.orderUpdate[.&lt;symbol&gt;], account.positionUpdate[.&lt;symbol&gt;],
+    /// account.liquidation, account.adl, account.adlQueue[.&lt;symbol&gt;], account.fundingPayment[.&lt;symbol&gt;].
     /// </summary>
     public static bool TryParse(string name, MarketDirectory markets, out StreamKey key)
     {
@@ -69,6 +73,7 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId, int Int
             "ticker" when market != 0 => StreamKind.Ticker,
             "bookTicker" when market != 0 => StreamKind.BookTicker,
             "openInterest" when market != 0 => StreamKind.OpenInterest,
+            "adlQueue" when market != 0 => StreamKind.AdlQueue,
             "liquidation" when dot < 0 => StreamKind.Liquidation,
             "insuranceFund" when dot < 0 => StreamKind.InsuranceFund,
             "account.orderUpdate" => StreamKind.OrderUpdate,
@@ -76,6 +81,7 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId, int Int
             "account.liquidation" when dot < 0 => StreamKind.AccountLiquidation,
             "account.adl" when dot < 0 => StreamKind.AccountAdl,
             "account.fundingPayment" => StreamKind.AccountFunding,
+            "account.adlQueue" => StreamKind.AccountAdlQueue,
             _ => null,
         };
         if (kind is null) return false;
@@ -95,12 +101,14 @@ internal readonly record struct StreamKey(StreamKind Kind, int MarketId, int Int
             StreamKind.BookTicker => "bookTicker",
             StreamKind.Kline => "kline." + KlineInterval.All[Interval].Name,
             StreamKind.OpenInterest => "openInterest",
+            StreamKind.AdlQueue => "adlQueue",
             StreamKind.Liquidation => "liquidation",
             StreamKind.InsuranceFund => "insuranceFund",
             StreamKind.OrderUpdate => "account.orderUpdate",
             StreamKind.PositionUpdate => "account.positionUpdate",
             StreamKind.AccountLiquidation => "account.liquidation",
             StreamKind.AccountAdl => "account.adl",
+            StreamKind.AccountAdlQueue => "account.adlQueue",
             _ => "account.fundingPayment",
         };
         return MarketId == 0 ? head : head + "." + markets[MarketId].Symbol;
