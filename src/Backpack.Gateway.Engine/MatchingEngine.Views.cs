@@ -157,6 +157,10 @@ public sealed partial class MatchingEngine
         return (place.Rank, place.Length, place.Ahead);
     }
 
+    /// <summary>The ADL queue a take-over would walk now against a liquidated long (or short): account ids, first first (tests hold the published ranks to it).</summary>
+    internal List<int> AdlQueueNow(int marketId, bool againstLong) =>
+        _liquidation.Adl.Queue(marketId - 1, againstLong).ConvertAll(i => _accounts[i].AccountId);
+
     /// <summary>ADL quintile 1..5 (5 = deleveraged first) of an account's position; 0 without one.</summary>
     public int AdlQuintile(int accountId, int marketId) =>
         _accounts.TryGetIndex(accountId, out int index) ? _liquidation.Adl.Quintile(index, marketId - 1) : 0;
