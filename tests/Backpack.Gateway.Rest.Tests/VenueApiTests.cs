@@ -120,7 +120,37 @@ public class VenueApiTests : IAsyncLifetime
         Assert.Contains($"GET /api/v1/x/liquidation?id=1\n{await _host.GetTextAsync("api/v1/x/liquidation?id=1")}\n", doc);
     }
 
+    [Fact]
+    public async Task The_adl_queue_by_score_band_is_public_and_anonymous()
+    {
+        var (_, before) = await _host.GetJsonAsync("api/v1/x/adlQueue?symbol=SOL_USDC_PERP"); // no ranking yet
+        Assert.Equal(0, before.GetProperty("long").GetProperty("positions").GetInt32());
+        _host.Time += 250_000;
+        _host.Tick();
+        // The mark is 175 (the median of the index 180 and the maker's 173.90 / 175.00). The long: PnL -50 on
+        // 1,800, at a loss: band 8. The short: PnL% 2.78% at leverage 1,750 / 100,050: score 0.0005, band 7 (0 to 0.1).
+        var (status, queue) = await _host.GetJsonAsync("api/v1/x/adlQueue?symbol=SOL_USDC_PERP");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var longs = queue.GetProperty("long");
+        Assert.Equal((1, "1750"), (longs.GetProperty("positions").GetInt32(), longs.GetProperty("notional").GetString()));
+        var bands = longs.GetProperty("bands");
+        Assert.Equal(9, bands.GetArrayLength());
+        Assert.Equal((8, JsonValueKind.Null, "0", 1, "1750", "0"), (bands[8].GetProperty("band").GetInt32(), bands[8].GetProperty("scoreFrom").ValueKind,
+            bands[8].GetProperty("scoreTo").GetString(), bands[8].GetProperty("positions").GetInt32(), bands[8].GetProperty("notional").GetString(),
+            bands[8].GetProperty("notionalAhead").GetString()));
+        var shorts = queue.GetProperty("short").GetProperty("bands");
+        Assert.Equal(("0", "0.1", 1, "1750", "0"), (shorts[7].GetProperty("scoreFrom").GetString(), shorts[7].GetProperty("scoreTo").GetString(),
+            shorts[7].GetProperty("positions").GetInt32(), shorts[7].GetProperty("notional").GetString(), shorts[7].GetProperty("notionalAhead").GetString()));
+        Assert.Equal("1750", shorts[8].GetProperty("notionalAhead").GetString());
+        Assert.Equal(_host.Time / 1000, queue.GetProperty("timestamp").GetInt64());
+        Assert.DoesNotContain("account", queue.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        string doc = File.ReadAllText(TestSupport.RepositoryFiles.PathOf("docs/rest.md")).ReplaceLineEndings("\n");
+        Assert.Contains($"GET /api/v1/x/adlQueue?symbol=SOL_USDC_PERP\n{await _host.GetTextAsync("api/v1/x/adlQueue?symbol=SOL_USDC_PERP")}\n", doc);
+    }
+
     [Theory]
+    [InlineData("api/v1/x/adlQueue", "INVALID_CLIENT_REQUEST", "symbol is required")]
+    [InlineData("api/v1/x/adlQueue?symbol=DOGE_USDC_PERP", "INVALID_SYMBOL", "Unknown symbol 'DOGE_USDC_PERP'")]
     [InlineData("api/v1/x/liquidations?symbol=DOGE_USDC_PERP", "INVALID_SYMBOL", "Unknown symbol 'DOGE_USDC_PERP'")]
     [InlineData("api/v1/x/liquidations?symbol=", "INVALID_CLIENT_REQUEST", "symbol is required")]
     [InlineData("api/v1/x/liquidations?limit=0", "INVALID_CLIENT_REQUEST", "limit must be a whole number from 1 to 1000")]
