@@ -147,7 +147,7 @@ public sealed partial class MatchingEngine
     public (long Evaluations, long TriggersFired, int Armed) MonitorCounters => (_monitor.Evaluations, _monitor.TriggersFired, _monitor.ArmedTriggers);
 
     /// <summary>A market's ADL queue by score band as last published (longs then shorts, band 0 first): a recovered venue's front ends start from it.</summary>
-    public List<(Side Side, int Band, int Positions, long Notional)> AdlQueueBands(int marketId) => [.. _liquidation.Adl.Board.BandsOf(marketId - 1)];
+    public List<(Side Side, AdlBand Band, int Positions, long Notional)> AdlQueueBands(int marketId) => [.. _liquidation.Adl.Board.BandsOf(marketId - 1)];
 
     /// <summary>An account's position's place in its ADL queue at the last ranking: rank (0 = none), queue length, notional ahead.</summary>
     public (int Rank, int Length, long Ahead) AdlPlace(int accountId, int marketId)

@@ -18,6 +18,7 @@ public static class EnumCodec
     public static CancelRejectResponseTo ReadCancelRejectResponseTo(this ref MessagePackReader r) => (CancelRejectResponseTo)r.ReadEnum(0, (byte)CancelRejectResponseTo.Replace, nameof(CancelRejectResponseTo));
     public static BalanceChangeReason ReadBalanceChangeReason(this ref MessagePackReader r) => (BalanceChangeReason)r.ReadEnum(0, (byte)BalanceChangeReason.Settlement, nameof(BalanceChangeReason));
     public static LiquidationStage ReadLiquidationStage(this ref MessagePackReader r) => (LiquidationStage)r.ReadEnum(0, (byte)LiquidationStage.Adl, nameof(LiquidationStage));
+    public static AdlBand ReadAdlBand(this ref MessagePackReader r) => (AdlBand)r.ReadEnum(0, (byte)AdlBand.Loss, nameof(AdlBand));
     public static LiquidationAction ReadLiquidationAction(this ref MessagePackReader r) => (LiquidationAction)r.ReadEnum(0, (byte)LiquidationAction.BackstopBankrupt, nameof(LiquidationAction));
     public static LiquidationOutcome ReadLiquidationOutcome(this ref MessagePackReader r) => (LiquidationOutcome)r.ReadEnum(0, (byte)LiquidationOutcome.Bankrupt, nameof(LiquidationOutcome));
     public static AdlRole ReadAdlRole(this ref MessagePackReader r) => (AdlRole)r.ReadEnum(0, (byte)AdlRole.Counterparty, nameof(AdlRole));

@@ -275,3 +275,26 @@ public static class RejectCodes
         return codes;
     }
 }
+
+/// <summary>
+/// A fixed score band of the public ADL queue (AdlQueueBand), highest scores (deleveraged first)
+/// first. The score is PnL% x effective leverage in profit, PnL% / effective leverage at a loss;
+/// a band holds the scores from its lower edge up to the next band's (<see cref="Events.AdlBands"/>).
+/// </summary>
+public enum AdlBand : byte
+{
+    /// <summary>Score 10 and above.</summary>
+    From10 = 0,
+    From5 = 1,
+    From2 = 2,
+    From1 = 3,
+    FromHalf = 4,
+    /// <summary>0.2 to 0.5.</summary>
+    FromFifth = 5,
+    /// <summary>0.1 to 0.2.</summary>
+    FromTenth = 6,
+    /// <summary>0 to 0.1: in profit (or even), barely.</summary>
+    FromZero = 7,
+    /// <summary>At a loss (below 0).</summary>
+    Loss = 8,
+}

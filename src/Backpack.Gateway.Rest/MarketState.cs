@@ -23,7 +23,7 @@ public sealed class MarketState
 
     private long _bookSequence, _mark, _index, _lastTrade, _time, _fundingRate, _nextFunding, _openInterest, _adlTime;
 
-    // [side * AdlBands.Count + band]: side 0 = longs, 1 = shorts
+    // [side * AdlBands.Count + (int)band]: side 0 = longs, 1 = shorts
     private readonly (int Positions, long Notional)[] _adl = new (int, long)[2 * AdlBands.Count];
 
     /// <summary>Starts from a book and positions read off the engine (a venue that recovered), at the book's sequence.</summary>
@@ -72,17 +72,17 @@ public sealed class MarketState
     {
         lock (_lock)
         {
-            _adl[(int)e.Side * AdlBands.Count + e.Band] = (e.Positions, e.Notional);
+            _adl[(int)e.Side * AdlBands.Count + (int)e.Band] = (e.Positions, e.Notional);
             _adlTime = e.Header.Time;
         }
     }
 
     /// <summary>Starts the ADL queue's bands from the engine's (a venue that recovered).</summary>
-    public void SeedAdlQueue(IEnumerable<(Side Side, int Band, int Positions, long Notional)> bands)
+    public void SeedAdlQueue(IEnumerable<(Side Side, AdlBand Band, int Positions, long Notional)> bands)
     {
         lock (_lock)
         {
-            foreach (var (side, band, positions, notional) in bands) _adl[(int)side * AdlBands.Count + band] = (positions, notional);
+            foreach (var (side, band, positions, notional) in bands) _adl[(int)side * AdlBands.Count + (int)band] = (positions, notional);
         }
     }
 

@@ -12,7 +12,7 @@ namespace Backpack.Gateway.WebSockets;
 /// </summary>
 public sealed partial class WsGateway
 {
-    // [market id][side * AdlBands.Count + band]
+    // [market id][side * AdlBands.Count + (int)band]
     private (int Positions, long Notional)[][] _adlBands = null!;
 
     private void CreateAdlQueues()
@@ -22,16 +22,16 @@ public sealed partial class WsGateway
     }
 
     /// <summary>Starts a market's ADL queue bands from the engine's (a venue that recovered).</summary>
-    public void SeedAdlQueue(int marketId, IEnumerable<(Side Side, int Band, int Positions, long Notional)> bands)
+    public void SeedAdlQueue(int marketId, IEnumerable<(Side Side, AdlBand Band, int Positions, long Notional)> bands)
     {
         if (!_markets.Contains(marketId)) return;
-        foreach (var (side, band, positions, notional) in bands) _adlBands[marketId][(int)side * AdlBands.Count + band] = (positions, notional);
+        foreach (var (side, band, positions, notional) in bands) _adlBands[marketId][(int)side * AdlBands.Count + (int)band] = (positions, notional);
     }
 
     private void OnAdlQueueBand(in AdlQueueBand e)
     {
         if (!_markets.Contains(e.MarketId)) return;
-        _adlBands[e.MarketId][(int)e.Side * AdlBands.Count + e.Band] = (e.Positions, e.Notional);
+        _adlBands[e.MarketId][(int)e.Side * AdlBands.Count + (int)e.Band] = (e.Positions, e.Notional);
         Publish(new StreamKey(StreamKind.AdlQueue, e.MarketId), new AdlQueueBandBody(_encoder, e));
     }
 

@@ -51,9 +51,9 @@ public class AdlQueueTests
         Assert.Equal([Levered, Small, Rich], _h.Engine.AdlQueueNow(1, againstLong: false));
 
         var bands = events.OfType<AdlQueueBand>().ToList();
-        Assert.Contains(bands, b => b is { Side: Side.Buy, Band: 6, Positions: 1 } && b.Notional == 1_100 * Usdc); // 0.1 to 0.2
-        Assert.Contains(bands, b => b is { Side: Side.Buy, Band: 7, Positions: 2 } && b.Notional == 1_650 * Usdc); // 0 to 0.1
-        Assert.Contains(bands, b => b is { Side: Side.Sell, Band: 8, Positions: 1 } && b.Notional == 2_750 * Usdc); // at a loss
+        Assert.Contains(bands, b => b is { Side: Side.Buy, Band: AdlBand.FromTenth, Positions: 1 } && b.Notional == 1_100 * Usdc); // 0.1 to 0.2
+        Assert.Contains(bands, b => b is { Side: Side.Buy, Band: AdlBand.FromZero, Positions: 2 } && b.Notional == 1_650 * Usdc); // 0 to 0.1
+        Assert.Contains(bands, b => b is { Side: Side.Sell, Band: AdlBand.Loss, Positions: 1 } && b.Notional == 2_750 * Usdc); // at a loss
         Assert.Equal(3, bands.Count); // only the bands that moved from empty
         Assert.Equal(_h.Engine.AdlQueueBands(1).Where(b => b.Positions > 0).Select(b => (b.Side, b.Band, b.Positions, b.Notional)),
             bands.Select(b => (b.Side, b.Band, b.Positions, b.Notional)));
@@ -130,7 +130,7 @@ public class AdlQueueTests
         h.Index(index[1], 2);
         for (int a = 1; a <= 25; a++) h.Deposit(a, a % 4 == 0 ? 400 : 20_000);
         var told = new Dictionary<(int Account, int Market), AdlQueuePosition>();
-        var bands = new Dictionary<(int Market, Side Side, int Band), AdlQueueBand>();
+        var bands = new Dictionary<(int Market, Side Side, AdlBand Band), AdlQueueBand>();
         int checkedTicks = 0, liquidations = 0;
         for (int i = 0; i < 600; i++)
         {

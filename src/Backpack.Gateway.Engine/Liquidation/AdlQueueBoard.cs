@@ -71,14 +71,14 @@ internal sealed class AdlQueueBoard
     }
 
     /// <summary>The bands of a market's queue as last published: each side (longs first), band 0 first.</summary>
-    public IEnumerable<(Side Side, int Band, int Positions, long Notional)> BandsOf(int market)
+    public IEnumerable<(Side Side, AdlBand Band, int Positions, long Notional)> BandsOf(int market)
     {
         for (int side = 0; side < 2; side++)
         {
             for (int b = 0; b < AdlBands.Count; b++)
             {
                 var depth = _bands[(market * 2 + side) * AdlBands.Count + b];
-                yield return ((Side)side, b, depth.Positions, depth.Notional);
+                yield return ((Side)side, (AdlBand)b, depth.Positions, depth.Notional);
             }
         }
     }
@@ -108,7 +108,7 @@ internal sealed class AdlQueueBoard
                 place = new AdlPlace { Rank = i + 1, Length = queue.Length, Ahead = ahead, Notional = e.Notional, Score = score, Seen = _ranking };
                 _events.Emit(new AdlQueuePosition(h, _accounts[e.Account].AccountId, market + 1, i + 1, queue.Length, ahead, e.Notional, score));
             }
-            ref AdlBandDepth band = ref _fresh[AdlBands.Of(score)];
+            ref AdlBandDepth band = ref _fresh[(int)AdlBands.Of(score)];
             band.Positions++;
             band.Notional += e.Notional;
             ahead += e.Notional;
@@ -118,7 +118,7 @@ internal sealed class AdlQueueBoard
         {
             if (published[b].Positions == _fresh[b].Positions && published[b].Notional == _fresh[b].Notional) continue;
             published[b] = _fresh[b];
-            _events.Emit(new AdlQueueBand(h, market + 1, side, b, _fresh[b].Positions, _fresh[b].Notional));
+            _events.Emit(new AdlQueueBand(h, market + 1, side, (AdlBand)b, _fresh[b].Positions, _fresh[b].Notional));
         }
     }
 

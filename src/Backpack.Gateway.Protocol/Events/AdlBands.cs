@@ -4,7 +4,7 @@ namespace Backpack.Gateway.Protocol.Events;
 /// The fixed score bands of the public ADL queue (AdlQueueBand). A score is PnL% x effective leverage
 /// in profit (0.5 = 10% up at 5x) and PnL% / effective leverage at a loss; a band holds the scores
 /// from its lower edge up to the next band's. Band 0 (score 10 and above) is deleveraged first, band
-/// 8 holds the positions at a loss.
+/// 8 holds the positions at a loss (<see cref="AdlBand"/>).
 /// </summary>
 public static class AdlBands
 {
@@ -14,13 +14,10 @@ public static class AdlBands
     public static int Count => LowerEdgePpm.Length;
 
     /// <summary>The band of a score in parts per million.</summary>
-    public static int Of(long scorePpm)
+    public static AdlBand Of(long scorePpm)
     {
         int band = 0;
         while (scorePpm < LowerEdgePpm[band]) band++;
-        return band;
+        return (AdlBand)band;
     }
-
-    /// <summary>Reads a band index, refusing one outside 0 .. Count - 1.</summary>
-    public static int ReadAdlBand(this ref MessagePack.MessagePackReader r) => r.ReadEnum(0, (byte)(LowerEdgePpm.Length - 1), "AdlBand");
 }

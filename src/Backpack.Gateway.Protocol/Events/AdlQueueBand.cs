@@ -9,14 +9,14 @@ namespace Backpack.Gateway.Protocol.Events;
 /// </summary>
 /// <param name="MarketId">market</param>
 /// <param name="Side">the positions' side: Buy = longs (deleveraged against a liquidated short), Sell = shorts</param>
-/// <param name="Band">band index, 0 = highest scores (see AdlBands)</param>
+/// <param name="Band">the score band, 0 = highest scores</param>
 /// <param name="Positions">positions in the band</param>
 /// <param name="Notional">micro-USDC at the mark of the positions in the band</param>
 public readonly record struct AdlQueueBand(
     EventHeader Header,
     int MarketId,
     Side Side,
-    int Band,
+    AdlBand Band,
     int Positions,
     long Notional) : IProtocolMessage<AdlQueueBand>
 {
@@ -35,7 +35,7 @@ public readonly record struct AdlQueueBand(
         p = ref Header.Write(ref p);
         p = ref MessagePackPrimitives.WriteInt64(ref p, MarketId);
         p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Side);
-        p = ref MessagePackPrimitives.WriteInt64(ref p, Band);
+        p = ref MessagePackPrimitives.WriteInt64(ref p, (byte)Band);
         p = ref MessagePackPrimitives.WriteInt64(ref p, Positions);
         p = ref MessagePackPrimitives.WriteInt64(ref p, Notional);
         w.Advance(ref start, ref p);

@@ -27,7 +27,7 @@ internal sealed partial class StreamEncoder
         w.Number("E"u8, e.Header.Time);
         w.String("s"u8, Markets.SymbolOf(e.MarketId));
         w.String("side"u8, e.Side == Side.Buy ? "Long"u8 : "Short"u8);
-        Band(w, e.Band, e.Positions, e.Notional);
+        Band(w, (int)e.Band, e.Positions, e.Notional);
         w.Number("T"u8, e.Header.Time);
     }
 
