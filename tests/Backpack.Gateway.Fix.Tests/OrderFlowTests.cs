@@ -144,6 +144,7 @@ public class OrderFlowTests : TwoTradersTest
         _b.Send("D", Order("bid", '1', "2", "180"));
         _b.Expect("8");
         _b.Expect("8");
+        _host.Command(new Tick(new CommandHeader(0, 0, 0))); // the ADL queues are ranked
         _b.Send("AN", (FixTags.PosReqID, "pos-1"), (FixTags.PosReqType, "0"), (FixTags.Account, FixTestHost.AccountB.ToString()), (FixTags.AccountType, "1"),
             (FixTags.ClearingBusinessDate, DateTime.UtcNow.ToString("yyyyMMdd")), (FixTags.TransactTime, FixTestClient.Now()));
         var ack = _b.Expect("AO");
@@ -151,6 +152,8 @@ public class OrderFlowTests : TwoTradersTest
         var report = _b.Expect("AP");
         Assert.Equal(("pos-1", "SOL_USDC_PERP", "2", "0", "180"), (report.GetString(FixTags.PosReqID), report.GetString(FixTags.Symbol),
             report.GetString(FixTags.LongQty), report.GetString(FixTags.ShortQty), report.GetString(FixTags.EntryPrice)));
+        // B's long is alone in its ADL queue: first, nothing ahead.
+        Assert.Equal(("1", "1", "0"), (report.GetString(FixTags.AdlRank), report.GetString(FixTags.AdlQueueLength), report.GetString(FixTags.AdlNotionalAhead)));
     }
 
     [Fact]
