@@ -79,7 +79,7 @@ function highlightMarket() {
 }
 
 const publicStreams = (symbol) => [`depth.${symbol}`, `trade.${symbol}`, `markPrice.${symbol}`];
-const PRIVATE_STREAMS = ['account.orderUpdate', 'account.positionUpdate', 'account.liquidation', 'account.adl'];
+const PRIVATE_STREAMS = ['account.orderUpdate', 'account.positionUpdate', 'account.liquidation', 'account.adl', 'account.adlQueue'];
 
 // ---------------------------------------------------------------- connection
 
@@ -170,6 +170,7 @@ function onStream(stream, d) {
     case 'insuranceFund': $('fund').textContent = d.balance; state.fundSeen = true; state.fundChart.add(d.E / 1000, d.balance, d.change); break;
     case 'orderAccepted': case 'orderModified': case 'orderFill': case 'orderCancelled': case 'orderExpired': case 'triggerFailed': onOrderUpdate(d); break;
     case 'positionSnapshot': case 'positionOpened': case 'positionAdjusted': case 'positionClosed': onPosition(d); break;
+    case 'adlQueuePosition': onAdlPlace(d); break;
     case 'marginCall': addFeed(`${time(d.E)} MARGIN CALL for ${state.account.name}: margin ratio ${d.marginRatio}, equity ${d.equity}`, 'mine'); break;
     case 'liquidationStarted': addFeed(`${time(d.E)} ${state.account.name} is being LIQUIDATED (#${d.liquidationId}): equity ${d.equity}, maintenance ${d.maintenanceMargin}`, 'mine'); break;
     case 'liquidationFill': addFeed(`${time(d.E)} your ${d.s} position: ${d.q} closed at ${d.p} (${d.stage}, fee ${d.fee})`, 'mine'); break;
@@ -287,6 +288,21 @@ function onPosition(d) {
   renderPositions();
 }
 
+// A position's new place in its ADL queue (every tick it moves): kept on the position until the next one.
+function onAdlPlace(d) {
+  const p = state.positions.get(d.s);
+  if (!p) return;
+  p.adlRank = d.rank > 0 ? d.rank : undefined;
+  p.adlQueueLength = d.queueLength;
+  p.adlNotionalAhead = d.notionalAhead;
+  renderPositions();
+}
+
+function adlText(p) {
+  if (p.adlRank) return `#${p.adlRank} of ${p.adlQueueLength}, ${p.adlNotionalAhead} USDC ahead (${p.adlQuintile} of 5)`;
+  return p.adlQuintile ? `${p.adlQuintile} of 5` : 'not ranked';
+}
+
 // The account's fills (every `orderFill`, off-book closes included), newest first.
 function addFill(d) {
   const tr = row([time(d.T), d.s, d.S, d.L, d.l, d.n, d.m ? 'maker' : 'taker', d.O]);
@@ -308,7 +324,7 @@ function addHistory(d) {
 
 function renderPositions() {
   const rows = [...state.positions.values()].map((p) => {
-    const tr = row([p.s, p.q, p.B ?? '–', p.M, p.P, p.estLiquidationPrice ?? 'none', p.adlQuintile ? `${p.adlQuintile} of 5` : 'not ranked']);
+    const tr = row([p.s, p.q, p.B ?? '–', p.M, p.P, p.estLiquidationPrice ?? 'none', adlText(p)]);
     tr.cells[1].className = Number(p.q) > 0 ? 'bid' : 'ask';
     tr.cells[4].className = Number(p.P) >= 0 ? 'bid' : 'ask';
     return tr;
