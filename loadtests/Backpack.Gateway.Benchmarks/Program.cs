@@ -36,6 +36,13 @@ if (args.Length > 0 && args[0] == "quick")
     return;
 }
 
+// "adl-rank [accounts] [ticks] [rounds]": what ranking the ADL queues at every tick costs a tick command (AdlRankBench).
+if (args.Length > 0 && args[0] == "adl-rank")
+{
+    AdlRankBench.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000, args.Length > 2 ? int.Parse(args[2]) : 40, args.Length > 3 ? int.Parse(args[3]) : 5);
+    return;
+}
+
 // "fix-latency [pings] [sustained] [message-log | message-log-compare]": order -> ExecutionReport over loopback through
 // the whole gateway; with the message log on, or alternating off and on (3 rounds each, medians).
 if (args.Length > 0 && args[0] == "fix-latency")

@@ -31,8 +31,8 @@ public partial class CustomFieldDocsTests
             .Where(f => f.Number >= 5000).OrderBy(f => f.Number).ToList();
         var docs = FieldRow().Matches(Section("8. Custom fields"))
             .Select(m => (Number: int.Parse(m.Groups[1].Value), Name: m.Groups[2].Value, Type: m.Groups[3].Value)).OrderBy(f => f.Number).ToList();
-        // 5001-5032 less the reserved 5004 and 5012, Deribit's CancelOnDisconnect 9001, and Binance's 25035 and 25036
-        Assert.Equal(32 - 2 + 1 + 2, spec.Count);
+        // 5001-5035 less the reserved 5004 and 5012, Deribit's CancelOnDisconnect 9001, and Binance's 25035 and 25036
+        Assert.Equal(35 - 2 + 1 + 2, spec.Count);
         Assert.Equal(spec, docs);
     }
 
