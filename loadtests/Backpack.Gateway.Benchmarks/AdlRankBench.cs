@@ -84,7 +84,7 @@ public static class AdlRankBench
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < ticks; t++)
         {
-            for (int m = 0; m < 3; m++) Run(new SetIndexPrice(Header(), m + 1, marks[m] + random.Next(-marks[m] / 50, marks[m] / 50)));
+            for (int m = 0; m < 3; m++) Run(new SetIndexPrice(Header(), m + 1, marks[m] + random.NextInt64(-marks[m] / 50, marks[m] / 50)));
             time += 250_000;
             byte[] frame = ProtocolCodec.ToArray(new Tick(Header()));
             output.Clear();
