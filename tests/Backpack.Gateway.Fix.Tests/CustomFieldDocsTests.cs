@@ -31,8 +31,8 @@ public partial class CustomFieldDocsTests
             .Where(f => f.Number >= 5000).OrderBy(f => f.Number).ToList();
         var docs = FieldRow().Matches(Section("8. Custom fields"))
             .Select(m => (Number: int.Parse(m.Groups[1].Value), Name: m.Groups[2].Value, Type: m.Groups[3].Value)).OrderBy(f => f.Number).ToList();
-        // 5001-5035 less the reserved 5004 and 5012, Deribit's CancelOnDisconnect 9001, and Binance's 25035 and 25036
-        Assert.Equal(35 - 2 + 1 + 2, spec.Count);
+        // 5001-5043 less the reserved 5004 and 5012, Deribit's CancelOnDisconnect 9001, and Binance's 25035 and 25036
+        Assert.Equal(43 - 2 + 1 + 2, spec.Count);
         Assert.Equal(spec, docs);
     }
 
@@ -52,7 +52,7 @@ public partial class CustomFieldDocsTests
     {
         var messages = Spec.Descendants("message").Where(m => m.Attribute("msgtype")!.Value.StartsWith('U'))
             .Select(m => (Type: m.Attribute("msgtype")!.Value, Name: m.Attribute("name")!.Value)).ToList();
-        Assert.Equal(["U1", "U2", "U3", "U4", "U5"], messages.Select(m => m.Type));
+        Assert.Equal(["U1", "U2", "U3", "U4", "U5", "U6", "U7"], messages.Select(m => m.Type));
         var msgTypeEnum = Spec.Descendants("fields").Elements("field").Single(f => f.Attribute("number")!.Value == "35").Elements("value").Select(v => v.Attribute("enum")!.Value).ToHashSet();
         var docs = MessageRow().Matches(Section("7. Liquidation, ADL and funding over FIX")).Select(m => (Type: m.Groups[1].Value, Name: m.Groups[2].Value)).ToList();
         Assert.Equal(messages, docs);

@@ -84,4 +84,59 @@ public class LiquidationOverFixTests
         Assert.Equal(("0", "0"), (bPosition.GetString(FixTags.LongQty), bPosition.GetString(FixTags.ShortQty)));
         Assert.Contains(recovered, m => m.IsMsgType("4") && m.GetString(FixTags.GapFillFlag) == "Y"); // our Logout, as a gap fill
     }
+
+    /// <summary>
+    /// The audit trail and the unsettled-equity notice over FIX. A buys 5 SOL at 180 from B on 50
+    /// USDC (fee 0.45): E = 49.55 + 5 x (P - 180), MM = 2.5% x 5 x P. At 172.46 E = 11.85 against MM
+    /// 21.5575; the position is under the least slice, so the first step sells all 5 into B's 169.60
+    /// bid, inside the band (169.55) but under the bankruptcy price 170.09: a shortfall of 2.45 the
+    /// empty fund cannot pay, left as negative equity that A's later deposits pay off.
+    /// </summary>
+    [Fact]
+    public async Task Each_liquidation_step_and_a_deposit_paying_off_negative_equity_reach_the_account()
+    {
+        await using var host = new FixTestHost();
+        host.Index(18_000);
+        host.Fund(FixTestHost.AccountA, 50);
+        host.Fund(FixTestHost.AccountB, 100_000);
+        using var a = host.Client();
+        a.Logon();
+        using var b = host.Client(FixTestHost.ClientB);
+        b.Logon();
+        b.Send("D", FixTestClient.LimitOrder("short", '2', "5", "180"));
+        b.Expect("8");
+        a.Send("D", FixTestClient.LimitOrder("long", '1', "5", "180"));
+        a.Expect("8");
+        Assert.Equal("F", a.Expect("8").GetString(FixTags.ExecType));
+        host.Index(17_500);
+        a.Expect("U1");
+        b.Send("D", FixTestClient.LimitOrder("bid", '1', "200", "169.6"));
+        b.Expect("8"); // its fill of the short's 5 at 180
+        b.Expect("8"); // the bid, new
+
+        host.Index(17_246);
+        string liquidationId = a.Expect("U2").GetString(FixTags.LiquidationID)!;
+        var trigger = a.Expect("U6");
+        Assert.Equal((liquidationId, "0", "SOL_USDC_PERP", "172.46", "172.46", "11.85", "21.5575", "170.09"), (trigger.GetString(FixTags.LiquidationID),
+            trigger.GetString(FixTags.LiquidationAction), trigger.GetString(FixTags.Symbol), trigger.GetString(FixTags.MarkPrice), trigger.GetString(FixTags.IndexPrice),
+            trigger.GetString(FixTags.AccountEquity), trigger.GetString(FixTags.MaintenanceMargin), trigger.GetString(FixTags.BankruptcyPrice)));
+        Assert.InRange(decimal.Parse(trigger.GetString(FixTags.LiquidationUrgency)!, System.Globalization.CultureInfo.InvariantCulture), 0.90m, 0.91m);
+        Assert.Null(trigger.GetString(FixTags.Price)); // no order on the trigger
+        var slice = a.Expect("U6");
+        Assert.Equal(("1", "169.55", "200", "5"), (slice.GetString(FixTags.LiquidationAction), slice.GetString(FixTags.Price),
+            slice.GetString(FixTags.BandDepth), slice.GetString(FixTags.OrderQty)));
+        var fill = a.Expect("8");
+        Assert.Equal(("169.6", "5", "1"), (fill.GetString(FixTags.LastPx), fill.GetString(FixTags.LastQty), fill.GetString(FixTags.LiquidationStage)));
+        Assert.Equal("-2.45", a.Expect("AP").GetString(FixTags.Collateral)); // flat, 2.45 short of the bankruptcy price
+        host.Command(new Tick(new CommandHeader(0, 0, 0)));
+        Assert.Equal("3", a.Expect("U3").GetString(FixTags.LiquidationOutcome)); // bankrupt
+
+        host.Fund(FixTestHost.AccountA, 1);
+        var covered = a.Expect("U7");
+        Assert.Equal((liquidationId, "1", "1.45", "USDC"), (covered.GetString(FixTags.LiquidationID), covered.GetString(FixTags.CoveredAmount),
+            covered.GetString(FixTags.UnsettledAmount), covered.GetString(FixTags.Currency)));
+        host.Fund(FixTestHost.AccountA, 1_000);
+        var settled = a.Expect("U7");
+        Assert.Equal(("1.45", "0", "Deposit settled the negative balance"), (settled.GetString(FixTags.CoveredAmount), settled.GetString(FixTags.UnsettledAmount), settled.GetString(FixTags.Text)));
+    }
 }

@@ -187,7 +187,7 @@ public sealed class FixTestClient : IDisposable
         {
             var m = Receive(deadline - DateTime.UtcNow);
             if (m.IsMsgType(msgType)) return m;
-            if (m.IsMsgType("0") || m.IsMsgType("U5")) continue;
+            if (m.IsMsgType("0") || m.IsMsgType("U5") || m.IsMsgType("U6") || m.IsMsgType("U7")) continue; // heartbeats and pushes a test may not wait for
             if (m.IsMsgType("1"))
             {
                 Send("0", (FixTags.TestReqID, m.GetString(FixTags.TestReqID)!));

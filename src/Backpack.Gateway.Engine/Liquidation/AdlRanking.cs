@@ -88,9 +88,9 @@ internal sealed class AdlRanking
                 int n = 0;
                 for (int a = 0; a < accounts; a++)
                 {
-                    long q = _accounts.PositionOf(a, m).Quantity;
-                    if (a == ExemptAccount || q == 0 || (q > 0) != (side == 0) || _accounts[a].Liquidating) continue;
+                    if (!InQueue(a, m, longs: side == 0)) continue;
                     if (n == _queue.Length) Array.Resize(ref _queue, n * 2);
+                    long q = _accounts.PositionOf(a, m).Quantity;
                     _queue[n++] = new AdlEntry { Score = Score(a, m, _equity[a]), Account = a, Notional = Math.Abs(rules.Quote(mark, q)) };
                 }
                 Array.Sort(_queue, 0, n, QueueOrder.Instance);
@@ -121,16 +121,20 @@ internal sealed class AdlRanking
     /// </summary>
     public List<int> Queue(int market, bool againstLong)
     {
-        var candidates = new List<(double Score, int Account)>();
+        var candidates = new List<AdlEntry>();
         for (int a = 0; a < _accounts.Count; a++)
         {
-            long q = _accounts.PositionOf(a, market).Quantity;
-            if (a == ExemptAccount || _accounts[a].Liquidating) continue;
-            if (againstLong ? q >= 0 : q <= 0) continue;
-            candidates.Add((Score(a, market, _margin.Equity(a)), a));
+            if (InQueue(a, market, longs: !againstLong)) candidates.Add(new AdlEntry { Score = Score(a, market, _margin.Equity(a)), Account = a });
         }
-        candidates.Sort((x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Account.CompareTo(y.Account));
+        candidates.Sort(QueueOrder.Instance);
         return candidates.ConvertAll(c => c.Account);
+    }
+
+    /// <summary>Whether an account's position is in the market side's queue: held on that side, not the fund's, not under liquidation.</summary>
+    private bool InQueue(int account, int market, bool longs)
+    {
+        long q = _accounts.PositionOf(account, market).Quantity;
+        return account != ExemptAccount && (longs ? q > 0 : q < 0) && !_accounts[account].Liquidating;
     }
 
     // ---- Snapshot: the quintile cut points in force (they change only when the ranking is refreshed) and the board ----

@@ -218,6 +218,18 @@ public sealed partial class FixGateway
                 foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnAdlNotice(s, e);
                 break;
             }
+            case MessageType.LiquidationStep:
+            {
+                if (!Read(frame, out LiquidationStep e)) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnLiquidationStep(s, e);
+                break;
+            }
+            case MessageType.UnsettledEquityCovered:
+            {
+                if (!Read(frame, out UnsettledEquityCovered e)) break;
+                foreach (var s in SessionsOf(e.AccountId)) lock (Touch(s)) OnUnsettledEquityCovered(s, e);
+                break;
+            }
             case MessageType.BookDelta:
             case MessageType.Trade:
                 RouteMarketData(type, frame);

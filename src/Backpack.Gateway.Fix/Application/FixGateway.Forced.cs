@@ -7,8 +7,9 @@ namespace Backpack.Gateway.Fix.Application;
 
 /// <summary>
 /// The forced events of liquidation over FIX (docs/fix.md section 7), sent to every session of the
-/// account: margin call (U1), liquidation started (U2) and ended (U3), ADL notice (U4), and the
-/// unsolicited PositionReport after each forced step.
+/// account: margin call (U1), liquidation started (U2) and ended (U3), ADL notice (U4), each step
+/// of the liquidation with the figures it was decided on (U6), unsettled equity paid off by a
+/// deposit (U7), and the unsolicited PositionReport after each forced step.
 /// </summary>
 public sealed partial class FixGateway
 {
@@ -65,6 +66,49 @@ public sealed partial class FixGateway
         w.Scaled(FixTags.LastQty, e.Quantity * market.StepUnits, market.QuantityScale);
         w.Timestamp(FixTags.TransactTime, e.Header.Time);
         w.Field(FixTags.Text, e.Role == AdlRole.Counterparty ? "Position auto-deleveraged against a liquidation" : "Liquidated position closed by auto-deleveraging");
+        s.Session.Send(ref w);
+    }
+
+    /// <summary>U6: a step of a liquidation (the audit trail); market fields only when it concerns one position, order fields only when it sent one.</summary>
+    private void OnLiquidationStep(FixSessionState s, LiquidationStep e)
+    {
+        var w = s.Session.Begin("U6"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Field(FixTags.LiquidationAction, (int)e.Action);
+        w.Scaled(FixTags.AccountEquity, e.Equity, 6);
+        w.Scaled(FixTags.MaintenanceMargin, e.MaintenanceMargin, 6);
+        w.Scaled(FixTags.AccountNotional, e.Notional, 6);
+        w.Scaled(FixTags.LiquidationUrgency, e.Urgency, 6);
+        if (e.MarketId != 0)
+        {
+            ref readonly MarketUnits market = ref _markets.Units(e.MarketId);
+            w.Field(FixTags.Symbol, _markets.SymbolOf(e.MarketId));
+            w.Scaled(FixTags.MarkPrice, e.MarkPrice * market.TickUnits, market.PriceScale);
+            w.Scaled(FixTags.IndexPrice, e.IndexPrice * market.TickUnits, market.PriceScale);
+            if (e.BankruptcyPrice != 0) w.Scaled(FixTags.BankruptcyPrice, e.BankruptcyPrice * market.TickUnits, market.PriceScale);
+            if (e.Limit != 0)
+            {
+                w.Scaled(FixTags.Price, e.Limit * market.TickUnits, market.PriceScale);
+                w.Scaled(FixTags.BandDepth, e.BandDepth * market.StepUnits, market.QuantityScale);
+                w.Scaled(FixTags.OrderQty, e.Quantity * market.StepUnits, market.QuantityScale);
+            }
+        }
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        s.Session.Send(ref w);
+    }
+
+    /// <summary>U7: a deposit paid off (part of) the account's unsettled, negative equity.</summary>
+    private void OnUnsettledEquityCovered(FixSessionState s, UnsettledEquityCovered e)
+    {
+        var w = s.Session.Begin("U7"u8);
+        w.Field(FixTags.Account, e.AccountId);
+        if (e.LiquidationId != 0) w.Field(FixTags.LiquidationID, e.LiquidationId);
+        w.Scaled(FixTags.CoveredAmount, e.Covered, 6);
+        w.Scaled(FixTags.UnsettledAmount, e.Remaining, 6);
+        w.Field(FixTags.Currency, "USDC");
+        w.Timestamp(FixTags.TransactTime, e.Header.Time);
+        w.Field(FixTags.Text, e.Remaining == 0 ? "Deposit settled the negative balance" : "Deposit paid off part of the negative balance");
         s.Session.Send(ref w);
     }
 

@@ -181,6 +181,16 @@ public static class FixTags
     public const int AdlQueueLength = 5034;
     public const int AdlNotionalAhead = 5035;
 
+    // A liquidation's steps (U6) and unsettled equity paid off (U7).
+    public const int LiquidationAction = 5036;
+    public const int IndexPrice = 5037;
+    public const int AccountNotional = 5038;
+    public const int LiquidationUrgency = 5039;
+    public const int BandDepth = 5040;
+    public const int BankruptcyPrice = 5041;
+    public const int CoveredAmount = 5042;
+    public const int UnsettledAmount = 5043;
+
     // Logon (Deribit's tag): Y cancels the session's orders when it disconnects or logs out, N keeps them.
     public const int CancelOnDisconnect = 9001;
 
