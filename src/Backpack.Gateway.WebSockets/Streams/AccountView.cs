@@ -170,12 +170,10 @@ internal sealed class AccountView(int accountId)
         Positions[e.MarketId] = PositionInfo.From(e) with { Adl = place }; // the place changes at the next ranking
     }
 
-    /// <summary>A new place in an ADL queue; false when the account holds no position there (it closed since).</summary>
-    public bool AdlPlaceChanged(in AdlQueuePosition e)
+    /// <summary>A new place in an ADL queue, kept on the position (none when the account closed it since).</summary>
+    public void AdlPlaceChanged(in AdlQueuePosition e)
     {
         ref var position = ref CollectionsMarshal.GetValueRefOrNullRef(Positions, e.MarketId);
-        if (Unsafe.IsNullRef(ref position)) return false;
-        position.Adl = AdlPlaceInfo.From(e);
-        return true;
+        if (!Unsafe.IsNullRef(ref position)) position.Adl = AdlPlaceInfo.From(e);
     }
 }
