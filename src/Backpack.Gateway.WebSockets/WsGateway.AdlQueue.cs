@@ -48,11 +48,7 @@ public sealed partial class WsGateway
         foreach (var (marketId, position) in view.Positions)
         {
             if ((key.MarketId != 0 && key.MarketId != marketId) || position.Adl.Rank == 0) continue;
-            _writer.Begin(connection.Format);
-            StreamEncoder.BeginStream(_writer, _streamNames[Index(key)]);
-            _encoder.AdlQueuePosition(_writer, marketId, position.Adl, _lastTime);
-            StreamEncoder.EndStream(_writer);
-            connection.Send(_writer.FinishOne());
+            SendTo(connection, key, new AdlPlaceBody(_encoder, marketId, position.Adl, _lastTime));
         }
     }
 

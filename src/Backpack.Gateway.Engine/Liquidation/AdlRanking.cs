@@ -93,10 +93,8 @@ internal sealed class AdlRanking
                     long q = _accounts.PositionOf(a, m).Quantity;
                     _queue[n++] = new AdlEntry { Score = Score(a, m, _equity[a]), Account = a, Notional = Math.Abs(rules.Quote(mark, q)) };
                 }
-                Array.Sort(_queue, 0, n, QueueOrder.Instance);
-                // Cut points on the ascending scores: the k-th lowest is the (n - 1 - k)-th in queue order.
-                _thresholds[m * 2 + side] = n == 0 ? [] :
-                    [_queue[n - 1 - n / 5].Score, _queue[n - 1 - 2 * n / 5].Score, _queue[n - 1 - 3 * n / 5].Score, _queue[n - 1 - 4 * n / 5].Score];
+                _queue.AsSpan(0, n).Sort(QueueOrder);
+                Cuts(m * 2 + side, n);
                 Board.Publish(m, side == 0 ? Side.Buy : Side.Sell, _queue.AsSpan(0, n));
             }
         }
@@ -107,12 +105,21 @@ internal sealed class AdlRanking
     public static long Ppm(double score) =>
         double.IsFinite(score) ? (long)Math.Clamp(score * 1e6, -1e17, 1e17) : score > 0 ? (long)1e17 : (long)-1e17;
 
-    /// <summary>Queue order: best score first, ties by account index.</summary>
-    private sealed class QueueOrder : IComparer<AdlEntry>
-    {
-        public static readonly QueueOrder Instance = new();
+    /// <summary>Queue order: best score first, ties by account index (one delegate: sorting with it allocates nothing).</summary>
+    private static readonly Comparison<AdlEntry> QueueOrder =
+        (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Account.CompareTo(y.Account);
 
-        public int Compare(AdlEntry x, AdlEntry y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Account.CompareTo(y.Account);
+    /// <summary>The quintile cut points of a side from its ranked queue of <paramref name="n"/>, in place when the side had some.</summary>
+    private void Cuts(int key, int n)
+    {
+        if (n == 0)
+        {
+            _thresholds[key] = [];
+            return;
+        }
+        double[] cuts = _thresholds[key].Length == 4 ? _thresholds[key] : _thresholds[key] = new double[4];
+        // Cut points on the ascending scores: the k-th lowest is the (n - 1 - k)-th in queue order.
+        for (int j = 1; j <= 4; j++) cuts[j - 1] = _queue[n - 1 - j * n / 5].Score;
     }
 
     /// <summary>
@@ -126,7 +133,7 @@ internal sealed class AdlRanking
         {
             if (InQueue(a, market, longs: !againstLong)) candidates.Add(new AdlEntry { Score = Score(a, market, _margin.Equity(a)), Account = a });
         }
-        candidates.Sort(QueueOrder.Instance);
+        candidates.Sort(QueueOrder);
         return candidates.ConvertAll(c => c.Account);
     }
 
